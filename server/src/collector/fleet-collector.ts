@@ -1,0 +1,166 @@
+import { applyBatch, markMissing, validateBatch } from '../domain/fleet/apply-batch.js';
+import { classifyFleet } from '../domain/fleet/classify.js';
+import { bindSlot, createFleetState, resolveNode, type FleetState } from '../domain/fleet/fleet-state.js';
+import type { IngestBatch } from '../domain/fleet/readings.js';
+import {
+  addGpuTick,
+  addTick,
+  createGpuHourAccumulator,
+  createScopeAccumulator,
+  flush,
+  flushGpuHour,
+  podScopes,
+  siteAndHallScopes,
+} from '../domain/fleet/rollup-accumulator.js';
+import { summarizeFleet, type FleetSummary } from '../domain/fleet/summary.js';
+import { addSlot, type Topology } from '../domain/fleet/topology.js';
+import type { CollectorPorts } from './ports.js';
+import { restoreSnapshot, takeSnapshot } from './snapshot.js';
+
+export interface CollectorOptions {
+  topology: Topology;
+  ports: CollectorPorts;
+  staleAfterMs: number;
+}
+
+export interface PushResult {
+  seq: number;
+  samples: number;
+  /** True when the idempotency key was seen before: nothing was applied again. */
+  replayed: boolean;
+}
+
+/**
+ * The collector's state machine: fleet state in memory, every change that was acknowledged
+ * in the journal, history rolled up into the store. It reads no clock — every call carries
+ * `nowMs` — so the simulator's clock and the wall clock drive it alike.
+ */
+export function createCollector(opts: CollectorOptions) {
+  const { ports, staleAfterMs } = opts;
+  const state: FleetState = createFleetState(opts.topology);
+  const siteHalls = siteAndHallScopes(state);
+  const pods = podScopes(state);
+  const minute = createScopeAccumulator(60, siteHalls.scopes, siteHalls.pick);
+  const fiveMinutes = createScopeAccumulator(300, pods.scopes, pods.pick);
+  const gpuHours = createGpuHourAccumulator();
+  /** GPU slots each scrape target reported last time, so a failed scrape marks them unknown. */
+  const slotsByTarget = new Map<string, number[]>();
+  let summary: FleetSummary | null = null;
+  let journalSeq = 0;
+
+  function apply(batch: IngestBatch, nowMs: number) {
+    const result = applyBatch(state, batch, nowMs);
+    if (result.newHosts.length > 0 || result.bindings.length > 0) {
+      ports.transaction(() => {
+        for (const host of result.newHosts) ports.registry.saveUnplacedNode(host, null);
+        if (result.bindings.length > 0) ports.registry.saveBindings(result.bindings);
+      });
+    }
+    return result;
+  }
+
+  return {
+    state,
+
+    /** Loads identity, the last snapshot and the journal after it. Returns what was replayed. */
+    restore(): { bindings: number; snapshotAtMs: number | null; replayed: number } {
+      for (const node of ports.registry.loadUnplacedNodes()) resolveNode(state, node.host, node.model);
+      const bindings = ports.registry.loadBindings().sort((a, b) => a.slot - b.slot);
+      for (const b of bindings) {
+        while (state.topology.slotNode.length <= b.slot) {
+          const node = state.topology.nodes[resolveNode(state, b.host, b.model)];
+          if (!node) throw new Error(`restore: node for ${b.host} missing`);
+          addSlot(state.topology, node);
+        }
+        resolveNode(state, b.host, b.model); // grows per-node arrays to the restored node count
+        bindSlot(state, b.slot, b.uuid, b.model);
+      }
+      const snapshot = ports.snapshots.load();
+      if (snapshot) {
+        restoreSnapshot(state, snapshot.parts);
+        journalSeq = snapshot.journalSeq;
+      }
+      const entries = ports.journal.since(journalSeq);
+      for (const entry of entries) {
+        apply(entry.batch, entry.receivedAtMs);
+        journalSeq = entry.seq;
+      }
+      return { bindings: bindings.length, snapshotAtMs: snapshot?.takenAtMs ?? null, replayed: entries.length };
+    },
+
+    /** A scrape target's batch (not journalled: a lost scrape is re-scraped, not lost). */
+    ingestScraped(targetId: string, batch: IngestBatch, nowMs: number): number {
+      apply(batch, nowMs);
+      slotsByTarget.set(
+        targetId,
+        batch.samples.map((s) => state.slotByUuid.get(s.uuid) ?? -1).filter((slot) => slot >= 0),
+      );
+      return batch.samples.length;
+    },
+
+    /** A scrape that failed: the GPUs that target reported read unknown until it answers again. */
+    targetFailed(targetId: string): void {
+      markMissing(state, slotsByTarget.get(targetId) ?? []);
+    },
+
+    /**
+     * A pushed batch: validated, written to the journal (durable before this returns, so the
+     * caller may acknowledge it), then applied. A repeated idempotency key applies nothing.
+     */
+    push(batch: IngestBatch, source: string, idempotencyKey: string | null, nowMs: number): PushResult {
+      if (idempotencyKey) {
+        const seen = ports.journal.findByIdempotencyKey(idempotencyKey);
+        if (seen !== null) return { seq: seen, samples: 0, replayed: true };
+      }
+      validateBatch(state, batch);
+      const seq = ports.journal.append({ receivedAtMs: nowMs, source, idempotencyKey, batch });
+      apply(batch, nowMs);
+      journalSeq = Math.max(journalSeq, seq);
+      return { seq, samples: batch.samples.length, replayed: false };
+    },
+
+    /** Classifies the fleet as of nowMs, rolls it up, and stores every bucket that closed. */
+    tick(nowMs: number): FleetSummary {
+      classifyFleet(state, nowMs, staleAfterMs);
+      summary = summarizeFleet(state, nowMs, staleAfterMs);
+      const minuteRows = addTick(minute, summary);
+      const podRows = addTick(fiveMinutes, summary);
+      const hour = addGpuTick(gpuHours, state, nowMs);
+      if (minuteRows.length || podRows.length || hour) {
+        ports.transaction(() => {
+          if (minuteRows.length) ports.rollups.write('1m', minuteRows);
+          if (podRows.length) ports.rollups.write('5m', podRows);
+          if (hour) ports.gpuHistory.writeHour(hour.ts, hour.utilization, hour.powerWatts, hour.slotCount);
+        });
+      }
+      return summary;
+    },
+
+    latest(): FleetSummary | null {
+      return summary;
+    },
+
+    /** Saves the fleet state and drops the journal it covers. */
+    snapshot(nowMs: number): void {
+      const seq = journalSeq;
+      ports.transaction(() => {
+        ports.snapshots.save({ takenAtMs: nowMs, journalSeq: seq, parts: takeSnapshot(state) });
+        ports.journal.truncateThrough(seq);
+      });
+    },
+
+    /** Writes the open buckets (at shutdown), so the last minutes of history are kept. */
+    flushHistory(): void {
+      const minuteRows = flush(minute);
+      const podRows = flush(fiveMinutes);
+      const hour = flushGpuHour(gpuHours);
+      ports.transaction(() => {
+        if (minuteRows.length) ports.rollups.write('1m', minuteRows);
+        if (podRows.length) ports.rollups.write('5m', podRows);
+        if (hour) ports.gpuHistory.writeHour(hour.ts, hour.utilization, hour.powerWatts, hour.slotCount);
+      });
+    },
+  };
+}
+
+export type Collector = ReturnType<typeof createCollector>;

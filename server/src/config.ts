@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * The one reader of process.env. Every setting has a default, a unit in its name where it has
+ * one, and fails start-up with a message naming the variable when it is invalid.
+ */
+const bool = z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => v === 'true' || v === '1' || v === 'on');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  PORT: int(0, 65_535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PRESET: z.enum(['colossus', 'small']).default('colossus'),
+  SIM: bool.default(true),
+  SIM_SCENARIO: z.enum(['decline', 'flat', 'rebound', 'failures']).default('decline'),
+  SIM_SPEED: z.coerce.number().positive().max(10_000).default(1),
+  SIM_SEED: int(0, 2 ** 31 - 1).default(42),
+  BACKFILL_DAYS: z.coerce.number().min(0).max(400).default(14),
+  RETENTION_DAYS: z.coerce.number().positive().max(3650).default(90),
+  GPU_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(14),
+  SCRAPE_TARGETS: z.string().default(''),
+  SCRAPE_INTERVAL_MS: int(100, 3_600_000).default(10_000),
+  SCRAPE_TIMEOUT_MS: int(50, 600_000).default(5_000),
+  SCRAPE_CONCURRENCY: int(1, 4096).default(256),
+  STALE_AFTER_MS: int(1_000, 86_400_000).optional(),
+  SNAPSHOT_INTERVAL_MS: int(1_000, 86_400_000).default(300_000),
+  MAX_BODY_BYTES: int(1_024, 1_073_741_824).default(32 * 1024 * 1024),
+  MAX_LINES_PER_BATCH: int(1, 100_000_000).default(1_000_000),
+  MAX_SERIES_PER_BATCH: int(1, 100_000_000).default(500_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  preset: 'colossus' | 'small';
+  sim: { enabled: boolean; scenario: 'decline' | 'flat' | 'rebound' | 'failures'; speed: number; seed: number };
+  backfillDays: number;
+  retentionDays: number;
+  gpuRetentionDays: number;
+  scrape: { targets: string[]; intervalMs: number; timeoutMs: number; concurrency: number };
+  /** A GPU with no sample for this long reads `unknown`. */
+  staleAfterMs: number;
+  snapshotIntervalMs: number;
+  limits: { maxBodyBytes: number; maxLinesPerBatch: number; maxSeriesPerBatch: number };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(defined);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const targets = e.SCRAPE_TARGETS.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const t of targets) {
+    if (!URL.canParse(t)) throw new Error(`invalid configuration: SCRAPE_TARGETS: "${t}" is not a URL`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    preset: e.PRESET,
+    sim: { enabled: e.SIM, scenario: e.SIM_SCENARIO, speed: e.SIM_SPEED, seed: e.SIM_SEED },
+    backfillDays: e.BACKFILL_DAYS,
+    retentionDays: e.RETENTION_DAYS,
+    gpuRetentionDays: e.GPU_RETENTION_DAYS,
+    scrape: { targets, intervalMs: e.SCRAPE_INTERVAL_MS, timeoutMs: e.SCRAPE_TIMEOUT_MS, concurrency: e.SCRAPE_CONCURRENCY },
+    // Three missed scrapes: one late answer is noise, three is a source that stopped.
+    staleAfterMs: e.STALE_AFTER_MS ?? e.SCRAPE_INTERVAL_MS * 3,
+    snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
+    limits: { maxBodyBytes: e.MAX_BODY_BYTES, maxLinesPerBatch: e.MAX_LINES_PER_BATCH, maxSeriesPerBatch: e.MAX_SERIES_PER_BATCH },
+    logLevel: e.LOG_LEVEL,
+  };
+}

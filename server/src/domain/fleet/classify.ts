@@ -1,0 +1,106 @@
+import type { FleetState } from './fleet-state.js';
+import { gpuModelAt } from './gpu-models.js';
+import { GpuState, type GpuStateCode } from './gpu-state.js';
+import {
+  classifySample,
+  MIN_SAMPLES_FOR_VERDICT,
+  SampleClass,
+  sampleActivity,
+  VERDICT_SAMPLES,
+  type SampleClassCode,
+} from './utilization.js';
+
+const FROM_SAMPLE_CLASS: Record<SampleClassCode, GpuStateCode> = {
+  [SampleClass.busy]: GpuState.busy,
+  [SampleClass.held]: GpuState.held,
+  [SampleClass.idle]: GpuState.idle,
+  [SampleClass.invalid]: GpuState.unknown,
+};
+
+/**
+ * Writes every GPU's state and utilization estimate as of `nowMs`.
+ *
+ * Order of precedence: `down` (drained node or a fatal XID) → `sold` (its pod is delivered to a
+ * customer) → `unknown` (latest report failed, or fewer than two fresh samples) → the majority
+ * of the last three fresh samples' classes (busy / held / idle); a split vote is settled by
+ * classifying the mean of those samples. The utilization estimate is the mean sample activity
+ * over the whole fresh window.
+ */
+export function classifyFleet(state: FleetState, nowMs: number, staleAfterMs: number): void {
+  const { topology, windowSize: w } = state;
+  const oldest = nowMs - staleAfterMs;
+  const slots = topology.slotNode.length;
+  const votes = [0, 0, 0, 0];
+  for (let slot = 0; slot < slots; slot++) {
+    const nodeIndex = topology.slotNode[slot] ?? 0;
+    const node = topology.nodes[nodeIndex];
+    const model = gpuModelAt(state.modelIndex[slot] ?? 0);
+    let activitySum = 0;
+    let activityCount = 0;
+    let fresh = 0;
+    let utilSum = 0;
+    let powerSum = 0;
+    let memSum = 0;
+    let utilN = 0;
+    let powerN = 0;
+    let memN = 0;
+    votes.fill(0);
+    const head = state.ringHead[slot] ?? 0;
+    // Newest first, so the first VERDICT_SAMPLES fresh entries are the ones that vote.
+    for (let k = 1; k <= w; k++) {
+      const at = slot * w + ((head - k + w) % w);
+      const t = state.timeRing[at] ?? 0;
+      if (t === 0 || t < oldest || t > nowMs) continue;
+      const util = state.utilRing[at] ?? Number.NaN;
+      const power = state.powerRing[at] ?? Number.NaN;
+      const mem = state.memRing[at] ?? Number.NaN;
+      const activity = sampleActivity(util, power, model);
+      if (Number.isNaN(activity)) continue;
+      activitySum += activity;
+      activityCount++;
+      if (fresh < VERDICT_SAMPLES) {
+        fresh++;
+        const cls = classifySample(util, power, mem, model);
+        votes[cls] = (votes[cls] ?? 0) + 1;
+        if (Number.isFinite(util)) (utilSum += util), utilN++;
+        if (Number.isFinite(power)) (powerSum += power), powerN++;
+        if (Number.isFinite(mem)) (memSum += mem), memN++;
+      }
+    }
+    const utilization = activityCount > 0 ? activitySum / activityCount : Number.NaN;
+    let verdict: GpuStateCode;
+    if ((state.drained[nodeIndex] ?? 0) === 1 || (state.xidFatal[slot] ?? 0) === 1) verdict = GpuState.down;
+    else if (node && node.podIndex >= 0 && (state.podSold[node.podIndex] ?? 0) === 1) verdict = GpuState.sold;
+    else if ((state.missing[slot] ?? 0) === 1 || fresh < MIN_SAMPLES_FOR_VERDICT) verdict = GpuState.unknown;
+    else {
+      const winner = votes.findIndex((v) => v * 2 > fresh);
+      const cls: SampleClassCode =
+        winner >= 0
+          ? (winner as SampleClassCode)
+          : classifySample(
+              utilN ? utilSum / utilN : Number.NaN,
+              powerN ? powerSum / powerN : Number.NaN,
+              memN ? memSum / memN : Number.NaN,
+              model,
+            );
+      verdict = FROM_SAMPLE_CLASS[cls];
+    }
+    state.state[slot] = verdict;
+    state.utilization[slot] = verdict === GpuState.unknown || verdict === GpuState.down ? Number.NaN : utilization;
+  }
+}
+
+/** Mean sample activity of a run of samples: the window estimate, for one GPU's trace. */
+export function estimateUtilization(
+  samples: ReadonlyArray<{ utilPercent: number | null; powerWatts: number | null }>,
+  modelIndex: number,
+): number {
+  const model = gpuModelAt(modelIndex);
+  let sum = 0;
+  let n = 0;
+  for (const s of samples) {
+    const a = sampleActivity(s.utilPercent ?? Number.NaN, s.powerWatts ?? Number.NaN, model);
+    if (!Number.isNaN(a)) (sum += a), n++;
+  }
+  return n === 0 ? Number.NaN : sum / n;
+}

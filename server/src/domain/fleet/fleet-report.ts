@@ -1,0 +1,98 @@
+import type { FleetState } from './fleet-state.js';
+import { newestRingIndex } from './fleet-state.js';
+import { gpuModelAt } from './gpu-models.js';
+import { GPU_STATES, stateName, type StateCounts } from './gpu-state.js';
+import { meanUtilization, type FleetSummary, type ScopeFigures } from './summary.js';
+
+/** The API's shapes of the fleet, built from a summary. Pure: the HTTP layer only serialises. */
+
+export function countsOf(figures: ScopeFigures): StateCounts & { total: number } {
+  const counts = Object.fromEntries(GPU_STATES.map((name, i) => [name, figures.counts[i] ?? 0])) as StateCounts;
+  const total = GPU_STATES.reduce((sum, name) => sum + counts[name], 0);
+  return { total, ...counts };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const round = (n: number, digits = 4): number => Number(n.toFixed(digits));
+
+export function siteReport(state: FleetState, summary: FleetSummary) {
+  const { site } = state.topology;
+  const facility = Math.round(summary.site.facilityWatts);
+  return {
+    site: { id: site.id, name: site.name, feedWatts: site.feedWatts, pue: site.pue },
+    gpus: countsOf(summary.site),
+    power: {
+      feedWatts: site.feedWatts,
+      itDrawWatts: Math.round(summary.site.itWatts),
+      facilityDrawWatts: facility,
+      headroomWatts: site.feedWatts - facility,
+      metered: summary.metered,
+    },
+    utilization: round(meanUtilization(summary.site)),
+    topology: { halls: state.topology.halls.length, pods: state.topology.pods.length, nodes: state.topology.nodes.length },
+    unplaced: countsOf(summary.unplaced),
+    updatedAt: iso(summary.atMs),
+  };
+}
+
+function scopeReport(figures: ScopeFigures) {
+  return {
+    gpus: countsOf(figures),
+    power: { itDrawWatts: Math.round(figures.itWatts), facilityDrawWatts: Math.round(figures.facilityWatts) },
+    utilization: round(meanUtilization(figures)),
+  };
+}
+
+export function hallsReport(state: FleetState, summary: FleetSummary) {
+  return {
+    halls: state.topology.halls.map((hall, i) => ({
+      id: hall.id,
+      pods: state.topology.pods.filter((p) => p.hallIndex === i).length,
+      ...scopeReport(summary.halls[i] ?? summary.unplaced),
+    })),
+    updatedAt: iso(summary.atMs),
+  };
+}
+
+export function podsReport(state: FleetState, summary: FleetSummary) {
+  return {
+    pods: state.topology.pods.map((pod, i) => ({
+      id: pod.id,
+      hall: state.topology.halls[pod.hallIndex]?.id ?? null,
+      nodes: pod.nodes.length,
+      sold: (state.podSold[i] ?? 0) === 1,
+      ...scopeReport(summary.pods[i] ?? summary.unplaced),
+    })),
+    updatedAt: iso(summary.atMs),
+  };
+}
+
+/** One GPU's live view, or null when the UUID has never reported. */
+export function gpuReport(state: FleetState, uuid: string) {
+  const slot = state.slotByUuid.get(uuid);
+  if (slot === undefined) return null;
+  const { topology } = state;
+  const node = topology.nodes[topology.slotNode[slot] ?? -1];
+  const newest = newestRingIndex(state, slot);
+  const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
+  const lastAt = state.timeRing[newest] ?? 0;
+  const utilization = finite(state.utilization[slot]);
+  let samples = 0;
+  for (let k = 0; k < state.windowSize; k++) if ((state.timeRing[slot * state.windowSize + k] ?? 0) > 0) samples++;
+  return {
+    uuid,
+    host: node?.host ?? null,
+    index: topology.slotGpuIndex[slot] ?? -1,
+    hall: node && node.hallIndex >= 0 ? (topology.halls[node.hallIndex]?.id ?? null) : null,
+    pod: node && node.podIndex >= 0 ? (topology.pods[node.podIndex]?.id ?? null) : null,
+    model: gpuModelAt(state.modelIndex[slot] ?? 0).key,
+    state: stateName(state.state[slot] ?? 5),
+    utilization: utilization === null ? null : round(utilization),
+    powerWatts: finite(state.powerRing[newest]),
+    utilizationPercent: finite(state.utilRing[newest]),
+    memoryUsedMiB: finite(state.memRing[newest]),
+    memoryTotalMiB: finite(state.memTotalMiB[slot]),
+    lastSampleAt: lastAt > 0 ? iso(lastAt) : null,
+    samplesInWindow: samples,
+  };
+}

@@ -1,0 +1,172 @@
+import { findGpuModelIndex } from './gpu-models.js';
+import { GpuState } from './gpu-state.js';
+import { addSlot, addUnplacedNode, type Topology } from './topology.js';
+
+/**
+ * The collector's live view of every GPU: a short ring of recent samples per GPU slot in
+ * typed arrays (a Colossus-scale site has 196,608 slots), plus the verdicts the classifier
+ * writes back. Plain data; the functions here and in apply-batch.ts / classify.ts change it
+ * in place and read no clock.
+ */
+export interface FleetState {
+  topology: Topology;
+  /** Samples kept per GPU for the utilization window. */
+  windowSize: number;
+  /** Slots the typed arrays have room for (grows by doubling). */
+  capacity: number;
+  uuidOfSlot: (string | null)[];
+  slotByUuid: Map<string, number>;
+  modelIndex: Uint8Array;
+  /** Rings of `windowSize` per slot; NaN = field not reported in that sample. */
+  utilRing: Float32Array;
+  powerRing: Float32Array;
+  memRing: Float32Array;
+  /** Sample time per ring entry, unix ms; 0 = empty entry. */
+  timeRing: Float64Array;
+  /** Next ring position to write per slot. */
+  ringHead: Uint8Array;
+  memTotalMiB: Float32Array;
+  /** 1 while the GPU's last XID needs a reset (fallen off the bus, uncorrectable ECC, …). */
+  xidFatal: Uint8Array;
+  /** 1 when the latest report for the slot failed (target down, garbage, blank sentinels). */
+  missing: Uint8Array;
+  /** Verdicts written by classifyFleet. */
+  state: Uint8Array;
+  /** Utilization estimate 0–1 over the window; NaN without a verdict. */
+  utilization: Float32Array;
+  /** Per node: drained by the scheduler (maintenance). */
+  drained: Uint8Array;
+  drainReason: Map<number, string>;
+  /** Per pod: delivered to a resale customer. */
+  podSold: Uint8Array;
+  meters: Map<string, { scope: string; watts: number; atMs: number }>;
+}
+
+export const DEFAULT_WINDOW_SIZE = 6;
+
+export function createFleetState(topology: Topology, windowSize = DEFAULT_WINDOW_SIZE): FleetState {
+  const capacity = Math.max(16, topology.slotNode.length);
+  const state: FleetState = {
+    topology,
+    windowSize,
+    capacity: 0,
+    uuidOfSlot: [],
+    slotByUuid: new Map(),
+    modelIndex: new Uint8Array(0),
+    utilRing: new Float32Array(0),
+    powerRing: new Float32Array(0),
+    memRing: new Float32Array(0),
+    timeRing: new Float64Array(0),
+    ringHead: new Uint8Array(0),
+    memTotalMiB: new Float32Array(0),
+    xidFatal: new Uint8Array(0),
+    missing: new Uint8Array(0),
+    state: new Uint8Array(0),
+    utilization: new Float32Array(0),
+    drained: new Uint8Array(Math.max(16, topology.nodes.length)),
+    drainReason: new Map(),
+    podSold: new Uint8Array(topology.pods.length),
+    meters: new Map(),
+  };
+  growSlots(state, capacity);
+  for (let slot = 0; slot < topology.slotNode.length; slot++) {
+    const node = topology.nodes[topology.slotNode[slot] ?? -1];
+    state.modelIndex[slot] = node?.modelIndex ?? 0;
+  }
+  return state;
+}
+
+function grow<T extends Float32Array | Float64Array | Uint8Array>(old: T, length: number, fill: number): T {
+  const next = new (old.constructor as new (n: number) => T)(length);
+  next.fill(fill);
+  next.set(old);
+  return next;
+}
+
+function growSlots(state: FleetState, capacity: number): void {
+  const w = state.windowSize;
+  state.modelIndex = grow(state.modelIndex, capacity, 0);
+  state.utilRing = grow(state.utilRing, capacity * w, Number.NaN);
+  state.powerRing = grow(state.powerRing, capacity * w, Number.NaN);
+  state.memRing = grow(state.memRing, capacity * w, Number.NaN);
+  state.timeRing = grow(state.timeRing, capacity * w, 0);
+  state.ringHead = grow(state.ringHead, capacity, 0);
+  state.memTotalMiB = grow(state.memTotalMiB, capacity, Number.NaN);
+  state.xidFatal = grow(state.xidFatal, capacity, 0);
+  state.missing = grow(state.missing, capacity, 0);
+  state.state = grow(state.state, capacity, GpuState.unknown);
+  state.utilization = grow(state.utilization, capacity, Number.NaN);
+  state.capacity = capacity;
+}
+
+function ensureSlotCapacity(state: FleetState): void {
+  if (state.topology.slotNode.length > state.capacity) growSlots(state, state.capacity * 2);
+  if (state.topology.nodes.length > state.drained.length) {
+    state.drained = grow(state.drained, state.drained.length * 2, 0);
+  }
+}
+
+export function slotCount(state: FleetState): number {
+  return state.topology.slotNode.length;
+}
+
+/** A new binding of a GPU UUID to a slot, for the caller to persist. */
+export interface SlotBinding {
+  slot: number;
+  uuid: string;
+  host: string;
+  gpuIndex: number;
+  model: string | null;
+}
+
+/** Index of a node by host, registering an unplaced node on first sight (never dropped). */
+export function resolveNode(state: FleetState, host: string, modelName: string | null): number {
+  const known = state.topology.nodeByHost.get(host);
+  if (known !== undefined) return known;
+  const node = addUnplacedNode(state.topology, host, modelName);
+  ensureSlotCapacity(state);
+  return node.index;
+}
+
+/**
+ * The slot a GPU's samples go to. A UUID seen before keeps its slot. A new UUID takes the
+ * slot its host and index name in the topology (replacing a GPU swapped out there), or, on an
+ * unplaced host or an index the topology lacks, a new slot on that node.
+ */
+export function resolveSlot(
+  state: FleetState,
+  uuid: string,
+  host: string,
+  gpuIndex: number,
+  modelName: string | null,
+  bindings: SlotBinding[],
+): number {
+  const known = state.slotByUuid.get(uuid);
+  if (known !== undefined) return known;
+  const nodeIndex = resolveNode(state, host, modelName);
+  const node = state.topology.nodes[nodeIndex];
+  if (!node) throw new Error(`node ${nodeIndex} vanished`);
+  let slot = gpuIndex >= 0 ? node.slots[gpuIndex] : undefined;
+  if (slot === undefined) {
+    slot = addSlot(state.topology, node);
+    ensureSlotCapacity(state);
+  }
+  const previous = state.uuidOfSlot[slot];
+  if (previous) state.slotByUuid.delete(previous);
+  bindSlot(state, slot, uuid, modelName);
+  bindings.push({ slot, uuid, host, gpuIndex: gpuIndex >= 0 ? gpuIndex : node.slots.indexOf(slot), model: modelName });
+  return slot;
+}
+
+/** Records that `uuid` lives in `slot` (also used when restoring bindings from disk). */
+export function bindSlot(state: FleetState, slot: number, uuid: string, modelName: string | null): void {
+  state.uuidOfSlot[slot] = uuid;
+  state.slotByUuid.set(uuid, slot);
+  if (modelName) state.modelIndex[slot] = findGpuModelIndex(modelName);
+}
+
+/** Index of the newest ring entry of a slot. */
+export function newestRingIndex(state: FleetState, slot: number): number {
+  const w = state.windowSize;
+  return slot * w + (((state.ringHead[slot] ?? 0) + w - 1) % w);
+}

@@ -1,0 +1,52 @@
+/**
+ * What every ingest path (dcgm-exporter text, nvidia-smi CSV, JSON push, the simulator)
+ * produces: one validated batch, applied to fleet state whole or not at all.
+ */
+
+/** One reading of one GPU. `null` means the source did not report the field or sent a blank. */
+export interface GpuSample {
+  uuid: string;
+  /** Node host name (dcgm `Hostname`/`hostname` label, or the batch's host). */
+  host: string;
+  /** GPU index on the host (dcgm `gpu` label, nvidia-smi `index`); -1 when not reported. */
+  index: number;
+  modelName: string | null;
+  /** utilization.gpu / DCGM_FI_DEV_GPU_UTIL, 0–100. */
+  utilPercent: number | null;
+  /** Board power draw, W. */
+  powerWatts: number | null;
+  memUsedMiB: number | null;
+  memTotalMiB: number | null;
+  /** Last XID error code reported (0 = none). */
+  xid: number | null;
+  /**
+   * Sample time relative to the batch time, ms (≤ 0). Non-zero only for batches that carry
+   * several samples per GPU (an nvidia-smi `-lms` trace); samples of one GPU come oldest first.
+   */
+  offsetMs: number;
+}
+
+/** A node's scheduling status from a scheduler integration (e.g. drained for maintenance). */
+export interface NodeStatus {
+  host: string;
+  drained: boolean;
+  reason: string | null;
+}
+
+/** A facility power meter reading: what the utility side sees (IT load × PUE). */
+export interface MeterReading {
+  id: string;
+  /** `site` or `hall:<hallId>`. */
+  scope: string;
+  watts: number;
+}
+
+export interface IngestBatch {
+  samples: GpuSample[];
+  nodes: NodeStatus[];
+  meters: MeterReading[];
+}
+
+export function emptyBatch(): IngestBatch {
+  return { samples: [], nodes: [], meters: [] };
+}

@@ -1,0 +1,103 @@
+import type { FleetState } from './fleet-state.js';
+import { newestRingIndex } from './fleet-state.js';
+import { GPU_STATES, GpuState } from './gpu-state.js';
+import { NODE_GPU_OVERHEAD } from './presets.js';
+
+/**
+ * Figures of one scope (site, hall or pod) at one moment. Counts are GPUs per state.
+ * `itWatts` is what telemetry accounts for: each node with a reading draws its base load
+ * plus its GPUs' power and the fans/switches that follow it; a node with no reading adds
+ * nothing (it is unknown, not idle).
+ */
+export interface ScopeFigures {
+  counts: Int32Array;
+  itWatts: number;
+  facilityWatts: number;
+  utilizationSum: number;
+  utilizationCount: number;
+}
+
+export interface FleetSummary {
+  atMs: number;
+  site: ScopeFigures;
+  halls: ScopeFigures[];
+  pods: ScopeFigures[];
+  /** Figures of GPUs on unplaced nodes (also inside `site`). */
+  unplaced: ScopeFigures;
+  /** Whether any fresh facility meter reported (else facility = IT × PUE). */
+  metered: boolean;
+}
+
+function emptyFigures(): ScopeFigures {
+  return { counts: new Int32Array(GPU_STATES.length), itWatts: 0, facilityWatts: 0, utilizationSum: 0, utilizationCount: 0 };
+}
+
+/** Latest reported board power of a slot, or NaN. */
+export function latestPowerWatts(state: FleetState, slot: number): number {
+  return state.powerRing[newestRingIndex(state, slot)] ?? Number.NaN;
+}
+
+/**
+ * Sums the classified fleet into site, hall and pod figures as of `nowMs`. Facility draw comes
+ * from meters fresher than `staleAfterMs` (a site meter wins over hall meters); a hall with no
+ * fresh meter is estimated as IT × PUE.
+ */
+export function summarizeFleet(state: FleetState, nowMs: number, staleAfterMs: number): FleetSummary {
+  const { topology } = state;
+  const summary: FleetSummary = {
+    atMs: nowMs,
+    site: emptyFigures(),
+    halls: topology.halls.map(emptyFigures),
+    pods: topology.pods.map(emptyFigures),
+    unplaced: emptyFigures(),
+    metered: false,
+  };
+  for (const node of topology.nodes) {
+    const pod = node.podIndex >= 0 ? summary.pods[node.podIndex] : summary.unplaced;
+    const hall = node.hallIndex >= 0 ? summary.halls[node.hallIndex] : undefined;
+    let gpuWatts = 0;
+    let reported = false;
+    for (const slot of node.slots) {
+      const code = state.state[slot] ?? GpuState.unknown;
+      const utilization = state.utilization[slot] ?? Number.NaN;
+      const power = latestPowerWatts(state, slot);
+      const live = code !== GpuState.unknown && code !== GpuState.down;
+      if (live && Number.isFinite(power)) (gpuWatts += power), (reported = true);
+      for (const figures of [summary.site, hall, pod]) {
+        if (!figures) continue;
+        figures.counts[code] = (figures.counts[code] ?? 0) + 1;
+        if (!Number.isNaN(utilization)) (figures.utilizationSum += utilization), figures.utilizationCount++;
+      }
+    }
+    if (!reported) continue;
+    const nodeWatts = node.baseWatts + gpuWatts * (1 + NODE_GPU_OVERHEAD);
+    for (const figures of [summary.site, hall, pod]) if (figures) figures.itWatts += nodeWatts;
+  }
+  applyFacilityPower(state, summary, nowMs, staleAfterMs);
+  return summary;
+}
+
+function applyFacilityPower(state: FleetState, summary: FleetSummary, nowMs: number, staleAfterMs: number): void {
+  const { pue } = state.topology.site;
+  const hallMeters = new Map<string, number>();
+  let siteMeter: number | null = null;
+  for (const meter of state.meters.values()) {
+    if (meter.atMs < nowMs - staleAfterMs) continue;
+    summary.metered = true;
+    if (meter.scope === 'site') siteMeter = (siteMeter ?? 0) + meter.watts;
+    else hallMeters.set(meter.scope, (hallMeters.get(meter.scope) ?? 0) + meter.watts);
+  }
+  state.topology.halls.forEach((hall, i) => {
+    const figures = summary.halls[i];
+    if (figures) figures.facilityWatts = hallMeters.get(`hall:${hall.id}`) ?? figures.itWatts * pue;
+  });
+  for (const pod of summary.pods) pod.facilityWatts = pod.itWatts * pue;
+  summary.unplaced.facilityWatts = summary.unplaced.itWatts * pue;
+  const hallsTotal = summary.halls.reduce((sum, h) => sum + h.facilityWatts, 0);
+  summary.site.facilityWatts = siteMeter ?? hallsTotal + summary.unplaced.facilityWatts;
+}
+
+/** Mean utilization estimate of a scope's GPUs with a verdict, or 0 when none has one. */
+export function meanUtilization(figures: ScopeFigures): number {
+  return figures.utilizationCount === 0 ? 0 : figures.utilizationSum / figures.utilizationCount;
+}

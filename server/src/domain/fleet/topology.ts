@@ -1,0 +1,162 @@
+import { findGpuModelIndex } from './gpu-models.js';
+
+/**
+ * The power and network hierarchy: site → hall → pod → rack → node → GPU.
+ * Held as flat arrays with integer indexes, because a Colossus-scale site has 24,576
+ * nodes and 196,608 GPUs and every tick walks them.
+ */
+
+export interface Site {
+  id: string;
+  name: string;
+  /** Contracted utility feed, facility watts. */
+  feedWatts: number;
+  /** Power usage effectiveness: facility watts per IT watt. */
+  pue: number;
+}
+
+export interface Hall {
+  id: string;
+  index: number;
+}
+
+export interface Pod {
+  /** Unique across the site, e.g. `h01-p003`. */
+  id: string;
+  index: number;
+  hallIndex: number;
+  /** Node indexes, in rack order. */
+  nodes: number[];
+}
+
+/** Marks a node or GPU that telemetry introduced and no topology places. */
+export const UNPLACED = -1;
+
+export interface FleetNode {
+  host: string;
+  index: number;
+  hallIndex: number;
+  podIndex: number;
+  rack: string;
+  /** GPU slot per GPU index on the node; unplaced nodes grow as GPUs appear. */
+  slots: number[];
+  modelIndex: number;
+  /** Rated maximum input power of the node (DGX H100: 10.2 kW), IT watts. */
+  maxInputWatts: number;
+  /** Non-GPU draw (CPUs, NICs, fans, NVSwitch) at idle, IT watts. */
+  baseWatts: number;
+}
+
+export interface Topology {
+  site: Site;
+  halls: Hall[];
+  pods: Pod[];
+  nodes: FleetNode[];
+  /** GPU slot → node index. Slots are never reused, so indexes stay stable for history. */
+  slotNode: number[];
+  /** GPU slot → index on its node. */
+  slotGpuIndex: number[];
+  nodeByHost: Map<string, number>;
+}
+
+export interface NodeSpec {
+  gpusPerNode: number;
+  gpuModelName: string;
+  maxInputWatts: number;
+  baseWatts: number;
+}
+
+export interface TopologySpec {
+  site: Site;
+  halls: number;
+  podsPerHall: number;
+  nodesPerPod: number;
+  nodesPerRack: number;
+  node: NodeSpec;
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** Host name of a node in a generated topology: `h01-p003-n07`. */
+export function hostName(hall: number, podInHall: number, nodeInPod: number): string {
+  return `h${pad(hall + 1, 2)}-p${pad(podInHall + 1, 3)}-n${pad(nodeInPod + 1, 2)}`;
+}
+
+/** Builds the full hierarchy of a preset: every node with its GPU slots, none of them seen yet. */
+export function buildTopology(spec: TopologySpec): Topology {
+  const topology: Topology = {
+    site: { ...spec.site },
+    halls: [],
+    pods: [],
+    nodes: [],
+    slotNode: [],
+    slotGpuIndex: [],
+    nodeByHost: new Map(),
+  };
+  const modelIndex = findGpuModelIndex(spec.node.gpuModelName);
+  for (let h = 0; h < spec.halls; h++) {
+    const hallId = `h${pad(h + 1, 2)}`;
+    topology.halls.push({ id: hallId, index: h });
+    for (let p = 0; p < spec.podsPerHall; p++) {
+      const pod: Pod = { id: `${hallId}-p${pad(p + 1, 3)}`, index: topology.pods.length, hallIndex: h, nodes: [] };
+      topology.pods.push(pod);
+      for (let n = 0; n < spec.nodesPerPod; n++) {
+        const rack = `${pod.id}-r${pad(Math.floor(n / spec.nodesPerRack) + 1, 2)}`;
+        const node = addNode(topology, hostName(h, p, n), h, pod.index, rack, modelIndex, spec.node);
+        for (let g = 0; g < spec.node.gpusPerNode; g++) addSlot(topology, node);
+        pod.nodes.push(node.index);
+      }
+    }
+  }
+  return topology;
+}
+
+function addNode(
+  topology: Topology,
+  host: string,
+  hallIndex: number,
+  podIndex: number,
+  rack: string,
+  modelIndex: number,
+  spec: Pick<NodeSpec, 'maxInputWatts' | 'baseWatts'>,
+): FleetNode {
+  const node: FleetNode = {
+    host,
+    index: topology.nodes.length,
+    hallIndex,
+    podIndex,
+    rack,
+    slots: [],
+    modelIndex,
+    maxInputWatts: spec.maxInputWatts,
+    baseWatts: spec.baseWatts,
+  };
+  topology.nodes.push(node);
+  topology.nodeByHost.set(host, node.index);
+  return node;
+}
+
+/** Appends a GPU slot to a node and returns the slot. */
+export function addSlot(topology: Topology, node: FleetNode): number {
+  const slot = topology.slotNode.length;
+  topology.slotNode.push(node.index);
+  topology.slotGpuIndex.push(node.slots.length);
+  node.slots.push(slot);
+  return slot;
+}
+
+/**
+ * Registers a host that telemetry named but no topology places. It is counted in the site
+ * totals (never dropped) but belongs to no hall or pod, so it is never part of a sellable block.
+ */
+export function addUnplacedNode(topology: Topology, host: string, modelName: string | null): FleetNode {
+  const reference = topology.nodes[0];
+  return addNode(topology, host, UNPLACED, UNPLACED, 'unplaced', findGpuModelIndex(modelName ?? undefined), {
+    maxInputWatts: reference?.maxInputWatts ?? 10_200,
+    baseWatts: reference?.baseWatts ?? 2_000,
+  });
+}
+
+export function gpuCount(topology: Topology): number {
+  return topology.slotNode.length;
+}

@@ -1,0 +1,25 @@
+import express, { type Express } from 'express';
+import type { AppDeps } from './deps.js';
+import { errorMiddleware, notFound } from './error-middleware.js';
+import { fleetRoutes } from './routes/fleet.js';
+import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/history.js';
+import { homeRoutes } from './routes/home.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { simRoutes } from './routes/sim.js';
+
+/** The express app, built from its dependencies; it opens no port (the caller listens). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(homeRoutes(deps));
+  app.use(healthRoutes(deps));
+  app.use('/api/v1', fleetRoutes(deps));
+  app.use('/api/v1', historyRoutes(deps));
+  app.use('/api/v1', ingestRoutes(deps));
+  if (deps.simNodeText) app.use('/sim', simRoutes(deps));
+  app.use(notFound);
+  app.use(errorMiddleware(deps.log));
+  return app;
+}

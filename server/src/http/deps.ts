@@ -1,0 +1,33 @@
+import type { FleetState } from '../domain/fleet/fleet-state.js';
+import type { IngestBatch } from '../domain/fleet/readings.js';
+import type { HistoryMetric } from '../domain/fleet/rollup.js';
+import type { FleetSummary } from '../domain/fleet/summary.js';
+
+/** What the HTTP layer is given by main.ts; it constructs none of it. */
+export interface AppDeps {
+  fleet: {
+    state: FleetState;
+    latest(): FleetSummary | null;
+    push(batch: IngestBatch, source: string, idempotencyKey: string | null, nowMs: number): { seq: number; samples: number; replayed: boolean };
+  };
+  history: {
+    query(scope: string, metric: HistoryMetric, fromS: number, toS: number, stepS: number): Array<[number, number]>;
+  };
+  gpuHistory: {
+    query(slot: number, metric: 'utilization' | 'power_watts', fromS: number, toS: number, stepS: number): Array<[number, number]>;
+  };
+  parsers: {
+    dcgm(text: string, host: string | null): IngestBatch;
+    nvidiaSmi(text: string, host: string, fields: string[] | undefined): IngestBatch;
+    json(body: unknown): IngestBatch;
+  };
+  /** Collection time (the simulator's clock when it runs), ms. */
+  now: () => number;
+  isReady: () => boolean;
+  isDraining?: () => boolean;
+  /** dcgm-exporter text the simulator serves for one node, or null if no such node (sim on). */
+  simNodeText?: (host: string) => string | null;
+  limits: { maxBodyBytes: number };
+  info: { version: string; simulated: boolean; scenario: string | null; preset: string };
+  log: { error: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
+}

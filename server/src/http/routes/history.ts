@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import { GPU_HISTORY_METRICS, HISTORY_METRICS } from '../../domain/fleet/rollup.js';
+import type { AppDeps } from '../deps.js';
+import { parseDurationS } from '../duration.js';
+
+/** Finest step each scope is stored at (see README "History and storage"). */
+const RESOLUTION_S = { site: 60, hall: 60, pod: 300, gpu: 3600 } as const;
+/** Bounds one answer, so a careless query cannot ask for millions of points. */
+const MAX_POINTS = 20_000;
+
+const isoTime = z.iso.datetime({ offset: true }).transform((s) => Math.floor(Date.parse(s) / 1000));
+
+const historyQuery = z.object({
+  scope: z.string().regex(/^(site|(hall|pod|gpu):.+)$/, 'must be site, hall:<id>, pod:<id> or gpu:<uuid>'),
+  metric: z.enum(HISTORY_METRICS),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  step: z.string().optional(),
+});
+
+export function historyRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/history', (req, res) => {
+    const q = historyQuery.parse(req.query);
+    const [kind, id = ''] = q.scope === 'site' ? ['site', ''] : [q.scope.slice(0, q.scope.indexOf(':')), q.scope.slice(q.scope.indexOf(':') + 1)];
+    const resolution = RESOLUTION_S[kind as keyof typeof RESOLUTION_S];
+    const nowS = Math.floor(deps.now() / 1000);
+    const toS = q.to ?? nowS;
+    const fromS = q.from ?? toS - 86_400;
+    if (fromS >= toS) throw new DomainError('invalid', 'from: must be before to', { path: 'from' });
+    const requested = q.step === undefined ? resolution : parseDurationS(q.step, 'step');
+    const stepS = Math.max(resolution, Math.ceil(requested / resolution) * resolution);
+    if ((toS - fromS) / stepS > MAX_POINTS) {
+      throw new DomainError('invalid', `step: ${stepS}s over this range gives more than ${MAX_POINTS} points; use a larger step`, { path: 'step' });
+    }
+    const { state } = deps.fleet;
+    let points: Array<[number, number]>;
+    if (kind === 'gpu') {
+      const slot = state.slotByUuid.get(id);
+      if (slot === undefined) throw new DomainError('not_found', `no GPU with UUID ${id} has reported`);
+      const metric = q.metric;
+      if (!(GPU_HISTORY_METRICS as readonly string[]).includes(metric)) {
+        throw new DomainError('invalid', `metric: ${metric} is not recorded per GPU (use ${GPU_HISTORY_METRICS.join(' or ')})`, { path: 'metric' });
+      }
+      points = deps.gpuHistory.query(slot, metric as (typeof GPU_HISTORY_METRICS)[number], fromS, toS, stepS);
+    } else {
+      if (kind === 'hall' && !state.topology.halls.some((h) => h.id === id)) throw new DomainError('not_found', `no hall ${id}`);
+      if (kind === 'pod' && !state.topology.pods.some((p) => p.id === id)) throw new DomainError('not_found', `no pod ${id}`);
+      points = deps.history.query(q.scope, q.metric, fromS, toS, stepS);
+    }
+    res.json({ scope: q.scope, metric: q.metric, from: fromS, to: toS, stepSeconds: stepS, points });
+  });
+  return router;
+}

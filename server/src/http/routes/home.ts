@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { AppDeps } from '../deps.js';
+
+const LINKS: Array<[string, string]> = [
+  ['/api/v1/fleet', 'site totals: GPUs by state, feed, draw and headroom'],
+  ['/api/v1/fleet/halls', 'the same per hall'],
+  ['/api/v1/fleet/pods', 'the same per pod (the sellable block)'],
+  ['/api/v1/history?scope=site&metric=utilization&step=5m', 'history of a scope (site, hall:<id>, pod:<id>, gpu:<uuid>)'],
+  ['/healthz', 'liveness'],
+  ['/readyz', 'readiness (state loaded)'],
+];
+
+const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Until the dashboard exists, `/` says what this server is and links its API. */
+export function homeRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/', (_req, res) => {
+    const source = deps.info.simulated ? `the simulated ${deps.info.preset} site (scenario ${deps.info.scenario ?? '-'})` : 'real telemetry';
+    const items = LINKS.map(([href, what]) => `<li><a href="${escape(href)}">${escape(href)}</a> — ${escape(what)}</li>`).join('\n');
+    res.type('html').send(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Headroom</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;background:#0d1117;color:#e6edf3;max-width:52rem;margin:3rem auto;padding:0 1rem}a{color:#58a6ff}code{color:#ffa657}</style></head>
+<body><h1>Headroom ${escape(deps.info.version)}</h1>
+<p>Capacity-utilization monitor for neocloud resale: which GPU and power capacity is unused, what could be sold, what it is worth. Serving ${escape(source)}.</p>
+<h2>API</h2><ul>${items}</ul>
+<p>Push ingest: <code>POST /api/v1/ingest/dcgm</code> (text/plain), <code>/api/v1/ingest/nvidia-smi?host=</code> (text/csv), <code>/api/v1/ingest/json</code>.</p>
+</body></html>`);
+  });
+  return router;
+}

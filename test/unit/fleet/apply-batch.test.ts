@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { applyBatch } from '../../../server/src/domain/fleet/apply-batch.js';
+import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
+import { DomainError } from '../../../server/src/domain/errors.js';
+import { UNPLACED } from '../../../server/src/domain/fleet/topology.js';
+import { batch, nodeSamples, READINGS, sample, tinyTopology } from './builders.js';
+
+describe('applyBatch', () => {
+  it('binds a new UUID to the slot its host and index name in the topology', () => {
+    const state = createFleetState(tinyTopology());
+    const result = applyBatch(state, batch(nodeSamples('h01-p001-n02', READINGS.idle)), 1_000);
+    expect(result.bindings).toHaveLength(8);
+    const node = state.topology.nodes[state.topology.nodeByHost.get('h01-p001-n02') ?? -1];
+    expect(result.bindings.map((b) => b.slot)).toEqual(node?.slots);
+    expect(result.newHosts).toEqual([]);
+  });
+
+  it('registers a GPU on a host the topology lacks as unplaced, never dropping it', () => {
+    const state = createFleetState(tinyTopology());
+    const before = state.topology.slotNode.length;
+    const result = applyBatch(state, batch([sample({ uuid: 'GPU-new', host: 'stray-node', index: 0 })]), 1_000);
+    expect(result.newHosts).toEqual(['stray-node']);
+    expect(state.topology.slotNode.length).toBe(before + 1);
+    const node = state.topology.nodes.at(-1);
+    expect(node?.podIndex).toBe(UNPLACED);
+    expect(state.slotByUuid.get('GPU-new')).toBe(before);
+  });
+
+  it('grows its arrays past their first capacity when many unplaced GPUs appear', () => {
+    const state = createFleetState(tinyTopology());
+    const samples = Array.from({ length: 500 }, (_, i) => sample({ uuid: `GPU-${i}`, host: `stray-${Math.floor(i / 8)}`, index: i % 8 }));
+    applyBatch(state, batch(samples), 1_000);
+    expect(state.capacity).toBeGreaterThanOrEqual(state.topology.slotNode.length);
+    expect(state.slotByUuid.size).toBe(500);
+  });
+
+  it('keeps a UUID in its slot across batches, and moves a replaced GPU’s slot to the new UUID', () => {
+    const state = createFleetState(tinyTopology());
+    applyBatch(state, batch([sample({ uuid: 'GPU-a', host: 'h01-p001-n01', index: 3 })]), 1_000);
+    const slot = state.slotByUuid.get('GPU-a');
+    applyBatch(state, batch([sample({ uuid: 'GPU-b', host: 'h01-p001-n01', index: 3 })]), 2_000);
+    expect(state.slotByUuid.get('GPU-b')).toBe(slot);
+    expect(state.slotByUuid.has('GPU-a')).toBe(false);
+  });
+
+  it('places a multi-sample trace at its offsets, newest last', () => {
+    const state = createFleetState(tinyTopology());
+    const trace = [-1_000, -500, 0].map((offsetMs, i) =>
+      sample({ uuid: 'GPU-t', host: 'h01-p001-n01', index: 0, offsetMs, powerWatts: 100 + i }),
+    );
+    applyBatch(state, batch(trace), 10_000);
+    const times = Array.from(state.timeRing.subarray(0, 3));
+    expect(times).toEqual([9_000, 9_500, 10_000]);
+    expect(Array.from(state.powerRing.subarray(0, 3))).toEqual([100, 101, 102]);
+  });
+
+  it('rejects a meter for an unknown hall before changing anything', () => {
+    const state = createFleetState(tinyTopology());
+    const bad = batch(nodeSamples('h01-p001-n01', READINGS.idle), { meters: [{ id: 'm1', scope: 'hall:h99', watts: 1 }] });
+    expect(() => applyBatch(state, bad, 1_000)).toThrow(DomainError);
+    expect(state.slotByUuid.size).toBe(0);
+    expect(state.meters.size).toBe(0);
+  });
+});
