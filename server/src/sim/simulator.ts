@@ -1,0 +1,163 @@
+import { DomainError } from '../domain/errors.js';
+import { emptyCounts, GPU_STATES, type StateCounts } from '../domain/fleet/gpu-state.js';
+import { NODE_GPU_OVERHEAD } from '../domain/fleet/presets.js';
+import type { MeterReading, NodeStatus } from '../domain/fleet/readings.js';
+import type { ScopeRollup } from '../domain/fleet/rollup.js';
+import type { Topology } from '../domain/fleet/topology.js';
+import { createNodeActivity } from './activity.js';
+import { createRollupModel } from './aggregate.js';
+import { DcgmRenderer } from './dcgm-text.js';
+import { resolveScenarioParams, SCENARIOS, type ScenarioName, type ScenarioParams } from './scenario.js';
+import { createGpuBases, createGpuSamples, fillSamples } from './telemetry.js';
+import { createWorkload, type SoldPodPredicate } from './workload.js';
+
+/**
+ * The fleet simulator: a seeded, deterministic model of the owner's internal demand on a
+ * site and the telemetry it produces. The state at any moment is a pure function of
+ * (seed, scenario, params, topology, tMs), so any past or future tick is computed directly,
+ * never replayed. Time always comes in as `tMs` (unix ms); the simulator reads no clock.
+ */
+
+export { ANCHOR_MS, DEFAULT_SCENARIO_PARAMS, SCENARIOS, resolveScenarioParams } from './scenario.js';
+export type { ScenarioName, ScenarioParams } from './scenario.js';
+export { demandShareAt, trendLevelAt } from './demand.js';
+export { DCGM_FAMILIES, FLOAT_BLANK_TEXT, INT_BLANK_TEXT } from './dcgm-text.js';
+export { XID_FALLEN_OFF_BUS } from './telemetry.js';
+export type { SoldPodPredicate } from './workload.js';
+
+export const DEFAULT_TICK_MS = 10_000;
+
+export interface SimulatorOptions {
+  topology: Topology;
+  scenario: ScenarioName;
+  seed: number;
+  /** Tick length, ms (default 10 s, a typical scrape interval). */
+  tickMs?: number;
+  /** Overrides of DEFAULT_SCENARIO_PARAMS (see scenario.ts for every default). */
+  scenarioParams?: Partial<ScenarioParams>;
+  /** Selling hook: pods sold at tMs run the customer's work and take no internal work (default: none). */
+  soldPod?: SoldPodPredicate;
+}
+
+export interface Simulator {
+  readonly topology: Topology;
+  readonly scenario: ScenarioName;
+  readonly params: Readonly<ScenarioParams>;
+  readonly tickMs: number;
+  /** Computes every GPU's truth and sample for the tick containing tMs (call once per tick). */
+  advance(tMs: number): void;
+  /** Start of the last advanced tick, unix ms (NaN before the first advance). */
+  lastTickMs(): number;
+  /** dcgm-exporter text of one node at the last advanced tick. */
+  renderNode(nodeIndex: number): string;
+  /** Nodes drained (for maintenance) at the last tick. */
+  nodeStatuses(): NodeStatus[];
+  /** One facility meter per hall at the last tick: (Σ base + (1 + overhead) × Σ GPU W) × PUE. */
+  meters(): MeterReading[];
+  /** Site-wide truth counts at the last tick (unknown is always 0). */
+  truthCounts(): StateCounts;
+  /** GpuState code of a GPU slot at the last tick. */
+  truthStateOf(slot: number): number;
+  /** Deterministic GPU UUID of a slot. */
+  uuidOf(slot: number): string;
+  /** Internal demand D(t) as a share of the site's GPUs (the level the allocation follows). */
+  demandShareAt(tMs: number): number;
+  /** True GPUs in internal use (busy + held, excluding sold) at the tick containing tMs. */
+  internalDemandAt(tMs: number): number;
+  /** Site, hall and pod rollups at the tick containing tMs, from the model without per-GPU noise. */
+  aggregateAt(tMs: number): ScopeRollup[];
+}
+
+/**
+ * Creates a simulator over a topology. Throws DomainError('invalid') on an unknown scenario,
+ * a non-positive tick or invalid scenario parameters.
+ */
+export function createSimulator(opts: SimulatorOptions): Simulator {
+  const { topology, scenario, seed } = opts;
+  if (!SCENARIOS.includes(scenario)) throw new DomainError('invalid', `unknown scenario ${String(scenario)}`);
+  const tickMs = opts.tickMs ?? DEFAULT_TICK_MS;
+  if (!Number.isFinite(tickMs) || tickMs <= 0) throw new DomainError('invalid', 'tickMs must be positive');
+  if (!Number.isInteger(seed)) throw new DomainError('invalid', 'seed must be an integer');
+  const params = resolveScenarioParams(opts.scenarioParams);
+  const workload = createWorkload({ topology, scenario, params, seed, soldPod: opts.soldPod });
+  const bases = createGpuBases(topology, seed);
+  const samples = createGpuSamples(topology);
+  const current = createNodeActivity(topology.nodes.length);
+  const scratch = createNodeActivity(topology.nodes.length);
+  const renderer = new DcgmRenderer(topology, seed);
+  const rollupModel = createRollupModel(topology, params);
+  let tickStartMs = Number.NaN;
+
+  const tickOf = (tMs: number): number => Math.floor(tMs / tickMs);
+
+  function requireTick(): void {
+    if (Number.isNaN(tickStartMs)) throw new DomainError('unavailable', 'advance() has not been called yet');
+  }
+
+  return {
+    topology,
+    scenario,
+    params,
+    tickMs,
+    advance(tMs) {
+      const tick = tickOf(tMs);
+      tickStartMs = tick * tickMs;
+      workload.resolve(tickStartMs, current);
+      fillSamples(topology, current, bases, params, seed, tick, samples);
+    },
+    lastTickMs: () => tickStartMs,
+    renderNode(nodeIndex) {
+      requireTick();
+      return renderer.render(nodeIndex, samples, current);
+    },
+    nodeStatuses() {
+      requireTick();
+      const statuses: NodeStatus[] = [];
+      for (let n = 0; n < topology.nodes.length; n++) {
+        const node = topology.nodes[n];
+        if (node && current.drained[n] === 1) statuses.push({ host: node.host, drained: true, reason: 'maintenance' });
+      }
+      return statuses;
+    },
+    meters() {
+      requireTick();
+      const gpuMilliwatts = new Float64Array(topology.halls.length);
+      const baseWatts = new Float64Array(topology.halls.length);
+      for (let n = 0; n < topology.nodes.length; n++) {
+        const node = topology.nodes[n];
+        if (!node || node.hallIndex < 0) continue;
+        gpuMilliwatts[node.hallIndex] = (gpuMilliwatts[node.hallIndex] ?? 0) + (samples.nodeGpuMilliwatts[n] ?? 0);
+        baseWatts[node.hallIndex] = (baseWatts[node.hallIndex] ?? 0) + node.baseWatts;
+      }
+      return topology.halls.map((hall, h) => {
+        const itWatts = (baseWatts[h] ?? 0) + ((1 + NODE_GPU_OVERHEAD) * (gpuMilliwatts[h] ?? 0)) / 1000;
+        return { id: `${topology.site.id}-${hall.id}-feed`, scope: `hall:${hall.id}`, watts: itWatts * topology.site.pue };
+      });
+    },
+    truthCounts() {
+      requireTick();
+      const counts = emptyCounts();
+      for (const [code, name] of GPU_STATES.entries()) counts[name] = samples.counts[code] ?? 0;
+      return counts;
+    },
+    truthStateOf(slot) {
+      requireTick();
+      const state = samples.state[slot];
+      if (state === undefined) throw new RangeError(`no GPU slot ${slot}`);
+      return state;
+    },
+    uuidOf(slot) {
+      if (!Number.isInteger(slot) || slot < 0 || slot >= topology.slotNode.length) throw new RangeError(`no GPU slot ${slot}`);
+      return renderer.uuidOf(slot);
+    },
+    demandShareAt: (tMs) => workload.demandAt(tMs),
+    internalDemandAt(tMs) {
+      workload.resolve(tickOf(tMs) * tickMs, scratch);
+      return rollupModel.internalGpus(scratch);
+    },
+    aggregateAt(tMs) {
+      workload.resolve(tickOf(tMs) * tickMs, scratch);
+      return rollupModel.rollups(scratch, Math.floor(tMs / 1000));
+    },
+  };
+}
