@@ -1,6 +1,6 @@
 import { applyBatch, markMissing, validateBatch } from '../domain/fleet/apply-batch.js';
 import { classifyFleet } from '../domain/fleet/classify.js';
-import { bindSlot, createFleetState, resolveNode, type FleetState } from '../domain/fleet/fleet-state.js';
+import { appendSlot, bindSlot, createFleetState, resolveNode, type FleetState, type SlotBinding } from '../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../domain/fleet/readings.js';
 import {
   addGpuTick,
@@ -13,7 +13,7 @@ import {
   siteAndHallScopes,
 } from '../domain/fleet/rollup-accumulator.js';
 import { summarizeFleet, type FleetSummary } from '../domain/fleet/summary.js';
-import { addSlot, type Topology } from '../domain/fleet/topology.js';
+import type { Topology } from '../domain/fleet/topology.js';
 import type { CollectorPorts } from './ports.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 
@@ -47,15 +47,21 @@ export function createCollector(opts: CollectorOptions) {
   const slotsByTarget = new Map<string, number[]>();
   let summary: FleetSummary | null = null;
   let journalSeq = 0;
+  /** New identities from scrapes, saved once per round: one fsync, not one per target. */
+  const pendingHosts: string[] = [];
+  const pendingBindings: SlotBinding[] = [];
+
+  function saveIdentity(): void {
+    for (const host of pendingHosts) ports.registry.saveUnplacedNode(host, null);
+    if (pendingBindings.length > 0) ports.registry.saveBindings(pendingBindings);
+    pendingHosts.length = 0;
+    pendingBindings.length = 0;
+  }
 
   function apply(batch: IngestBatch, nowMs: number) {
     const result = applyBatch(state, batch, nowMs);
-    if (result.newHosts.length > 0 || result.bindings.length > 0) {
-      ports.transaction(() => {
-        for (const host of result.newHosts) ports.registry.saveUnplacedNode(host, null);
-        if (result.bindings.length > 0) ports.registry.saveBindings(result.bindings);
-      });
-    }
+    pendingHosts.push(...result.newHosts);
+    for (const b of result.bindings) pendingBindings.push(b);
     return result;
   }
 
@@ -67,12 +73,7 @@ export function createCollector(opts: CollectorOptions) {
       for (const node of ports.registry.loadUnplacedNodes()) resolveNode(state, node.host, node.model);
       const bindings = ports.registry.loadBindings().sort((a, b) => a.slot - b.slot);
       for (const b of bindings) {
-        while (state.topology.slotNode.length <= b.slot) {
-          const node = state.topology.nodes[resolveNode(state, b.host, b.model)];
-          if (!node) throw new Error(`restore: node for ${b.host} missing`);
-          addSlot(state.topology, node);
-        }
-        resolveNode(state, b.host, b.model); // grows per-node arrays to the restored node count
+        while (state.topology.slotNode.length <= b.slot) appendSlot(state, resolveNode(state, b.host, b.model));
         bindSlot(state, b.slot, b.uuid, b.model);
       }
       const snapshot = ports.snapshots.load();
@@ -85,6 +86,7 @@ export function createCollector(opts: CollectorOptions) {
         apply(entry.batch, entry.receivedAtMs);
         journalSeq = entry.seq;
       }
+      ports.transaction(saveIdentity);
       return { bindings: bindings.length, snapshotAtMs: snapshot?.takenAtMs ?? null, replayed: entries.length };
     },
 
@@ -107,7 +109,9 @@ export function createCollector(opts: CollectorOptions) {
      * A pushed batch: validated, written to the journal (durable before this returns, so the
      * caller may acknowledge it), then applied. A repeated idempotency key applies nothing.
      */
-    push(batch: IngestBatch, source: string, idempotencyKey: string | null, nowMs: number): PushResult {
+    push(batch: IngestBatch, source: string, clientKey: string | null, nowMs: number): PushResult {
+      // Keys are the client's; scoping them by source keeps two endpoints' keys apart.
+      const idempotencyKey = clientKey ? `${source}:${clientKey}` : null;
       if (idempotencyKey) {
         const seen = ports.journal.findByIdempotencyKey(idempotencyKey);
         if (seen !== null) return { seq: seen, samples: 0, replayed: true };
@@ -115,6 +119,7 @@ export function createCollector(opts: CollectorOptions) {
       validateBatch(state, batch);
       const seq = ports.journal.append({ receivedAtMs: nowMs, source, idempotencyKey, batch });
       apply(batch, nowMs);
+      ports.transaction(saveIdentity);
       journalSeq = Math.max(journalSeq, seq);
       return { seq, samples: batch.samples.length, replayed: false };
     },
@@ -126,8 +131,9 @@ export function createCollector(opts: CollectorOptions) {
       const minuteRows = addTick(minute, summary);
       const podRows = addTick(fiveMinutes, summary);
       const hour = addGpuTick(gpuHours, state, nowMs);
-      if (minuteRows.length || podRows.length || hour) {
+      if (minuteRows.length || podRows.length || hour || pendingBindings.length || pendingHosts.length) {
         ports.transaction(() => {
+          saveIdentity();
           if (minuteRows.length) ports.rollups.write('1m', minuteRows);
           if (podRows.length) ports.rollups.write('5m', podRows);
           if (hour) ports.gpuHistory.writeHour(hour.ts, hour.utilization, hour.powerWatts, hour.slotCount);
@@ -144,6 +150,7 @@ export function createCollector(opts: CollectorOptions) {
     snapshot(nowMs: number): void {
       const seq = journalSeq;
       ports.transaction(() => {
+        saveIdentity();
         ports.snapshots.save({ takenAtMs: nowMs, journalSeq: seq, parts: takeSnapshot(state) });
         ports.journal.truncateThrough(seq);
       });

@@ -18,9 +18,9 @@ export interface FleetState {
   slotByUuid: Map<string, number>;
   modelIndex: Uint8Array;
   /** Rings of `windowSize` per slot; NaN = field not reported in that sample. */
-  utilRing: Float32Array;
-  powerRing: Float32Array;
-  memRing: Float32Array;
+  utilRing: Float64Array;
+  powerRing: Float64Array;
+  memRing: Float64Array;
   /** Sample time per ring entry, unix ms; 0 = empty entry. */
   timeRing: Float64Array;
   /** Next ring position to write per slot. */
@@ -53,9 +53,9 @@ export function createFleetState(topology: Topology, windowSize = DEFAULT_WINDOW
     uuidOfSlot: [],
     slotByUuid: new Map(),
     modelIndex: new Uint8Array(0),
-    utilRing: new Float32Array(0),
-    powerRing: new Float32Array(0),
-    memRing: new Float32Array(0),
+    utilRing: new Float64Array(0),
+    powerRing: new Float64Array(0),
+    memRing: new Float64Array(0),
     timeRing: new Float64Array(0),
     ringHead: new Uint8Array(0),
     memTotalMiB: new Float32Array(0),
@@ -147,14 +147,20 @@ export function resolveSlot(
   const node = state.topology.nodes[nodeIndex];
   if (!node) throw new Error(`node ${nodeIndex} vanished`);
   let slot = gpuIndex >= 0 ? node.slots[gpuIndex] : undefined;
-  if (slot === undefined) {
-    slot = addSlot(state.topology, node);
-    ensureSlotCapacity(state);
-  }
+  if (slot === undefined) slot = appendSlot(state, nodeIndex);
   const previous = state.uuidOfSlot[slot];
   if (previous) state.slotByUuid.delete(previous);
   bindSlot(state, slot, uuid, modelName);
   bindings.push({ slot, uuid, host, gpuIndex: gpuIndex >= 0 ? gpuIndex : node.slots.indexOf(slot), model: modelName });
+  return slot;
+}
+
+/** Adds a GPU slot to a node, growing the state's arrays to hold it. */
+export function appendSlot(state: FleetState, nodeIndex: number): number {
+  const node = state.topology.nodes[nodeIndex];
+  if (!node) throw new Error(`no node ${nodeIndex}`);
+  const slot = addSlot(state.topology, node);
+  ensureSlotCapacity(state);
   return slot;
 }
 

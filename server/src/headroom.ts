@@ -1,0 +1,210 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { backfillHistory } from './collector/backfill.js';
+import { createCollectionClock } from './collector/collection-clock.js';
+import { startCollectionLoop } from './collector/collection-loop.js';
+import { collectRound, type RoundOptions } from './collector/collection-round.js';
+import { createCollector } from './collector/fleet-collector.js';
+import type { Config } from './config.js';
+import { buildPreset } from './domain/fleet/presets.js';
+import type { TelemetrySource } from './domain/fleet/telemetry-source.js';
+import { createApp } from './http/app.js';
+import { parseDcgmText } from './ingest/dcgm-text.js';
+import { createHttpScrapeSource } from './ingest/http-scrape-source.js';
+import { parseJsonPush } from './ingest/json-push.js';
+import { parseNvidiaSmiCsv } from './ingest/nvidia-smi-csv.js';
+import { createSimSource } from './sim/sim-source.js';
+import { createSimulator } from './sim/simulator.js';
+import { closeDatabase, openDatabase } from './store/db.js';
+import { createGpuHistoryStore } from './store/gpu-history-store.js';
+import { createIngestJournal } from './store/ingest-journal.js';
+import { createMetaStore } from './store/meta-store.js';
+import { createRegistryStore } from './store/registry-store.js';
+import { pruneHistory } from './store/retention.js';
+import { createRollupStore } from './store/rollup-store.js';
+import { createSnapshotStore } from './store/snapshot-store.js';
+
+const SIM_CLOCK_KEY = 'sim_clock_ms';
+const BACKFILL_STEP_S = 300;
+const HOUR_MS = 3_600_000;
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface StartOptions {
+  /** Run collection rounds on a timer (off in tests that drive rounds themselves). */
+  autoCollect?: boolean;
+  log?: Logger;
+}
+
+/** The composition root: builds every part from the config and wires them. */
+export async function startHeadroom(config: Config, options: StartOptions = {}) {
+  const log = options.log ?? pino({ level: config.logLevel, base: { app: 'headroom' } });
+  const startedAt = Date.now();
+  const db = openDatabase(join(config.dataDir, 'headroom.db'));
+  const meta = createMetaStore(db);
+  const rollups = createRollupStore(db);
+  const gpuHistory = createGpuHistoryStore(db);
+  const registry = createRegistryStore(db);
+  const journal = createIngestJournal(db);
+  const snapshots = createSnapshotStore(db);
+  const transaction = <T>(work: () => T): T => db.transaction(work)();
+
+  const topology = buildPreset(config.preset);
+  const collector = createCollector({
+    topology,
+    ports: { registry, rollups, gpuHistory, journal, snapshots, transaction },
+    staleAfterMs: config.staleAfterMs,
+  });
+  const restored = collector.restore();
+  log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
+
+  const stored = meta.get(SIM_CLOCK_KEY);
+  const clock = config.sim.enabled
+    ? createCollectionClock({ speed: config.sim.speed, resumeFromMs: stored ? Number(stored) : null, wallNow: Date.now })
+    : createCollectionClock({ speed: 1, resumeFromMs: null, wallNow: Date.now });
+
+  // The simulator gets a topology of its own: it simulates the preset's nodes, never the
+  // unplaced ones that real pushes add to the collector's.
+  const sim = config.sim.enabled
+    ? createSimulator({ topology: buildPreset(config.preset), scenario: config.sim.scenario, seed: config.sim.seed })
+    : null;
+  const sources: TelemetrySource[] = [];
+  if (sim) sources.push(createSimSource(sim, sim.topology));
+  if (config.scrape.targets.length) sources.push(createHttpScrapeSource(config.scrape.targets, config.scrape.timeoutMs));
+
+  const parseDcgm = (text: string, host: string | null) =>
+    parseDcgmText(text, { defaultHost: host ?? undefined, maxLines: config.limits.maxLinesPerBatch, maxSeries: config.limits.maxSeriesPerBatch });
+  let ready = false;
+  let draining = false;
+  const app = createApp({
+    fleet: collector,
+    history: rollups,
+    gpuHistory,
+    parsers: {
+      dcgm: parseDcgm,
+      nvidiaSmi: (text, host, fields) => parseNvidiaSmiCsv(text, { host, fields, maxLines: config.limits.maxLinesPerBatch }),
+      json: (body) => parseJsonPush(body, { maxSamples: config.limits.maxSeriesPerBatch }),
+    },
+    now: clock.now,
+    isReady: () => ready,
+    isDraining: () => draining,
+    simNodeText: sim ? (host) => simNodeText(sim, host) : undefined,
+    limits: { maxBodyBytes: config.limits.maxBodyBytes },
+    info: { version, simulated: sim !== null, scenario: sim ? config.sim.scenario : null, preset: config.preset },
+    log,
+  });
+  const server: Server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/` }, 'serving (readyz turns 200 once history and state are loaded)');
+
+  if (sim && config.backfillDays > 0) {
+    const nowS = Math.floor(clock.now() / 1000);
+    const latest = rollups.latestTs('5m');
+    const fromS = Math.max(nowS - config.backfillDays * 86_400, latest === null ? 0 : latest + BACKFILL_STEP_S);
+    let lastReported = -1;
+    const rows = await backfillHistory({
+      rollups,
+      transaction,
+      aggregateAt: (tMs) => sim.aggregateAt(tMs),
+      fromS,
+      toS: nowS - BACKFILL_STEP_S,
+      stepS: BACKFILL_STEP_S,
+      onProgress: (done, total) => {
+        const pct = Math.floor((done / total) * 10) * 10;
+        if (pct !== lastReported) log.info({ done, total }, `backfilling simulated history: ${pct}%`), (lastReported = pct);
+      },
+    });
+    log.info({ rows, days: ((nowS - fromS) / 86_400).toFixed(1) }, 'backfill done');
+  }
+
+  const roundOptions: RoundOptions = {
+    collector,
+    sources,
+    parse: parseDcgm,
+    concurrency: config.scrape.concurrency,
+    elapsedMs: () => performance.now(),
+    onTarget: (o) => {
+      if (!o.ok) log.warn({ target: o.targetId, error: o.error }, 'scrape failed');
+    },
+  };
+  // Two rounds one interval apart, so every GPU has the two samples a verdict needs from the start.
+  const firstT = Math.floor(clock.now() / config.scrape.intervalMs) * config.scrape.intervalMs;
+  if (sources.length) await collectRound(roundOptions, firstT - config.scrape.intervalMs);
+  const first = await collectRound(roundOptions, firstT);
+  ready = true;
+  log.info({ ...first, startupMs: Date.now() - startedAt }, 'ready');
+
+  const loop =
+    options.autoCollect === false
+      ? null
+      : startCollectionLoop({
+          ...roundOptions,
+          now: clock.now,
+          intervalMs: config.scrape.intervalMs,
+          speed: clock.speed,
+          onRound: (stats) => log.debug(stats, 'round'),
+          onError: (error) => log.error({ err: error }, 'collection round failed'),
+        });
+
+  const saveSimClock = (): void => {
+    if (sim) meta.set(SIM_CLOCK_KEY, String(clock.now()));
+  };
+  const snapshotTimer = setInterval(() => {
+    collector.snapshot(clock.now());
+    saveSimClock();
+  }, config.snapshotIntervalMs);
+  let pruning: Promise<unknown> = Promise.resolve();
+  const prune = (): void => {
+    const nowMs = clock.now();
+    // Idempotency keys outlive their journal entries by a day: long enough for any client retry.
+    journal.pruneIdempotencyKeys(nowMs - 86_400_000);
+    pruning = pruneHistory(
+      { rollups, gpuHistory },
+      { nowS: Math.floor(nowMs / 1000), retentionDays: config.retentionDays, gpuRetentionDays: config.gpuRetentionDays },
+    ).catch((error: unknown) => log.error({ err: error }, 'pruning history failed'));
+  };
+  prune();
+  const pruneTimer = setInterval(prune, HOUR_MS);
+
+  let stopping: Promise<void> | null = null;
+  /** Drains: readyz turns 503, requests in flight finish, history and state are flushed to disk. */
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      draining = true;
+      clearInterval(snapshotTimer);
+      clearInterval(pruneTimer);
+      await loop?.stop();
+      await pruning;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      collector.flushHistory();
+      collector.snapshot(clock.now());
+      saveSimClock();
+      closeDatabase(db);
+    })());
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    config,
+    collector,
+    sim,
+    clock,
+    startupMs: Date.now() - startedAt,
+    /** Runs one collection round at tMs (tests drive time with this when autoCollect is off). */
+    collectAt: (tMs: number) => collectRound(roundOptions, tMs),
+    stop,
+  };
+}
+
+export type Headroom = Awaited<ReturnType<typeof startHeadroom>>;
+
+function simNodeText(sim: ReturnType<typeof createSimulator>, host: string): string | null {
+  const index = sim.topology.nodeByHost.get(host);
+  return index === undefined ? null : sim.renderNode(index);
+}
+

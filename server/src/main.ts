@@ -1,0 +1,22 @@
+import { loadConfig } from './config.js';
+import { startHeadroom } from './headroom.js';
+
+/** Entry point of `npm start`: configuration from the environment, stop on SIGTERM/SIGINT. */
+try {
+  const headroom = await startHeadroom(loadConfig());
+  const stop = (signal: string): void => {
+    console.error(`headroom: ${signal} received, draining`);
+    headroom.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`headroom: shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  console.error(`headroom failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

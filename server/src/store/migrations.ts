@@ -1,0 +1,141 @@
+import type { Database } from './db.js';
+
+/**
+ * The schema, as an ordered list of steps. Each step runs once, in its own transaction, and is
+ * recorded in `schema_migrations`. Never edit a released step: append a new one.
+ *
+ * Storage choices (why the columns look the way they do):
+ * - Rollup tables are keyed scope-major, `PRIMARY KEY (scope_id, ts)` WITHOUT ROWID, so one
+ *   scope's history is one contiguous key range: a 30-day query is a single range scan.
+ *   `scope_id` has no FOREIGN KEY clause on purpose: ids come only from interning, and the
+ *   per-row parent lookup would cost 20–30 % of insert CPU.
+ * - Rollup values are stored as small integers, which SQLite writes in 0–4 bytes:
+ *   utilization in per-mille (0..1000), watts as whole watts, GPU counts as centi-GPUs
+ *   (count × 100, so fractional bucket means keep two decimals). NULL = not reported.
+ * - `gpu_hourly` keys one row per (chunk of 256 GPU slots, hour) by a computed rowid,
+ *   `id = chunk × 2^24 + hour index`, chunk-major, so one GPU's history is one rowid range and
+ *   the blobs live in the table b-tree itself (no secondary index holding copies of keys).
+ * - `ingest_journal.seq` is AUTOINCREMENT so a sequence number is never reused after the
+ *   journal is truncated: a snapshot's `journalSeq` stays meaningful forever.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const rollupTable = (name: string): string => `
+  CREATE TABLE ${name} (
+    scope_id  INTEGER NOT NULL,
+    ts        INTEGER NOT NULL,
+    util_pm   INTEGER,
+    it_w      INTEGER,
+    fac_w     INTEGER,
+    busy_c    INTEGER,
+    held_c    INTEGER,
+    idle_c    INTEGER,
+    sold_c    INTEGER,
+    down_c    INTEGER,
+    unknown_c INTEGER,
+    PRIMARY KEY (scope_id, ts)
+  ) WITHOUT ROWID;`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE scopes (
+        id  INTEGER PRIMARY KEY,
+        key TEXT UNIQUE NOT NULL
+      );
+      ${rollupTable('rollup_1m')}
+      ${rollupTable('rollup_5m')}
+
+      CREATE TABLE gpu_hourly (
+        id    INTEGER PRIMARY KEY,
+        chunk INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL,
+        ts    INTEGER GENERATED ALWAYS AS ((id & 16777215) * 3600) VIRTUAL,
+        util  BLOB NOT NULL,
+        power BLOB NOT NULL
+      );
+
+      CREATE TABLE gpu_slots (
+        slot      INTEGER PRIMARY KEY,
+        uuid      TEXT UNIQUE NOT NULL,
+        host      TEXT NOT NULL,
+        gpu_index INTEGER NOT NULL,
+        model     TEXT
+      );
+
+      CREATE TABLE unplaced_nodes (
+        seq   INTEGER PRIMARY KEY,
+        host  TEXT UNIQUE NOT NULL,
+        model TEXT
+      );
+
+      CREATE TABLE fleet_snapshot (
+        name TEXT PRIMARY KEY,
+        data BLOB NOT NULL
+      );
+
+      CREATE TABLE ingest_journal (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at_ms INTEGER NOT NULL,
+        source         TEXT NOT NULL,
+        batch          TEXT NOT NULL
+      );
+
+      CREATE TABLE ingest_idempotency (
+        key            TEXT PRIMARY KEY,
+        seq            INTEGER NOT NULL,
+        received_at_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX ingest_idempotency_received ON ingest_idempotency (received_at_ms);
+    `,
+  },
+];
+
+/**
+ * Applies every step of `migrations` not yet recorded in `schema_migrations`, in version order,
+ * each in an IMMEDIATE transaction (a second process opening the same file waits rather than
+ * applying a step twice). Returns the versions applied by this call.
+ * Throws when the file was written by a newer build (it records a version this build lacks).
+ */
+export function runMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL
+  )`);
+  const known = new Set(migrations.map((m) => m.version));
+  const isApplied = db.prepare<[number], number>('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
+  const record = db.prepare<[number, string]>('INSERT INTO schema_migrations (version, name) VALUES (?, ?)');
+  const newest = db.prepare<[], number | null>('SELECT max(version) FROM schema_migrations').pluck().get() ?? null;
+  const newestKnown = Math.max(0, ...known);
+  if (newest !== null && newest > newestKnown) {
+    throw new Error(
+      `${db.name}: database schema version ${newest} is newer than this build knows (${newestKnown}); ` +
+        'run a newer Headroom build against it, or point this one at another file',
+    );
+  }
+
+  const applied: number[] = [];
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  for (const migration of ordered) {
+    if (isApplied.get(migration.version) !== undefined) continue;
+    const apply = db.transaction(() => {
+      // Re-checked inside the write lock: another process may have applied it meanwhile.
+      if (isApplied.get(migration.version) !== undefined) return false;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name);
+      return true;
+    });
+    if (apply.immediate()) applied.push(migration.version);
+  }
+  return applied;
+}

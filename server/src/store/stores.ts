@@ -1,0 +1,28 @@
+import type { Database } from './db.js';
+import { createGpuHistoryStore, type GpuHistoryStore } from './gpu-history-store.js';
+import { createIngestJournal, type IngestJournal } from './ingest-journal.js';
+import { createMetaStore, type MetaStore } from './meta-store.js';
+import { createRegistryStore, type RegistryStore } from './registry-store.js';
+import { createRollupStore, type RollupStore } from './rollup-store.js';
+import { createSnapshotStore, type SnapshotStore } from './snapshot-store.js';
+
+/** Every repository over one open database, for main.ts to hand out. */
+export interface Stores {
+  meta: MetaStore;
+  rollups: RollupStore;
+  gpuHistory: GpuHistoryStore;
+  registry: RegistryStore;
+  snapshots: SnapshotStore;
+  journal: IngestJournal;
+}
+
+export function createStores(db: Database): Stores {
+  return {
+    meta: createMetaStore(db),
+    rollups: createRollupStore(db),
+    gpuHistory: createGpuHistoryStore(db),
+    registry: createRegistryStore(db),
+    snapshots: createSnapshotStore(db),
+    journal: createIngestJournal(db),
+  };
+}

@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../server/src/config.js';
+import { startHeadroom, type Headroom } from '../../../server/src/headroom.js';
+
+/** Real data from ../shared/fixtures (the repo's sibling folder, in CI as here). */
+export function fixture(path: string): string {
+  return readFileSync(new URL(`../../../../shared/fixtures/${path}`, import.meta.url), 'utf8');
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'headroom-test-'));
+}
+
+export interface TestHeadroom extends Headroom {
+  dir: string;
+  getJson<T = Record<string, unknown>>(path: string): Promise<{ status: number; body: T }>;
+  post(path: string, body: string, contentType: string, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+/** A real server on a loopback port with a real SQLite file; rounds are driven by the test. */
+export async function startTestHeadroom(env: Record<string, string> = {}, dir = tempDir()): Promise<TestHeadroom> {
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', ...env });
+  const headroom = await startHeadroom(config, { autoCollect: false });
+  return {
+    ...headroom,
+    dir,
+    async getJson<T>(path: string) {
+      const response = await fetch(headroom.url + path);
+      return { status: response.status, body: (await response.json()) as T };
+    },
+    async post(path, body, contentType, headers = {}) {
+      const response = await fetch(headroom.url + path, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+  };
+}
