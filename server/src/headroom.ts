@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { backfillHistory } from './collector/backfill.js';
+import { Worker } from 'node:worker_threads';
+import type { BackfillJob, BackfillMessage } from './backfill-worker.js';
 import { createCollectionClock } from './collector/collection-clock.js';
 import { startCollectionLoop } from './collector/collection-loop.js';
 import { collectRound, type RoundOptions } from './collector/collection-round.js';
@@ -19,13 +20,9 @@ import { parseNvidiaSmiCsv } from './ingest/nvidia-smi-csv.js';
 import { createSimSource } from './sim/sim-source.js';
 import { createSimulator } from './sim/simulator.js';
 import { closeDatabase, openDatabase } from './store/db.js';
-import { createGpuHistoryStore } from './store/gpu-history-store.js';
-import { createIngestJournal } from './store/ingest-journal.js';
-import { createMetaStore } from './store/meta-store.js';
-import { createRegistryStore } from './store/registry-store.js';
 import { pruneHistory } from './store/retention.js';
-import { createRollupStore } from './store/rollup-store.js';
-import { createSnapshotStore } from './store/snapshot-store.js';
+import { createStores } from './store/stores.js';
+import { writeTransaction } from './store/write-transaction.js';
 
 const SIM_CLOCK_KEY = 'sim_clock_ms';
 const BACKFILL_STEP_S = 300;
@@ -43,19 +40,16 @@ export interface StartOptions {
 export async function startHeadroom(config: Config, options: StartOptions = {}) {
   const log = options.log ?? pino({ level: config.logLevel, base: { app: 'headroom' } });
   const startedAt = Date.now();
-  const db = openDatabase(join(config.dataDir, 'headroom.db'));
-  const meta = createMetaStore(db);
-  const rollups = createRollupStore(db);
-  const gpuHistory = createGpuHistoryStore(db);
-  const registry = createRegistryStore(db);
-  const journal = createIngestJournal(db);
-  const snapshots = createSnapshotStore(db);
-  const transaction = <T>(work: () => T): T => db.transaction(work)();
+  const dbFile = join(config.dataDir, 'headroom.db');
+  const db = openDatabase(dbFile);
+  const stores = createStores(db);
+  const { meta, rollups, gpuHistory, journal } = stores;
+  const transaction = <T>(work: () => T): T => writeTransaction(db, work)();
 
   const topology = buildPreset(config.preset);
   const collector = createCollector({
     topology,
-    ports: { registry, rollups, gpuHistory, journal, snapshots, transaction },
+    ports: { ...stores, transaction },
     staleAfterMs: config.staleAfterMs,
   });
   const restored = collector.restore();
@@ -102,25 +96,27 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/` }, 'serving (readyz turns 200 once history and state are loaded)');
 
-  if (sim && config.backfillDays > 0) {
-    const nowS = Math.floor(clock.now() / 1000);
-    const latest = rollups.latestTs('5m');
-    const fromS = Math.max(nowS - config.backfillDays * 86_400, latest === null ? 0 : latest + BACKFILL_STEP_S);
-    let lastReported = -1;
-    const rows = await backfillHistory({
-      rollups,
-      transaction,
-      aggregateAt: (tMs) => sim.aggregateAt(tMs),
-      fromS,
-      toS: nowS - BACKFILL_STEP_S,
-      stepS: BACKFILL_STEP_S,
-      onProgress: (done, total) => {
-        const pct = Math.floor((done / total) * 10) * 10;
-        if (pct !== lastReported) log.info({ done, total }, `backfilling simulated history: ${pct}%`), (lastReported = pct);
-      },
-    });
-    log.info({ rows, days: ((nowS - fromS) / 86_400).toFixed(1) }, 'backfill done');
-  }
+  // History the simulator knows, written on the second core while the first rounds run here.
+  const backfill =
+    sim && config.backfillDays > 0
+      ? runBackfill(
+          {
+            dbFile,
+            preset: config.preset,
+            scenario: config.sim.scenario,
+            seed: config.sim.seed,
+            ...backfillRange(rollups.latestTs('5m'), Math.floor(clock.now() / 1000), config.backfillDays),
+            stepS: BACKFILL_STEP_S,
+            podEvery: 3,
+          },
+          log,
+        )
+      : Promise.resolve();
+  // Awaited after the first rounds; caught now so a failure is not an unhandled rejection meanwhile.
+  const backfillDone = backfill.then(
+    () => null,
+    (error: unknown) => error,
+  );
 
   const roundOptions: RoundOptions = {
     collector,
@@ -136,6 +132,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const firstT = Math.floor(clock.now() / config.scrape.intervalMs) * config.scrape.intervalMs;
   if (sources.length) await collectRound(roundOptions, firstT - config.scrape.intervalMs);
   const first = await collectRound(roundOptions, firstT);
+  const backfillError = await backfillDone;
+  if (backfillError) throw backfillError;
   ready = true;
   log.info({ ...first, startupMs: Date.now() - startedAt }, 'ready');
 
@@ -202,6 +200,34 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
 }
 
 export type Headroom = Awaited<ReturnType<typeof startHeadroom>>;
+
+/** From the newest stored bucket (or BACKFILL_DAYS ago) to the last whole bucket before now. */
+function backfillRange(latestS: number | null, nowS: number, days: number): { fromS: number; toS: number } {
+  const fromS = Math.max(nowS - days * 86_400, latestS === null ? 0 : latestS + BACKFILL_STEP_S);
+  return { fromS, toS: nowS - BACKFILL_STEP_S };
+}
+
+function runBackfill(job: BackfillJob, log: Logger): Promise<void> {
+  const started = Date.now();
+  const worker = new Worker(new URL('./backfill-worker.mjs', import.meta.url), { workerData: job });
+  let lastReported = -1;
+  return new Promise((resolve, reject) => {
+    worker.on('message', (message: BackfillMessage) => {
+      if (message.type === 'done') {
+        log.info({ rows: message.rows, days: ((job.toS - job.fromS) / 86_400).toFixed(1), ms: Date.now() - started }, 'backfill done');
+        resolve();
+        return;
+      }
+      const pct = Math.floor((message.done / message.total) * 10) * 10;
+      if (pct !== lastReported) log.info({ done: message.done, total: message.total }, `backfilling simulated history: ${pct}%`);
+      lastReported = pct;
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`backfill worker exited with code ${code}`));
+    });
+  });
+}
 
 function simNodeText(sim: ReturnType<typeof createSimulator>, host: string): string | null {
   const index = sim.topology.nodeByHost.get(host);

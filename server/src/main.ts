@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { loadConfig } from './config.js';
 import { startHeadroom } from './headroom.js';
 
@@ -17,6 +18,6 @@ try {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 } catch (error) {
-  console.error(`headroom failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`headroom failed to start: ${error instanceof Error ? error.message : inspect(error)}`);
   process.exit(1);
 }

@@ -8,11 +8,7 @@ import { parseDcgmText } from '../../server/src/ingest/dcgm-text.js';
 import { createSimSource } from '../../server/src/sim/sim-source.js';
 import { createSimulator } from '../../server/src/sim/simulator.js';
 import { closeDatabase, openDatabase } from '../../server/src/store/db.js';
-import { createGpuHistoryStore } from '../../server/src/store/gpu-history-store.js';
-import { createIngestJournal } from '../../server/src/store/ingest-journal.js';
-import { createRegistryStore } from '../../server/src/store/registry-store.js';
-import { createRollupStore } from '../../server/src/store/rollup-store.js';
-import { createSnapshotStore } from '../../server/src/store/snapshot-store.js';
+import { createStores } from '../../server/src/store/stores.js';
 import { tempDir } from './helpers/harness.js';
 
 /**
@@ -29,14 +25,7 @@ function harness(scenario: 'decline' | 'rebound' | 'failures', seed: number) {
   const sim = createSimulator({ topology: buildPreset('colossus'), scenario, seed });
   const collector = createCollector({
     topology: sim.topology,
-    ports: {
-      registry: createRegistryStore(db),
-      rollups: createRollupStore(db),
-      gpuHistory: createGpuHistoryStore(db),
-      journal: createIngestJournal(db),
-      snapshots: createSnapshotStore(db),
-      transaction: (work) => db.transaction(work)(),
-    },
+    ports: { ...createStores(db), transaction: (work) => db.transaction(work)() },
     staleAfterMs: 30_000,
   });
   const round: RoundOptions = {

@@ -82,7 +82,8 @@ describe('restart', () => {
     expect(backfills).toHaveLength(1);
     expect(backfills[0]).toBeLessThan(50);
     const firstRows = Number(/"rows":(\d+)[^\n]*backfill done/.exec(first.output())?.[1]);
-    expect(firstRows).toBeGreaterThan(2 * 288 * 9 - 50);
+    // Two days at 5 min: site + 2 halls every bucket, 6 pods every third (see backfill.ts).
+    expect(firstRows).toBeGreaterThan(2 * 288 * 3 + (2 * 288 * 6) / 3 - 50);
     const fleet = await json<{ gpus: { total: number; unknown: number } }>(`${second.url}/api/v1/fleet`);
     expect(fleet.gpus.total).toBe(384);
   });

@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.js';
 import type { GPU_HISTORY_METRICS } from '../domain/fleet/rollup.js';
 import type { Database } from './db.js';
+import { writeTransaction } from './write-transaction.js';
 
 export type GpuHistoryMetric = (typeof GPU_HISTORY_METRICS)[number];
 
@@ -63,7 +64,7 @@ export function createGpuHistoryStore(db: Database): GpuHistoryStore {
        @hi)`,
   );
 
-  const writeChunks = db.transaction((hour: number, util: Float32Array, power: Float32Array, slotCount: number) => {
+  const writeChunks = writeTransaction(db, (hour: number, util: Float32Array, power: Float32Array, slotCount: number) => {
     let stored = 0;
     for (let chunk = 0; chunk * GPU_CHUNK_SLOTS < slotCount; chunk++) {
       const utilBytes = Buffer.alloc(GPU_CHUNK_SLOTS, UTIL_NO_DATA);
@@ -99,7 +100,7 @@ export function createGpuHistoryStore(db: Database): GpuHistoryStore {
     const top = maxId.get() ?? null;
     if (top === null || hourLimit === 0) return 0;
     const chunks = Math.floor(top / HOURS_PER_CHUNK_KEY) + 1;
-    return db.transaction(() => {
+    return writeTransaction(db, () => {
       let deleted = 0;
       for (let chunk = 0; chunk < chunks && deleted < maxRows; chunk++) {
         const lo = chunk * HOURS_PER_CHUNK_KEY;

@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.js';
 import type { IngestBatch } from '../domain/fleet/readings.js';
 import type { Database } from './db.js';
+import { writeTransaction } from './write-transaction.js';
 import { decodeBatch, encodeBatch } from './journal-codec.js';
 
 export interface JournalAppend {
@@ -68,7 +69,7 @@ export function createIngestJournal(db: Database): IngestJournal {
     .pluck();
   const deleteKeys = db.prepare<[number]>('DELETE FROM ingest_idempotency WHERE received_at_ms < ?');
 
-  const appendTx = db.transaction((entry: JournalAppend, text: string): { seq: number; duplicate: boolean } => {
+  const appendTx = writeTransaction(db, (entry: JournalAppend, text: string): { seq: number; duplicate: boolean } => {
     if (entry.idempotencyKey !== null) {
       const existing = findKey.get(entry.idempotencyKey);
       if (existing !== undefined) return { seq: existing, duplicate: true };
@@ -85,7 +86,7 @@ export function createIngestJournal(db: Database): IngestJournal {
     }
     // Encoded outside the transaction: the write lock is held only for the insert.
     // IMMEDIATE: the key lookup and the insert must see the same state as any other writer.
-    return appendTx.immediate(entry, encodeBatch(entry.batch));
+    return appendTx(entry, encodeBatch(entry.batch));
   }
 
   return {

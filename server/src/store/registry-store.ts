@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { DomainError } from '../domain/errors.js';
 import type { Database } from './db.js';
+import { writeTransaction } from './write-transaction.js';
 
 /** A GPU's binding to its slot (its index in the collector's typed arrays). */
 export interface SlotBinding {
@@ -65,7 +66,7 @@ export function createRegistryStore(db: Database): RegistryStore {
   const selectNodes = db.prepare<[], UnplacedNode>('SELECT seq, host, model FROM unplaced_nodes ORDER BY seq');
   const deleteNode = db.prepare<[string]>('DELETE FROM unplaced_nodes WHERE host = ?');
 
-  const saveAll = db.transaction((rows: readonly SlotBinding[], stmt: typeof replace) => {
+  const saveAll = writeTransaction(db, (rows: readonly SlotBinding[], stmt: typeof replace) => {
     for (const row of rows) stmt.run(row.slot, row.uuid, row.host, row.gpuIndex, row.model);
   });
 

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DomainError } from '../domain/errors.js';
 import type { HistoryMetric, ScopeRollup } from '../domain/fleet/rollup.js';
 import type { Database } from './db.js';
+import { writeTransaction } from './write-transaction.js';
 import { fillRollupParams, METRIC_COLUMN, ROLLUP_COLUMNS } from './rollup-columns.js';
 import { rollupKeyOrder } from './rollup-order.js';
 import { createScopeIds } from './scope-ids.js';
@@ -127,7 +128,7 @@ export function createRollupStore(db: Database, options: RollupStoreOptions = {}
   }
 
   /** Rows `order[from..to)` of `rows`, as one transaction of multi-row INSERTs. */
-  const writeBatch = db.transaction((resolution: RollupResolution, plan: WritePlan, from: number, to: number) => {
+  const writeBatch = writeTransaction(db, (resolution: RollupResolution, plan: WritePlan, from: number, to: number) => {
     const { rows, order, scopeIdOf } = plan;
     const fill = (params: Array<number | null>, offset: number, k: number): void => {
       const index = order[k] ?? 0;
@@ -175,7 +176,7 @@ export function createRollupStore(db: Database, options: RollupStoreOptions = {}
   function pruneSome(resolution: RollupResolution, beforeS: number, maxRows: number): number {
     const stmt = deleteOldest[resolution];
     const scopes = scopeIds.list((key) => resolutionOfScope(key) === resolution);
-    return db.transaction(() => {
+    return writeTransaction(db, () => {
       let deleted = 0;
       for (const { id } of scopes) {
         const budget = maxRows - deleted;

@@ -1,4 +1,5 @@
 import type { Database } from './db.js';
+import { writeTransaction } from './write-transaction.js';
 
 /**
  * Interns scope keys (`site`, `hall:<id>`, `pod:<id>`) as small integers, so rollup rows carry a
@@ -38,7 +39,7 @@ export function createScopeIds(db: Database): ScopeIds {
     return id;
   };
 
-  const insertMissing = db.transaction((keys: readonly string[]) => {
+  const insertMissing = writeTransaction(db, (keys: readonly string[]) => {
     const ids = new Map<string, number>();
     for (const key of keys) {
       const id = insert.get(key);

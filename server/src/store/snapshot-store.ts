@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import type { Database } from './db.js';
+import { writeTransaction } from './write-transaction.js';
 import { createMetaStore } from './meta-store.js';
 
 /** The collector's in-memory fleet state, as named byte arrays (typed arrays' bytes). */
@@ -33,7 +34,7 @@ export function createSnapshotStore(db: Database): SnapshotStore {
   const insert = db.prepare<[string, Buffer]>('INSERT INTO fleet_snapshot (name, data) VALUES (?, ?)');
   const selectAll = db.prepare<[], { name: string; data: Buffer }>('SELECT name, data FROM fleet_snapshot');
 
-  const saveAll = db.transaction((snapshot: FleetSnapshot) => {
+  const saveAll = writeTransaction(db, (snapshot: FleetSnapshot) => {
     clear.run();
     for (const [name, bytes] of Object.entries(snapshot.parts)) {
       // A view over the same memory: no copy of what may be megabytes.

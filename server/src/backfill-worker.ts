@@ -1,0 +1,43 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { backfillHistory } from './collector/backfill.js';
+import { buildPreset, type PresetName } from './domain/fleet/presets.js';
+import { createSimulator, type ScenarioName } from './sim/simulator.js';
+import { openDatabase } from './store/db.js';
+import { createRollupStore } from './store/rollup-store.js';
+import { writeTransaction } from './store/write-transaction.js';
+
+/**
+ * Start-up backfill on the second core: its own simulator (same seed, so the same site) and its
+ * own connection to the database, while the main thread runs the first collection rounds.
+ * SQLite's single writer lock and busy timeout keep the two writers in turn.
+ */
+export interface BackfillJob {
+  dbFile: string;
+  preset: PresetName;
+  scenario: ScenarioName;
+  seed: number;
+  fromS: number;
+  toS: number;
+  stepS: number;
+  podEvery: number;
+}
+
+export type BackfillMessage = { type: 'progress'; done: number; total: number } | { type: 'done'; rows: number };
+
+const job = workerData as BackfillJob;
+const port = parentPort;
+if (!port) throw new Error('backfill-worker.ts runs as a worker thread');
+const db = openDatabase(job.dbFile);
+const sim = createSimulator({ topology: buildPreset(job.preset), scenario: job.scenario, seed: job.seed });
+const rows = await backfillHistory({
+  rollups: createRollupStore(db),
+  transaction: (work) => writeTransaction(db, work)(),
+  aggregateAt: (tMs) => sim.aggregateAt(tMs),
+  fromS: job.fromS,
+  toS: job.toS,
+  stepS: job.stepS,
+  podEvery: job.podEvery,
+  onProgress: (done, total) => port.postMessage({ type: 'progress', done, total } satisfies BackfillMessage),
+});
+db.close();
+port.postMessage({ type: 'done', rows } satisfies BackfillMessage);
