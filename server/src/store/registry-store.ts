@@ -1,16 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { DomainError } from '../domain/errors.js';
+import type { SlotBinding } from '../domain/fleet/fleet-state.js';
 import type { Database } from './db.js';
 import { writeTransaction } from './write-transaction.js';
 
-/** A GPU's binding to its slot (its index in the collector's typed arrays). */
-export interface SlotBinding {
-  slot: number;
-  uuid: string;
-  host: string;
-  gpuIndex: number;
-  model: string | null;
-}
+export type { SlotBinding };
 
 /** A node that reported GPUs but matches no rack position of the topology. */
 export interface UnplacedNode {
