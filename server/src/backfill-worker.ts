@@ -20,6 +20,8 @@ export interface BackfillJob {
   toS: number;
   stepS: number;
   podEvery: number;
+  /** Contracts' pods and terms, so the simulated past shows what was sold. */
+  sold: Array<{ pods: number[]; start: string; end: string; status: string }>;
 }
 
 export type BackfillMessage = { type: 'progress'; done: number; total: number } | { type: 'done'; rows: number };
@@ -28,7 +30,21 @@ const job = workerData as BackfillJob;
 const port = parentPort;
 if (!port) throw new Error('backfill-worker.ts runs as a worker thread');
 const db = openDatabase(job.dbFile);
-const sim = createSimulator({ topology: buildPreset(job.preset), scenario: job.scenario, seed: job.seed });
+let soldMemo: { tMs: number; pods: Set<number> } | null = null;
+/** Pods sold on the day of tMs; asked per pod, so worked out once per moment. */
+function soldAt(tMs: number): Set<number> {
+  if (soldMemo?.tMs === tMs) return soldMemo.pods;
+  const day = new Date(tMs).toISOString().slice(0, 10);
+  const pods = new Set(job.sold.filter((c) => c.status === 'active' && c.start <= day && day <= c.end).flatMap((c) => c.pods));
+  soldMemo = { tMs, pods };
+  return pods;
+}
+const sim = createSimulator({
+  topology: buildPreset(job.preset),
+  scenario: job.scenario,
+  seed: job.seed,
+  soldPod: (pod, tMs) => soldAt(tMs).has(pod),
+});
 const rows = await backfillHistory({
   rollups: createRollupStore(db),
   transaction: (work) => writeTransaction(db, work)(),

@@ -28,6 +28,12 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1_024, 1_073_741_824).default(32 * 1024 * 1024),
   MAX_LINES_PER_BATCH: int(1, 100_000_000).default(1_000_000),
   MAX_SERIES_PER_BATCH: int(1, 100_000_000).default(500_000),
+  SIM_CONTRACTS: z.enum(['demo', 'none']).default('demo'),
+  CAPACITY_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RESERVE_MARGIN: z.coerce.number().min(0).max(10).default(0.05),
+  RESERVE_MARGIN_GPUS: z.coerce.number().int().min(0).default(0),
+  BLOCK_PODS: int(1, 1000).default(1),
+  FORECAST_HISTORY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -36,7 +42,8 @@ export interface Config {
   host: string;
   dataDir: string;
   preset: 'colossus' | 'small';
-  sim: { enabled: boolean; scenario: 'decline' | 'flat' | 'rebound' | 'failures'; speed: number; seed: number };
+  sim: { enabled: boolean; scenario: 'decline' | 'flat' | 'rebound' | 'failures'; speed: number; seed: number; contracts: 'demo' | 'none' };
+  capacity: { horizonDays: number; marginFraction: number; marginGpus: number; blockPods: number; historyDays: number };
   backfillDays: number;
   retentionDays: number;
   gpuRetentionDays: number;
@@ -65,7 +72,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     preset: e.PRESET,
-    sim: { enabled: e.SIM, scenario: e.SIM_SCENARIO, speed: e.SIM_SPEED, seed: e.SIM_SEED },
+    sim: { enabled: e.SIM, scenario: e.SIM_SCENARIO, speed: e.SIM_SPEED, seed: e.SIM_SEED, contracts: e.SIM_CONTRACTS },
+    capacity: {
+      horizonDays: e.CAPACITY_HORIZON_DAYS,
+      marginFraction: e.RESERVE_MARGIN,
+      marginGpus: e.RESERVE_MARGIN_GPUS,
+      blockPods: e.BLOCK_PODS,
+      historyDays: e.FORECAST_HISTORY_DAYS,
+    },
     backfillDays: e.BACKFILL_DAYS,
     retentionDays: e.RETENTION_DAYS,
     gpuRetentionDays: e.GPU_RETENTION_DAYS,

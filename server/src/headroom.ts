@@ -10,6 +10,8 @@ import { startCollectionLoop } from './collector/collection-loop.js';
 import { collectRound, type RoundOptions } from './collector/collection-round.js';
 import { createCollector } from './collector/fleet-collector.js';
 import type { Config } from './config.js';
+import { contractSiteOf, rankPodsByInternalUse } from './contracts/contract-site.js';
+import { createContractService } from './contracts/contract-service.js';
 import { buildPreset } from './domain/fleet/presets.js';
 import type { TelemetrySource } from './domain/fleet/telemetry-source.js';
 import { createApp } from './http/app.js';
@@ -21,10 +23,14 @@ import { createSimSource } from './sim/sim-source.js';
 import { createSimulator } from './sim/simulator.js';
 import { closeDatabase, openDatabase } from './store/db.js';
 import { pruneHistory } from './store/retention.js';
+import { createCapacityService } from './capacity/capacity-service.js';
+import { demoContracts } from './sim/demo-contracts.js';
 import { createStores } from './store/stores.js';
 import { writeTransaction } from './store/write-transaction.js';
 
 const SIM_CLOCK_KEY = 'sim_clock_ms';
+/** Set once the demo contract book was written, so deleting it does not bring it back. */
+const DEMO_CONTRACTS_KEY = 'demo_contracts_seeded';
 const BACKFILL_STEP_S = 300;
 const HOUR_MS = 3_600_000;
 
@@ -51,6 +57,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     topology,
     ports: { ...stores, transaction },
     staleAfterMs: config.staleAfterMs,
+    soldPodsAt: (tMs) => soldPodsAt(tMs),
   });
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
@@ -63,11 +70,45 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   // The simulator gets a topology of its own: it simulates the preset's nodes, never the
   // unplaced ones that real pushes add to the collector's.
   const sim = config.sim.enabled
-    ? createSimulator({ topology: buildPreset(config.preset), scenario: config.sim.scenario, seed: config.sim.seed })
+    ? createSimulator({
+        topology: buildPreset(config.preset),
+        scenario: config.sim.scenario,
+        seed: config.sim.seed,
+        // Sold pods run the customer's work, and internal work keeps off them.
+        soldPod: (pod, tMs) => soldPodsAt(tMs).has(pod),
+      })
     : null;
   const sources: TelemetrySource[] = [];
   if (sim) sources.push(createSimSource(sim, sim.topology));
   if (config.scrape.targets.length) sources.push(createHttpScrapeSource(config.scrape.targets, config.scrape.timeoutMs));
+
+  const contractSite = contractSiteOf(topology);
+  const podIndexById = new Map(topology.pods.map((p, i) => [p.id, i]));
+  const contracts = createContractService({
+    contracts: stores.contracts,
+    priceBooks: stores.priceBooks,
+    site: () => contractSite,
+    rankPodsForSale: () => rankPodsByInternalUse(contractSite.pods, collector.latest()),
+    today: () => isoDay(clock.now()),
+    nowMs: clock.now,
+  });
+  // Asked per pod and per round: one lookup per moment.
+  let soldMemo: { tMs: number; pods: ReadonlySet<number> } | null = null;
+  function soldPodsAt(tMs: number): ReadonlySet<number> {
+    if (soldMemo?.tMs !== tMs) soldMemo = { tMs, pods: contracts.soldPodsAt(isoDay(tMs)) };
+    return soldMemo.pods;
+  }
+  if (sim && config.sim.contracts === 'demo' && meta.get(DEMO_CONTRACTS_KEY) === null) {
+    for (const terms of demoContracts(contractSite, isoDay(clock.now()))) contracts.create(terms);
+    meta.set(DEMO_CONTRACTS_KEY, isoDay(clock.now()));
+  }
+  const capacity = createCapacityService({
+    fleet: collector,
+    history: rollups,
+    contracts,
+    now: clock.now,
+    policy: config.capacity,
+  });
 
   const parseDcgm = (text: string, host: string | null) =>
     parseDcgmText(text, { defaultHost: host ?? undefined, maxLines: config.limits.maxLinesPerBatch, maxSeries: config.limits.maxSeriesPerBatch });
@@ -89,6 +130,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     limits: { maxBodyBytes: config.limits.maxBodyBytes },
     info: { version, simulated: sim !== null, scenario: sim ? config.sim.scenario : null, preset: config.preset },
     log,
+    contracts,
+    capacity,
   });
   const server: Server = app.listen(config.port, config.host);
   await once(server, 'listening');
@@ -108,6 +151,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
             ...backfillRange(rollups.latestTs('5m'), Math.floor(clock.now() / 1000), config.backfillDays),
             stepS: BACKFILL_STEP_S,
             podEvery: 3,
+            sold: contracts.list().map((c) => ({ pods: c.pods.map((id) => podIndexById.get(id) ?? -1), start: c.start, end: c.end, status: c.status })),
           },
           log,
         )
@@ -190,6 +234,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     port,
     config,
     collector,
+    contracts,
     sim,
     clock,
     startupMs: Date.now() - startedAt,
@@ -200,6 +245,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
 }
 
 export type Headroom = Awaited<ReturnType<typeof startHeadroom>>;
+
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** From the newest stored bucket (or BACKFILL_DAYS ago) to the last whole bucket before now. */
 function backfillRange(latestS: number | null, nowS: number, days: number): { fromS: number; toS: number } {

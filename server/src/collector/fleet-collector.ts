@@ -21,6 +21,8 @@ export interface CollectorOptions {
   topology: Topology;
   ports: CollectorPorts;
   staleAfterMs: number;
+  /** Pods delivered to customers at a moment (contracts in term); their GPUs read `sold`. */
+  soldPodsAt?: (tMs: number) => ReadonlySet<number>;
 }
 
 export interface PushResult {
@@ -126,6 +128,10 @@ export function createCollector(opts: CollectorOptions) {
 
     /** Classifies the fleet as of nowMs, rolls it up, and stores every bucket that closed. */
     tick(nowMs: number): FleetSummary {
+      if (opts.soldPodsAt) {
+        const sold = opts.soldPodsAt(nowMs);
+        for (let p = 0; p < state.podSold.length; p++) state.podSold[p] = sold.has(p) ? 1 : 0;
+      }
       classifyFleet(state, nowMs, staleAfterMs);
       summary = summarizeFleet(state, nowMs, staleAfterMs);
       const minuteRows = addTick(minute, summary);

@@ -1,11 +1,14 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
+import { capacityRoutes } from './routes/capacity.js';
+import { contractRoutes } from './routes/contracts.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { homeRoutes } from './routes/home.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { priceBookRoutes } from './routes/price-book.js';
 import { simRoutes } from './routes/sim.js';
 
 /** The express app, built from its dependencies; it opens no port (the caller listens). */
@@ -18,6 +21,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', fleetRoutes(deps));
   app.use('/api/v1', historyRoutes(deps));
   app.use('/api/v1', ingestRoutes(deps));
+  if (deps.contracts) app.use('/api/v1', contractRoutes(deps.contracts), priceBookRoutes(deps.contracts));
+  if (deps.capacity) app.use('/api/v1', capacityRoutes(deps.capacity));
   if (deps.simNodeText) app.use('/sim', simRoutes(deps));
   app.use(notFound);
   app.use(errorMiddleware(deps.log));

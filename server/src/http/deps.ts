@@ -1,3 +1,7 @@
+import type { CapacityService } from '../capacity/capacity-service.js';
+import type { AllocatedContract } from '../domain/contracts/allocation.js';
+import type { PriceBook } from '../domain/contracts/price-book.js';
+import type { ContractValuation } from '../domain/contracts/valuation.js';
 import type { FleetState } from '../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../domain/fleet/readings.js';
 import type { HistoryMetric } from '../domain/fleet/rollup.js';
@@ -30,4 +34,23 @@ export interface AppDeps {
   limits: { maxBodyBytes: number };
   info: { version: string; simulated: boolean; scenario: string | null; preset: string };
   log: { error: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
+  /** Contracts and the price book (routes mounted only when given). */
+  contracts?: ContractsDeps;
+  capacity?: CapacityDeps;
 }
+
+/** The contract service as the routes use it; unknown ids and bad bodies throw DomainError. */
+export interface ContractsDeps {
+  list(): AllocatedContract[];
+  get(id: number): AllocatedContract | null;
+  create(body: unknown): AllocatedContract;
+  update(id: number, body: unknown): AllocatedContract;
+  remove(id: number): void;
+  /** asOf defaults to today by the collection clock. */
+  valuation(id: number, asOf?: string): ContractValuation;
+  getPriceBook(): PriceBook;
+  putPriceBook(body: unknown): PriceBook;
+}
+
+/** Sellable capacity, its value and risk (capacity/capacity-service.ts). */
+export type CapacityDeps = Pick<CapacityService, 'capacity' | 'whatIf'>;

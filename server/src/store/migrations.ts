@@ -99,6 +99,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ingest_idempotency_received ON ingest_idempotency (received_at_ms);
     `,
   },
+  {
+    // Contracts and the price book (issue 3). `contracts.id` is AUTOINCREMENT so a deleted
+    // contract's id never names another one. `body` holds the remaining terms as JSON
+    // (capacity, start, end, monthlyPriceUsd, ramp, noticeDays). `contract_pods` records which
+    // pods each contract is delivered on; deleting a contract deletes its rows. The price book
+    // is one JSON row (id 1); no row means the built-in default.
+    version: 2,
+    name: 'contracts and price book',
+    sql: `
+      CREATE TABLE contracts (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer      TEXT NOT NULL,
+        body          TEXT NOT NULL CHECK (json_valid(body)),
+        status        TEXT NOT NULL CHECK (status IN ('active', 'ended', 'terminated')),
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+      );
+
+      CREATE TABLE contract_pods (
+        contract_id INTEGER NOT NULL REFERENCES contracts (id) ON DELETE CASCADE,
+        pod_index   INTEGER NOT NULL CHECK (pod_index >= 0),
+        PRIMARY KEY (contract_id, pod_index)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE price_book (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        body          TEXT NOT NULL CHECK (json_valid(body)),
+        updated_at_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,7 +1,9 @@
+import { createContractStore, type ContractStore } from './contract-store.js';
 import type { Database } from './db.js';
 import { createGpuHistoryStore, type GpuHistoryStore } from './gpu-history-store.js';
 import { createIngestJournal, type IngestJournal } from './ingest-journal.js';
 import { createMetaStore, type MetaStore } from './meta-store.js';
+import { createPriceBookStore, type PriceBookStore } from './price-book-store.js';
 import { createRegistryStore, type RegistryStore } from './registry-store.js';
 import { createRollupStore, type RollupStore } from './rollup-store.js';
 import { createSnapshotStore, type SnapshotStore } from './snapshot-store.js';
@@ -14,6 +16,8 @@ export interface Stores {
   registry: RegistryStore;
   snapshots: SnapshotStore;
   journal: IngestJournal;
+  contracts: ContractStore;
+  priceBooks: PriceBookStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -24,5 +28,7 @@ export function createStores(db: Database): Stores {
     registry: createRegistryStore(db),
     snapshots: createSnapshotStore(db),
     journal: createIngestJournal(db),
+    contracts: createContractStore(db),
+    priceBooks: createPriceBookStore(db),
   };
 }

@@ -21,7 +21,7 @@ export interface TestHeadroom extends Headroom {
 
 /** A real server on a loopback port with a real SQLite file; rounds are driven by the test. */
 export async function startTestHeadroom(env: Record<string, string> = {}, dir = tempDir()): Promise<TestHeadroom> {
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none', ...env });
   const headroom = await startHeadroom(config, { autoCollect: false });
   return {
     ...headroom,

@@ -1,0 +1,205 @@
+import { computeCapacity, type CapacityReport, type PodView } from '../domain/capacity/capacity.js';
+import { forecastDemand } from '../domain/capacity/forecast.js';
+import type { DemandForecast, DemandSample } from '../domain/capacity/forecast-types.js';
+import { podsNeeded } from '../domain/contracts/allocation.js';
+import type { ContractCapacity } from '../domain/contracts/contract.js';
+import { blockValueUsdPerMonth, type PriceBook } from '../domain/contracts/price-book.js';
+import { HOURS_PER_MONTH } from '../domain/contracts/valuation.js';
+import { DomainError } from '../domain/errors.js';
+import type { FleetState } from '../domain/fleet/fleet-state.js';
+import { gpuModelAt } from '../domain/fleet/gpu-models.js';
+import { GPU_STATES, type StateCounts } from '../domain/fleet/gpu-state.js';
+import type { HistoryMetric } from '../domain/fleet/rollup.js';
+import type { FleetSummary, ScopeFigures } from '../domain/fleet/summary.js';
+
+export interface CapacityPolicyConfig {
+  horizonDays: number;
+  marginFraction: number;
+  marginGpus: number;
+  blockPods: number;
+  /** Days of internal-demand history the forecast is fitted on. */
+  historyDays: number;
+}
+
+export interface CapacityServiceDeps {
+  fleet: { state: FleetState; latest(): FleetSummary | null };
+  history: { query(scope: string, metric: HistoryMetric, fromS: number, toS: number, stepS: number): Array<[number, number]> };
+  contracts: { soldPodsAt(date: string): ReadonlySet<number>; getPriceBook(): PriceBook };
+  now: () => number;
+  policy: CapacityPolicyConfig;
+}
+
+/** Internal demand history is read at this step: fine enough for the daily shape. */
+const HISTORY_STEP_S = 900;
+const FORECAST_STEP_S = 3_600;
+const DAY_S = 86_400;
+
+const isoDate = (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+
+function countsOf(figures: ScopeFigures): StateCounts {
+  return Object.fromEntries(GPU_STATES.map((name, i) => [name, figures.counts[i] ?? 0])) as StateCounts;
+}
+
+/** A what-if sale: extra GPUs sold from `startS` for `months` (730-hour months). */
+export interface WhatIf {
+  gpus: number;
+  startS: number;
+  endS: number;
+}
+
+/**
+ * Reads the fleet, the stored history, the contracts and the price book, and hands them to the
+ * pure capacity engine. Results are cached per collection round (the summary's time).
+ */
+export function createCapacityService(deps: CapacityServiceDeps) {
+  const { state } = deps.fleet;
+  const { topology } = state;
+  const podFullLoad = topology.pods.map((pod) =>
+    pod.nodes.reduce((sum, n) => sum + (topology.nodes[n]?.maxInputWatts ?? 0), 0) * topology.site.pue,
+  );
+  const podGpus = topology.pods.map((pod) => pod.nodes.reduce((sum, n) => sum + (topology.nodes[n]?.slots.length ?? 0), 0));
+  const podModelKey = topology.pods.map((pod) => gpuModelAt(topology.nodes[pod.nodes[0] ?? 0]?.modelIndex ?? 0).key);
+  const totalGpus = podGpus.reduce((a, b) => a + b, 0);
+  const fullLoadWattsPerGpu = totalGpus > 0 ? podFullLoad.reduce((a, b) => a + b, 0) / totalGpus : 0;
+  // Capacity is priced by its share of the feed, as the reference deal counts facility MW
+  // (300 MW for the whole site), not by its own full-load draw.
+  const allocationSite = { gpusPerPod: podGpus[0] ?? 0, gpusPerFacilityWatt: totalGpus / topology.site.feedWatts };
+  const feedShareWatts = (gpus: number): number => gpus / allocationSite.gpusPerFacilityWatt;
+  const horizonS = deps.policy.horizonDays * DAY_S;
+  let cached: { atMs: number; forecast: DemandForecast; report: CapacityReport } | null = null;
+
+  function internalHistory(nowS: number): DemandSample[] {
+    const fromS = nowS - deps.policy.historyDays * DAY_S;
+    const busy = deps.history.query('site', 'gpus_busy', fromS, nowS + 1, HISTORY_STEP_S);
+    const held = new Map(deps.history.query('site', 'gpus_held', fromS, nowS + 1, HISTORY_STEP_S));
+    return busy.map(([t, b]) => [t, b + (held.get(t) ?? 0)] as const);
+  }
+
+  /** GPUs sold on each day of the horizon, and the pods committed to any contract in it. */
+  function soldOverHorizon(nowS: number) {
+    const soldByDay = new Map<string, number>();
+    const committed = new Set<number>();
+    for (let d = 0; d <= deps.policy.horizonDays; d++) {
+      const day = isoDate(nowS + d * DAY_S);
+      const pods = deps.contracts.soldPodsAt(day);
+      let gpus = 0;
+      for (const p of pods) (gpus += podGpus[p] ?? 0), committed.add(p);
+      soldByDay.set(day, gpus);
+    }
+    return { soldAt: (t: number) => soldByDay.get(isoDate(t)) ?? 0, committed };
+  }
+
+  function compute(summary: FleetSummary, extra: WhatIf | null): { forecast: DemandForecast; report: CapacityReport } {
+    const nowS = Math.floor(summary.atMs / 1000);
+    const forecast =
+      cached?.atMs === summary.atMs
+        ? cached.forecast
+        : forecastDemand(internalHistory(nowS), { now: nowS, horizonSeconds: horizonS, stepSeconds: FORECAST_STEP_S, capacity: totalGpus });
+    if (!forecast) throw new DomainError('unavailable', 'no internal-demand history to forecast from yet');
+    const { soldAt, committed } = soldOverHorizon(nowS);
+    const soldGpusAt = extra ? (t: number) => soldAt(t) + (t >= extra.startS && t < extra.endS ? extra.gpus : 0) : soldAt;
+    const pods: PodView[] = topology.pods.map((pod, i) => {
+      const figures = summary.pods[i];
+      return {
+        index: i,
+        id: pod.id,
+        hallId: topology.halls[pod.hallIndex]?.id ?? null,
+        counts: figures ? countsOf(figures) : countsOf(summary.unplaced),
+        gpus: podGpus[i] ?? 0,
+        facilityWatts: figures?.facilityWatts ?? 0,
+        fullLoadFacilityWatts: podFullLoad[i] ?? 0,
+        committed: committed.has(i),
+      };
+    });
+    const report = computeCapacity({
+      nowS,
+      feedWatts: topology.site.feedWatts,
+      facilityDrawWatts: summary.site.facilityWatts,
+      site: countsOf(summary.site),
+      pods,
+      forecast,
+      soldGpusAt,
+      fullLoadWattsPerGpu,
+      policy: {
+        margin: { fraction: deps.policy.marginFraction, gpus: deps.policy.marginGpus },
+        blockPods: deps.policy.blockPods,
+        horizonSeconds: horizonS,
+      },
+    });
+    return { forecast, report };
+  }
+
+  function latestSummary(): FleetSummary {
+    const summary = deps.fleet.latest();
+    if (!summary) throw new DomainError('unavailable', 'fleet state is still loading: retry shortly (see /readyz)');
+    return summary;
+  }
+
+  function current(): { forecast: DemandForecast; report: CapacityReport } {
+    const summary = latestSummary();
+    if (cached?.atMs !== summary.atMs) cached = { atMs: summary.atMs, ...compute(summary, null) };
+    return cached;
+  }
+
+  function value(gpus: number, modelKey: string, facilityWatts: number) {
+    return blockValueUsdPerMonth({ gpus, modelKey, facilityWatts }, deps.contracts.getPriceBook());
+  }
+
+  return {
+    /** The capacity report with block values, as GET /capacity serves it. */
+    capacity() {
+      const { forecast, report } = current();
+      const podIndex = new Map(topology.pods.map((p, i) => [p.id, i]));
+      const blocks = report.sellable.blocks.map((b) => {
+        const first = podIndex.get(b.pods[0] ?? '') ?? 0;
+        const priced = value(b.gpus, podModelKey[first] ?? 'H100-SXM', feedShareWatts(b.gpus));
+        return { ...b, valueUsdPerMonth: priced.valueUsdPerMonth };
+      });
+      const monthly = round2(blocks.reduce((s, b) => s + b.valueUsdPerMonth, 0));
+      return {
+        ...report,
+        sellable: {
+          ...report.sellable,
+          blocks,
+          valueUsdPerMonth: monthly,
+          valueUsdOverHorizon: round2((monthly * deps.policy.horizonDays * 24) / HOURS_PER_MONTH),
+        },
+        risk: { ...report.risk, firstShortfallAt: iso(report.risk.firstShortfallAt), firstRiskAt: iso(report.risk.firstRiskAt) },
+        forecast: { horizonDays: deps.policy.horizonDays, basis: forecast.basis, points: forecast.points },
+        updatedAt: new Date(latestSummary().atMs).toISOString(),
+      };
+    },
+
+    /**
+     * The value and risk of selling `capacity` more (whole pods, as a contract is delivered) from
+     * `startS` for `months` of 730 hours, at `monthlyPriceUsd` or else the price book.
+     */
+    whatIf(request: { capacity: ContractCapacity; startS: number; months: number; monthlyPriceUsd: number | null }) {
+      const summary = latestSummary();
+      const pods = podsNeeded(request.capacity, allocationSite);
+      const gpus = pods * allocationSite.gpusPerPod;
+      const endS = request.startS + Math.round(request.months * HOURS_PER_MONTH * 3600);
+      const { report } = compute(summary, { gpus, startS: request.startS, endS });
+      const facilityWatts = 'watts' in request.capacity ? request.capacity.watts : feedShareWatts(gpus);
+      const book = value(gpus, podModelKey[0] ?? 'H100-SXM', facilityWatts);
+      const monthlyUsd = request.monthlyPriceUsd ?? book.valueUsdPerMonth;
+      return {
+        gpus,
+        pods,
+        facilityWatts: Math.round(facilityWatts),
+        months: request.months,
+        monthlyUsd,
+        totalUsd: round2(monthlyUsd * request.months),
+        priceBook: book,
+        fitsSellable: gpus <= current().report.gpus.sellable,
+        risk: { ...report.risk, firstShortfallAt: iso(report.risk.firstShortfallAt), firstRiskAt: iso(report.risk.firstRiskAt) },
+      };
+    },
+
+  };
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+const iso = (s: number | null): string | null => (s === null ? null : new Date(s * 1000).toISOString());
+
+export type CapacityService = ReturnType<typeof createCapacityService>;

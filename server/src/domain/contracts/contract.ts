@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { DomainError } from '../errors.js';
+import { calendarMonthsSpanned, epochDay, isIsoDate, type IsoDate } from './calendar.js';
+import { usdToCents } from './money.js';
+
+/**
+ * A resale contract's terms and the rules every contract must satisfy on its own.
+ * Whether contracts *together* exceed free capacity is not checked here: that is recorded
+ * and raised as oversold risk by the capacity engine, never refused.
+ */
+
+/** What is sold: facility watts (as the reference deal counts them), GPUs, or whole pods. */
+export type ContractCapacity = { watts: number } | { gpus: number } | { pods: number };
+
+/** One ramp step: `months` consecutive calendar months billed at `factor` × the monthly price. */
+export interface RampStep {
+  months: number;
+  factor: number;
+}
+
+export const CONTRACT_STATUSES = ['active', 'ended', 'terminated'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+export interface Contract {
+  id?: string;
+  customer: string;
+  capacity: ContractCapacity;
+  /** First day billed, ISO `YYYY-MM-DD`. */
+  start: IsoDate;
+  /** Last day billed (inclusive), ISO `YYYY-MM-DD`. */
+  end: IsoDate;
+  /** Full-rate price of one whole calendar month, USD, whole cents. */
+  monthlyPriceUsd: number;
+  /** Applied consecutively from the calendar month containing `start`; see BILLING.md. */
+  ramp: RampStep[];
+  /** Days of notice either side; what is guaranteed if notice were given on a date. */
+  noticeDays: number;
+  status: ContractStatus;
+}
+
+/** The whole site, to refuse a single contract larger than it. */
+export interface SiteLimits {
+  gpus: number;
+  /** Contracted utility feed, facility watts. */
+  facilityWatts: number;
+  pods: number;
+}
+
+/**
+ * Caps that keep every valuation figure below 2⁵³ cents ($90 trillion), so each one is an exact
+ * JSON number: $10B a month (8× the reference deal) × factor ≤ 10 × 600 months = $6 × 10¹³.
+ */
+export const MAX_MONTHLY_PRICE_USD = 10_000_000_000;
+export const MAX_TERM_MONTHS = 600;
+export const MAX_RAMP_FACTOR = 10;
+
+const isoDateSchema = z.iso.date().describe('ISO calendar date YYYY-MM-DD (UTC)');
+
+export const contractCapacitySchema = z
+  .union([
+    z.strictObject({ watts: z.number().positive().describe('Facility watts (not IT watts)') }),
+    z.strictObject({ gpus: z.number().int().positive() }),
+    z.strictObject({ pods: z.number().int().positive() }),
+  ])
+  .describe('Exactly one of watts (facility), gpus or pods');
+
+export const rampStepSchema = z.strictObject({
+  months: z.number().int().min(0).describe('Consecutive calendar months at this factor'),
+  factor: z.number().gt(0).max(MAX_RAMP_FACTOR).describe('Multiplier of the monthly price, in (0, 10]'),
+});
+
+/**
+ * The API body of a contract (POST/PUT `/api/v1/contracts`). Structural checks only; domain
+ * rules that relate fields (end ≥ start, ramp ≤ term, capacity ≤ site) are in
+ * {@link validateContract}. `id` is accepted so a client can PUT back what it got; routes take
+ * the id from the URL.
+ */
+export const contractBodySchema = z.strictObject({
+  id: z.string().min(1).max(200).optional(),
+  customer: z.string().trim().min(1).max(200),
+  capacity: contractCapacitySchema,
+  start: isoDateSchema.describe('First billed day, YYYY-MM-DD'),
+  end: isoDateSchema.describe('Last billed day (inclusive), YYYY-MM-DD'),
+  monthlyPriceUsd: z.number().positive().max(MAX_MONTHLY_PRICE_USD).describe('Full-rate monthly price, USD, whole cents'),
+  ramp: z.array(rampStepSchema).max(MAX_TERM_MONTHS).default([]).describe('Discounted (or premium) first months'),
+  noticeDays: z.number().int().min(0).describe("Days' notice either side"),
+  status: z.enum(CONTRACT_STATUSES).default('active'),
+});
+
+export type ContractBody = z.input<typeof contractBodySchema>;
+
+function invalid(path: string, message: string): never {
+  throw new DomainError('invalid', `${path}: ${message}`, { path });
+}
+
+/**
+ * Checks the rules a contract must satisfy regardless of site: everything
+ * {@link validateContract} checks except capacity against the site. Valuation calls it.
+ * @throws DomainError('invalid', message naming the field, { path }) at the first failing field,
+ *   `path` being dotted like zod's (`ramp.1.factor`).
+ */
+export function validateContractTerms(c: Contract): void {
+  if (typeof c.customer !== 'string' || c.customer.trim() === '') invalid('customer', 'must be a non-empty string');
+  if (!isIsoDate(c.start)) invalid('start', `must be a calendar date YYYY-MM-DD, got ${JSON.stringify(c.start)}`);
+  if (!isIsoDate(c.end)) invalid('end', `must be a calendar date YYYY-MM-DD, got ${JSON.stringify(c.end)}`);
+  if (epochDay(c.end) < epochDay(c.start)) invalid('end', `${c.end} is before start ${c.start}`);
+  const termMonths = calendarMonthsSpanned(c.start, c.end);
+  if (termMonths > MAX_TERM_MONTHS) invalid('end', `term spans ${termMonths} calendar months; at most ${MAX_TERM_MONTHS}`);
+
+  const price = c.monthlyPriceUsd;
+  if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0) {
+    invalid('monthlyPriceUsd', `must be a positive amount, got ${price}`);
+  }
+  if (price > MAX_MONTHLY_PRICE_USD) invalid('monthlyPriceUsd', `must be at most ${MAX_MONTHLY_PRICE_USD}`);
+  if (usdToCents(price) === null) invalid('monthlyPriceUsd', `must be a whole number of cents, got ${price}`);
+
+  if (!Array.isArray(c.ramp)) invalid('ramp', 'must be an array');
+  let rampMonths = 0;
+  c.ramp.forEach((step, i) => {
+    if (!Number.isInteger(step.months) || step.months < 0) {
+      invalid(`ramp.${i}.months`, `must be a non-negative whole number of months, got ${step.months}`);
+    }
+    if (!Number.isFinite(step.factor) || step.factor <= 0 || step.factor > MAX_RAMP_FACTOR) {
+      invalid(`ramp.${i}.factor`, `must be in (0, ${MAX_RAMP_FACTOR}], got ${step.factor}`);
+    }
+    rampMonths += step.months;
+  });
+  if (rampMonths > termMonths) {
+    invalid('ramp', `covers ${rampMonths} months but the term ${c.start}..${c.end} spans ${termMonths} calendar months`);
+  }
+
+  if (!Number.isSafeInteger(c.noticeDays) || c.noticeDays < 0) {
+    invalid('noticeDays', `must be a non-negative whole number of days, got ${c.noticeDays}`);
+  }
+  if (!CONTRACT_STATUSES.includes(c.status)) invalid('status', `must be one of ${CONTRACT_STATUSES.join(', ')}`);
+  validateCapacityShape(c.capacity);
+}
+
+function validateCapacityShape(capacity: ContractCapacity): void {
+  const keys = Object.keys(capacity);
+  if (keys.length !== 1) invalid('capacity', 'must have exactly one of watts, gpus or pods');
+  if ('watts' in capacity) {
+    if (!Number.isFinite(capacity.watts) || capacity.watts <= 0) invalid('capacity.watts', `must be positive, got ${capacity.watts}`);
+  } else if ('gpus' in capacity) {
+    if (!Number.isSafeInteger(capacity.gpus) || capacity.gpus <= 0) invalid('capacity.gpus', `must be a positive whole number, got ${capacity.gpus}`);
+  } else if ('pods' in capacity) {
+    if (!Number.isSafeInteger(capacity.pods) || capacity.pods <= 0) invalid('capacity.pods', `must be a positive whole number, got ${capacity.pods}`);
+  } else {
+    invalid('capacity', 'must have exactly one of watts, gpus or pods');
+  }
+}
+
+/**
+ * Checks one contract on its own and against the whole site.
+ * @param c the contract (typed, but its strings and numbers are not trusted).
+ * @param site the whole site: a contract may not exceed its feed (facility watts), its GPUs or its
+ *   pods. A zero-capacity site therefore accepts no contract of that kind.
+ * @throws DomainError('invalid', message naming the field, { path }) for: malformed or
+ *   non-existent dates (`2026-02-30`), end before start, price ≤ 0 or not whole cents, ramp months
+ *   not a non-negative integer, factor outside (0, 10], ramp longer than the term in calendar
+ *   months, negative notice, and capacity larger than the site.
+ */
+export function validateContract(c: Contract, site: SiteLimits): void {
+  validateContractTerms(c);
+  const capacity = c.capacity;
+  if ('watts' in capacity && capacity.watts > site.facilityWatts) {
+    invalid('capacity.watts', `${capacity.watts} W is more than the site's whole feed of ${site.facilityWatts} W`);
+  }
+  if ('gpus' in capacity && capacity.gpus > site.gpus) {
+    invalid('capacity.gpus', `${capacity.gpus} GPUs is more than the site's ${site.gpus}`);
+  }
+  if ('pods' in capacity && capacity.pods > site.pods) {
+    invalid('capacity.pods', `${capacity.pods} pods is more than the site's ${site.pods}`);
+  }
+}
+
+/**
+ * Parses an API body into a valid {@link Contract}: zod for shape, then {@link validateContract}.
+ * @throws DomainError('invalid', …, { path }) naming the first offending field either way.
+ */
+export function parseContract(body: unknown, site: SiteLimits): Contract {
+  const parsed = contractBodySchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    // An unknown key is reported at its parent; name the key itself.
+    const at = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
+    invalid(at.map(String).join('.') || 'body', issue ? issue.message : 'invalid contract');
+  }
+  const { id, ...terms } = parsed.data;
+  const contract: Contract = id === undefined ? terms : { id, ...terms };
+  validateContract(contract, site);
+  return contract;
+}

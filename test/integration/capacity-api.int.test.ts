@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHeadroom, type TestHeadroom } from './helpers/harness.js';
+
+interface Capacity {
+  gpus: Record<string, number>;
+  power: Record<string, number>;
+  sellable: { blocks: Array<{ id: string; hall: string; gpus: number; watts: number; valueUsdPerMonth: number }>; gpus: number; watts: number; valueUsdPerMonth: number; valueUsdOverHorizon: number };
+  risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: string | null };
+  forecast: { horizonDays: number; points: Array<[number, number, number]> };
+}
+
+/** 64 GPUs × $2.40 (the default H100 rate) × 730 h. */
+const POD_MONTH_USD = 112_128;
+
+let h: TestHeadroom;
+beforeAll(async () => {
+  h = await startTestHeadroom({ SIM_CONTRACTS: 'demo', BACKFILL_DAYS: '7' });
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+async function postWhatIf(body: unknown) {
+  const res = await fetch(`${h.url}/api/v1/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('capacity API on the small simulated site with the demo contract book', () => {
+  it('starts with the demo book: three contracts, two of them in term and sold', async () => {
+    const { body } = await h.getJson<{ contracts: Array<{ customer: string; pods: string[] }> }>('/api/v1/contracts');
+    expect(body.contracts.map((c) => c.customer)).toEqual(['Aurora Labs', 'Helios AI', 'Kestrel Compute']);
+    const pods = (await h.getJson<{ pods: Array<{ sold: boolean; gpus: { sold: number; down: number } }> }>('/api/v1/fleet/pods')).body.pods;
+    const sold = pods.filter((p) => p.sold);
+    expect(sold).toHaveLength(2);
+    // A failed node of a sold pod reads down, not sold: delivery is broken there.
+    for (const pod of sold) expect(pod.gpus.sold + pod.gpus.down).toBe(64);
+  });
+
+  it('reports sellable capacity as whole idle pods beyond sold and reserve, valued at the price book', async () => {
+    const { status, body } = await h.getJson<Capacity>('/api/v1/capacity');
+    expect(status).toBe(200);
+    const g = body.gpus;
+    expect(g.total).toBe(384);
+    expect(g.up).toBe((g.total ?? 0) - (g.down ?? 0) - (g.unknown ?? 0));
+    const fleet = (await h.getJson<{ gpus: { sold: number } }>('/api/v1/fleet')).body;
+    expect(g.sold).toBe(fleet.gpus.sold);
+    expect(g.sold).toBeGreaterThan(0);
+    expect(g.reserve).toBeGreaterThan(0);
+    expect(g.unsoldUnreserved).toBe(Math.max(0, (g.up ?? 0) - (g.sold ?? 0) - (g.reserve ?? 0)));
+    expect(body.sellable.gpus).toBeLessThanOrEqual(g.unsoldUnreserved ?? 0);
+    expect(body.sellable.gpus).toBe(body.sellable.blocks.length * 64);
+    for (const block of body.sellable.blocks) expect(block).toMatchObject({ gpus: 64, valueUsdPerMonth: POD_MONTH_USD });
+    expect(body.sellable.valueUsdPerMonth).toBe(body.sellable.blocks.length * POD_MONTH_USD);
+    expect(body.forecast.horizonDays).toBe(90);
+    expect(body.forecast.points).toHaveLength(90 * 24);
+    expect(body.power.headroomWatts).toBeGreaterThan(0);
+  });
+
+  it('never offers a pod that a contract holds, now or from a later start', async () => {
+    const contracts = (await h.getJson<{ contracts: Array<{ pods: string[] }> }>('/api/v1/contracts')).body.contracts;
+    const held = new Set(contracts.flatMap((c) => c.pods));
+    const { body } = await h.getJson<Capacity>('/api/v1/capacity');
+    expect(body.sellable.blocks.some((b) => held.has(b.id))).toBe(false);
+  });
+
+  it('values a what-if sale at the given price, and at the price book without one', async () => {
+    const today = new Date(h.clock.now()).toISOString().slice(0, 10);
+    const priced = await postWhatIf({ pods: 1, start: today, months: 24, monthlyPriceUsd: 100_000 });
+    expect(priced.status).toBe(200);
+    expect(priced.body).toMatchObject({ gpus: 64, pods: 1, monthlyUsd: 100_000, totalUsd: 2_400_000 });
+    const book = await postWhatIf({ gpus: 10, start: today, months: 3 });
+    expect(book.body).toMatchObject({ gpus: 64, pods: 1, monthlyUsd: POD_MONTH_USD, totalUsd: 3 * POD_MONTH_USD });
+  });
+
+  it('shows the oversold risk a what-if would create when it sells what internal work needs', async () => {
+    const today = new Date(h.clock.now()).toISOString().slice(0, 10);
+    const { body } = await postWhatIf({ pods: 6, start: today, months: 12 });
+    const risk = body.risk as Capacity['risk'];
+    expect(risk.oversold).toBe(true);
+    expect(risk.shortfallGpus).toBeGreaterThan(0);
+    expect(risk.firstShortfallAt).not.toBeNull();
+    expect(body.fitsSellable).toBe(false);
+  });
+
+  it('refuses a what-if with two capacities or no term, naming the field', async () => {
+    const two = await postWhatIf({ pods: 1, gpus: 8, start: '2026-12-01', months: 1 });
+    expect(two.status).toBe(400);
+    expect(String(two.body.error)).toMatch(/exactly one of gpus, pods or watts/);
+    const noTerm = await postWhatIf({ pods: 1, start: '2026-12-01', months: 0 });
+    expect(noTerm.status).toBe(400);
+    expect(String(noTerm.body.error)).toMatch(/months/);
+  });
+});
