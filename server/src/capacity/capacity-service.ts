@@ -8,9 +8,8 @@ import { HOURS_PER_MONTH } from '../domain/contracts/valuation.js';
 import { DomainError } from '../domain/errors.js';
 import type { FleetState } from '../domain/fleet/fleet-state.js';
 import { gpuModelAt } from '../domain/fleet/gpu-models.js';
-import { GPU_STATES, type StateCounts } from '../domain/fleet/gpu-state.js';
 import type { HistoryMetric } from '../domain/fleet/rollup.js';
-import type { FleetSummary, ScopeFigures } from '../domain/fleet/summary.js';
+import { stateCountsOf, type FleetSummary } from '../domain/fleet/summary.js';
 
 export interface CapacityPolicyConfig {
   horizonDays: number;
@@ -35,10 +34,6 @@ const FORECAST_STEP_S = 3_600;
 const DAY_S = 86_400;
 
 const isoDate = (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
-
-function countsOf(figures: ScopeFigures): StateCounts {
-  return Object.fromEntries(GPU_STATES.map((name, i) => [name, figures.counts[i] ?? 0])) as StateCounts;
-}
 
 /** A what-if sale: extra GPUs sold from `startS` for `months` (730-hour months). */
 export interface WhatIf {
@@ -104,7 +99,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         index: i,
         id: pod.id,
         hallId: topology.halls[pod.hallIndex]?.id ?? null,
-        counts: figures ? countsOf(figures) : countsOf(summary.unplaced),
+        counts: figures ? stateCountsOf(figures) : stateCountsOf(summary.unplaced),
         gpus: podGpus[i] ?? 0,
         facilityWatts: figures?.facilityWatts ?? 0,
         fullLoadFacilityWatts: podFullLoad[i] ?? 0,
@@ -115,7 +110,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       nowS,
       feedWatts: topology.site.feedWatts,
       facilityDrawWatts: summary.site.facilityWatts,
-      site: countsOf(summary.site),
+      site: stateCountsOf(summary.site),
       pods,
       forecast,
       soldGpusAt,

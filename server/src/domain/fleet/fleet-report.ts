@@ -2,12 +2,12 @@ import type { FleetState } from './fleet-state.js';
 import { newestRingIndex } from './fleet-state.js';
 import { gpuModelAt } from './gpu-models.js';
 import { GPU_STATES, stateName, type StateCounts } from './gpu-state.js';
-import { meanUtilization, type FleetSummary, type ScopeFigures } from './summary.js';
+import { meanUtilization, stateCountsOf, type FleetSummary, type ScopeFigures } from './summary.js';
 
 /** The API's shapes of the fleet, built from a summary. Pure: the HTTP layer only serialises. */
 
 export function countsOf(figures: ScopeFigures): StateCounts & { total: number } {
-  const counts = Object.fromEntries(GPU_STATES.map((name, i) => [name, figures.counts[i] ?? 0])) as StateCounts;
+  const counts = stateCountsOf(figures);
   const total = GPU_STATES.reduce((sum, name) => sum + counts[name], 0);
   return { total, ...counts };
 }

@@ -1,6 +1,6 @@
 import type { FleetState } from './fleet-state.js';
 import { newestRingIndex } from './fleet-state.js';
-import { GPU_STATES, GpuState } from './gpu-state.js';
+import { GPU_STATES, GpuState, type StateCounts } from './gpu-state.js';
 import { NODE_GPU_OVERHEAD } from './presets.js';
 
 /**
@@ -100,4 +100,9 @@ function applyFacilityPower(state: FleetState, summary: FleetSummary, nowMs: num
 /** Mean utilization estimate of a scope's GPUs with a verdict, or 0 when none has one. */
 export function meanUtilization(figures: ScopeFigures): number {
   return figures.utilizationCount === 0 ? 0 : figures.utilizationSum / figures.utilizationCount;
+}
+
+/** A scope's per-state counts as named fields. */
+export function stateCountsOf(figures: ScopeFigures): StateCounts {
+  return Object.fromEntries(GPU_STATES.map((name, i) => [name, figures.counts[i] ?? 0])) as StateCounts;
 }
