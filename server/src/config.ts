@@ -34,6 +34,13 @@ const envSchema = z.object({
   RESERVE_MARGIN_GPUS: z.coerce.number().int().min(0).default(0),
   BLOCK_PODS: int(1, 1000).default(1),
   FORECAST_HISTORY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SITE_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, - or _ (it is a Prometheus label value)')
+    .optional(),
+  SITE_NAME: z.string().min(1).max(200).optional(),
+  METRICS_BEARER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_BASIC_AUTH: z.string().regex(/^[^:]+:.{8,}$/, 'must be user:password, the password at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,6 +49,10 @@ export interface Config {
   host: string;
   dataDir: string;
   preset: 'colossus' | 'small';
+  /** Names the site in reports and as the `site` label of every metric; defaults to the preset's. */
+  site: { id: string | null; name: string | null };
+  /** Optional credentials for /metrics (off by default, as Prometheus scrapes usually run inside the network). */
+  metricsAuth: { bearerToken: string | null; basic: { user: string; password: string } | null };
   sim: { enabled: boolean; scenario: 'decline' | 'flat' | 'rebound' | 'failures'; speed: number; seed: number; contracts: 'demo' | 'none' };
   capacity: { horizonDays: number; marginFraction: number; marginGpus: number; blockPods: number; historyDays: number };
   backfillDays: number;
@@ -72,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     preset: e.PRESET,
+    site: { id: e.SITE_ID ?? null, name: e.SITE_NAME ?? null },
+    metricsAuth: { bearerToken: e.METRICS_BEARER_TOKEN ?? null, basic: basicAuth(e.METRICS_BASIC_AUTH) },
     sim: { enabled: e.SIM, scenario: e.SIM_SCENARIO, speed: e.SIM_SPEED, seed: e.SIM_SEED, contracts: e.SIM_CONTRACTS },
     capacity: {
       horizonDays: e.CAPACITY_HORIZON_DAYS,
@@ -90,4 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: { maxBodyBytes: e.MAX_BODY_BYTES, maxLinesPerBatch: e.MAX_LINES_PER_BATCH, maxSeriesPerBatch: e.MAX_SERIES_PER_BATCH },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function basicAuth(value: string | undefined): { user: string; password: string } | null {
+  if (value === undefined) return null;
+  const colon = value.indexOf(':');
+  return { user: value.slice(0, colon), password: value.slice(colon + 1) };
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
@@ -14,7 +14,9 @@ import { contractSiteOf, rankPodsByInternalUse } from './contracts/contract-site
 import { createContractService } from './contracts/contract-service.js';
 import { buildPreset } from './domain/fleet/presets.js';
 import type { TelemetrySource } from './domain/fleet/telemetry-source.js';
+import { DomainError } from './domain/errors.js';
 import { createApp } from './http/app.js';
+import { createMetrics } from './metrics/metrics.js';
 import { parseDcgmText } from './ingest/dcgm-text.js';
 import { createHttpScrapeSource } from './ingest/http-scrape-source.js';
 import { parseJsonPush } from './ingest/json-push.js';
@@ -52,7 +54,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const { meta, rollups, gpuHistory, journal } = stores;
   const transaction = <T>(work: () => T): T => writeTransaction(db, work)();
 
-  const topology = buildPreset(config.preset);
+  const topology = buildPreset(config.preset, siteOverride(config));
   const collector = createCollector({
     topology,
     ports: { ...stores, transaction },
@@ -110,6 +112,25 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     policy: config.capacity,
   });
 
+  const metrics = createMetrics({
+    info: { siteId: topology.site.id, siteName: topology.site.name, preset: config.preset, version, simulated: sim !== null },
+    fleet: collector,
+    capacity: () => capacity.capacity(),
+    contracts,
+    rollupLatestS: () => rollups.latestTs('1m'),
+    storageBytes: () => ({ main: fileBytes(dbFile), wal: fileBytes(`${dbFile}-wal`) }),
+    now: clock.now,
+    wallNow: Date.now,
+  });
+
+  const warmCapacity = (): void => {
+    try {
+      capacity.capacity();
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'unavailable')) log.error({ err: error }, 'capacity computation failed');
+    }
+  };
+
   const parseDcgm = (text: string, host: string | null) =>
     parseDcgmText(text, { defaultHost: host ?? undefined, maxLines: config.limits.maxLinesPerBatch, maxSeries: config.limits.maxSeriesPerBatch });
   let ready = false;
@@ -132,6 +153,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     log,
     contracts,
     capacity,
+    metrics: { endpoint: metrics, auth: config.metricsAuth },
+    ingestObserver: metrics.collector.ingest,
   });
   const server: Server = app.listen(config.port, config.host);
   await once(server, 'listening');
@@ -169,13 +192,19 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     concurrency: config.scrape.concurrency,
     elapsedMs: () => performance.now(),
     onTarget: (o) => {
+      metrics.collector.target(o);
       if (!o.ok) log.warn({ target: o.targetId, error: o.error }, 'scrape failed');
     },
   };
+  const observedRound = async (tMs: number) => {
+    const stats = await collectRound(roundOptions, tMs);
+    metrics.collector.round(stats);
+    return stats;
+  };
   // Two rounds one interval apart, so every GPU has the two samples a verdict needs from the start.
   const firstT = Math.floor(clock.now() / config.scrape.intervalMs) * config.scrape.intervalMs;
-  if (sources.length) await collectRound(roundOptions, firstT - config.scrape.intervalMs);
-  const first = await collectRound(roundOptions, firstT);
+  if (sources.length) await observedRound(firstT - config.scrape.intervalMs);
+  const first = await observedRound(firstT);
   const backfillError = await backfillDone;
   if (backfillError) throw backfillError;
   ready = true;
@@ -189,7 +218,12 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
           now: clock.now,
           intervalMs: config.scrape.intervalMs,
           speed: clock.speed,
-          onRound: (stats) => log.debug(stats, 'round'),
+          onRound: (stats) => {
+            metrics.collector.round(stats);
+            log.debug(stats, 'round');
+            // Once per round here, so a scrape or a page never waits for the forecast.
+            setImmediate(warmCapacity);
+          },
           onError: (error) => log.error({ err: error }, 'collection round failed'),
         });
 
@@ -239,12 +273,25 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     clock,
     startupMs: Date.now() - startedAt,
     /** Runs one collection round at tMs (tests drive time with this when autoCollect is off). */
-    collectAt: (tMs: number) => collectRound(roundOptions, tMs),
+    collectAt: observedRound,
     stop,
   };
 }
 
 export type Headroom = Awaited<ReturnType<typeof startHeadroom>>;
+
+/** SITE_ID / SITE_NAME rename the preset's site: two processes of one preset are two sites. */
+function siteOverride(config: Config): { id?: string; name?: string } {
+  return { ...(config.site.id ? { id: config.site.id } : {}), ...(config.site.name ? { name: config.site.name } : {}) };
+}
+
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // no WAL between checkpoints
+  }
+}
 
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 

@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { homeRoutes } from './routes/home.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { priceBookRoutes } from './routes/price-book.js';
 import { simRoutes } from './routes/sim.js';
 
@@ -18,6 +19,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(homeRoutes(deps));
   app.use(healthRoutes(deps));
+  if (deps.metrics) app.use(metricsRoutes(deps.metrics.endpoint, deps.metrics.auth));
   app.use('/api/v1', fleetRoutes(deps));
   app.use('/api/v1', historyRoutes(deps));
   app.use('/api/v1', ingestRoutes(deps));

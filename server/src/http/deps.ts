@@ -1,3 +1,5 @@
+import type { IngestObserver } from '../domain/fleet/ingest-sources.js';
+import type { MetricsAuth, MetricsEndpoint } from './routes/metrics.js';
 import type { CapacityService } from '../capacity/capacity-service.js';
 import type { AllocatedContract } from '../domain/contracts/allocation.js';
 import type { PriceBook } from '../domain/contracts/price-book.js';
@@ -37,6 +39,10 @@ export interface AppDeps {
   /** Contracts and the price book (routes mounted only when given). */
   contracts?: ContractsDeps;
   capacity?: CapacityDeps;
+  /** GET /metrics (mounted only when given). */
+  metrics?: { endpoint: MetricsEndpoint; auth: MetricsAuth };
+  /** Told of every pushed batch, accepted or refused. */
+  ingestObserver?: IngestObserver;
 }
 
 /** The contract service as the routes use it; unknown ids and bad bodies throw DomainError. */

@@ -1,4 +1,4 @@
-import { buildTopology, type Topology, type TopologySpec } from './topology.js';
+import { buildTopology, type Site, type Topology, type TopologySpec } from './topology.js';
 
 /**
  * DGX/HGX H100 node: 8 GPUs, 10.2 kW maximum input (DGX H100 user guide). Non-GPU draw is
@@ -42,6 +42,8 @@ export const SMALL: TopologySpec = {
 export const PRESETS = { colossus: COLOSSUS, small: SMALL } as const;
 export type PresetName = keyof typeof PRESETS;
 
-export function buildPreset(name: PresetName): Topology {
-  return buildTopology(PRESETS[name]);
+/** `site` renames the site (two processes of one preset are two sites to Prometheus). */
+export function buildPreset(name: PresetName, site: Partial<Pick<Site, 'id' | 'name'>> = {}): Topology {
+  const spec = PRESETS[name];
+  return buildTopology({ ...spec, site: { ...spec.site, ...site } });
 }

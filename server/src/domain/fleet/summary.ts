@@ -15,6 +15,8 @@ export interface ScopeFigures {
   facilityWatts: number;
   utilizationSum: number;
   utilizationCount: number;
+  /** Time of the newest sample from any GPU of the scope, unix ms; 0 when none ever reported. */
+  newestSampleMs: number;
 }
 
 export interface FleetSummary {
@@ -29,7 +31,7 @@ export interface FleetSummary {
 }
 
 function emptyFigures(): ScopeFigures {
-  return { counts: new Int32Array(GPU_STATES.length), itWatts: 0, facilityWatts: 0, utilizationSum: 0, utilizationCount: 0 };
+  return { counts: new Int32Array(GPU_STATES.length), itWatts: 0, facilityWatts: 0, utilizationSum: 0, utilizationCount: 0, newestSampleMs: 0 };
 }
 
 /** Latest reported board power of a slot, or NaN. */
@@ -60,13 +62,16 @@ export function summarizeFleet(state: FleetState, nowMs: number, staleAfterMs: n
     for (const slot of node.slots) {
       const code = state.state[slot] ?? GpuState.unknown;
       const utilization = state.utilization[slot] ?? Number.NaN;
-      const power = latestPowerWatts(state, slot);
+      const newest = newestRingIndex(state, slot);
+      const power = state.powerRing[newest] ?? Number.NaN;
+      const sampledMs = state.timeRing[newest] ?? 0;
       const live = code !== GpuState.unknown && code !== GpuState.down;
       if (live && Number.isFinite(power)) (gpuWatts += power), (reported = true);
       for (const figures of [summary.site, hall, pod]) {
         if (!figures) continue;
         figures.counts[code] = (figures.counts[code] ?? 0) + 1;
         if (!Number.isNaN(utilization)) (figures.utilizationSum += utilization), figures.utilizationCount++;
+        if (sampledMs > figures.newestSampleMs) figures.newestSampleMs = sampledMs;
       }
     }
     if (!reported) continue;

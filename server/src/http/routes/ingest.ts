@@ -2,6 +2,7 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import type { IngestBatch } from '../../domain/fleet/readings.js';
+import { PUSH_SOURCES } from '../../domain/fleet/ingest-sources.js';
 import type { AppDeps } from '../deps.js';
 
 const hostName = z.string().min(1).max(253).regex(/^[A-Za-z0-9._:-]+$/, 'must be a host name');
@@ -15,6 +16,9 @@ const smiQuery = z.object({
     .optional(),
 });
 const idempotencyKey = z.string().min(1).max(200).nullable();
+
+const REJECTION_BY_STATUS: Record<number, string> = { 400: 'invalid', 413: 'too_large', 503: 'unavailable' };
+const rejectionReason = (status: number): string => REJECTION_BY_STATUS[status] ?? (status >= 500 ? 'error' : 'other');
 
 function requireType(req: Request, types: string[]): void {
   if (!req.is(types)) {
@@ -38,10 +42,25 @@ export function ingestRoutes(deps: AppDeps): Router {
   const limit = deps.limits.maxBodyBytes;
   const text = express.text({ type: () => true, limit });
   const json = express.json({ type: () => true, limit, strict: true });
+  // Refusals are counted where they end, whichever layer refused (body parser, zod, parser, store).
+  if (deps.ingestObserver) {
+    const observer = deps.ingestObserver;
+    router.use('/ingest/:kind', (req, res, next) => {
+      // Only routes that exist: a label per made-up path would let anyone grow the series count.
+      const source = `push:${String(req.params.kind)}`;
+      if (PUSH_SOURCES.some((s) => s === source)) {
+        res.once('finish', () => {
+          if (res.statusCode >= 400) observer.rejected(source, rejectionReason(res.statusCode));
+        });
+      }
+      next();
+    });
+  }
 
   const accept = (req: Request, source: string, batch: IngestBatch) => {
     const key = idempotencyKey.parse(req.get('idempotency-key') ?? null);
     const result = deps.fleet.push(batch, source, key, deps.now());
+    if (!result.replayed) deps.ingestObserver?.accepted(source, result.samples);
     return { accepted: result.samples, gpus: new Set(batch.samples.map((s) => s.uuid)).size, seq: result.seq, replayed: result.replayed };
   };
 
