@@ -1,44 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/harness.js';
+import { freePort, killAll, startProcess } from './helpers/process.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** `npm start`'s own command, on a free port, in its own process. */
-async function startProcess(dataDir: string, port: number): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PRESET: 'small', BACKFILL_DAYS: '2', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${output}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
-    if (ok) return { child, url, output: () => output };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`not ready in 60 s: ${output}`);
-}
+afterEach(killAll);
 
 const json = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
-const freePort = (): number => 20_000 + Math.floor(Math.random() * 20_000);
 
 describe('restart', () => {
   it('after kill -9, history, pushed GPUs and their samples are back', async () => {
