@@ -130,6 +130,60 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Alerts and webhooks (issue 5). `alert_states` holds every alert instance the engine
+    // tracks (pending, firing, recently resolved) keyed by fingerprint, so a restart neither
+    // forgets a firing alert nor fires it afresh, and `for` timers keep their start.
+    // `webhook_outbox` is the durable outbox: a notification is written here, in the same
+    // transaction as the alert states that caused it, before any attempt to send it; its `id`
+    // is the `webhook-id` of every attempt. `seq` orders notifications of one group.
+    // `notify_groups` keeps each receiver's group timers (group wait/interval/repeat).
+    // Rules are one JSON row (id 1); no row means the built-in defaults.
+    version: 3,
+    name: 'alerts, webhook receivers and outbox',
+    sql: `
+      CREATE TABLE alert_rules (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        body          TEXT NOT NULL CHECK (json_valid(body)),
+        updated_at_ms INTEGER NOT NULL
+      );
+
+      CREATE TABLE alert_states (
+        fingerprint   TEXT PRIMARY KEY,
+        body          TEXT NOT NULL CHECK (json_valid(body)),
+        updated_at_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE webhook_receivers (
+        id            TEXT PRIMARY KEY,
+        body          TEXT NOT NULL CHECK (json_valid(body)),
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE notify_groups (
+        receiver_id   TEXT NOT NULL,
+        group_key     TEXT NOT NULL,
+        body          TEXT NOT NULL CHECK (json_valid(body)),
+        PRIMARY KEY (receiver_id, group_key)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE webhook_outbox (
+        id              TEXT PRIMARY KEY,
+        receiver_id     TEXT NOT NULL,
+        group_key       TEXT NOT NULL,
+        seq             INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+        created_at_ms   INTEGER NOT NULL,
+        next_attempt_ms INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        done_at_ms      INTEGER
+      );
+      CREATE INDEX webhook_outbox_pending ON webhook_outbox (state, receiver_id, group_key, seq);
+    `,
+  },
 ];
 
 /**
