@@ -19,7 +19,7 @@ import { createApp } from './http/app.js';
 import { createMetrics } from './metrics/metrics.js';
 import { parseDcgmText } from './ingest/dcgm-text.js';
 import { createHttpScrapeSource } from './ingest/http-scrape-source.js';
-import { parseJsonPush } from './ingest/json-push.js';
+import { jsonPushSchema, parseJsonPush } from './ingest/json-push.js';
 import { parseNvidiaSmiCsv } from './ingest/nvidia-smi-csv.js';
 import { createSimSource } from './sim/sim-source.js';
 import { createSimulator } from './sim/simulator.js';
@@ -143,6 +143,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
       dcgm: parseDcgm,
       nvidiaSmi: (text, host, fields) => parseNvidiaSmiCsv(text, { host, fields, maxLines: config.limits.maxLinesPerBatch }),
       json: (body) => parseJsonPush(body, { maxSamples: config.limits.maxSeriesPerBatch }),
+      jsonSchema: jsonPushSchema,
     },
     now: clock.now,
     isReady: () => ready,
@@ -271,6 +272,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     contracts,
     sim,
     clock,
+    /** The express app (tests compare its mounted routes with the OpenAPI document). */
+    app,
     startupMs: Date.now() - startedAt,
     /** Runs one collection round at tMs (tests drive time with this when autoCollect is off). */
     collectAt: observedRound,

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
+import { openApiRoutes } from './openapi.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { contractRoutes } from './routes/contracts.js';
 import { fleetRoutes } from './routes/fleet.js';
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.contracts) app.use('/api/v1', contractRoutes(deps.contracts), priceBookRoutes(deps.contracts));
   if (deps.capacity) app.use('/api/v1', capacityRoutes(deps.capacity));
   if (deps.simNodeText) app.use('/sim', simRoutes(deps));
+  app.use('/api/v1', openApiRoutes(deps));
   app.use(notFound);
   app.use(errorMiddleware(deps.log));
   return app;

@@ -1,5 +1,6 @@
 import type { IngestObserver } from '../domain/fleet/ingest-sources.js';
 import type { MetricsAuth, MetricsEndpoint } from './routes/metrics.js';
+import type { ZodType } from 'zod';
 import type { CapacityService } from '../capacity/capacity-service.js';
 import type { AllocatedContract } from '../domain/contracts/allocation.js';
 import type { PriceBook } from '../domain/contracts/price-book.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
     dcgm(text: string, host: string | null): IngestBatch;
     nvidiaSmi(text: string, host: string, fields: string[] | undefined): IngestBatch;
     json(body: unknown): IngestBatch;
+    /** The zod schema `json` validates with, published as its body in the OpenAPI document. */
+    jsonSchema: ZodType;
   };
   /** Collection time (the simulator's clock when it runs), ms. */
   now: () => number;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import { DomainError, type DomainErrorCode } from '../domain/errors.js';
 
 const STATUS: Record<DomainErrorCode, number> = {
@@ -11,11 +11,14 @@ const STATUS: Record<DomainErrorCode, number> = {
   unavailable: 503,
 };
 
-/** Shape of every error body: `{ error, detail }`. */
-export interface ErrorBody {
-  error: string;
-  detail?: Record<string, unknown>;
-}
+/** Shape of every error body: `{ error, detail }` (also its schema in the OpenAPI document). */
+export const errorBodySchema = z
+  .object({
+    error: z.string().describe('What went wrong; a 400 names the offending field first (`end: …`)'),
+    detail: z.record(z.string(), z.unknown()).optional().describe('e.g. `path` of the bad field, or the `requestId` of a 500'),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Narrows what body-parser throws (it sets `type` and `status`). */
 function bodyParserError(err: unknown): { type: string; status: number; limit?: number } | null {

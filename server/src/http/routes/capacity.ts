@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { CapacityDeps } from '../deps.js';
+import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
 const isoDay = z.iso.date();
 
@@ -39,3 +41,30 @@ export function capacityRoutes(capacity: CapacityDeps): Router {
   });
   return router;
 }
+
+/**
+ * The operations above for the OpenAPI document. Both answers are TypeScript types of
+ * capacity/capacity-service.ts with no zod schema, so they are described in words only.
+ */
+export const capacityPaths: ZodOpenApiPathsObject = {
+  '/api/v1/capacity': {
+    get: {
+      operationId: 'getCapacity',
+      summary: 'Sellable capacity in whole pods, its value, the reserve, stranded power and oversold risk',
+      tags: ['capacity'],
+      responses: {
+        200: jsonAnswer('GPUs by state, power, sellable blocks with their value, risk and the demand forecast (capacity-service.ts `capacity()`)'),
+        ...errorAnswers(503),
+      },
+    },
+  },
+  '/api/v1/what-if': {
+    post: {
+      operationId: 'whatIf',
+      summary: 'What selling this much from this date would do: fit, shortfall, value and risk',
+      tags: ['capacity'],
+      requestBody: { required: true, content: { 'application/json': { schema: whatIfSchema } } },
+      responses: { 200: jsonAnswer('The what-if answer (capacity-service.ts `whatIf()`)'), ...errorAnswers(400, 413, 503) },
+    },
+  },
+};

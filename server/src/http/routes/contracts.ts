@@ -1,15 +1,31 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { contractBodySchema } from '../../domain/contracts/contract.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ContractsDeps } from '../deps.js';
+import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
 const idParams = z.object({
   id: z
     .string()
     .regex(/^[1-9]\d{0,14}$/, 'must be a contract id (a whole number ≥ 1)')
+    .describe('Contract id')
     .transform(Number),
 });
-const valuationQuery = z.object({ asOf: z.iso.date('must be an ISO date YYYY-MM-DD').optional() });
+const valuationQuery = z.object({
+  asOf: z.iso.date('must be an ISO date YYYY-MM-DD').optional().describe('Valuation date; today by the collection clock if omitted'),
+});
+
+/** A contract as answered: its terms plus what the server computes (checked against real answers by the tests). */
+const contractAnswer = contractBodySchema
+  .extend({
+    id: z.string().describe('Contract id (a whole number, as a string)'),
+    pods: z.array(z.string()).describe('Pods it is delivered on (`h01-p003`), in pod order'),
+    shortfallPods: z.number().int().min(0).describe('Pods it needs beyond those it got: > 0 when sold past what was free'),
+  })
+  .meta({ id: 'Contract' });
+type ContractAnswer = z.output<typeof contractAnswer>;
 
 /** A contract's JSON body is small; 64 KiB leaves room for a long ramp. */
 const JSON_LIMIT_BYTES = 65_536;
@@ -24,24 +40,24 @@ export function contractRoutes(contracts: ContractsDeps): Router {
   const json = express.json({ limit: JSON_LIMIT_BYTES });
 
   router.get('/contracts', (_req, res) => {
-    res.json({ contracts: contracts.list() });
+    res.json({ contracts: contracts.list() satisfies ContractAnswer[] });
   });
 
   router.post('/contracts', json, (req, res) => {
     const created = contracts.create(req.body);
-    res.status(201).location(`/api/v1/contracts/${created.id}`).json(created);
+    res.status(201).location(`/api/v1/contracts/${created.id}`).json(created satisfies ContractAnswer);
   });
 
   router.get('/contracts/:id', (req, res) => {
     const { id } = idParams.parse(req.params);
     const found = contracts.get(id);
     if (!found) throw new DomainError('not_found', `no contract with id ${id}`);
-    res.json(found);
+    res.json(found satisfies ContractAnswer);
   });
 
   router.put('/contracts/:id', json, (req, res) => {
     const { id } = idParams.parse(req.params);
-    res.json(contracts.update(id, req.body));
+    res.json(contracts.update(id, req.body) satisfies ContractAnswer);
   });
 
   router.delete('/contracts/:id', (req, res) => {
@@ -57,3 +73,59 @@ export function contractRoutes(contracts: ContractsDeps): Router {
   });
   return router;
 }
+
+/** The operations above for the OpenAPI document; bodies are the `contractBodySchema` the service parses with. */
+export const contractPaths: ZodOpenApiPathsObject = {
+  '/api/v1/contracts': {
+    get: {
+      operationId: 'listContracts',
+      summary: 'The contract book',
+      tags: ['contracts'],
+      responses: { 200: jsonAnswer('Every contract, with the pods it is delivered on', z.object({ contracts: z.array(contractAnswer) })) },
+    },
+    post: {
+      operationId: 'createContract',
+      summary: 'Record a contract; it is allocated whole pods at once',
+      tags: ['contracts'],
+      requestBody: { required: true, content: { 'application/json': { schema: contractBodySchema } } },
+      responses: {
+        201: { ...jsonAnswer('Recorded; `Location` is its URL', contractAnswer), headers: z.object({ location: z.string() }) },
+        ...errorAnswers(400, 413),
+      },
+    },
+  },
+  '/api/v1/contracts/{id}': {
+    get: {
+      operationId: 'getContract',
+      summary: 'One contract',
+      tags: ['contracts'],
+      requestParams: { path: idParams },
+      responses: { 200: jsonAnswer('The contract', contractAnswer), ...errorAnswers(400, 404) },
+    },
+    put: {
+      operationId: 'replaceContract',
+      summary: 'Replace a contract\'s terms (the id comes from the URL; `pods` and `shortfallPods` sent back are ignored)',
+      tags: ['contracts'],
+      requestParams: { path: idParams },
+      requestBody: { required: true, content: { 'application/json': { schema: contractBodySchema } } },
+      responses: { 200: jsonAnswer('The contract as now allocated', contractAnswer), ...errorAnswers(400, 404, 413) },
+    },
+    delete: {
+      operationId: 'deleteContract',
+      summary: 'Delete a contract; its pods go back to the pool',
+      tags: ['contracts'],
+      requestParams: { path: idParams },
+      responses: { 204: { description: 'Deleted' }, ...errorAnswers(400, 404) },
+    },
+  },
+  '/api/v1/contracts/{id}/valuation': {
+    get: {
+      operationId: 'valueContract',
+      summary: 'What a contract is worth on a date: TCV, revenue to date, guaranteed, implied rates',
+      tags: ['contracts'],
+      requestParams: { path: idParams, query: valuationQuery },
+      // ContractValuation is a TypeScript type (domain/contracts/valuation.ts), with no zod schema to render.
+      responses: { 200: jsonAnswer('ContractValuation (domain/contracts/valuation.ts); fields in USD'), ...errorAnswers(400, 404) },
+    },
+  },
+};

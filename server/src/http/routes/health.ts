@@ -1,19 +1,41 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { AppDeps } from '../deps.js';
+import { jsonAnswer } from '../openapi-parts.js';
+
+const liveAnswer = z.object({ status: z.literal('ok') });
+const readyAnswer = z.object({ status: z.enum(['ready', 'starting', 'draining']) });
+type ReadyStatus = z.output<typeof readyAnswer>['status'];
 
 export function healthRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok' } satisfies z.output<typeof liveAnswer>);
   });
   router.get('/readyz', (_req, res) => {
-    if (deps.isDraining?.()) {
-      res.status(503).json({ status: 'draining' });
-    } else if (!deps.isReady()) {
-      res.status(503).json({ status: 'starting' });
-    } else {
-      res.json({ status: 'ready' });
-    }
+    const status: ReadyStatus = deps.isDraining?.() ? 'draining' : deps.isReady() ? 'ready' : 'starting';
+    res.status(status === 'ready' ? 200 : 503).json({ status } satisfies z.output<typeof readyAnswer>);
   });
   return router;
 }
+
+/** The operations above for the OpenAPI document. */
+export const healthPaths: ZodOpenApiPathsObject = {
+  '/healthz': {
+    get: {
+      operationId: 'liveness',
+      summary: 'Liveness: the process answers',
+      tags: ['health'],
+      responses: { 200: jsonAnswer('Alive', liveAnswer) },
+    },
+  },
+  '/readyz': {
+    get: {
+      operationId: 'readiness',
+      summary: 'Readiness: state and history are loaded, and the server is not draining',
+      tags: ['health'],
+      responses: { 200: jsonAnswer('Ready', readyAnswer), 503: jsonAnswer('Starting or draining', readyAnswer) },
+    },
+  },
+};

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../domain/errors.js';
 import { GPU_HISTORY_METRICS, HISTORY_METRICS } from '../../domain/fleet/rollup.js';
 import type { AppDeps } from '../deps.js';
 import { parseDurationS } from '../duration.js';
+import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
 /** Finest step each scope is stored at (see README "History and storage"). */
 const RESOLUTION_S = { site: 60, hall: 60, pod: 300, gpu: 3600 } as const;
@@ -13,11 +15,20 @@ const MAX_POINTS = 20_000;
 const isoTime = z.iso.datetime({ offset: true }).transform((s) => Math.floor(Date.parse(s) / 1000));
 
 const historyQuery = z.object({
-  scope: z.string().regex(/^(site|(hall|pod|gpu):.+)$/, 'must be site, hall:<id>, pod:<id> or gpu:<uuid>'),
+  scope: z.string().regex(/^(site|(hall|pod|gpu):.+)$/, 'must be site, hall:<id>, pod:<id> or gpu:<uuid>').describe('site, hall:<id>, pod:<id> or gpu:<uuid>'),
+  metric: z.enum(HISTORY_METRICS).describe(`Per GPU only ${GPU_HISTORY_METRICS.join(' and ')}`),
+  from: isoTime.optional().describe('Start, RFC 3339; default `to` − 24 h'),
+  to: isoTime.optional().describe('End, RFC 3339; default now'),
+  step: z.string().optional().describe('Duration like 30s, 5m, 1h, 7d; rounded up to the scope\'s stored resolution'),
+});
+
+const historyAnswer = z.object({
+  scope: z.string(),
   metric: z.enum(HISTORY_METRICS),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-  step: z.string().optional(),
+  from: z.number().int().describe('Unix seconds'),
+  to: z.number().int().describe('Unix seconds'),
+  stepSeconds: z.number().int(),
+  points: z.array(z.tuple([z.number().int(), z.number()])).describe('`[unix seconds, value]` pairs'),
 });
 
 export function historyRoutes(deps: AppDeps): Router {
@@ -50,7 +61,20 @@ export function historyRoutes(deps: AppDeps): Router {
       if (kind === 'pod' && !state.topology.pods.some((p) => p.id === id)) throw new DomainError('not_found', `no pod ${id}`);
       points = deps.history.query(q.scope, q.metric, fromS, toS, stepS);
     }
-    res.json({ scope: q.scope, metric: q.metric, from: fromS, to: toS, stepSeconds: stepS, points });
+    res.json({ scope: q.scope, metric: q.metric, from: fromS, to: toS, stepSeconds: stepS, points } satisfies z.output<typeof historyAnswer>);
   });
   return router;
 }
+
+/** The operation above for the OpenAPI document. */
+export const historyPaths: ZodOpenApiPathsObject = {
+  '/api/v1/history': {
+    get: {
+      operationId: 'getHistory',
+      summary: 'History of one metric for a scope, at most 20,000 points',
+      tags: ['history'],
+      requestParams: { query: historyQuery },
+      responses: { 200: jsonAnswer('The series', historyAnswer), ...errorAnswers(400, 404) },
+    },
+  },
+};

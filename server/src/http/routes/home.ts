@@ -1,5 +1,7 @@
 import { Router } from 'express';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { AppDeps } from '../deps.js';
+import { textAnswer } from '../openapi-parts.js';
 
 const LINKS: Array<[string, string]> = [
   ['/api/v1/fleet', 'site totals: GPUs by state, feed, draw and headroom'],
@@ -9,6 +11,7 @@ const LINKS: Array<[string, string]> = [
   ['/api/v1/contracts', 'the contract book (POST to add; /contracts/:id/valuation for its money)'],
   ['/api/v1/pricebook', 'prices per GPU-hour and per facility MW-month, with sources'],
   ['/api/v1/history?scope=site&metric=utilization&step=5m', 'history of a scope (site, hall:<id>, pod:<id>, gpu:<uuid>)'],
+  ['/api/v1/openapi.json', 'this API as an OpenAPI 3.1 document'],
   ['/healthz', 'liveness'],
   ['/readyz', 'readiness (state loaded)'],
 ];
@@ -32,3 +35,15 @@ export function homeRoutes(deps: AppDeps): Router {
   });
   return router;
 }
+
+/** The operation above for the OpenAPI document. */
+export const homePaths: ZodOpenApiPathsObject = {
+  '/': {
+    get: {
+      operationId: 'home',
+      summary: 'What this server is, with links to its API',
+      tags: ['meta'],
+      responses: { 200: textAnswer('An HTML page', 'text/html') },
+    },
+  },
+};

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { errorAnswers, textAnswer } from '../openapi-parts.js';
 
 export interface MetricsAuth {
   bearerToken: string | null;
@@ -39,4 +41,32 @@ export function metricsRoutes(metrics: MetricsEndpoint, auth: MetricsAuth): Rout
     res.set('Content-Type', metrics.contentType).send(body);
   });
   return router;
+}
+
+/** The OpenAPI security schemes of the auth configured: none when /metrics is open. */
+export function metricsSecuritySchemes(auth: MetricsAuth): Record<string, { type: 'http'; scheme: 'bearer' | 'basic' }> {
+  return {
+    ...(auth.bearerToken !== null ? { metricsBearer: { type: 'http', scheme: 'bearer' } } : {}),
+    ...(auth.basic !== null ? { metricsBasic: { type: 'http', scheme: 'basic' } } : {}),
+  };
+}
+
+/** The operation above for the OpenAPI document. */
+export function metricsPaths(auth: MetricsAuth): ZodOpenApiPathsObject {
+  const schemes = Object.keys(metricsSecuritySchemes(auth));
+  return {
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        summary: 'Prometheus metrics of the site, its capacity and this process',
+        tags: ['metrics'],
+        // Either scheme will do: one requirement object per scheme.
+        ...(schemes.length ? { security: schemes.map((s) => ({ [s]: [] })) } : {}),
+        responses: {
+          200: textAnswer('Prometheus text exposition format 0.0.4', 'text/plain; version=0.0.4'),
+          ...(schemes.length ? errorAnswers(401) : {}),
+        },
+      },
+    },
+  };
 }

@@ -1,0 +1,36 @@
+import { z, type ZodType } from 'zod';
+import type { ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import { errorBodySchema } from './error-middleware.js';
+
+/**
+ * Building blocks for the operation descriptions that route modules export beside their
+ * schemas (assembled by openapi.ts). Error statuses follow error-middleware.ts.
+ */
+
+const ERROR_WHEN = {
+  400: 'Invalid input: `error` names the field first, `detail.path` holds its path',
+  401: 'Credentials missing or wrong',
+  404: 'No such resource',
+  409: 'Conflicts with the current state',
+  413: 'Body larger than the limit',
+  503: 'Not ready: fleet state is still loading (see /readyz)',
+} as const;
+type ErrorStatus = keyof typeof ERROR_WHEN;
+
+/**
+ * A JSON answer. Give `schema` only where a zod schema is the source of the body's shape;
+ * bodies typed by TypeScript alone are described in words (the document does not invent a copy).
+ */
+export function jsonAnswer(description: string, schema?: ZodType): ZodOpenApiResponseObject {
+  return { description, content: { 'application/json': schema ? { schema } : {} } };
+}
+
+/** A text answer (HTML, exposition format) of the given media type. */
+export function textAnswer(description: string, mediaType: string): ZodOpenApiResponseObject {
+  return { description, content: { [mediaType]: { schema: z.string() } } };
+}
+
+/** The `{ error, detail }` answers an operation can give, by status. */
+export function errorAnswers(...statuses: ErrorStatus[]): ZodOpenApiResponsesObject {
+  return Object.fromEntries(statuses.map((s) => [String(s), jsonAnswer(ERROR_WHEN[s], errorBodySchema)]));
+}
