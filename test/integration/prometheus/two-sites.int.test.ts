@@ -1,4 +1,17 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import {
+  dashboardQueries,
+  HEADROOM_FAMILIES,
+  interpolateQuery,
+  metricNamesIn,
+  PROMETHEUS_CONFIG,
+  ruleExpressions,
+  RULE_FILES,
+  seriesNamesOf,
+} from '../grafana/metric-families.js';
 import { tempDir } from '../helpers/harness.js';
 import { freePort, killAll, startProcess, type HeadroomProcess } from '../helpers/process.js';
 import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
@@ -34,16 +47,8 @@ beforeAll(async () => {
   sites = await Promise.all(
     SITES.map(async (s) => ({ id: s.id, ...(await startProcess(tempDir(), freePort(), { SITE_ID: s.id, SIM_CONTRACTS: 'demo', LOG_LEVEL: 'warn', ...s.env })) })),
   );
-  const targets = sites.map((s) => `'127.0.0.1:${s.port}'`).join(', ');
-  prom = await startPrometheus(
-    tempDir(),
-    `global: { scrape_interval: 1s, evaluation_interval: 1s }
-scrape_configs:
-  - job_name: headroom
-    static_configs: [{ targets: [${targets}] }]
-`,
-    freePort(),
-  );
+  const dir = tempDir();
+  prom = await startPrometheus(dir, shippedConfigFor(dir, sites), freePort());
   // A few scrapes of both.
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -58,6 +63,48 @@ afterAll(async () => {
   await prom?.stop();
   killAll();
 });
+
+/** The alert built to fire: the shipped HeadroomBatchesRejected, without its 10-minute `for`. */
+const FIRING_ALERT = 'HeadroomBatchesRejectedNow';
+
+/**
+ * grafana/prometheus/prometheus.yml as shipped, pointed at the two test processes, scraping and
+ * evaluating every second, with the shipped rule files and one rule built to fire.
+ */
+function shippedConfigFor(dir: string, processes: Array<{ id: string; port: number }>): string {
+  const config = YAML.parse(readFileSync(PROMETHEUS_CONFIG, 'utf8')) as {
+    global: Record<string, string>;
+    rule_files: string[];
+    scrape_configs: Array<Record<string, unknown> & { job_name: string }>;
+  };
+  const rejected = ruleExpressions().find((r) => r.name === 'HeadroomBatchesRejected');
+  if (!rejected) throw new Error('alerting-rules.yml has no HeadroomBatchesRejected');
+  const fireFile = join(dir, 'fire-rules.yml');
+  writeFileSync(
+    fireFile,
+    YAML.stringify({ groups: [{ name: 'built-to-fire', rules: [{ alert: FIRING_ALERT, expr: rejected.expr, for: '0s', labels: rejected.labels }] }] }),
+  );
+  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
+  config.rule_files = [RULE_FILES.recording, RULE_FILES.alerting, fireFile];
+  const job = config.scrape_configs.find((j) => j.job_name === 'headroom');
+  if (!job) throw new Error('prometheus.yml has no headroom job');
+  Object.assign(job, {
+    scrape_interval: '1s',
+    scrape_timeout: '1s',
+    static_configs: processes.map((p) => ({ targets: [`127.0.0.1:${p.port}`], labels: { site: p.id } })),
+  });
+  return YAML.stringify(config);
+}
+
+/** Retries `check` until it returns no problems or the time is up; returns the last problems. */
+async function eventually(check: () => Promise<string[]>, ms: number): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const problems = await check();
+    if (problems.length === 0 || Date.now() > deadline) return problems;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
 
 const json = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
 const num = (samples: Array<{ value: [number, string] }>): number => Number(samples[0]?.value[1]);
@@ -101,6 +148,69 @@ describe.skipIf(!available)('one Prometheus scraping two Headroom sites', () => 
       expect(await query(`sum(headroom_sellable_value_usd_per_month{${sel}})`)).toBeCloseTo(capacity.sellable.valueUsdPerMonth, 2);
       expect(await query(`headroom_oversold_shortfall_gpus{${sel}}`)).toBe(capacity.risk.shortfallGpus);
     }
+  });
+
+  it('answers every dashboard panel query with data, for one site, both, and All; panels show each site', async () => {
+    const queries = dashboardQueries();
+    expect(queries.length).toBeGreaterThan(50);
+    const selections = [['alpha'], ['alpha', 'beta'], 'all'] as const;
+    // Rates and quantiles need a minute of rounds (every 10 s) behind them.
+    const problems = await eventually(async () => {
+      const found: string[] = [];
+      for (const q of queries) {
+        const sitesSeen = new Set<string>();
+        for (const sites of selections) {
+          const expr = interpolateQuery(q.expr, { sites, rateInterval: '1m' });
+          const result = await prom.query(expr).catch((e: unknown) => found.push(`${q.file} "${q.panelTitle}" ${q.refId}: ${String(e)}`));
+          if (typeof result === 'number') continue;
+          if (result.length === 0) found.push(`${q.file} "${q.panelTitle}" ${q.refId} [${String(sites)}]: no series for ${expr}`);
+          if (sites === 'all') for (const r of result) if (r.metric.site) sitesSeen.add(r.metric.site);
+        }
+        if (sitesSeen.size === 1) found.push(`${q.file} "${q.panelTitle}" ${q.refId}: with All selected, shows only ${[...sitesSeen].join()}`);
+      }
+      return found;
+    }, 90_000);
+    expect(problems).toEqual([]);
+  }, 150_000);
+
+  it('evaluates every recording and alerting rule cleanly, over series that exist', async () => {
+    const problems = await eventually(async () => {
+      const found: string[] = [];
+      const { groups } = await prom.api<{ groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string; type: string }> }> }>('/api/v1/rules');
+      const loaded = groups.flatMap((g) => g.rules);
+      for (const rule of ruleExpressions()) {
+        const state = loaded.find((r) => r.name === rule.name);
+        if (!state) found.push(`${rule.name}: not loaded`);
+        else if (state.health !== 'ok') found.push(`${rule.name}: ${state.health} ${state.lastError ?? ''}`);
+        // A recording rule writes a series; an alert rule's inputs all exist (its threshold decides whether it fires).
+        const names = rule.kind === 'record' ? [rule.name] : metricNamesIn(rule.expr);
+        for (const name of names) if ((await prom.query(`count(${name})`)).length === 0) found.push(`${rule.name}: no series ${name}`);
+      }
+      return found;
+    }, 60_000);
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('fires a rule built to fire: a rejected batch at one site raises the alert, labelled with that site', async () => {
+    const alpha = sites.find((s) => s.id === 'alpha');
+    if (!alpha) throw new Error('no alpha');
+    const bad = await fetch(`${alpha.url}/api/v1/ingest/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"gpus": [' });
+    expect(bad.status).toBe(400);
+    const problems = await eventually(async () => {
+      const { alerts } = await prom.api<{ alerts: Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }> }>('/api/v1/alerts');
+      const fired = alerts.find((a) => a.labels.alertname === FIRING_ALERT && a.state === 'firing');
+      if (!fired) return [`not firing yet: ${JSON.stringify(alerts.map((a) => [a.labels.alertname, a.state]))}`];
+      expect(fired.labels).toMatchObject({ site: 'alpha', source: 'push:json', reason: 'invalid', severity: 'warning' });
+      return [];
+    }, 30_000);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('exposes exactly the families grafana/ is written against (metric-families.ts), no more and no fewer', async () => {
+    const scraped = new Set((await prom.query('count by (__name__) ({__name__=~"headroom_.+"})')).map((r) => r.metric.__name__));
+    const spec = new Set(HEADROOM_FAMILIES.flatMap(seriesNamesOf));
+    expect([...scraped].filter((n) => n && !spec.has(n)).sort()).toEqual([]);
+    expect([...spec].filter((n) => !scraped.has(n)).sort()).toEqual([]);
   });
 
   it('sums across the sites: both sites are in every fleet-wide figure', async () => {
