@@ -1,0 +1,80 @@
+import { parseAlertRules, type AlertRule, type AlertRuleInput } from './rule.js';
+
+/**
+ * The rules Headroom ships with, enabled. Used when no rules have been saved; each can be
+ * changed or disabled through PUT /api/v1/alerts/rules.
+ */
+const DEFAULTS: AlertRuleInput[] = [
+  {
+    // Idle capacity that has stayed sellable for a working shift is worth a call to sales.
+    name: 'SellableCapacitySustained',
+    figure: 'sellable_watts',
+    op: '>',
+    threshold: 0,
+    for: '6h',
+    severity: 'info',
+    annotations: {
+      summary: '{{ value | power }} sellable for the last {{ active | duration }} — worth {{ figures.sellable_value_usd_per_month | usd }} a month',
+      description:
+        '{{ figures.sellable_gpus | count }} GPUs in whole blocks at {{ labels.site }} have been sellable for {{ active | duration }}: {{ figures.sellable_value_usd_per_month | usd_month }} at the price book.',
+    },
+  },
+  {
+    // Risk (high band) inside the notice period: by the time it shows in the median, notice
+    // given today would land too late. `oversold == 1` is listed too, though a median shortfall
+    // already implies a high-band one, so the rule reads as the policy it is.
+    name: 'OversoldRisk',
+    figure: 'risk_lead_seconds',
+    op: '<',
+    threshold: { figure: 'notice_period_seconds' },
+    or: [{ figure: 'oversold', op: '==', threshold: 1 }],
+    for: '5m',
+    severity: 'critical',
+    annotations: {
+      summary: 'capacity sold is at risk: internal demand will exceed what is left in {{ figures.risk_lead_seconds | duration }}',
+      description:
+        'At {{ labels.site }}, sold capacity plus forecast internal demand (high band) exceeds the capacity up in {{ figures.risk_lead_seconds | duration }}, within the notice period ({{ figures.notice_period_seconds | duration }}); median band: first shortfall {{ figures.shortfall_lead_seconds | duration }}, worst {{ figures.oversold_shortfall_gpus | count }} GPUs.',
+    },
+  },
+  {
+    // Missing is never idle: a silent hall turns its GPUs unknown, and unknown is never sellable.
+    name: 'TelemetryStale',
+    figure: 'telemetry_age_seconds',
+    op: '>',
+    threshold: 60,
+    for: '2m',
+    severity: 'warning',
+    annotations: {
+      summary: 'telemetry from hall {{ labels.hall }} stopped',
+      description: 'No sample from hall {{ labels.hall }} at {{ labels.site }} for {{ value | duration }}; its GPUs count as unknown, not idle.',
+    },
+  },
+  {
+    // Under 5 % of the feed left: the next block sold, or internal growth, may trip the budget.
+    name: 'HeadroomLow',
+    figure: 'power_headroom_ratio',
+    op: '<',
+    threshold: 0.05,
+    for: '10m',
+    severity: 'warning',
+    annotations: {
+      summary: 'power headroom at {{ labels.site }} is {{ figures.power_headroom_watts | power }} ({{ value | percent }} of the feed)',
+      description: 'Facility draw leaves {{ figures.power_headroom_watts | power }} of the {{ figures.power_feed_watts | power }} feed.',
+    },
+  },
+  {
+    name: 'ContractUnderDelivered',
+    figure: 'contract_undelivered_gpus',
+    op: '>',
+    threshold: 0,
+    for: '15m',
+    severity: 'critical',
+    annotations: {
+      summary: 'contract {{ labels.contract }} ({{ labels.customer }}) is {{ value | count }} GPUs short of its commitment',
+      description: '{{ figures.contract_delivered_gpus | count }} of {{ figures.contract_contracted_gpus | count }} contracted GPUs delivered.',
+    },
+  },
+];
+
+/** Parsed once at load, so a broken default fails every test rather than a customer's pager. */
+export const DEFAULT_ALERT_RULES: readonly AlertRule[] = parseAlertRules(DEFAULTS);
