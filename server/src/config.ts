@@ -41,6 +41,13 @@ const envSchema = z.object({
   SITE_NAME: z.string().min(1).max(200).optional(),
   METRICS_BEARER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_BASIC_AUTH: z.string().regex(/^[^:]+:.{8,}$/, 'must be user:password, the password at least 8 characters').optional(),
+  EXTERNAL_URL: z.url().optional(),
+  ALERT_RULES_FILE: z.string().min(1).optional(),
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  WEBHOOK_BACKOFF_BASE_MS: int(10, 600_000).default(1_000),
+  WEBHOOK_BACKOFF_MAX_MS: int(100, 86_400_000).default(300_000),
+  WEBHOOK_GIVE_UP_AFTER_MS: int(1_000, 30 * 86_400_000).default(86_400_000),
+  ALERTMANAGER_URLS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -63,6 +70,14 @@ export interface Config {
   staleAfterMs: number;
   snapshotIntervalMs: number;
   limits: { maxBodyBytes: number; maxLinesPerBatch: number; maxSeriesPerBatch: number };
+  /** How people reach this server: links in alerts (generatorURL, externalURL). */
+  externalUrl: string | null;
+  alerts: {
+    rulesFile: string | null;
+    webhook: { timeoutMs: number; backoffBaseMs: number; backoffMaxMs: number; giveUpAfterMs: number };
+    /** Alertmanagers to forward alerts to (their base URLs; /api/v2/alerts is appended). */
+    alertmanagerUrls: string[];
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -74,10 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
-  const targets = e.SCRAPE_TARGETS.split(',').map((t) => t.trim()).filter(Boolean);
-  for (const t of targets) {
-    if (!URL.canParse(t)) throw new Error(`invalid configuration: SCRAPE_TARGETS: "${t}" is not a URL`);
-  }
+  const targets = urlList('SCRAPE_TARGETS', e.SCRAPE_TARGETS);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -101,8 +113,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staleAfterMs: e.STALE_AFTER_MS ?? e.SCRAPE_INTERVAL_MS * 3,
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
     limits: { maxBodyBytes: e.MAX_BODY_BYTES, maxLinesPerBatch: e.MAX_LINES_PER_BATCH, maxSeriesPerBatch: e.MAX_SERIES_PER_BATCH },
+    externalUrl: e.EXTERNAL_URL ?? null,
+    alerts: {
+      rulesFile: e.ALERT_RULES_FILE ?? null,
+      webhook: {
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        backoffBaseMs: e.WEBHOOK_BACKOFF_BASE_MS,
+        backoffMaxMs: e.WEBHOOK_BACKOFF_MAX_MS,
+        giveUpAfterMs: e.WEBHOOK_GIVE_UP_AFTER_MS,
+      },
+      alertmanagerUrls: urlList('ALERTMANAGER_URLS', e.ALERTMANAGER_URLS),
+    },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function urlList(name: string, value: string): string[] {
+  const urls = value.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const u of urls) {
+    if (!URL.canParse(u)) throw new Error(`invalid configuration: ${name}: "${u}" is not a URL`);
+  }
+  return urls;
 }
 
 function basicAuth(value: string | undefined): { user: string; password: string } | null {

@@ -16,6 +16,7 @@ import { buildPreset } from './domain/fleet/presets.js';
 import type { TelemetrySource } from './domain/fleet/telemetry-source.js';
 import { DomainError } from './domain/errors.js';
 import { createApp } from './http/app.js';
+import { createAlerting } from './alerts/alerting.js';
 import { createMetrics } from './metrics/metrics.js';
 import { parseDcgmText } from './ingest/dcgm-text.js';
 import { createHttpScrapeSource } from './ingest/http-scrape-source.js';
@@ -131,6 +132,29 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     }
   };
 
+  let listeningUrl = `http://${config.host}:${config.port}`;
+  const alerting = createAlerting({
+    db,
+    config,
+    registry: metrics.registry,
+    figures: {
+      topology,
+      latest: () => collector.latest(),
+      capacity: () => capacity.capacity(),
+      contracts: () => contracts.list(),
+      contractedGpus: (id) => {
+        const v = contracts.valuation(id);
+        return v.phase === 'in-term' ? v.gpus : 0;
+      },
+    },
+    nowMs: clock.now,
+    externalUrl: () => config.externalUrl ?? listeningUrl,
+    log,
+    version,
+  });
+  const { alerts, delivery } = alerting;
+  const evaluateAlerts = alerting.evaluate;
+
   const parseDcgm = (text: string, host: string | null) =>
     parseDcgmText(text, { defaultHost: host ?? undefined, maxLines: config.limits.maxLinesPerBatch, maxSeries: config.limits.maxSeriesPerBatch });
   let ready = false;
@@ -154,6 +178,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     log,
     contracts,
     capacity,
+    alerts,
     metrics: { endpoint: metrics, auth: config.metricsAuth },
     ingestObserver: metrics.collector.ingest,
   });
@@ -161,6 +186,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   await once(server, 'listening');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  listeningUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/` }, 'serving (readyz turns 200 once history and state are loaded)');
 
   // History the simulator knows, written on the second core while the first rounds run here.
@@ -208,6 +234,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const first = await observedRound(firstT);
   const backfillError = await backfillDone;
   if (backfillError) throw backfillError;
+  alerting.start();
   ready = true;
   log.info({ ...first, startupMs: Date.now() - startedAt }, 'ready');
 
@@ -222,8 +249,11 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
           onRound: (stats) => {
             metrics.collector.round(stats);
             log.debug(stats, 'round');
-            // Once per round here, so a scrape or a page never waits for the forecast.
-            setImmediate(warmCapacity);
+            // Once per round here, so a scrape or a page never waits for the forecast; alerts read it.
+            setImmediate(() => {
+              warmCapacity();
+              evaluateAlerts();
+            });
           },
           onError: (error) => log.error({ err: error }, 'collection round failed'),
         });
@@ -240,6 +270,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     const nowMs = clock.now();
     // Idempotency keys outlive their journal entries by a day: long enough for any client retry.
     journal.pruneIdempotencyKeys(nowMs - 86_400_000);
+    alerting.prune();
     pruning = pruneHistory(
       { rollups, gpuHistory },
       { nowS: Math.floor(nowMs / 1000), retentionDays: config.retentionDays, gpuRetentionDays: config.gpuRetentionDays },
@@ -256,6 +287,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
       clearInterval(snapshotTimer);
       clearInterval(pruneTimer);
       await loop?.stop();
+      await alerting.stop();
       await pruning;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       collector.flushHistory();
@@ -277,6 +309,10 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     startupMs: Date.now() - startedAt,
     /** Runs one collection round at tMs (tests drive time with this when autoCollect is off). */
     collectAt: observedRound,
+    /** Evaluates the alert rules now (tests; the loop does it after every round). */
+    evaluateAlerts,
+    alerts,
+    delivery,
     stop,
   };
 }

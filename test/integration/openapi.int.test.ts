@@ -43,6 +43,9 @@ const CONTRACT = {
   noticeDays: 30,
 };
 
+/** A receiver on a closed loopback port: test notifications queue and retry, harmlessly. */
+const WEBHOOK = { name: 'openapi receiver', url: 'http://127.0.0.1:9/hook', groupWaitS: 0 };
+
 interface Sample {
   query?: string;
   type?: string;
@@ -73,7 +76,7 @@ async function send(method: string, path: string, sample: Sample = {}, server: T
 
 beforeAll(async () => {
   h = await startTestHeadroom();
-  parts = { ingestJsonSchema: jsonPushSchema, contracts: true, capacity: true, sim: true, metrics: h.config.metricsAuth };
+  parts = { ingestJsonSchema: jsonPushSchema, contracts: true, capacity: true, alerts: true, sim: true, metrics: h.config.metricsAuth };
   today = new Date(h.clock.now()).toISOString().slice(0, 10);
   const served = await send('GET', '/api/v1/openapi.json');
   expect(served.status).toBe(200);
@@ -229,10 +232,14 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
       'PUT /api/v1/contracts/{id}': json({ ...CONTRACT, customer: 'OpenAPI Labs (renamed)' }),
       'PUT /api/v1/pricebook': { type: 'application/json', body: book },
       'POST /api/v1/what-if': json({ pods: 1, start: today, months: 12 }),
+      'PUT /api/v1/alerts/rules': { type: 'application/json', body: (await send('GET', '/api/v1/alerts/rules')).text },
+      'POST /api/v1/webhooks': json(WEBHOOK),
+      'PUT /api/v1/webhooks/{id}': json({ ...WEBHOOK, name: 'openapi receiver (renamed)' }),
     };
     // Path parameters: a fresh contract per operation (DELETE takes one), a GPU and a node that exist.
-    const pathValue: Record<string, () => Promise<string | undefined>> = {
-      id: async () => (JSON.parse((await send('POST', '/api/v1/contracts', json(CONTRACT))).text) as { id?: string }).id,
+    const pathValue: Record<string, (template: string) => Promise<string | undefined>> = {
+      id: async (template) =>
+        (JSON.parse((await send('POST', template.startsWith('/api/v1/webhooks') ? '/api/v1/webhooks' : '/api/v1/contracts', json(template.startsWith('/api/v1/webhooks') ? WEBHOOK : CONTRACT))).text) as { id?: string }).id,
       uuid: async () => [...h.collector.state.slotByUuid.keys()][0],
       host: async () => h.sim?.topology.nodes[0]?.host,
     };
@@ -244,7 +251,7 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
       const [method = '', template = ''] = operation.split(' ');
       let path = template;
       for (const [, name = ''] of template.matchAll(/\{(\w+)\}/g)) {
-        const value = await pathValue[name]?.();
+        const value = await pathValue[name]?.(template);
         if (value === undefined) throw new Error(`${operation}: no value for path parameter ${name}`);
         path = path.replace(`{${name}}`, encodeURIComponent(value));
       }

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { SECRET_EXPECTED, SECRET_MAX_BYTES, SECRET_MIN_BYTES, SECRET_PREFIX, secretProblem } from '../domain/alerts/webhook-secret.js';
 import { DomainError } from '../domain/errors.js';
 
 /**
@@ -10,11 +11,7 @@ import { DomainError } from '../domain/errors.js';
  * a receiver holding either one verifies it.
  */
 
-const PREFIX = 'whsec_';
-/** The spec: secrets SHOULD be 24 to 64 bytes. */
-export const SECRET_MIN_BYTES = 24;
-export const SECRET_MAX_BYTES = 64;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export { SECRET_MAX_BYTES, SECRET_MIN_BYTES };
 
 export interface SignatureHeaders {
   'webhook-id': string;
@@ -28,17 +25,9 @@ export interface SignatureHeaders {
  *   is missing, the rest is not standard padded base64, or it is not 24–64 bytes.
  */
 export function parseSecret(secret: string): Buffer {
-  const fail = (why: string): never => {
-    throw new DomainError('invalid', `secret: ${why}; expected whsec_ followed by the base64 of ${SECRET_MIN_BYTES}–${SECRET_MAX_BYTES} random bytes (omit it to have one generated)`, {
-      path: 'secret',
-    });
-  };
-  if (!secret.startsWith(PREFIX)) return fail('missing the whsec_ prefix');
-  const encoded = secret.slice(PREFIX.length);
-  if (encoded.length === 0 || !BASE64.test(encoded)) return fail('the part after whsec_ is not standard padded base64');
-  const key = Buffer.from(encoded, 'base64');
-  if (key.length < SECRET_MIN_BYTES || key.length > SECRET_MAX_BYTES) return fail(`it decodes to ${key.length} bytes`);
-  return key;
+  const problem = secretProblem(secret);
+  if (problem !== null) throw new DomainError('invalid', `secret: ${problem}; ${SECRET_EXPECTED}`, { path: 'secret' });
+  return Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
 }
 
 /** A new secret: `whsec_` + base64 of `bytes` random bytes (32 by default: an HMAC-SHA256 key's full strength). */
@@ -46,7 +35,7 @@ export function generateSecret(bytes = 32): string {
   if (!Number.isInteger(bytes) || bytes < SECRET_MIN_BYTES || bytes > SECRET_MAX_BYTES) {
     throw new RangeError(`generateSecret: bytes must be a whole number from ${SECRET_MIN_BYTES} to ${SECRET_MAX_BYTES}`);
   }
-  return PREFIX + randomBytes(bytes).toString('base64');
+  return SECRET_PREFIX + randomBytes(bytes).toString('base64');
 }
 
 /** `v1,<base64 HMAC-SHA256(key, "id.timestamp.body")>`, the body taken as its UTF-8 bytes. */

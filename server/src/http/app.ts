@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
 import { openApiRoutes } from './openapi.js';
+import { alertRoutes } from './routes/alerts.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { contractRoutes } from './routes/contracts.js';
 import { fleetRoutes } from './routes/fleet.js';
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', ingestRoutes(deps));
   if (deps.contracts) app.use('/api/v1', contractRoutes(deps.contracts), priceBookRoutes(deps.contracts));
   if (deps.capacity) app.use('/api/v1', capacityRoutes(deps.capacity));
+  if (deps.alerts) app.use('/api/v1', alertRoutes(deps.alerts));
   if (deps.simNodeText) app.use('/sim', simRoutes(deps));
   app.use('/api/v1', openApiRoutes(deps));
   app.use(notFound);

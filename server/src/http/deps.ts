@@ -1,6 +1,7 @@
 import type { IngestObserver } from '../domain/fleet/ingest-sources.js';
 import type { MetricsAuth, MetricsEndpoint } from './routes/metrics.js';
 import type { ZodType } from 'zod';
+import type { AlertsService } from '../alerts/alerts-service.js';
 import type { CapacityService } from '../capacity/capacity-service.js';
 import type { AllocatedContract } from '../domain/contracts/allocation.js';
 import type { PriceBook } from '../domain/contracts/price-book.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   /** Contracts and the price book (routes mounted only when given). */
   contracts?: ContractsDeps;
   capacity?: CapacityDeps;
+  /** Alerts, rules and webhook receivers (routes mounted only when given). */
+  alerts?: AlertsDeps;
   /** GET /metrics (mounted only when given). */
   metrics?: { endpoint: MetricsEndpoint; auth: MetricsAuth };
   /** Told of every pushed batch, accepted or refused. */
@@ -63,3 +66,9 @@ export interface ContractsDeps {
 
 /** Sellable capacity, its value and risk (capacity/capacity-service.ts). */
 export type CapacityDeps = Pick<CapacityService, 'capacity' | 'whatIf'>;
+
+/** Alert rules and states, webhook receivers and deliveries (alerts/alerts-service.ts). */
+export type AlertsDeps = Pick<
+  AlertsService,
+  'states' | 'rules' | 'putRules' | 'listWebhooks' | 'getWebhook' | 'createWebhook' | 'updateWebhook' | 'deleteWebhook' | 'sendTest' | 'deliveries'
+>;

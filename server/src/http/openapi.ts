@@ -5,6 +5,7 @@ import { contractBodySchema } from '../domain/contracts/contract.js';
 import { priceBookSchema } from '../domain/contracts/price-book.js';
 import type { AppDeps } from './deps.js';
 import { jsonAnswer } from './openapi-parts.js';
+import { alertPaths } from './routes/alerts.js';
 import { capacityPaths, whatIfSchema } from './routes/capacity.js';
 import { contractPaths } from './routes/contracts.js';
 import { fleetPaths } from './routes/fleet.js';
@@ -26,6 +27,7 @@ export interface ApiParts {
   ingestJsonSchema: ZodType;
   contracts: boolean;
   capacity: boolean;
+  alerts: boolean;
   sim: boolean;
   /** null when /metrics is not mounted. */
   metrics: MetricsAuth | null;
@@ -36,6 +38,7 @@ export function apiPartsOf(deps: AppDeps): ApiParts {
     ingestJsonSchema: deps.parsers.jsonSchema,
     contracts: deps.contracts !== undefined,
     capacity: deps.capacity !== undefined,
+    alerts: deps.alerts !== undefined,
     sim: deps.simNodeText !== undefined,
     metrics: deps.metrics?.auth ?? null,
   };
@@ -63,6 +66,7 @@ export function apiPaths(parts: ApiParts): ZodOpenApiPathsObject {
     ...ingestPaths(parts.ingestJsonSchema),
     ...(parts.contracts ? { ...contractPaths, ...priceBookPaths } : {}),
     ...(parts.capacity ? capacityPaths : {}),
+    ...(parts.alerts ? alertPaths : {}),
     ...(parts.sim ? simPaths : {}),
     ...openApiPaths,
   };

@@ -1,0 +1,129 @@
+import type { WebhookTarget } from './ports.js';
+import { signWebhook } from './signing.js';
+
+/**
+ * One delivery attempt of one notification: a signed POST of the stored body, byte for byte.
+ * Anything but a 2xx answer within the timeout is a {@link WebhookDeliveryError} whose message
+ * is what the dead-letter list shows ("connection refused", "HTTP 500: …", "timed out after 5000 ms").
+ */
+
+/** Why an attempt failed; `status` is the HTTP status when the receiver answered. */
+export class WebhookDeliveryError extends Error {
+  override name = 'WebhookDeliveryError';
+  constructor(
+    message: string,
+    readonly status: number | null,
+    /** Retrying cannot help (410 Gone): the notification goes to the dead-letter list at once. */
+    readonly permanent = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface PostOptions {
+  /** Covers connecting, the response headers and reading the response body. */
+  timeoutMs: number;
+  /** Wall clock of this attempt: the signed `webhook-timestamp` (fresh on every attempt). */
+  nowMs: number;
+  userAgent: string;
+}
+
+// Enough of an error answer to say what went wrong; a 2xx body is read (so the connection can be
+// reused) but never kept, and a receiver streaming megabytes cannot make us buffer them.
+const SNIPPET_BYTES = 4_096;
+const SNIPPET_CHARS = 200;
+
+/** Resolves when the receiver answered 2xx; throws {@link WebhookDeliveryError} otherwise. */
+export async function postWebhook(target: WebhookTarget, notification: { id: string; body: string }, options: PostOptions): Promise<void> {
+  const headers = signedHeaders(target, notification, options);
+  let response: Response;
+  let text: string;
+  try {
+    // One signal for the whole exchange: a receiver that sends headers and then stalls the
+    // body is as stuck as one that never answers.
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    response = await fetch(target.url, { method: 'POST', body: notification.body, headers, redirect: 'manual', signal });
+    text = await readSnippet(response);
+  } catch (err) {
+    throw new WebhookDeliveryError(networkError(err, options.timeoutMs), null);
+  }
+  const { status } = response;
+  if (status >= 200 && status < 300) return;
+  if (status >= 300 && status < 400) {
+    // Never followed: the signature was made for this URL's receiver, and a redirect is how an
+    // attacker or a misconfigured proxy would move it elsewhere.
+    const location = response.headers.get('location');
+    throw new WebhookDeliveryError(`HTTP ${status} redirect to ${location ?? '(no Location)'} (redirects are not followed)`, status);
+  }
+  const detail = text.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+  const message = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
+  // 410 Gone: the receiver says this endpoint is gone for good; retrying for a day helps nobody.
+  throw new WebhookDeliveryError(status === 410 ? `${message} (permanent: endpoint gone)` : message, status, status === 410);
+}
+
+function signedHeaders(target: WebhookTarget, notification: { id: string; body: string }, options: PostOptions): Record<string, string> {
+  try {
+    const signature = signWebhook(notification.id, Math.floor(options.nowMs / 1000), notification.body, target.secrets);
+    return { 'content-type': 'application/json', 'user-agent': options.userAgent, ...signature };
+  } catch (err) {
+    // A receiver with a broken secret is retried: fixing the receiver lets the backlog through.
+    throw new WebhookDeliveryError(`cannot sign: ${messageOf(err)}`, null);
+  }
+}
+
+async function readSnippet(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size >= SNIPPET_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8');
+}
+
+/** A short operator-facing reason from what fetch threw (undici wraps the socket error in `cause`). */
+function networkError(err: unknown, timeoutMs: number): string {
+  if (nameOf(err) === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
+  if (nameOf(cause) === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  switch (codeOf(cause)) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'connection reset';
+    case 'UND_ERR_SOCKET':
+      return 'connection closed before a response';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connect timed out';
+    default:
+      return `request failed: ${messageOf(cause)}`;
+  }
+}
+
+function nameOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'name' in err && typeof err.name === 'string' ? err.name : undefined;
+}
+
+/** The errno-style code; an AggregateError (happy eyeballs tried several addresses) carries its first error's. */
+function codeOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  if ('code' in err && typeof err.code === 'string') return err.code;
+  if (err instanceof AggregateError) return codeOf(err.errors[0]);
+  return undefined;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
