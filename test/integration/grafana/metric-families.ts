@@ -2,7 +2,7 @@ import { RULE_FILES } from './grafana-files.js';
 import { readRuleFile, type RuleDefinition } from './rule-files.js';
 
 /**
- * The /metrics families of the Headroom contract (/work/notes/metrics-spec.md, issue #4), the
+ * The /metrics families of the Headroom contract (README "Metrics"), the
  * one list dashboards, rules and the end-to-end Prometheus test check names against. Every
  * family also carries `site`; Prometheus adds `job` and `instance`.
  */
@@ -11,6 +11,8 @@ export interface MetricFamily {
   type: 'gauge' | 'counter' | 'histogram';
   /** Labels besides `site`. */
   labels: readonly string[];
+  /** Series exist only once this is so (a family with a label per receiver has none without receivers). */
+  onlyWhen?: string;
 }
 
 const gauge = (name: string, ...labels: string[]): MetricFamily => ({ name, type: 'gauge', labels });
@@ -58,6 +60,15 @@ export const HEADROOM_FAMILIES: readonly MetricFamily[] = [
   histogram('headroom_collection_round_duration_seconds'),
   gauge('headroom_rollup_lag_seconds'),
   gauge('headroom_sqlite_size_bytes', 'file'),
+  // Alert delivery (issue 5).
+  gauge('headroom_webhook_queue_depth'),
+  gauge('headroom_webhook_oldest_pending_age_seconds'),
+  { ...counter('headroom_webhook_notifications_sent_total', 'receiver'), onlyWhen: 'a webhook receiver got a notification' },
+  { ...counter('headroom_webhook_delivery_failures_total', 'receiver'), onlyWhen: 'a delivery failed' },
+  { ...counter('headroom_webhook_notifications_retried_total', 'receiver'), onlyWhen: 'a delivery was retried' },
+  { ...counter('headroom_webhook_notifications_dead_lettered_total', 'receiver'), onlyWhen: 'a notification was dead-lettered' },
+  { ...histogram('headroom_webhook_delivery_duration_seconds', 'receiver'), onlyWhen: 'a webhook receiver got a notification' },
+  { ...counter('headroom_alertmanager_forwards_total', 'outcome'), onlyWhen: 'ALERTMANAGER_URLS is set and alerts were forwarded' },
 ];
 
 /** The prom-client default families the spec names (it lists more with "…"; add them here when used). */
