@@ -16,6 +16,7 @@ import { buildPreset } from './domain/fleet/presets.js';
 import type { TelemetrySource } from './domain/fleet/telemetry-source.js';
 import { DomainError } from './domain/errors.js';
 import { createApp } from './http/app.js';
+import { builtClient, ensureClientBuilt } from './client-build.js';
 import { createAlerting } from './alerts/alerting.js';
 import { createMetrics } from './metrics/metrics.js';
 import { parseDcgmText } from './ingest/dcgm-text.js';
@@ -43,6 +44,8 @@ export interface StartOptions {
   /** Run collection rounds on a timer (off in tests that drive rounds themselves). */
   autoCollect?: boolean;
   log?: Logger;
+  /** Build the dashboard first when its build is missing or stale (npm start); else serve it if built. */
+  buildClient?: boolean;
 }
 
 /** The composition root: builds every part from the config and wires them. */
@@ -159,7 +162,9 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     parseDcgmText(text, { defaultHost: host ?? undefined, maxLines: config.limits.maxLinesPerBatch, maxSeries: config.limits.maxSeriesPerBatch });
   let ready = false;
   let draining = false;
+  const clientDist = options.buildClient ? await ensureClientBuilt(log) : builtClient();
   const app = createApp({
+    clientDist,
     fleet: collector,
     history: rollups,
     gpuHistory,

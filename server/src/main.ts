@@ -4,7 +4,7 @@ import { startHeadroom } from './headroom.js';
 
 /** Entry point of `npm start`: configuration from the environment, stop on SIGTERM/SIGINT. */
 try {
-  const headroom = await startHeadroom(loadConfig());
+  const headroom = await startHeadroom(loadConfig(), { buildClient: true });
   const stop = (signal: string): void => {
     console.error(`headroom: ${signal} received, draining`);
     headroom.stop().then(

@@ -43,6 +43,8 @@ export interface AppDeps {
   /** Contracts and the price book (routes mounted only when given). */
   contracts?: ContractsDeps;
   capacity?: CapacityDeps;
+  /** The built dashboard (client/dist) to serve at `/`, or null. */
+  clientDist?: string | null;
   /** Alerts, rules and webhook receivers (routes mounted only when given). */
   alerts?: AlertsDeps;
   /** GET /metrics (mounted only when given). */

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { join } from 'node:path';
+import express, { Router } from 'express';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { textAnswer } from '../openapi-parts.js';
@@ -18,10 +19,22 @@ const LINKS: Array<[string, string]> = [
 
 const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Until the dashboard exists, `/` says what this server is and links its API. */
+/**
+ * `/` is the dashboard (client/dist, built by Vite) when there is one; `/api` says what this
+ * server is and links its API (and is `/` without a dashboard).
+ */
 export function homeRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
+  const { clientDist } = deps;
+  if (clientDist) {
+    // Hashed asset names: cached for good; index.html is never cached, so a new build shows at once.
+    router.use('/assets', express.static(join(clientDist, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  }
+  router.get('/', (req, res, next) => {
+    if (!clientDist) return void apiIndex(req, res, next);
+    res.set('Cache-Control', 'no-cache').sendFile(join(clientDist, 'index.html'));
+  });
+  const apiIndex: express.RequestHandler = (_req, res) => {
     const source = deps.info.simulated ? `the simulated ${deps.info.preset} site (scenario ${deps.info.scenario ?? '-'})` : 'real telemetry';
     const items = LINKS.map(([href, what]) => `<li><a href="${escape(href)}">${escape(href)}</a> — ${escape(what)}</li>`).join('\n');
     res.type('html').send(`<!doctype html>
@@ -32,7 +45,8 @@ export function homeRoutes(deps: AppDeps): Router {
 <h2>API</h2><ul>${items}</ul>
 <p>Push ingest: <code>POST /api/v1/ingest/dcgm</code> (text/plain), <code>/api/v1/ingest/nvidia-smi?host=</code> (text/csv), <code>/api/v1/ingest/json</code>.</p>
 </body></html>`);
-  });
+  };
+  router.get('/api', apiIndex);
   return router;
 }
 
@@ -41,6 +55,14 @@ export const homePaths: ZodOpenApiPathsObject = {
   '/': {
     get: {
       operationId: 'home',
+      summary: 'The live dashboard (or, without a built client, the API index)',
+      tags: ['meta'],
+      responses: { 200: textAnswer('An HTML page', 'text/html') },
+    },
+  },
+  '/api': {
+    get: {
+      operationId: 'apiIndex',
       summary: 'What this server is, with links to its API',
       tags: ['meta'],
       responses: { 200: textAnswer('An HTML page', 'text/html') },
