@@ -309,6 +309,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     contracts,
     sim,
     clock,
+    /** The database connection (tests: storage faults such as a full disk). */
+    db,
     /** The express app (tests compare its mounted routes with the OpenAPI document). */
     app,
     startupMs: Date.now() - startedAt,

@@ -35,6 +35,40 @@ export function zodDetail(error: ZodError): { message: string; path: string } {
   return { message: issue ? `${path || 'body'}: ${issue.message}` : 'invalid input', path };
 }
 
+/**
+ * SQLite failures that are the storage's state, not the request's fault: the client should retry
+ * later, and nothing of the request was stored (every write is one transaction). Seconds to wait:
+ * a lock clears quickly, a full or failing disk needs an operator.
+ */
+const STORAGE_RETRY_AFTER_S: Record<string, number> = {
+  SQLITE_BUSY: 2,
+  SQLITE_LOCKED: 2,
+  SQLITE_FULL: 30,
+  SQLITE_IOERR: 30,
+  SQLITE_READONLY: 30,
+  SQLITE_CANTOPEN: 30,
+};
+const STORAGE_WHAT: Record<string, string> = {
+  SQLITE_BUSY: 'the database is locked by another writer',
+  SQLITE_LOCKED: 'the database is locked',
+  SQLITE_FULL: 'the disk (or the database size limit) is full',
+  SQLITE_IOERR: 'the disk failed a read or write',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_CANTOPEN: 'the database file cannot be opened',
+};
+
+/** The base SQLite code of a better-sqlite3 error (`SQLITE_IOERR_WRITE` → `SQLITE_IOERR`), found on it or its causes. */
+function storageCode(err: unknown): string | null {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { name, code } = e as { name?: unknown; code?: unknown };
+    if (name === 'SqliteError' && typeof code === 'string') {
+      const base = Object.keys(STORAGE_RETRY_AFTER_S).find((c) => code === c || code.startsWith(`${c}_`));
+      if (base) return base;
+    }
+  }
+  return null;
+}
+
 export function errorMiddleware(log: { error: (obj: object, msg: string) => void }): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof DomainError) {
@@ -58,6 +92,15 @@ export function errorMiddleware(log: { error: (obj: object, msg: string) => void
         res.status(parserError.status).json({ error: `malformed body: ${message}`, detail: { type: parserError.type } });
         return;
       }
+    }
+    const storage = storageCode(err);
+    if (storage) {
+      log.error({ err, path: req.path, code: storage }, 'storage unavailable: request refused with 503');
+      res.set('Retry-After', String(STORAGE_RETRY_AFTER_S[storage])).status(503).json({
+        error: `storage unavailable: ${STORAGE_WHAT[storage] ?? storage}; nothing of this request was stored, retry later`,
+        detail: { code: storage },
+      } satisfies ErrorBody);
+      return;
     }
     const requestId = randomUUID();
     log.error({ err, requestId, path: req.path }, 'unhandled error');
