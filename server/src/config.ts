@@ -48,6 +48,7 @@ const envSchema = z.object({
   WEBHOOK_BACKOFF_MAX_MS: int(100, 86_400_000).default(300_000),
   WEBHOOK_GIVE_UP_AFTER_MS: int(1_000, 30 * 86_400_000).default(86_400_000),
   ALERTMANAGER_URLS: z.string().default(''),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -74,7 +75,7 @@ export interface Config {
   externalUrl: string | null;
   alerts: {
     rulesFile: string | null;
-    webhook: { timeoutMs: number; backoffBaseMs: number; backoffMaxMs: number; giveUpAfterMs: number };
+    webhook: { timeoutMs: number; backoffBaseMs: number; backoffMaxMs: number; giveUpAfterMs: number; allowPrivate: boolean };
     /** Alertmanagers to forward alerts to (their base URLs; /api/v2/alerts is appended). */
     alertmanagerUrls: string[];
   };
@@ -121,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         backoffBaseMs: e.WEBHOOK_BACKOFF_BASE_MS,
         backoffMaxMs: e.WEBHOOK_BACKOFF_MAX_MS,
         giveUpAfterMs: e.WEBHOOK_GIVE_UP_AFTER_MS,
+        allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
       },
       alertmanagerUrls: urlList('ALERTMANAGER_URLS', e.ALERTMANAGER_URLS),
     },

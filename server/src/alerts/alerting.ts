@@ -13,6 +13,7 @@ import { alertFiguresOf, type AlertFigureSources } from './alert-figures.js';
 import { createAlertmanagerForwarder } from './alertmanager-forwarder.js';
 import { createAlertsService } from './alerts-service.js';
 import { createDeliveryWorker, type DeliveryLog } from './delivery.js';
+import { targetProblem } from './target-guard.js';
 import { storedAlertStateSchema, storedNotifyGroupSchema } from './stored-shapes.js';
 
 export interface AlertingDeps {
@@ -26,6 +27,8 @@ export interface AlertingDeps {
   externalUrl: () => string;
   log: DeliveryLog;
   version: string;
+  /** Told of every delivery attempt's outcome (the live view re-reads the outbox state). */
+  onDeliveryEvent?: () => void;
 }
 
 /** Delivered notifications are kept this long for the deliveries list, then pruned; dead letters stay. */
@@ -38,6 +41,7 @@ const DELIVERED_KEPT_MS = 7 * 86_400_000;
 export function createAlerting(deps: AlertingDeps) {
   const { config, log } = deps;
   const outbox = createOutboxStore(deps.db);
+  const policy = { allowPrivate: config.alerts.webhook.allowPrivate };
   const forwards = new Counter({
     name: 'headroom_alertmanager_forwards_total',
     help: 'Rounds of alerts posted to an Alertmanager, by outcome (sent, failed, skipped while the last was still running).',
@@ -65,6 +69,7 @@ export function createAlerting(deps: AlertingDeps) {
     wallNowMs: Date.now,
     externalUrl: deps.externalUrl,
     rulesFromFile: config.alerts.rulesFile ? loadRulesFile(config.alerts.rulesFile) : null,
+    checkTarget: (url) => targetProblem(url, policy),
     onEnqueued: () => delivery.kick(),
     onEvaluated: forwarder ? (states, nowMs) => void forwarder.forward(states, nowMs) : undefined,
   });
@@ -76,9 +81,13 @@ export function createAlerting(deps: AlertingDeps) {
     timeoutMs: config.alerts.webhook.timeoutMs,
     giveUpAfterMs: config.alerts.webhook.giveUpAfterMs,
     backoff: { baseMs: config.alerts.webhook.backoffBaseMs, maxMs: config.alerts.webhook.backoffMaxMs },
-    onEvent: (event) => events.onEvent(event),
+    onEvent: (event) => {
+      events.onEvent(event);
+      deps.onDeliveryEvent?.();
+    },
     log,
     userAgent: `Headroom/${deps.version}`,
+    policy,
   });
 
   /** One evaluation; a failure is logged, never thrown into the collection loop. */
@@ -94,6 +103,8 @@ export function createAlerting(deps: AlertingDeps) {
     alerts,
     delivery,
     evaluate,
+    /** What waits in the outbox and what was given up on (the live view's delivery state). */
+    deliveryStats: () => ({ ...outbox.pendingStats(), dead: outbox.deadCount() }),
     start(): void {
       evaluate();
       delivery.start();

@@ -28,6 +28,8 @@ export interface AlertsServiceDeps {
   externalUrl: () => string;
   /** Rules from ALERT_RULES_FILE: replace the stored ones at start. */
   rulesFromFile: AlertRule[] | null;
+  /** Why a webhook URL may not be a target (SSRF policy, resolved now), or null. */
+  checkTarget: (url: string) => Promise<string | null>;
   /** Called after notifications were committed to the outbox (wakes delivery). */
   onEnqueued: () => void;
   /** Called with every evaluation's states (Alertmanager forwarding). */
@@ -52,6 +54,11 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     if (!record) throw new DomainError('not_found', `no webhook receiver with id ${id}`);
     return record;
   };
+
+  async function refuseTarget(url: string): Promise<void> {
+    const problem = await deps.checkTarget(url);
+    if (problem) throw new DomainError('invalid', `url: refused target: ${problem}`, { path: 'url' });
+  }
 
   return {
     /** One evaluation: returns the transitions (for logs and the live view). */
@@ -90,17 +97,19 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     },
     getWebhook: (id: string) => publicView(id, recordOf(id), deps.wallNowMs()),
     /** Creates a receiver; a generated secret is returned here and never again. */
-    createWebhook(body: unknown) {
+    async createWebhook(body: unknown) {
       const { secret, ...rest } = webhookCreateSchema.parse(body);
+      await refuseTarget(rest.url);
       const id = `wh_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
       const current = secret ?? generateSecret();
       receivers.put(id, { ...rest, secrets: [{ secret: current, expiresAtMs: null }] }, deps.wallNowMs());
       return { ...publicView(id, recordOf(id), deps.wallNowMs()), ...(secret ? {} : { secret: current }) };
     },
     /** Replaces a receiver; a new secret rotates: the old one signs alongside it for `rotationHours`. */
-    updateWebhook(id: string, body: unknown) {
+    async updateWebhook(id: string, body: unknown) {
       const existing = recordOf(id);
       const { secret, rotationHours, ...rest } = webhookUpdateSchema.parse(body);
+      await refuseTarget(rest.url);
       const now = deps.wallNowMs();
       const current = existing.secrets.find((s) => s.expiresAtMs === null);
       const secrets =

@@ -1,6 +1,7 @@
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 import type { DeliveryEvent, WebhookTarget } from './ports.js';
-import { postWebhook, WebhookDeliveryError } from './webhook-post.js';
+import type { Resolve, TargetPolicy } from './target-guard.js';
+import { postWebhook, webhookDispatcher, WebhookDeliveryError } from './webhook-post.js';
 
 /**
  * The webhook delivery worker: takes due notifications from the durable outbox, posts each
@@ -62,6 +63,10 @@ export interface DeliveryWorkerDeps {
   /** Longest sleep between looks at the outbox (notifications queued by another path, or before a restart); default 1000 ms. */
   pollMs?: number;
   userAgent?: string;
+  /** Which addresses webhooks may reach (target-guard.ts); private and loopback refused unless allowed. */
+  policy: TargetPolicy;
+  /** Name resolution for the guard (the system resolver by default; tests inject rebinding). */
+  resolve?: Resolve;
 }
 
 export interface DeliveryWorker {
@@ -86,6 +91,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const pollMs = deps.pollMs ?? DEFAULT_POLL_MS;
   const random = deps.random ?? Math.random;
   const userAgent = deps.userAgent ?? 'Headroom';
+  const dispatcher = webhookDispatcher(deps.policy, deps.resolve);
 
   const inFlight = new Map<string, Promise<void>>();
   const busyGroups = new Set<string>();
@@ -153,7 +159,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if (!target) return dead(n, 'receiver deleted');
     const startedMs = performance.now();
     try {
-      await postWebhook(target, n, { timeoutMs: deps.timeoutMs, nowMs: deps.nowMs(), userAgent });
+      await postWebhook(target, n, { timeoutMs: deps.timeoutMs, nowMs: deps.nowMs(), userAgent, dispatcher });
     } catch (err) {
       return failed(n, err instanceof WebhookDeliveryError ? err : new WebhookDeliveryError(messageOf(err), null));
     }

@@ -1,5 +1,7 @@
+import { Agent, fetch, type Response } from 'undici';
 import type { WebhookTarget } from './ports.js';
 import { signWebhook } from './signing.js';
+import { guardedLookup, systemResolve, urlProblem, type Resolve, type TargetPolicy } from './target-guard.js';
 
 /**
  * One delivery attempt of one notification: a signed POST of the stored body, byte for byte.
@@ -26,6 +28,22 @@ export interface PostOptions {
   /** Wall clock of this attempt: the signed `webhook-timestamp` (fresh on every attempt). */
   nowMs: number;
   userAgent: string;
+  /** From {@link webhookDispatcher}: connections only to allowed addresses. */
+  dispatcher: WebhookDispatcher;
+}
+
+export interface WebhookDispatcher {
+  agent: Agent;
+  policy: TargetPolicy;
+}
+
+/**
+ * The connection pool webhooks go through: keep-alive, and a lookup that refuses any address
+ * the policy does not allow at connect time (DNS rebinding). undici's own fetch with its Agent,
+ * because Node's built-in fetch takes no lookup.
+ */
+export function webhookDispatcher(policy: TargetPolicy, resolve: Resolve = systemResolve): WebhookDispatcher {
+  return { policy, agent: new Agent({ connect: { lookup: guardedLookup(policy, resolve) } }) };
 }
 
 // Enough of an error answer to say what went wrong; a 2xx body is read (so the connection can be
@@ -35,6 +53,9 @@ const SNIPPET_CHARS = 200;
 
 /** Resolves when the receiver answered 2xx; throws {@link WebhookDeliveryError} otherwise. */
 export async function postWebhook(target: WebhookTarget, notification: { id: string; body: string }, options: PostOptions): Promise<void> {
+  // A literal address never reaches the lookup: checked here (and the name's scheme and host).
+  const refused = urlProblem(target.url, options.dispatcher.policy);
+  if (refused) throw new WebhookDeliveryError(`refused target: ${refused}`, null);
   const headers = signedHeaders(target, notification, options);
   let response: Response;
   let text: string;
@@ -42,7 +63,7 @@ export async function postWebhook(target: WebhookTarget, notification: { id: str
     // One signal for the whole exchange: a receiver that sends headers and then stalls the
     // body is as stuck as one that never answers.
     const signal = AbortSignal.timeout(options.timeoutMs);
-    response = await fetch(target.url, { method: 'POST', body: notification.body, headers, redirect: 'manual', signal });
+    response = await fetch(target.url, { method: 'POST', body: notification.body, headers, redirect: 'manual', signal, dispatcher: options.dispatcher.agent });
     text = await readSnippet(response);
   } catch (err) {
     throw new WebhookDeliveryError(networkError(err, options.timeoutMs), null);
@@ -102,6 +123,8 @@ function networkError(err: unknown, timeoutMs: number): string {
       return 'connection reset';
     case 'UND_ERR_SOCKET':
       return 'connection closed before a response';
+    case 'ETARGETREFUSED':
+      return messageOf(cause);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'host not found';

@@ -28,7 +28,7 @@ describe('alerts across a kill -9', () => {
     const dir = tempDir();
     const port = freePort();
     // Rounds (and evaluations) every simulated 10 s = 1 s of wall time.
-    const env = { SIM_SPEED: '10', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '300', LOG_LEVEL: 'warn' };
+    const env = { SIM_SPEED: '10', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '300', WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' };
     const first = await startProcess(dir, port, env);
     expect((await post(`${first.url}/api/v1/webhooks`, { name: 'ops', url: receiver.url, groupWaitS: 0 })).status).toBe(201);
     expect((await post(`${first.url}/api/v1/alerts/rules`, [ALWAYS], 'PUT')).status).toBe(200);

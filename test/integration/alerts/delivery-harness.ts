@@ -38,6 +38,8 @@ export class DeliveryHarness {
   worker(targets: Map<string, WebhookTarget>, over: Partial<DeliveryWorkerDeps> = {}): DeliveryWorker {
     const worker = createDeliveryWorker({
       ...FAST,
+      // The test receivers listen on loopback.
+      policy: { allowPrivate: true },
       outbox: this.outbox,
       target: (id) => targets.get(id) ?? null,
       nowMs: Date.now,

@@ -21,7 +21,8 @@ export interface TestHeadroom extends Headroom {
 
 /** A real server on a loopback port with a real SQLite file; rounds are driven by the test. */
 export async function startTestHeadroom(env: Record<string, string> = {}, dir = tempDir()): Promise<TestHeadroom> {
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none', ...env });
+  // Test webhook receivers listen on loopback, which the SSRF policy refuses by default.
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none', WEBHOOK_ALLOW_PRIVATE: 'true', ...env });
   const headroom = await startHeadroom(config, { autoCollect: false });
   return {
     ...headroom,

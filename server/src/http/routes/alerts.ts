@@ -50,8 +50,8 @@ export function alertRoutes(alerts: AlertsDeps): Router {
   router.get('/webhooks', (_req, res) => {
     res.json({ webhooks: alerts.listWebhooks() });
   });
-  router.post('/webhooks', json, (req, res) => {
-    res.status(201).json(alerts.createWebhook(req.body));
+  router.post('/webhooks', json, async (req, res) => {
+    res.status(201).json(await alerts.createWebhook(req.body));
   });
   router.get('/webhooks/deliveries', (req, res) => {
     const q = deliveriesQuery.parse(req.query);
@@ -60,8 +60,8 @@ export function alertRoutes(alerts: AlertsDeps): Router {
   router.get('/webhooks/:id', (req, res) => {
     res.json(alerts.getWebhook(idParams.parse(req.params).id));
   });
-  router.put('/webhooks/:id', json, (req, res) => {
-    res.json(alerts.updateWebhook(idParams.parse(req.params).id, req.body));
+  router.put('/webhooks/:id', json, async (req, res) => {
+    res.json(await alerts.updateWebhook(idParams.parse(req.params).id, req.body));
   });
   router.delete('/webhooks/:id', (req, res) => {
     alerts.deleteWebhook(idParams.parse(req.params).id);
