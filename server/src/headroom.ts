@@ -18,6 +18,7 @@ import { DomainError } from './domain/errors.js';
 import { createApp } from './http/app.js';
 import { builtClient, ensureClientBuilt } from './client-build.js';
 import { createAlerting } from './alerts/alerting.js';
+import { createLiveServer } from './live/live-server.js';
 import { createMetrics } from './metrics/metrics.js';
 import { parseDcgmText } from './ingest/dcgm-text.js';
 import { createHttpScrapeSource } from './ingest/http-scrape-source.js';
@@ -154,9 +155,14 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     externalUrl: () => config.externalUrl ?? listeningUrl,
     log,
     version,
+    onDeliveryEvent: () => live.notifyAlerts(),
   });
   const { alerts, delivery } = alerting;
-  const evaluateAlerts = alerting.evaluate;
+  // `live` is created once the server listens, before the first round or delivery.
+  const evaluateAlerts = (): void => {
+    alerting.evaluate();
+    live.notifyAlerts();
+  };
 
   const parseDcgm = (text: string, host: string | null) =>
     parseDcgmText(text, { defaultHost: host ?? undefined, maxLines: config.limits.maxLinesPerBatch, maxSeries: config.limits.maxSeriesPerBatch });
@@ -193,6 +199,18 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const port = typeof address === 'object' && address ? address.port : config.port;
   listeningUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/` }, 'serving (readyz turns 200 once history and state are loaded)');
+  // The live view (socket.io on the same port). Capacity waits for readiness: a report computed
+  // on half-backfilled history would be cached for its round.
+  const live = createLiveServer(server, {
+    fleet: collector,
+    capacity: () => (ready ? capacity.capacity() : null),
+    contractedAt: (day) => contracts.contractedAt(day),
+    alerts,
+    delivery: alerting.deliveryStats,
+    wallNow: Date.now,
+    registry: metrics.registry,
+    log,
+  });
 
   // History the simulator knows, written on the second core while the first rounds run here.
   const backfill =
@@ -209,6 +227,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
             sold: contracts.list().map((c) => ({ pods: c.pods.map((id) => podIndexById.get(id) ?? -1), start: c.start, end: c.end, status: c.status })),
           },
           log,
+          (p) => live.notifyProgress(p && { phase: 'backfill', ...p }),
         )
       : Promise.resolve();
   // Awaited after the first rounds; caught now so a failure is not an unhandled rejection meanwhile.
@@ -231,6 +250,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const observedRound = async (tMs: number) => {
     const stats = await collectRound(roundOptions, tMs);
     metrics.collector.round(stats);
+    live.notifyRound();
     return stats;
   };
   // Two rounds one interval apart, so every GPU has the two samples a verdict needs from the start.
@@ -241,6 +261,9 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   if (backfillError) throw backfillError;
   alerting.start();
   ready = true;
+  // Capacity is available now: clients get it without waiting for the next round.
+  live.notifyRound();
+  live.notifyAlerts();
   log.info({ ...first, startupMs: Date.now() - startedAt }, 'ready');
 
   const loop =
@@ -258,6 +281,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
             setImmediate(() => {
               warmCapacity();
               evaluateAlerts();
+              live.notifyRound();
             });
           },
           onError: (error) => log.error({ err: error }, 'collection round failed'),
@@ -294,6 +318,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
       await loop?.stop();
       await alerting.stop();
       await pruning;
+      // socket.io holds its connections open: server.close would wait for them forever.
+      live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       collector.flushHistory();
       collector.snapshot(clock.now());
@@ -320,6 +346,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     evaluateAlerts,
     alerts,
     delivery,
+    /** The live view (tests read its client and byte counts). */
+    live,
     stop,
   };
 }
@@ -347,7 +375,8 @@ function backfillRange(latestS: number | null, nowS: number, days: number): { fr
   return { fromS, toS: nowS - BACKFILL_STEP_S };
 }
 
-function runBackfill(job: BackfillJob, log: Logger): Promise<void> {
+/** `onProgress` hears each progress message, then null when done. */
+function runBackfill(job: BackfillJob, log: Logger, onProgress: (p: { done: number; total: number } | null) => void): Promise<void> {
   const started = Date.now();
   const worker = new Worker(new URL('./backfill-worker.mjs', import.meta.url), { workerData: job });
   let lastReported = -1;
@@ -355,9 +384,11 @@ function runBackfill(job: BackfillJob, log: Logger): Promise<void> {
     worker.on('message', (message: BackfillMessage) => {
       if (message.type === 'done') {
         log.info({ rows: message.rows, days: ((job.toS - job.fromS) / 86_400).toFixed(1), ms: Date.now() - started }, 'backfill done');
+        onProgress(null);
         resolve();
         return;
       }
+      onProgress({ done: message.done, total: message.total });
       const pct = Math.floor((message.done / message.total) * 10) * 10;
       if (pct !== lastReported) log.info({ done: message.done, total: message.total }, `backfilling simulated history: ${pct}%`);
       lastReported = pct;

@@ -39,6 +39,8 @@ export interface OutboxStore {
   get(id: string): OutboxEntry | null;
   /** Pending count and the creation time of the oldest pending entry. */
   pendingStats(): { pending: number; oldestCreatedAtMs: number | null };
+  /** Dead letters kept (the live view shows the count). */
+  deadCount(): number;
   /** Drops delivered entries finished before `beforeMs`; dead letters stay until deleted. */
   pruneDelivered(beforeMs: number): number;
   /** The next seq for a group (1 for a new one). */
@@ -94,6 +96,7 @@ export function createOutboxStore(db: Database): OutboxStore {
   const stats = db.prepare<[], { pending: number; oldest: number | null }>(
     `SELECT count(*) AS pending, min(created_at_ms) AS oldest FROM webhook_outbox WHERE state = 'pending'`,
   );
+  const deadCount = db.prepare<[], number>(`SELECT count(*) FROM webhook_outbox WHERE state = 'dead'`).pluck();
   const prune = db.prepare<[number]>(`DELETE FROM webhook_outbox WHERE state = 'delivered' AND done_at_ms < ?`);
   const maxSeq = db.prepare<[string, string], number | null>('SELECT max(seq) FROM webhook_outbox WHERE receiver_id = ? AND group_key = ?').pluck();
 
@@ -114,6 +117,7 @@ export function createOutboxStore(db: Database): OutboxStore {
       const row = stats.get();
       return { pending: row?.pending ?? 0, oldestCreatedAtMs: row?.oldest ?? null };
     },
+    deadCount: () => deadCount.get() ?? 0,
     pruneDelivered: (beforeMs) => prune.run(beforeMs).changes,
     nextSeq: (receiverId, groupKey) => (maxSeq.get(receiverId, groupKey) ?? 0) + 1,
   };

@@ -69,6 +69,9 @@ export const HEADROOM_FAMILIES: readonly MetricFamily[] = [
   { ...counter('headroom_webhook_notifications_dead_lettered_total', 'receiver'), onlyWhen: 'a notification was dead-lettered' },
   { ...histogram('headroom_webhook_delivery_duration_seconds', 'receiver'), onlyWhen: 'a webhook receiver got a notification' },
   { ...counter('headroom_alertmanager_forwards_total', 'outcome'), onlyWhen: 'ALERTMANAGER_URLS is set and alerts were forwarded' },
+  // Live dashboard (issue 6).
+  gauge('headroom_live_clients'),
+  counter('headroom_live_bytes_sent_total'),
 ];
 
 /** The prom-client default families the spec names (it lists more with "…"; add them here when used). */

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { formatParam, sendCsv, withCsv } from '../csv.js';
 import type { CapacityDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -21,10 +22,22 @@ export const whatIfSchema = z
     path: ['gpus'],
   });
 
+const capacityQuery = z.object({ format: formatParam });
+
+/** The sellable blocks as CSV: one row per block, the columns of `sellable.blocks` in the JSON. */
+const BLOCK_COLUMNS = ['id', 'hall', 'pods', 'gpus', 'watts', 'valueUsdPerMonth'];
+
 export function capacityRoutes(capacity: CapacityDeps): Router {
   const router = Router();
-  router.get('/capacity', (_req, res) => {
-    res.json(capacity.capacity());
+  router.get('/capacity', (req, res) => {
+    const { format } = capacityQuery.parse(req.query);
+    const report = capacity.capacity();
+    if (format !== 'csv') {
+      res.json(report);
+      return;
+    }
+    const rows = report.sellable.blocks.map((b) => [b.id, b.hall, b.pods.join(' '), b.gpus, b.watts, b.valueUsdPerMonth]);
+    sendCsv(res, `sellable-blocks-${report.updatedAt.slice(0, 10)}.csv`, BLOCK_COLUMNS, rows);
   });
   // A what-if body is a few fields: a small limit keeps a careless client's megabytes out.
   router.post('/what-if', express.json({ limit: 16 * 1024 }), (req, res) => {
@@ -52,9 +65,13 @@ export const capacityPaths: ZodOpenApiPathsObject = {
       operationId: 'getCapacity',
       summary: 'Sellable capacity in whole pods, its value, the reserve, stranded power and oversold risk',
       tags: ['capacity'],
+      requestParams: { query: capacityQuery },
       responses: {
-        200: jsonAnswer('GPUs by state, power, sellable blocks with their value, risk and the demand forecast (capacity-service.ts `capacity()`)'),
-        ...errorAnswers(503),
+        200: withCsv(
+          jsonAnswer('GPUs by state, power, sellable blocks with their value, risk and the demand forecast (capacity-service.ts `capacity()`)'),
+          `one line per sellable block: ${BLOCK_COLUMNS.join(', ')} (pods separated by spaces)`,
+        ),
+        ...errorAnswers(400, 503),
       },
     },
   },

@@ -1,8 +1,9 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { contractBodySchema } from '../../domain/contracts/contract.js';
+import { contractBodySchema, type ContractCapacity } from '../../domain/contracts/contract.js';
 import { DomainError } from '../../domain/errors.js';
+import { formatParam, sendCsv, withCsv } from '../csv.js';
 import type { ContractsDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -27,6 +28,18 @@ const contractAnswer = contractBodySchema
   .meta({ id: 'Contract' });
 type ContractAnswer = z.output<typeof contractAnswer>;
 
+const listQuery = z.object({ format: formatParam });
+
+/** The book as CSV: terms, pods delivered and the valuation as of today (by the collection clock). */
+const CONTRACT_COLUMNS = ['id', 'customer', 'capacity', 'start', 'end', 'monthlyPriceUsd', 'status', 'podCount', 'tcvUsd', 'revenueToDateUsd', 'guaranteedUsd', 'asOf'];
+
+/** `{ pods: 4 }` → `4 pods`: one column a person reads and a sheet can split. */
+function capacityText(capacity: ContractCapacity): string {
+  if ('pods' in capacity) return `${capacity.pods} pods`;
+  if ('gpus' in capacity) return `${capacity.gpus} gpus`;
+  return `${capacity.watts} watts`;
+}
+
 /** A contract's JSON body is small; 64 KiB leaves room for a long ramp. */
 const JSON_LIMIT_BYTES = 65_536;
 
@@ -39,8 +52,18 @@ export function contractRoutes(contracts: ContractsDeps): Router {
   const router = Router();
   const json = express.json({ limit: JSON_LIMIT_BYTES });
 
-  router.get('/contracts', (_req, res) => {
-    res.json({ contracts: contracts.list() satisfies ContractAnswer[] });
+  router.get('/contracts', (req, res) => {
+    const { format } = listQuery.parse(req.query);
+    const list = contracts.list() satisfies ContractAnswer[];
+    if (format !== 'csv') {
+      res.json({ contracts: list });
+      return;
+    }
+    const rows = list.map((c) => {
+      const v = contracts.valuation(Number(c.id));
+      return [c.id, c.customer, capacityText(c.capacity), c.start, c.end, c.monthlyPriceUsd, c.status, c.pods.length, v.tcvUsd, v.revenueToDateUsd, v.guaranteedUsd, v.asOf];
+    });
+    sendCsv(res, 'contracts.csv', CONTRACT_COLUMNS, rows);
   });
 
   router.post('/contracts', json, (req, res) => {
@@ -81,7 +104,14 @@ export const contractPaths: ZodOpenApiPathsObject = {
       operationId: 'listContracts',
       summary: 'The contract book',
       tags: ['contracts'],
-      responses: { 200: jsonAnswer('Every contract, with the pods it is delivered on', z.object({ contracts: z.array(contractAnswer) })) },
+      requestParams: { query: listQuery },
+      responses: {
+        200: withCsv(
+          jsonAnswer('Every contract, with the pods it is delivered on', z.object({ contracts: z.array(contractAnswer) })),
+          `one line per contract: ${CONTRACT_COLUMNS.join(', ')} (valued as of today; capacity as \`4 pods\`, \`64 gpus\` or \`30000000 watts\`)`,
+        ),
+        ...errorAnswers(400),
+      },
     },
     post: {
       operationId: 'createContract',

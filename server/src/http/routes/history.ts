@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../domain/errors.js';
 import { GPU_HISTORY_METRICS, HISTORY_METRICS } from '../../domain/fleet/rollup.js';
+import { formatParam, sendCsv, withCsv } from '../csv.js';
 import type { AppDeps } from '../deps.js';
 import { parseDurationS } from '../duration.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
@@ -20,7 +21,10 @@ const historyQuery = z.object({
   from: isoTime.optional().describe('Start, RFC 3339; default `to` − 24 h'),
   to: isoTime.optional().describe('End, RFC 3339; default now'),
   step: z.string().optional().describe('Duration like 30s, 5m, 1h, 7d; rounded up to the scope\'s stored resolution'),
+  format: formatParam,
 });
+
+const HISTORY_COLUMNS = ['timestamp', 'unixSeconds', 'value'];
 
 const historyAnswer = z.object({
   scope: z.string(),
@@ -61,6 +65,11 @@ export function historyRoutes(deps: AppDeps): Router {
       if (kind === 'pod' && !state.topology.pods.some((p) => p.id === id)) throw new DomainError('not_found', `no pod ${id}`);
       points = deps.history.query(q.scope, q.metric, fromS, toS, stepS);
     }
+    if (q.format === 'csv') {
+      const rows = points.map(([t, value]) => [new Date(t * 1000).toISOString(), t, value]);
+      sendCsv(res, `history-${q.scope}-${q.metric}.csv`, HISTORY_COLUMNS, rows);
+      return;
+    }
     res.json({ scope: q.scope, metric: q.metric, from: fromS, to: toS, stepSeconds: stepS, points } satisfies z.output<typeof historyAnswer>);
   });
   return router;
@@ -74,7 +83,10 @@ export const historyPaths: ZodOpenApiPathsObject = {
       summary: 'History of one metric for a scope, at most 20,000 points',
       tags: ['history'],
       requestParams: { query: historyQuery },
-      responses: { 200: jsonAnswer('The series', historyAnswer), ...errorAnswers(400, 404) },
+      responses: {
+        200: withCsv(jsonAnswer('The series', historyAnswer), `one line per point: ${HISTORY_COLUMNS.join(', ')} (timestamp in ISO 8601 UTC)`),
+        ...errorAnswers(400, 404),
+      },
     },
   },
 };
