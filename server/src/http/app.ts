@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
 import { openApiRoutes } from './openapi.js';
@@ -19,6 +20,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Security headers (CSP same-origin for scripts, sockets and data; no framing; nosniff; …).
+  // HSTS is left to the TLS terminator in front: this server speaks plain HTTP on its own.
+  app.use(helmet({ strictTransportSecurity: false }));
   app.use(homeRoutes(deps));
   app.use(healthRoutes(deps));
   if (deps.metrics) app.use(metricsRoutes(deps.metrics.endpoint, deps.metrics.auth));
