@@ -18,7 +18,8 @@ export function killAll(): void {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-export const freePort = (): number => 20_000 + Math.floor(Math.random() * 20_000);
+/** A port below Linux's ephemeral range (32768–60999), so an outgoing connection never holds it first. */
+export const freePort = (): number => 20_000 + Math.floor(Math.random() * 12_000);
 
 /** `npm start`'s own command in its own process, small preset unless env says otherwise; resolves once /readyz is 200. */
 export async function startProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<HeadroomProcess> {

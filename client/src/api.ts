@@ -1,0 +1,153 @@
+/**
+ * The REST answers the page reads (README "API"), typed to the fields it uses. Live figures never come
+ * from here: they arrive on the socket. REST is read once per section, when a chart's range changes,
+ * and again only when a live message says the thing it shows has changed.
+ */
+
+export interface SellableBlock {
+  id: string;
+  hall: string;
+  pods: string[];
+  gpus: number;
+  watts: number;
+  addedWatts: number;
+  valueUsdPerMonth: number;
+}
+
+export interface Risk {
+  oversold: boolean;
+  shortfallGpus: number;
+  firstShortfallAt: string | null;
+  firstRiskAt: string | null;
+}
+
+export interface CapacityReport {
+  gpus: { total: number; up: number; down: number; sold: number; internal: number; reserve: number; sellable: number };
+  power: { feedWatts: number; facilityDrawWatts: number; headroomWatts: number; strandedWatts: number; strandedGpus: number };
+  sellable: { blocks: SellableBlock[]; gpus: number; watts: number; limitedBy: string; valueUsdPerMonth: number; valueUsdOverHorizon: number };
+  reserve: { gpus: number };
+  risk: Risk;
+  forecast: { horizonDays: number; basis: string; points: Array<[number, number, number]> };
+  updatedAt: string;
+}
+
+export interface Contract {
+  id: string;
+  customer: string;
+  capacity: { pods?: number; gpus?: number; watts?: number };
+  start: string;
+  end: string;
+  monthlyPriceUsd: number;
+  ramp: Array<{ months: number; factor: number }>;
+  noticeDays: number;
+  status: string;
+  pods: string[];
+  shortfallPods: number;
+}
+
+export interface Valuation {
+  asOf: string;
+  phase: string;
+  monthlyUsd: number;
+  currentMonthUsd: number;
+  tcvUsd: number;
+  revenueToDateUsd: number;
+  guaranteedUsd: number;
+  remainingUsd: number;
+  gpus: number;
+  facilityWatts: number;
+}
+
+export interface WhatIfRequest {
+  pods: number;
+  start: string;
+  months: number;
+  monthlyPriceUsd?: number;
+}
+
+export interface WhatIfAnswer {
+  gpus: number;
+  pods: number;
+  facilityWatts: number;
+  months: number;
+  monthlyUsd: number;
+  totalUsd: number;
+  priceBook: { valueUsdPerMonth: number; basis: string; atGpuHourUsd: number; atMwMonthUsd: number };
+  fitsSellable: boolean;
+  risk: Risk;
+}
+
+export interface AlertView {
+  fingerprint: string;
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  activeSince: string;
+  startsAt: string | null;
+  endsAt: string | null;
+}
+
+export interface Delivery {
+  id: string;
+  receiverId: string;
+  groupKey: string;
+  state: string;
+  createdAtMs: number;
+  attempts: number;
+  lastError: string | null;
+  doneAtMs: number | null;
+}
+
+export type HistoryMetric =
+  | 'utilization'
+  | 'power_watts'
+  | 'facility_watts'
+  | 'gpus_busy'
+  | 'gpus_held'
+  | 'gpus_idle'
+  | 'gpus_sold'
+  | 'gpus_down'
+  | 'gpus_unknown';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function json<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, init);
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const detail = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : response.statusText;
+    throw new ApiError(response.status, `${path}: ${response.status} ${detail}`);
+  }
+  return body as T;
+}
+
+export const api = {
+  capacity: () => json<CapacityReport>('/api/v1/capacity'),
+  contracts: () => json<{ contracts: Contract[] }>('/api/v1/contracts').then((b) => b.contracts),
+  valuation: (id: string) => json<Valuation>(`/api/v1/contracts/${encodeURIComponent(id)}/valuation`),
+  alerts: () => json<{ active: AlertView[]; recent: AlertView[] }>('/api/v1/alerts'),
+  deadLetters: () => json<{ deliveries: Delivery[] }>('/api/v1/webhooks/deliveries?state=dead&limit=50').then((b) => b.deliveries),
+  webhookNames: () =>
+    json<{ webhooks: Array<{ id: string; name: string }> }>('/api/v1/webhooks').then((b) => new Map(b.webhooks.map((w) => [w.id, w.name]))),
+  pendingDeliveries: () => json<{ deliveries: Delivery[] }>('/api/v1/webhooks/deliveries?state=pending&limit=200').then((b) => b.deliveries),
+  whatIf: (body: WhatIfRequest) =>
+    json<WhatIfAnswer>('/api/v1/what-if', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  /** `[unix seconds, value]` pairs; `fromMs` on the collection clock, the server's `to` (its now) by default. */
+  history: (scope: string, metric: HistoryMetric, fromMs: number, stepS: number) =>
+    json<{ points: Array<[number, number]> }>(
+      `/api/v1/history?${new URLSearchParams({ scope, metric, from: new Date(fromMs).toISOString(), step: `${stepS}s` })}`,
+    ).then((b) => b.points),
+};
+
+/** The server's own CSV of the same data (for finance), where it offers one. */
+export const CSV_URLS = {
+  blocks: '/api/v1/capacity?format=csv',
+  contracts: '/api/v1/contracts?format=csv',
+} as const;

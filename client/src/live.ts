@@ -1,0 +1,62 @@
+import { io, type Socket } from 'socket.io-client';
+import { LIVE_EVENTS, decodeHeatmap, type AlertsState, type PodCell, type Progress, type Snapshot, type Update } from '@live/protocol';
+
+/** What the page is told: decoded frames, connection state and when figures last arrived. */
+export interface LiveHandlers {
+  snapshot(snapshot: Snapshot, pods: PodCell[]): void;
+  update(update: Update, pods: PodCell[]): void;
+  alerts(alerts: AlertsState): void;
+  progress(progress: Progress | null): void;
+  connection(state: ConnectionState): void;
+}
+
+export interface ConnectionState {
+  status: 'connecting' | 'live' | 'disconnected';
+  /** Reconnection attempts since the link was lost. */
+  attempt: number;
+  reason: string | null;
+}
+
+/**
+ * The socket.io link (same origin). socket.io reconnects by itself with backoff; the one case it does
+ * not is a disconnect the server asked for ("io server disconnect", e.g. a server shutting down
+ * cleanly), so that one is retried here. Every connect brings a fresh snapshot from the server.
+ */
+export function connectLive(handlers: LiveHandlers): { socket: Socket; close(): void } {
+  const socket = io({ reconnectionDelay: 500, reconnectionDelayMax: 3_000, timeout: 5_000 });
+  let state: ConnectionState = { status: 'connecting', attempt: 0, reason: null };
+  const set = (next: Partial<ConnectionState>): void => {
+    state = { ...state, ...next };
+    handlers.connection(state);
+  };
+
+  socket.on('connect', () => set({ status: 'live', attempt: 0, reason: null }));
+  socket.on('disconnect', (reason) => {
+    set({ status: 'disconnected', reason });
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1_000);
+  });
+  // Also when the very first connection fails: the page must not sit on "connecting" unexplained.
+  socket.on('connect_error', (error) => set({ status: 'disconnected', reason: error.message }));
+  socket.io.on('reconnect_attempt', (attempt) => set({ status: 'disconnected', attempt }));
+
+  socket.on(LIVE_EVENTS.snapshot, (snapshot: Snapshot) => {
+    handlers.snapshot(snapshot, decode(snapshot.heatmap));
+    handlers.alerts(snapshot.alerts);
+    handlers.progress(snapshot.progress);
+  });
+  socket.on(LIVE_EVENTS.update, (update: Update) => handlers.update(update, decode(update.heatmap)));
+  socket.on(LIVE_EVENTS.alerts, (alerts: AlertsState) => handlers.alerts(alerts));
+  socket.on(LIVE_EVENTS.progress, (progress: Progress | null) => handlers.progress(progress));
+
+  return { socket, close: () => socket.close() };
+}
+
+/** socket.io hands binary over as an ArrayBuffer, or a view of one: decode from exactly its bytes. */
+function decode(frame: unknown): PodCell[] {
+  if (frame instanceof ArrayBuffer) return decodeHeatmap(frame).pods;
+  if (ArrayBuffer.isView(frame)) {
+    const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
+    return decodeHeatmap(bytes.slice().buffer).pods;
+  }
+  return [];
+}

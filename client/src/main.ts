@@ -1,0 +1,209 @@
+/**
+ * The live ops dashboard: one page, plain TypeScript and DOM. Live figures arrive on the socket
+ * (snapshot on connect, updates after each round, alerts, backfill progress); REST is read for
+ * what the socket does not carry (history, blocks, contracts, dead letters), once, and again only when
+ * a live message says it changed. No polling.
+ */
+import type { Headline, Layout, PodCell } from '@live/protocol';
+import { api, type Contract, type Valuation } from './api.js';
+import { h } from './dom.js';
+import { connectLive } from './live.js';
+import { createAlerts } from './sections/alerts.js';
+import { createContracts } from './sections/contracts.js';
+import { createHeadline } from './sections/headline.js';
+import { createHeatmap, type PodRef } from './sections/heatmap.js';
+import { createPodDetail } from './sections/pod-detail.js';
+import { createSellable } from './sections/sellable.js';
+import { createStatusBar } from './sections/status-bar.js';
+import { createTrends } from './sections/trends.js';
+import { createWhatIf } from './sections/what-if.js';
+import './styles.css';
+
+const status = createStatusBar();
+const headline = createHeadline();
+const heatmap = createHeatmap((pod) => pick(pod));
+const podDetail = createPodDetail(() => unpick());
+heatmap.detailSlot.append(podDetail.el);
+const trends = createTrends();
+const sellable = createSellable();
+const whatIf = createWhatIf();
+const contracts = createContracts();
+const alerts = createAlerts();
+
+const app = document.getElementById('app')!;
+app.replaceChildren(
+  status.el,
+  h(
+    'main',
+    { class: 'grid' },
+    h('div', { class: 'area-headline' }, headline.el),
+    h('div', { class: 'area-heatmap' }, heatmap.el),
+    h('div', { class: 'area-alerts' }, alerts.el),
+    h('div', { class: 'area-trends' }, trends.el),
+    h('div', { class: 'area-sellable' }, sellable.el, whatIf.el),
+    h('div', { class: 'area-contracts' }, contracts.el),
+  ),
+);
+
+let last: Headline | null = null;
+let backfilling = false;
+let layout: Layout | null = null;
+let pods: PodCell[] = [];
+
+/** Re-reads a REST-backed section when the live figure it depends on changes (at most every 3 s). */
+function onChange(key: () => string, read: () => Promise<void>) {
+  let seen: string | null = null;
+  let running = false;
+  let again = false;
+  let lastAt = 0;
+  const run = async (): Promise<void> => {
+    running = true;
+    try {
+      do {
+        again = false;
+        const wait = lastAt + 3_000 - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        lastAt = Date.now();
+        await read();
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  return (force = false): void => {
+    const k = key();
+    if (!force && k === seen) return;
+    seen = k;
+    if (running) again = true;
+    else void run();
+  };
+}
+
+const refreshCapacity = onChange(
+  () => {
+    const c = last?.capacity;
+    const r = last?.risk;
+    return c ? `${c.sellableGpus}|${c.sellableBlocks}|${c.sellableWatts}|${c.reserveGpus}|${r?.oversold}|${r?.firstShortfallAt}|${r?.firstRiskAt}` : 'none';
+  },
+  async () => {
+    if (!last?.capacity) {
+      sellable.waiting(); // the report needs history: it comes with a later update
+      return;
+    }
+    try {
+      const report = await api.capacity();
+      sellable.render(report);
+      trends.capacity(report);
+    } catch (error) {
+      sellable.error(`capacity unavailable: ${(error as Error).message}`);
+    }
+    rendered();
+  },
+);
+
+const refreshContracts = onChange(
+  () => (last ? `${last.contracts.active}|${last.contracts.revenueUsdPerMonth}|${last.contracts.contractedGpus}` : ''),
+  async () => {
+    try {
+      const list: Contract[] = await api.contracts();
+      const valuations = new Map<string, Valuation>();
+      await Promise.all(list.map(async (c) => valuations.set(c.id, await api.valuation(c.id))));
+      contracts.render(list, valuations);
+    } catch (error) {
+      contracts.error(`contracts unavailable: ${(error as Error).message}`);
+    }
+    rendered();
+  },
+);
+
+let alertsKey = '';
+const refreshAlerts = onChange(
+  () => alertsKey,
+  async () => {
+    try {
+      const [list, dead, pending, names] = await Promise.all([api.alerts(), api.deadLetters(), api.pendingDeliveries(), api.webhookNames()]);
+      alerts.rest(list.recent, dead, pending.filter((d) => d.attempts > 0), names);
+    } catch {
+      // The live part still shows; the lists come with the next change.
+    }
+    rendered();
+  },
+);
+
+function pick(pod: PodRef): void {
+  heatmap.select(pod.index);
+  history.replaceState(null, '', `#pod=${encodeURIComponent(pod.id)}`);
+  void podDetail.open(pod, last?.atMs ?? Date.now());
+  podDetail.render(pods[pod.index]);
+}
+
+function unpick(): void {
+  heatmap.select(-1);
+  podDetail.hide();
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+function pickFromHash(): void {
+  const id = decodeURIComponent(/^#pod=(.+)$/.exec(location.hash)?.[1] ?? '');
+  const ref = id ? heatmap.refs().find((r) => r.id === id) : undefined;
+  if (ref && podDetail.current()?.id !== ref.id) pick(ref);
+}
+window.addEventListener('hashchange', pickFromHash);
+
+function drawLive(hl: Headline, cells: PodCell[]): void {
+  last = hl;
+  pods = cells;
+  status.headline(hl);
+  headline.render(hl);
+  if (layout) heatmap.render(layout, cells);
+  const open = podDetail.current();
+  if (open) podDetail.render(cells[open.index]);
+  whatIf.now(hl.atMs);
+}
+
+/** Set once every section has drawn: `data-rendered="full"` and a performance mark (the tests read them). */
+function rendered(): void {
+  if (document.body.dataset.rendered === 'full') return;
+  if ([...document.querySelectorAll('.card')].some((c) => c.getAttribute('aria-busy') !== 'false')) return;
+  performance.mark('headroom:first-full-render');
+  document.body.dataset.rendered = 'full';
+  document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
+}
+
+connectLive({
+  snapshot(snapshot, cells) {
+    layout = snapshot.layout;
+    drawLive(snapshot.headline, cells);
+    pickFromHash();
+    // A (re)connect: everything read over REST may be stale, read it again.
+    trends.reload(snapshot.headline);
+    refreshCapacity(true);
+    refreshContracts(true);
+    refreshAlerts(true);
+    rendered();
+  },
+  update(update, cells) {
+    drawLive(update.headline, cells);
+    trends.live(update.headline);
+    refreshCapacity();
+    refreshContracts();
+    rendered();
+  },
+  alerts(state) {
+    alerts.live(state);
+    alertsKey = `${state.active.map((a) => `${a.fingerprint}:${a.status}`).join(',')}|${state.delivery.pending}|${state.delivery.dead}`;
+    refreshAlerts();
+    rendered();
+  },
+  progress(p) {
+    status.progress(p);
+    const running = p !== null && p.done < p.total;
+    // The backfill wrote history the charts did not have when they loaded.
+    if (backfilling && !running && last) trends.reload(last);
+    backfilling = running;
+  },
+  connection: (state) => status.connection(state),
+});
+
+// Charts draw asynchronously: check again whenever a section reports itself drawn.
+new MutationObserver(rendered).observe(app, { subtree: true, attributes: true, attributeFilter: ['aria-busy'] });

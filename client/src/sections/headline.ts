@@ -1,0 +1,123 @@
+import { HEATMAP_STATES, type Headline } from '@live/protocol';
+import { card, fill, h, markLoaded, setFigure, setText } from '../dom.js';
+import { formatCount, formatDay, formatLead, formatMwNumber, formatPercent, formatUsdCompact } from '../format.js';
+
+type State = (typeof HEATMAP_STATES)[number];
+
+const STATE_LABEL: Record<State, string> = { busy: 'busy', held: 'held', idle: 'idle', sold: 'sold', down: 'down', unknown: 'unknown' };
+
+/** A big numeral with its unit and a caption; `data-value` holds the raw figure. */
+function figure(testid: string, caption: string, unit: string, extra = ''): { el: HTMLElement; value: HTMLElement; note: HTMLElement } {
+  const value = h('span', { class: 'num', 'data-testid': testid }, '–');
+  const note = h('span', { class: 'fig-note' });
+  const el = h('div', { class: `fig ${extra}` }, h('span', { class: 'fig-caption' }, caption), h('span', { class: 'fig-value' }, value, unit ? h('span', { class: 'unit' }, unit) : null), note);
+  return { el, value, note };
+}
+
+/**
+ * The figures at the top: power, GPUs by state, sellable capacity and its value, contracted revenue,
+ * oversold risk. Everything comes from the live Headline, nothing from REST.
+ */
+export function createHeadline() {
+  const c = card('headline', 'Right now');
+  const feed = figure('headline-feed', 'Utility feed', 'MW');
+  const draw = figure('headline-draw', 'Facility draw', 'MW');
+  const headroom = figure('headline-headroom', 'Power headroom', 'MW', 'fig-accent');
+  const total = figure('gpus-total', 'GPUs', '');
+  const sellableMw = figure('sellable-mw', 'Sellable now', 'MW', 'fig-good');
+  const sellableGpus = figure('sellable-gpus', 'Sellable GPUs', '', 'fig-good');
+  const value = figure('sellable-value', 'Worth per month', '/mo', 'fig-good');
+  const revenue = figure('contracted-revenue', 'Contracted revenue', '/mo');
+  const riskValue = h('span', { class: 'risk-word', 'data-testid': 'risk' }, '–');
+  const riskNote = h('span', { class: 'fig-note', 'data-testid': 'risk-note' });
+  const risk = h('div', { class: 'fig fig-risk' }, h('span', { class: 'fig-caption' }, 'Oversold risk'), riskValue, riskNote);
+
+  const stateCounts = new Map<State, HTMLElement>();
+  const stateBars = new Map<State, HTMLElement>();
+  const bar = h('div', { class: 'state-bar', 'aria-hidden': 'true' });
+  const legend = h('div', { class: 'state-legend' });
+  for (const state of HEATMAP_STATES) {
+    const seg = h('span', { class: `seg s-${state}` });
+    bar.append(seg);
+    stateBars.set(state, seg);
+    const count = h('span', { class: 'state-count', 'data-testid': `gpus-${state}` }, '–');
+    stateCounts.set(state, count);
+    legend.append(h('span', { class: 'state-item' }, h('i', { class: `dot s-${state}` }), count, h('span', { class: 'state-name' }, STATE_LABEL[state])));
+  }
+
+  const gpuTile = h('div', { class: 'tile tile-gpus' }, total.el, bar, legend);
+  const grid = h(
+    'div',
+    { class: 'headline-grid' },
+    h('div', { class: 'tile tile-power' }, feed.el, draw.el, headroom.el),
+    gpuTile,
+    h('div', { class: 'tile tile-sellable' }, sellableMw.el, sellableGpus.el, value.el),
+    h('div', { class: 'tile tile-money' }, revenue.el, risk),
+  );
+  let drawn = false;
+
+  return {
+    el: c.el,
+    render(hl: Headline): void {
+      if (!drawn) {
+        fill(c.body, grid);
+        drawn = true;
+      }
+      const p = hl.power;
+      setFigure(feed.value, formatMwNumber(p.feedWatts), p.feedWatts);
+      setFigure(draw.value, formatMwNumber(p.facilityDrawWatts), p.facilityDrawWatts);
+      setText(draw.note, p.feedWatts > 0 ? `${formatPercent(p.facilityDrawWatts / p.feedWatts)} of feed` : '');
+      setFigure(headroom.value, formatMwNumber(p.headroomWatts), p.headroomWatts);
+      headroom.el.classList.toggle('fig-bad', p.headroomWatts < 0);
+      setText(headroom.note, p.strandedWatts ? `${formatMwNumber(p.strandedWatts)} MW stranded` : '');
+
+      const g = hl.gpus;
+      setFigure(total.value, formatCount(g.total), g.total);
+      setText(total.note, `${formatCount(g.total - g.down - g.unknown)} up`);
+      for (const state of HEATMAP_STATES) {
+        setFigure(stateCounts.get(state)!, formatCount(g[state]), g[state]);
+        stateBars.get(state)!.style.flexGrow = String(g[state]);
+      }
+
+      const cap = hl.capacity;
+      if (cap) {
+        setFigure(sellableMw.value, formatMwNumber(cap.sellableWatts), cap.sellableWatts);
+        setText(sellableMw.note, `${formatCount(cap.sellableBlocks)} ${cap.sellableBlocks === 1 ? 'block' : 'blocks'} at full load`);
+        setFigure(sellableGpus.value, formatCount(cap.sellableGpus), cap.sellableGpus);
+        setText(sellableGpus.note, `reserve ${formatCount(cap.reserveGpus)} GPUs`);
+        setFigure(value.value, formatUsdCompact(cap.sellableValueUsdPerMonth), cap.sellableValueUsdPerMonth);
+        setText(value.note, 'at the price book');
+      } else {
+        for (const f of [sellableMw, sellableGpus, value]) {
+          setFigure(f.value, '–', null);
+          setText(f.note, 'waiting for history…');
+        }
+      }
+
+      setFigure(revenue.value, formatUsdCompact(hl.contracts.revenueUsdPerMonth), hl.contracts.revenueUsdPerMonth);
+      setText(revenue.note, `${formatCount(hl.contracts.active)} active · ${formatCount(hl.contracts.contractedGpus)} GPUs`);
+
+      const r = hl.risk;
+      if (!r) {
+        setFigure(riskValue, '–', null);
+        setText(riskNote, 'waiting for history…');
+        risk.dataset.level = 'unknown';
+      } else if (r.oversold) {
+        setFigure(riskValue, 'OVERSOLD', 'oversold');
+        const at = r.firstShortfallAt ? Date.parse(r.firstShortfallAt) : null;
+        setText(riskNote, `${formatCount(r.shortfallGpus)} GPUs short${at ? ` ${formatLead(hl.atMs, at)} (${formatDay(at)})` : ''}`);
+        risk.dataset.level = 'oversold';
+      } else if (r.firstRiskAt) {
+        const at = Date.parse(r.firstRiskAt);
+        setFigure(riskValue, 'AT RISK', 'at-risk');
+        setText(riskNote, `high forecast crosses capacity ${formatLead(hl.atMs, at)} (${formatDay(at)})`);
+        risk.dataset.level = 'at-risk';
+      } else {
+        setFigure(riskValue, 'OK', 'ok');
+        setText(riskNote, 'no shortfall forecast within the horizon');
+        risk.dataset.level = 'ok';
+      }
+      markLoaded(c.el);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/harness.js';
+import { SCREENSHOTS, VIEWPORTS, buildClient, freeLoopbackPort, hasChromium, launch, openPage, sleep, until } from './browser.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+
+describe.skipIf(!hasChromium)('the dashboard during a first start (`npm start` on a fresh data folder, Colossus, 14-day backfill)', () => {
+  let browser: Browser;
+  let child: ChildProcess | null = null;
+
+  beforeAll(async () => {
+    await buildClient();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (child?.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('shows the backfill\'s progress while it runs, then every section, without a reload', async () => {
+    const port = await freeLoopbackPort();
+    // `npm start`'s command with its defaults (Colossus, 14 days of history to backfill), opened the moment it listens.
+    child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DATA_DIR: tempDir(), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
+    const started = performance.now();
+    for (;;) {
+      if (await page.goto(`http://127.0.0.1:${port}/`).then(() => true, () => false)) break;
+      if (performance.now() - started > 90_000 || child.exitCode !== null) throw new Error(`the server never listened (exit ${child.exitCode}): ${stderr}`);
+      await sleep(200);
+    }
+    const listenedMs = performance.now() - started;
+    problems.length = 0; // the refused attempts before it listened
+    await until(() => page.getAttribute('body', 'data-backfill-shown'), (v) => v === 'true', 60_000, 'backfill progress on the page');
+    const bar = await page.getByTestId('backfill-progress').textContent();
+    console.log(`first start at Colossus: page loaded ${Math.round(listenedMs)} ms after the process started; it shows "${bar}"`);
+    expect(bar).toMatch(/^Backfilling history: \d+%$/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'startup-laptop-backfill-progress.png') });
+    await page.waitForSelector('body[data-rendered="full"]', { timeout: 90_000 });
+    await until(() => page.getByTestId('backfill-progress').isHidden(), (hidden) => hidden, 10_000, 'progress bar gone');
+    console.log(`first start at Colossus: every section drawn ${Math.round(performance.now() - started)} ms after the process started`);
+    expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('live');
+    expect(Number(await page.getByTestId('trends').getAttribute('data-gpu-points'))).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
+    await page.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child?.once('exit', r));
+  });
+});
