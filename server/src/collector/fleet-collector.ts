@@ -48,6 +48,7 @@ export function createCollector(opts: CollectorOptions) {
   /** GPU slots each scrape target reported last time, so a failed scrape marks them unknown. */
   const slotsByTarget = new Map<string, number[]>();
   let summary: FleetSummary | null = null;
+  let warmedUp = false;
   let journalSeq = 0;
   /** New identities from scrapes, saved once per round: one fsync, not one per target. */
   const pendingHosts: string[] = [];
@@ -126,7 +127,7 @@ export function createCollector(opts: CollectorOptions) {
       return { seq, samples: batch.samples.length, replayed: false };
     },
 
-    /** Classifies the fleet as of nowMs, rolls it up, and stores every bucket that closed. */
+    /** Classifies the fleet as of nowMs, rolls it up (but the first round), and stores every bucket that closed. */
     tick(nowMs: number): FleetSummary {
       if (opts.soldPodsAt) {
         const sold = opts.soldPodsAt(nowMs);
@@ -134,6 +135,13 @@ export function createCollector(opts: CollectorOptions) {
       }
       classifyFleet(state, nowMs, staleAfterMs);
       summary = summarizeFleet(state, nowMs, staleAfterMs);
+      // The first round after a start is warm-up: a verdict needs two fresh samples, so nearly every
+      // GPU reads unknown for that one round. Rolled up, it would put a dip to zero into every chart
+      // at each restart; it is shown live (it is the truth of that moment) but not kept as history.
+      if (!warmedUp) {
+        warmedUp = true;
+        return summary;
+      }
       const minuteRows = addTick(minute, summary);
       const podRows = addTick(fiveMinutes, summary);
       const hour = addGpuTick(gpuHours, state, nowMs);
