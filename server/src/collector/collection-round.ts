@@ -51,6 +51,11 @@ export async function collectRound(opts: RoundOptions, tMs: number): Promise<Rou
     const list = source.targets();
     targets += list.length;
     let next = 0;
+    let processed = 0;
+    // One gate shared by all workers: with the simulator's synchronous reads every `await` stays
+    // in the microtask queue, so a yield taken by one worker alone let the others run the whole
+    // round without the event loop ever turning (a Colossus round blocked requests for ~2 s).
+    let gate: Promise<void> | null = null;
     const worker = async (): Promise<void> => {
       while (next < list.length) {
         const target = list[next++];
@@ -59,7 +64,12 @@ export async function collectRound(opts: RoundOptions, tMs: number): Promise<Rou
         samples += outcome.samples;
         if (!outcome.ok) failed++;
         opts.onTarget?.(outcome);
-        if (next % YIELD_EVERY === 0) await yieldToLoop();
+        if (++processed % YIELD_EVERY === 0 && gate === null) {
+          gate = yieldToLoop().then(() => {
+            gate = null;
+          });
+        }
+        if (gate) await gate;
       }
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency, list.length) }, worker));

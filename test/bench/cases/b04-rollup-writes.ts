@@ -1,0 +1,165 @@
+/**
+ * Benchmark 4 — SQLite rollup writes against better-sqlite3's own ceiling on the same rows,
+ * on a fresh database and on one whose pod table already holds ≥ 10M rows; the longest write
+ * transaction; and the longest event-loop block.
+ *
+ * Rows: one simulated Colossus day at 5 minutes (13 site/hall + 768 pod rows a bucket). Ours
+ * and the ceiling run in this process, one after the other (order alternating between
+ * repetitions), each into its own fresh database, then both into one copy of the 10M-row
+ * database, on two different days after its history. Transactions: ours' backfill
+ * transactions (as timed through its transaction port), and live collector transactions at
+ * 10M rows — a 5-minute bucket (781 rows) and an hour's per-GPU blobs (196,608 GPUs) as
+ * collector.tick writes them. Event loop: monitorEventLoopDelay on the main thread while ours
+ * backfills a day on a worker thread (its own connection, as the start-up backfill runs) and
+ * the main thread writes a live minute every 50 ms (each write waits for the worker's lock).
+ */
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
+import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
+import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
+import { createStores } from '../../../server/src/store/stores.js';
+import { writeTransaction } from '../../../server/src/store/write-transaction.js';
+import { benchMain, type ChildResult } from '../lib/child.js';
+import { benchSimulator } from '../lib/ingest-workload.js';
+import { BIG_END_TS, ceilingInsert, oursBackfill, simRows, STEP_S, type DayRows } from '../lib/rollup-workload.js';
+import { sleep } from '../lib/processes.js';
+
+benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
+  const dir = join(workDir, `b04-rep${rep}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const sim = benchSimulator(buildPreset('colossus'));
+  const days = quick ? 0.25 : 1;
+  const dayA = simRows(sim, BIG_END_TS, days);
+  const dayB = simRows(sim, BIG_END_TS + days * 86_400, days);
+  const oursFirst = rep % 2 === 0;
+
+  // Fresh databases.
+  const fresh = async () => {
+    const oursDb = openDatabase(join(dir, 'fresh-ours.db'));
+    const ceilDb = openDatabase(join(dir, 'fresh-ceiling.db'));
+    let ours: Awaited<ReturnType<typeof oursBackfill>>;
+    let ceil: ReturnType<typeof ceilingInsert>;
+    if (oursFirst) {
+      ours = await oursBackfill(oursDb, dayA);
+      ceil = ceilingInsert(ceilDb, dayA);
+    } else {
+      ceil = ceilingInsert(ceilDb, dayA);
+      ours = await oursBackfill(oursDb, dayA);
+    }
+    closeDatabase(oursDb);
+    closeDatabase(ceilDb);
+    return { ours, ceil };
+  };
+  const f = await fresh();
+
+  // The 10M-row database: ours writes one day, the ceiling the next (or the other way round).
+  const bigFile = join(dir, 'big.db');
+  copyFileSync(join(workDir, 'prep-10m', 'headroom.db'), bigFile);
+  const big = openDatabase(bigFile);
+  const tableRows = big.prepare<[], number>('SELECT count(*) FROM rollup_5m').pluck().get() ?? 0;
+  let bigOurs: Awaited<ReturnType<typeof oursBackfill>>;
+  let bigCeil: ReturnType<typeof ceilingInsert>;
+  if (oursFirst) {
+    bigOurs = await oursBackfill(big, dayA);
+    bigCeil = ceilingInsert(big, dayB);
+  } else {
+    bigCeil = ceilingInsert(big, dayA);
+    bigOurs = await oursBackfill(big, dayB);
+  }
+
+  // Live collector transactions at ≥ 10M rows, after both days.
+  const stores = createStores(big);
+  const liveMs: number[] = [];
+  const liveFrom = BIG_END_TS + 2 * days * 86_400;
+  const template = dayA.byTs.values().next().value ?? [];
+  for (let k = 0; k < 12; k++) {
+    const ts = liveFrom + k * STEP_S;
+    const rows = template.map((r) => ({ ...r, ts }));
+    const t0 = performance.now();
+    writeTransaction(big, () => {
+      stores.rollups.write('1m', rows.filter((r) => !r.scope.startsWith('pod:')));
+      stores.rollups.write('5m', rows.filter((r) => r.scope.startsWith('pod:')));
+    })();
+    liveMs.push(performance.now() - t0);
+  }
+  const gpus = 196_608;
+  const util = new Float32Array(gpus).map((_, i) => (i % 100) / 100);
+  const power = new Float32Array(gpus).map((_, i) => 70 + (i % 600));
+  const hourMs: number[] = [];
+  for (let h = 0; h < 3; h++) {
+    const t0 = performance.now();
+    writeTransaction(big, () => stores.gpuHistory.writeHour(liveFrom + h * 3_600, util, power, gpus))();
+    hourMs.push(performance.now() - t0);
+  }
+  closeDatabase(big);
+
+  // Production shape: the backfill on a worker, live writes on the main thread, the loop watched.
+  const loop = await workerBackfillWithLiveWrites(join(dir, 'worker.db'), dayA);
+
+  const rate = (w: { rows: number; ms: number }): number => w.rows / (w.ms / 1000);
+  return {
+    metrics: {
+      freshOursRowsPerS: rate(f.ours),
+      freshCeilingRowsPerS: rate(f.ceil),
+      freshRatio: rate(f.ours) / rate(f.ceil),
+      bigOursRowsPerS: rate(bigOurs),
+      bigCeilingRowsPerS: rate(bigCeil),
+      bigRatio: rate(bigOurs) / rate(bigCeil),
+      bigTableRows: tableRows,
+      rowsPerWrite: f.ours.rows,
+      backfillTxMaxMs: Math.max(...f.ours.transactionsMs, ...bigOurs.transactionsMs),
+      backfillTxCount: bigOurs.transactionsMs.length,
+      liveBucketTxMaxMs: Math.max(...liveMs),
+      liveHourTxMaxMs: Math.max(...hourMs),
+      loopMaxMs: loop.loopMaxMs,
+      loopLiveWriteMaxMs: loop.liveWriteMaxMs,
+      loopLiveWrites: loop.liveWrites,
+      workerTxMaxMs: loop.workerTxMaxMs,
+    },
+    samples: { liveBucketTxMs: liveMs, liveHourTxMs: hourMs, backfillTxMs: bigOurs.transactionsMs },
+  };
+});
+
+async function workerBackfillWithLiveWrites(file: string, rows: DayRows): Promise<{ loopMaxMs: number; liveWriteMaxMs: number; liveWrites: number; workerTxMaxMs: number }> {
+  const db = openDatabase(file);
+  const stores = createStores(db);
+  const steps: Array<[number, ScopeRollup[]]> = [...rows.byTs.entries()];
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  const worker = new Worker(new URL('../workers/backfill-writer.mjs', import.meta.url), { workerData: { file, fromS: rows.fromS, steps } });
+  // The worker posts 'started', then its result.
+  const done = new Promise<{ transactionsMs: number[] }>((resolve, reject) => {
+    worker.on('message', (m: unknown) => {
+      if (m !== 'started') resolve(m as { transactionsMs: number[] });
+    });
+    worker.once('error', reject);
+  });
+  let finished = false;
+  void done.finally(() => (finished = true));
+  // Watch from the moment the worker starts writing (it says so) to the moment it is done.
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  histogram.enable();
+  const coarse = (rows.byTs.values().next().value ?? []).filter((r) => !r.scope.startsWith('pod:'));
+  let minute = rows.fromS - 86_400;
+  let liveWriteMaxMs = 0;
+  let liveWrites = 0;
+  while (!finished) {
+    const ts = (minute += 60);
+    const t0 = performance.now();
+    writeTransaction(db, () => stores.rollups.write('1m', coarse.map((r) => ({ ...r, ts }))))();
+    liveWriteMaxMs = Math.max(liveWriteMaxMs, performance.now() - t0);
+    liveWrites++;
+    await sleep(50);
+  }
+  histogram.disable();
+  const result = await done;
+  await worker.terminate();
+  closeDatabase(db);
+  return { loopMaxMs: histogram.max / 1e6, liveWriteMaxMs, liveWrites, workerTxMaxMs: Math.max(...result.transactionsMs) };
+}

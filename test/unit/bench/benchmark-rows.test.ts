@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { BENCHMARKS } from '../../bench/benchmarks.js';
+import type { ChildResult } from '../../bench/lib/child.js';
+
+const bench = (id: number) => {
+  const b = BENCHMARKS.find((x) => x.id === id);
+  if (!b) throw new Error(`no benchmark ${id}`);
+  return b;
+};
+
+describe('benchmark rows', () => {
+  it('has the ten benchmarks of the issue', () => {
+    expect(BENCHMARKS.map((b) => b.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it("reports the median of the repetitions' own side-by-side ratios, not a ratio of medians", () => {
+    const reps: ChildResult[] = [
+      { metrics: { oursSamplesPerS: 3e6, baselineSamplesPerS: 0.3e6, ratio: 10 } },
+      { metrics: { oursSamplesPerS: 2e6, baselineSamplesPerS: 0.4e6, ratio: 5 } },
+      { metrics: { oursSamplesPerS: 2.4e6, baselineSamplesPerS: 0.3e6, ratio: 8 } },
+    ];
+    const [row] = bench(1).rows(reps, []);
+    expect(row?.ratio).toBe('8.00×');
+    expect(row?.figure).toContain('2.40M');
+    expect(row?.verdict).toBe('pass');
+  });
+
+  it('misses ingest when either half of its goal fails', () => {
+    const [row] = bench(1).rows([{ metrics: { oursSamplesPerS: 1.9e6, baselineSamplesPerS: 0.1e6, ratio: 19 } }], []);
+    expect(row?.verdict).toBe('miss');
+  });
+
+  it('says loudly when Prometheus is missing, and skips rather than fails', () => {
+    const [row] = bench(2).rows([{ metrics: {}, skipped: 'PROMETHEUS NOT INSTALLED: …' }], []);
+    expect(row?.verdict).toBe('skipped');
+    expect(row?.figure).toMatch(/^PROMETHEUS NOT INSTALLED/);
+  });
+
+  it('shows an error row when no repetition gave a result', () => {
+    const [row] = bench(6).rows([], ['exit 1: boom']);
+    expect(row?.verdict).toBe('error');
+    expect(row?.figure).toContain('boom');
+  });
+
+  it('takes p99 over every repetition\'s cycles together', () => {
+    const reps: ChildResult[] = [
+      { metrics: { cpuShare: 0.2, failedPerRound: 0 }, samples: { cycleMs: [1_000, 1_200] } },
+      { metrics: { cpuShare: 0.3, failedPerRound: 0 }, samples: { cycleMs: [6_000] } },
+      { metrics: { cpuShare: 0.25, failedPerRound: 0 }, samples: { cycleMs: [1_100] } },
+    ];
+    const [cycle, cpu] = bench(3).rows(reps, []);
+    expect(cycle?.figure).toMatch(/^p99 6\.00 s over 4 cycles/);
+    expect(cycle?.verdict).toBe('miss');
+    expect(cpu?.verdict).toBe('pass');
+  });
+});
