@@ -12,7 +12,8 @@
  * burst of load elsewhere on the machine lands on one repetition of several benchmarks rather
  * than on every repetition of one. Prints the table and writes it, with how each figure was
  * measured, to .tmp/bench-results.md (raw results in .tmp/bench-results.json, each child's log
- * in .tmp/bench/logs/; the prepared databases stay in .tmp/bench/prep-*).
+ * in .tmp/bench/run-<pid>/logs/; the prepared databases stay in .tmp/bench/run-<pid>/prep-*
+ * until the next run).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,9 +74,8 @@ async function main(): Promise<void> {
   const selected = BENCHMARKS.filter((b) => args.only === null || args.only.includes(b.id));
   // Scripts to run: 8 and 9 share one.
   const scripts = selected.filter((b) => !(SHARED_SCRIPT_IDS[b.id] !== undefined && selected.some((o) => o.id === SHARED_SCRIPT_IDS[b.id])));
-  const workDir = join(ROOT, '.tmp', 'bench');
-  rmSync(workDir, { recursive: true, force: true });
-  mkdirSync(join(workDir, 'logs'), { recursive: true });
+  const { workDir, concurrent } = claimWorkDir(join(ROOT, '.tmp', 'bench'));
+  if (concurrent.length) log(`WARNING: another npm run bench is running (pid ${concurrent.join(', ')}): both runs' figures are disturbed`);
   const started = performance.now();
   const loadBefore = loadavg();
   log(`${machine()}; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
@@ -133,10 +133,38 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table}\n\n`);
   log(`whole run ${wallMin.toFixed(1)} min; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
-  const report = renderReport({ args, selected, table, wallMin, loadBefore, preparations, outcomes });
+  const report = renderReport({ args, selected, table, wallMin, loadBefore, preparations, outcomes, concurrent });
   writeFileSync(join(ROOT, '.tmp', 'bench-results.md'), report);
   writeFileSync(join(ROOT, '.tmp', 'bench-results.json'), JSON.stringify({ args, rows, outcomes: Object.fromEntries(outcomes) }, null, 2));
   log('wrote .tmp/bench-results.md and .tmp/bench-results.json');
+}
+
+/**
+ * This run's folder, .tmp/bench/run-<pid>: runs started at the same time (another session's)
+ * must not delete each other's prepared databases. Folders of runs no longer alive are removed;
+ * the pids of live ones are returned, since two runs on two cores disturb each other's figures.
+ */
+function claimWorkDir(base: string): { workDir: string; concurrent: number[] } {
+  mkdirSync(base, { recursive: true });
+  const concurrent: number[] = [];
+  for (const entry of readdirSync(base)) {
+    const m = /^run-(\d+)$/.exec(entry);
+    const pid = m ? Number(m[1]) : null;
+    if (pid !== null && pid !== process.pid && isAlive(pid)) concurrent.push(pid);
+    else rmSync(join(base, entry), { recursive: true, force: true });
+  }
+  const workDir = join(base, `run-${process.pid}`);
+  mkdirSync(join(workDir, 'logs'), { recursive: true });
+  return { workDir, concurrent };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function compact(metrics: Record<string, number>): string {
@@ -154,6 +182,7 @@ function renderReport(r: {
   loadBefore: number[];
   preparations: string[];
   outcomes: Map<number, ChildOutcome[]>;
+  concurrent: number[];
 }): string {
   const lines = [
     `# Benchmark results${r.args.quick ? ' (QUICK run: not for the README)' : ''}`,
@@ -162,6 +191,7 @@ function renderReport(r: {
     '',
     'Reproduce: `npm run bench` (`-- --only 1,4`, `--quick` for a fast partial run).',
     '',
+    ...(r.concurrent.length ? [`**Another \`npm run bench\` (pid ${r.concurrent.join(', ')}) was running when this one started: both runs' figures are disturbed.**`, ''] : []),
     r.table,
     '',
     '## How each figure is measured',
