@@ -61,12 +61,12 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
     rounds.push({ at: performance.now(), cpuMs: readProcCpu(collector.pid).cpuMs, targetCpuMs: readProcCpu(targets.pid).cpuMs, ...r });
   });
 
-  // Round 1 is cold (JIT, first identity bindings) and left out; then up to 5 rounds. When
+  // Round 1 is cold (JIT, first identity bindings) and left out; then 3 rounds. When
   // round 1 overruns the interval twofold, round 1 is the one measurement (the loop would wait
   // for the next boundary and run another such round: a minute and a half per repetition).
   // Its cold share is small next to a 20-s round — every round opens its connections afresh.
   const overrun = (): boolean => (rounds[0]?.durationMs ?? 0) > 2 * INTERVAL_MS;
-  const wanted = (): number => (overrun() ? 1 : quick ? 2 : 6);
+  const wanted = (): number => (overrun() ? 1 : quick ? 2 : 4);
   const deadline = performance.now() + 240_000;
   while (rounds.length < wanted()) {
     if (performance.now() > deadline) throw new Error(`only ${rounds.length} rounds in 240 s: ${collector.output().slice(-1500)}`);
