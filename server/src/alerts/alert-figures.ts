@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import { GpuState } from '../domain/fleet/gpu-state.js';
 import type { FleetSummary } from '../domain/fleet/summary.js';
 import type { Topology } from '../domain/fleet/topology.js';
-import type { CapacityView } from '../metrics/capacity-gauges.js';
+import type { CapacityView } from '../capacity/capacity-service.js';
 
 export interface AlertFigureSources {
   topology: Topology;

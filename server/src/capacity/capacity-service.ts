@@ -198,3 +198,5 @@ const round2 = (n: number): number => Math.round(n * 100) / 100;
 const iso = (s: number | null): string | null => (s === null ? null : new Date(s * 1000).toISOString());
 
 export type CapacityService = ReturnType<typeof createCapacityService>;
+/** The report GET /capacity serves (metrics, alerts and the live view read the same). */
+export type CapacityView = ReturnType<CapacityService['capacity']>;

@@ -1,11 +1,10 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { CapacityService } from '../capacity/capacity-service.js';
+import type { CapacityView } from '../capacity/capacity-service.js';
 import type { AllocatedContract } from '../domain/contracts/allocation.js';
 import type { ContractValuation } from '../domain/contracts/valuation.js';
 import { CONTRACT_STATUSES } from '../domain/contracts/contract.js';
 import type { ContractedCustomer } from '../contracts/contract-service.js';
 
-export type CapacityView = ReturnType<CapacityService['capacity']>;
 
 const NO_HALL = 'none';
 

@@ -2,7 +2,8 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { DomainError } from '../domain/errors.js';
 import type { FleetState } from '../domain/fleet/fleet-state.js';
 import type { FleetSummary } from '../domain/fleet/summary.js';
-import { capacityGauges, contractGauges, type CapacityView, type ContractsView } from './capacity-gauges.js';
+import type { CapacityView } from '../capacity/capacity-service.js';
+import { capacityGauges, contractGauges, type ContractsView } from './capacity-gauges.js';
 import { collectorMetrics } from './collector-metrics.js';
 import { fleetGauges } from './fleet-gauges.js';
 
