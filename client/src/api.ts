@@ -1,3 +1,5 @@
+import { authHeaders, signInNeeded, type WhoAmI } from './session.js';
+
 /**
  * The REST answers the page reads (README "API"), typed to the fields it uses. Live figures never come
  * from here: they arrive on the socket. REST is read once per section, when a chart's range changes,
@@ -118,17 +120,31 @@ export class ApiError extends Error {
   }
 }
 
+/** The server's reason in an error answer (`{ error }`), else the status text. */
+function reasonOf(body: unknown, response: Response): string {
+  return body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : response.statusText;
+}
+
+/**
+ * A request with this browser's token. A 401 (no token where one is needed, or one the server
+ * does not know) also asks the page for a sign-in; a 403 (too weak a role) is the caller's to
+ * show where it happened.
+ */
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  const response = await fetch(path, { ...init, headers: { ...authHeaders(), ...Object.fromEntries(new Headers(init.headers).entries()) } });
+  if (response.ok) return response;
+  const reason = reasonOf(await response.json().catch(() => null), response);
+  if (response.status === 401) signInNeeded(reason);
+  throw new ApiError(response.status, `${path}: ${response.status} ${reason}`);
+}
+
 async function json<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, init);
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const detail = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : response.statusText;
-    throw new ApiError(response.status, `${path}: ${response.status} ${detail}`);
-  }
-  return body as T;
+  return (await (await request(path, init)).json()) as T;
 }
 
 export const api = {
+  /** Public: who this browser's token (or the one given) is, and whether reads need one. */
+  whoami: (token?: string) => json<WhoAmI>('/api/v1/whoami', token === undefined ? undefined : { headers: authHeaders(token) }),
   capacity: () => json<CapacityReport>('/api/v1/capacity'),
   contracts: () => json<{ contracts: Contract[] }>('/api/v1/contracts').then((b) => b.contracts),
   valuation: (id: string) => json<Valuation>(`/api/v1/contracts/${encodeURIComponent(id)}/valuation`),
@@ -151,3 +167,13 @@ export const CSV_URLS = {
   blocks: '/api/v1/capacity?format=csv',
   contracts: '/api/v1/contracts?format=csv',
 } as const;
+
+/**
+ * One of those CSVs, fetched with the token (a plain link cannot carry the Authorization
+ * header), with the file name the server suggests in Content-Disposition when it gives one.
+ */
+export async function serverCsv(path: string): Promise<{ csv: string; filename: string | null }> {
+  const response = await request(path, { headers: { accept: 'text/csv' } });
+  const filename = /filename="?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? null;
+  return { csv: await response.text(), filename };
+}

@@ -1,4 +1,6 @@
-/** CSV built in the page (a chart's own series), RFC 4180 quoting, downloaded as a file. */
+/** CSV built in the page (a chart's own series), RFC 4180 quoting, downloaded as a file; and the server's CSV exports. */
+import { ApiError, serverCsv } from './api.js';
+import { h } from './dom.js';
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -21,4 +23,32 @@ export function downloadCsv(filename: string, csv: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * A "CSV" button for one of the server's own exports: fetched with the token, then saved as a
+ * file. While it downloads the button is disabled; a failure shows on the button for a few seconds
+ * (a 401 also brings up the sign-in prompt, from the request itself).
+ */
+export function serverCsvButton(testid: string, path: string, filename: string): HTMLButtonElement {
+  const button = h('button', { class: 'btn btn-small', type: 'button', 'data-testid': testid, title: 'Download as CSV' }, 'CSV');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    serverCsv(path)
+      .then(
+        (file) => downloadCsv(file.filename ?? filename, file.csv),
+        (error: Error) => {
+          button.textContent = error instanceof ApiError && error.status === 403 ? 'CSV: role too weak' : 'CSV failed';
+          button.title = error.message;
+          button.dataset.error = error.message;
+          setTimeout(() => {
+            button.textContent = 'CSV';
+            button.title = 'Download as CSV';
+            delete button.dataset.error;
+          }, 5_000);
+        },
+      )
+      .finally(() => (button.disabled = false));
+  });
+  return button;
 }

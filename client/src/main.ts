@@ -2,24 +2,32 @@
  * The live ops dashboard: one page, plain TypeScript and DOM. Live figures arrive on the socket
  * (snapshot on connect, updates after each round, alerts, backfill progress); REST is read for
  * what the socket does not carry (history, blocks, contracts, dead letters), once, and again only when
- * a live message says it changed. No polling.
+ * a live message says it changed. No polling. Both carry this browser's API token (session.ts);
+ * a refusal brings up the sign-in prompt.
  */
 import type { Headline, Layout, PodCell } from '@live/protocol';
 import { api, type Contract, type Valuation } from './api.js';
 import { h } from './dom.js';
 import { connectLive } from './live.js';
+import { readToken, takeTokenFromUrl } from './session.js';
+import { createSessionView } from './session-view.js';
 import { createAlerts } from './sections/alerts.js';
 import { createContracts } from './sections/contracts.js';
 import { createHeadline } from './sections/headline.js';
 import { createHeatmap, type PodRef } from './sections/heatmap.js';
 import { createPodDetail } from './sections/pod-detail.js';
 import { createSellable } from './sections/sellable.js';
-import { createStatusBar } from './sections/status-bar.js';
 import { createTrends } from './sections/trends.js';
 import { createWhatIf } from './sections/what-if.js';
 import './styles.css';
 
-const status = createStatusBar();
+// First, before anything reads the address: a sign-in link's token is kept and leaves the URL.
+takeTokenFromUrl();
+
+/** A new token (or none): the page starts again with it, so every part reads with the same one. */
+const restart = (): void => location.reload();
+const session = createSessionView(restart);
+const { status, signIn } = session;
 const headline = createHeadline();
 const heatmap = createHeatmap((pod) => pick(pod));
 const podDetail = createPodDetail(() => unpick());
@@ -33,6 +41,7 @@ const alerts = createAlerts();
 const app = document.getElementById('app')!;
 app.replaceChildren(
   status.el,
+  signIn.el,
   h(
     'main',
     { class: 'grid' },
@@ -121,8 +130,14 @@ const refreshAlerts = onChange(
   () => alertsKey,
   async () => {
     try {
-      const [list, dead, pending, names] = await Promise.all([api.alerts(), api.deadLetters(), api.pendingDeliveries(), api.webhookNames()]);
-      alerts.rest(list.recent, dead, pending.filter((d) => d.attempts > 0), names);
+      const who = await session.identity();
+      const { operatorRead } = session;
+      const [list, dead, pending, names] = await Promise.all([api.alerts(), operatorRead(api.deadLetters), operatorRead(api.pendingDeliveries), operatorRead(api.webhookNames)]);
+      const restricted =
+        dead === null || pending === null || names === null
+          ? `Which deliveries fail, the dead letters and the receivers' names need an operator token (${who?.authenticated ? `this one is ${who.role}` : 'reading without a token'}).`
+          : null;
+      alerts.rest(list.recent, dead, pending?.filter((d) => d.attempts > 0) ?? null, names, restricted);
     } catch {
       // The live part still shows; the lists come with the next change.
     }
@@ -148,7 +163,11 @@ function pickFromHash(): void {
   const ref = id ? heatmap.refs().find((r) => r.id === id) : undefined;
   if (ref && podDetail.current()?.id !== ref.id) pick(ref);
 }
-window.addEventListener('hashchange', pickFromHash);
+window.addEventListener('hashchange', () => {
+  // A sign-in link opened in this tab changes only the fragment: take its token and start again.
+  if (takeTokenFromUrl() !== null) restart();
+  else pickFromHash();
+});
 
 function drawLive(hl: Headline, cells: PodCell[]): void {
   last = hl;
@@ -170,7 +189,7 @@ function rendered(): void {
   document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
 }
 
-connectLive({
+const startLive = () => connectLive({
   snapshot(snapshot, cells) {
     layout = snapshot.layout;
     drawLive(snapshot.headline, cells);
@@ -202,8 +221,31 @@ connectLive({
     if (backfilling && !running && last) trends.reload(last);
     backfilling = running;
   },
-  connection: (state) => status.connection(state),
-});
+  connection(state) {
+    status.connection(state);
+    if (state.status === 'unauthorized') session.refused(state.reason);
+  },
+}, readToken);
+
+/**
+ * With a token, the live view and /whoami start together (a refused token is answered by the
+ * handshake, with the server's reason). Without one, /whoami says first whether reads are public:
+ * if not, the prompt shows and nothing is read; a server that does not answer is left to the
+ * socket's reconnection.
+ */
+if (readToken() !== null) {
+  startLive();
+  void session.identity();
+} else {
+  void session.identity().then((answer) => {
+    if (answer === null || answer.authenticated || answer.publicRead) {
+      startLive();
+      return;
+    }
+    status.connection({ status: 'unauthorized', attempt: 0, reason: null });
+    session.askSignIn(null);
+  });
+}
 
 // Charts draw asynchronously: check again whenever a section reports itself drawn.
 new MutationObserver(rendered).observe(app, { subtree: true, attributes: true, attributeFilter: ['aria-busy'] });

@@ -28,6 +28,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1_024, 1_073_741_824).default(32 * 1024 * 1024),
   MAX_LINES_PER_BATCH: int(1, 100_000_000).default(1_000_000),
   MAX_SERIES_PER_BATCH: int(1, 100_000_000).default(500_000),
+  MAX_LABEL_LENGTH: int(16, 1_048_576).default(1024),
   SIM_CONTRACTS: z.enum(['demo', 'none']).default('demo'),
   CAPACITY_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RESERVE_MARGIN: z.coerce.number().min(0).max(10).default(0.05),
@@ -49,6 +50,17 @@ const envSchema = z.object({
   WEBHOOK_GIVE_UP_AFTER_MS: int(1_000, 30 * 86_400_000).default(86_400_000),
   ALERTMANAGER_URLS: z.string().default(''),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  HEADROOM_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').regex(/^\S+$/, 'must not contain spaces').optional(),
+  PUBLIC_READ: bool.default(false),
+  CORS_ORIGINS: z.string().default(''),
+  API_RATE_LIMIT_PER_MIN: int(1, 1_000_000_000).default(3_000),
+  // Below what one core sustains (≈ 0.5–0.7 ms CPU an accepted push of one node's 64 samples,
+  // ≈ 0.3 ms a refusal; faults/load.int.test.ts), so a flood is refused rather than queued:
+  // 500 pushes/s keep accepted ingest near a third of a core, the rest for refusals and reads.
+  INGEST_RATE_LIMIT_PER_S: int(1, 1_000_000_000).default(250),
+  INGEST_RATE_LIMIT_TOTAL_PER_S: int(1, 1_000_000_000).default(500),
+  LIVE_MAX_CONNECTIONS: int(1, 1_000_000).default(1_000),
+  LIVE_MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -70,7 +82,7 @@ export interface Config {
   /** A GPU with no sample for this long reads `unknown`. */
   staleAfterMs: number;
   snapshotIntervalMs: number;
-  limits: { maxBodyBytes: number; maxLinesPerBatch: number; maxSeriesPerBatch: number };
+  limits: { maxBodyBytes: number; maxLinesPerBatch: number; maxSeriesPerBatch: number; maxLabelLength: number };
   /** How people reach this server: links in alerts (generatorURL, externalURL). */
   externalUrl: string | null;
   alerts: {
@@ -79,6 +91,13 @@ export interface Config {
     /** Alertmanagers to forward alerts to (their base URLs; /api/v2/alerts is appended). */
     alertmanagerUrls: string[];
   };
+  /**
+   * Who may do what: the admin token from the environment (else one is made at first start),
+   * reads without a token, browser origins other than this server's, and request budgets.
+   */
+  auth: { adminToken: string | null; publicRead: boolean; corsOrigins: string[] };
+  rateLimits: { apiPerMin: number; ingestPerTokenPerS: number; ingestTotalPerS: number };
+  live: { maxConnections: number; maxConnectionsPerAddress: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -113,7 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Three missed scrapes: one late answer is noise, three is a source that stopped.
     staleAfterMs: e.STALE_AFTER_MS ?? e.SCRAPE_INTERVAL_MS * 3,
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
-    limits: { maxBodyBytes: e.MAX_BODY_BYTES, maxLinesPerBatch: e.MAX_LINES_PER_BATCH, maxSeriesPerBatch: e.MAX_SERIES_PER_BATCH },
+    limits: { maxBodyBytes: e.MAX_BODY_BYTES, maxLinesPerBatch: e.MAX_LINES_PER_BATCH, maxSeriesPerBatch: e.MAX_SERIES_PER_BATCH, maxLabelLength: e.MAX_LABEL_LENGTH },
     externalUrl: e.EXTERNAL_URL ?? null,
     alerts: {
       rulesFile: e.ALERT_RULES_FILE ?? null,
@@ -126,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       alertmanagerUrls: urlList('ALERTMANAGER_URLS', e.ALERTMANAGER_URLS),
     },
+    auth: { adminToken: e.HEADROOM_ADMIN_TOKEN ?? null, publicRead: e.PUBLIC_READ, corsOrigins: originList(e.CORS_ORIGINS) },
+    rateLimits: { apiPerMin: e.API_RATE_LIMIT_PER_MIN, ingestPerTokenPerS: e.INGEST_RATE_LIMIT_PER_S, ingestTotalPerS: e.INGEST_RATE_LIMIT_TOTAL_PER_S },
+    live: { maxConnections: e.LIVE_MAX_CONNECTIONS, maxConnectionsPerAddress: e.LIVE_MAX_CONNECTIONS_PER_ADDRESS },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -136,6 +158,15 @@ function urlList(name: string, value: string): string[] {
     if (!URL.canParse(u)) throw new Error(`invalid configuration: ${name}: "${u}" is not a URL`);
   }
   return urls;
+}
+
+/** Browser origins (`https://ops.example.com`), each checked to be one: scheme, host and port only. */
+function originList(value: string): string[] {
+  const origins = value.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const o of origins) {
+    if (!URL.canParse(o) || new URL(o).origin !== o) throw new Error(`invalid configuration: CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path)`);
+  }
+  return origins;
 }
 
 function basicAuth(value: string | undefined): { user: string; password: string } | null {

@@ -16,8 +16,13 @@ import { buildPreset } from './domain/fleet/presets.js';
 import type { TelemetrySource } from './domain/fleet/telemetry-source.js';
 import { DomainError } from './domain/errors.js';
 import { createApp } from './http/app.js';
+import { createConnectionDrain } from './http/connection-drain.js';
 import { builtClient, ensureClientBuilt } from './client-build.js';
 import { createAlerting } from './alerts/alerting.js';
+import { createTokenService } from './auth/token-service.js';
+import { createAuditStore } from './store/audit-store.js';
+import { createTokenStore } from './store/token-store.js';
+import { liveAccess } from './live/live-access.js';
 import { createLiveServer } from './live/live-server.js';
 import { createMetrics } from './metrics/metrics.js';
 import { parseDcgmText } from './ingest/dcgm-text.js';
@@ -47,6 +52,10 @@ export interface StartOptions {
   log?: Logger;
   /** Build the dashboard first when its build is missing or stale (npm start); else serve it if built. */
   buildClient?: boolean;
+  /** At stop, how long the server still answers new requests (with Connection: close) before it stops accepting (npm start: main.ts). */
+  drainGraceMs?: number;
+  /** Where the admin token made at first start is shown (stdout by default: it must not depend on LOG_LEVEL). */
+  announce?: (text: string) => void;
 }
 
 /** The composition root: builds every part from the config and wires them. */
@@ -164,8 +173,17 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     live.notifyAlerts();
   };
 
+  const tokens = createTokenService({ store: createTokenStore(db), envAdminToken: config.auth.adminToken, nowMs: Date.now });
+  const audit = createAuditStore(db);
+  const firstAdminToken = tokens.bootstrapAdmin();
+
   const parseDcgm = (text: string, host: string | null) =>
-    parseDcgmText(text, { defaultHost: host ?? undefined, maxLines: config.limits.maxLinesPerBatch, maxSeries: config.limits.maxSeriesPerBatch });
+    parseDcgmText(text, {
+      defaultHost: host ?? undefined,
+      maxLines: config.limits.maxLinesPerBatch,
+      maxSeries: config.limits.maxSeriesPerBatch,
+      maxLabelLength: config.limits.maxLabelLength,
+    });
   let ready = false;
   let draining = false;
   const clientDist = options.buildClient ? await ensureClientBuilt(log) : builtClient();
@@ -176,8 +194,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     gpuHistory,
     parsers: {
       dcgm: parseDcgm,
-      nvidiaSmi: (text, host, fields) => parseNvidiaSmiCsv(text, { host, fields, maxLines: config.limits.maxLinesPerBatch }),
-      json: (body) => parseJsonPush(body, { maxSamples: config.limits.maxSeriesPerBatch }),
+      nvidiaSmi: (text, host, fields) => parseNvidiaSmiCsv(text, { host, fields, maxLines: config.limits.maxLinesPerBatch, maxLabelLength: config.limits.maxLabelLength }),
+      json: (body) => parseJsonPush(body, { maxSamples: config.limits.maxSeriesPerBatch, maxLabelLength: config.limits.maxLabelLength }),
       jsonSchema: jsonPushSchema,
     },
     now: clock.now,
@@ -192,13 +210,20 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     alerts,
     metrics: { endpoint: metrics, auth: config.metricsAuth },
     ingestObserver: metrics.collector.ingest,
+    auth: { tokens, audit, publicRead: config.auth.publicRead, corsOrigins: config.auth.corsOrigins, rateLimits: config.rateLimits, wallNow: Date.now },
   });
   const server: Server = app.listen(config.port, config.host);
   await once(server, 'listening');
+  const drain = createConnectionDrain(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   listeningUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/` }, 'serving (readyz turns 200 once history and state are loaded)');
+  log.info({ url: `${listeningUrl}/` }, 'serving (readyz turns 200 once history and state are loaded)');
+  if (firstAdminToken) {
+    (options.announce ?? ((text) => process.stdout.write(text)))(adminTokenBanner(firstAdminToken, config.externalUrl ?? listeningUrl));
+  } else if (config.auth.adminToken === null) {
+    log.info('sign in with an API token (the admin token was shown at first start; a new one: npm run token -- --role admin --name <who>)');
+  }
   // The live view (socket.io on the same port). Capacity waits for readiness: a report computed
   // on half-backfilled history would be cached for its round.
   const live = createLiveServer(server, {
@@ -210,7 +235,11 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     wallNow: Date.now,
     registry: metrics.registry,
     log,
+    access: (clientsCount) =>
+      liveAccess({ authenticate: tokens.authenticate, publicRead: config.auth.publicRead, corsOrigins: config.auth.corsOrigins, ...config.live, clientsCount }),
   });
+
+  tokens.onRevoke((tokenId) => live.disconnectToken(tokenId));
 
   // History the simulator knows, written on the second core while the first rounds run here.
   const backfill =
@@ -313,14 +342,16 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       draining = true;
+      // At once: no new connections, and every answer from now on closes its connection.
+      const httpClosed = drain.close(options.drainGraceMs ?? 0);
       clearInterval(snapshotTimer);
       clearInterval(pruneTimer);
       await loop?.stop();
       await alerting.stop();
       await pruning;
-      // socket.io holds its connections open: server.close would wait for them forever.
+      // socket.io holds its connections open: the drain would wait for them forever.
       live.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await httpClosed;
       collector.flushHistory();
       collector.snapshot(clock.now());
       saveSimClock();
@@ -357,6 +388,20 @@ export type Headroom = Awaited<ReturnType<typeof startHeadroom>>;
 /** SITE_ID / SITE_NAME rename the preset's site: two processes of one preset are two sites. */
 function siteOverride(config: Config): { id?: string; name?: string } {
   return { ...(config.site.id ? { id: config.site.id } : {}), ...(config.site.name ? { name: config.site.name } : {}) };
+}
+
+/** Shown once, like Jupyter's: the URL's fragment never reaches a server or a proxy log, and the dashboard keeps it. */
+function adminTokenBanner(token: string, baseUrl: string): string {
+  return [
+    '',
+    '  Headroom made an admin API token at first start. It is shown this once and stored only hashed:',
+    `      ${token}`,
+    '  Open the dashboard signed in as admin:',
+    `      ${baseUrl}/#token=${token}`,
+    '  Use it as `Authorization: Bearer <token>`; make tokens for people and collectors with POST /api/v1/tokens.',
+    '',
+    '',
+  ].join('\n');
 }
 
 function fileBytes(file: string): number {

@@ -158,6 +158,12 @@ describe('bad input is refused whole, named, and the server keeps serving', () =
     await expectRefused('/api/v1/ingest/dcgm', big, 'text/plain', 413, /limit/);
   });
 
+  it('refuses a label value past MAX_LABEL_LENGTH (default 1024) with 413 naming the limit, storing nothing', async () => {
+    const long = `DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-bad-0",Hostname="bad-node",pod="${'p'.repeat(1025)}"} 5`;
+    const res = await expectRefused('/api/v1/ingest/dcgm', `${GOOD}\n${long}\n`, 'text/plain', 413, /^line 2: value of label pod longer than 1024 characters \(MAX_LABEL_LENGTH\)$/);
+    expect(res.body.detail).toEqual({ line: 2, maxLabelLength: 1024 });
+  });
+
   it('refuses JSON that breaks the schema, naming the field', async () => {
     const res = await expectRefused('/api/v1/ingest/json', JSON.stringify({ gpus: [{ uuid: 'GPU-bad-0', host: 'bad-node', powerWatts: -5 }] }), 'application/json', 400, /powerWatts/);
     expect(res.body.error).toMatch(/gpus/);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHeadroom, type TestHeadroom } from './helpers/harness.js';
+import { authedFetch } from './helpers/auth.js';
 
 interface Capacity {
   gpus: Record<string, number>;
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 async function postWhatIf(body: unknown) {
-  const res = await fetch(`${h.url}/api/v1/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await authedFetch(`${h.url}/api/v1/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

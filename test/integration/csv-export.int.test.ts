@@ -6,10 +6,11 @@ import type { CapacityDeps } from '../../server/src/http/deps.js';
 import { capacityRoutes } from '../../server/src/http/routes/capacity.js';
 import { parseCsv } from './helpers/csv.js';
 import { startTestHeadroom, type TestHeadroom } from './helpers/harness.js';
+import { authedFetch } from './helpers/auth.js';
 
 /** A CSV answer, read. */
 async function csv(h: TestHeadroom, path: string) {
-  const response = await fetch(h.url + path);
+  const response = await authedFetch(h.url + path);
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition'), text, rows: parseCsv(text) };
 }
@@ -99,8 +100,8 @@ describe('the sellable blocks CSV with blocks in it', () => {
     await once(server, 'listening');
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/capacity`;
-      const json = (await (await fetch(url)).json()) as { sellable: { blocks: typeof blocks } };
-      const response = await fetch(`${url}?format=csv`);
+      const json = (await (await authedFetch(url)).json()) as { sellable: { blocks: typeof blocks } };
+      const response = await authedFetch(`${url}?format=csv`);
       expect(response.headers.get('content-disposition')).toBe('attachment; filename="sellable-blocks-2026-11-27.csv"');
       const text = await response.text();
       expect(text).toBe('id,hall,pods,gpus,watts,valueUsdPerMonth\r\nh01-p001,h01,h01-p001,256,3187500,448512\r\nh02-p003+h02-p004,,h02-p003 h02-p004,512,6375000.25,897024.01\r\n');

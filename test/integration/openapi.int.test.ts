@@ -10,6 +10,7 @@ import { whatIfSchema } from '../../server/src/http/routes/capacity.js';
 import { jsonPushSchema } from '../../server/src/ingest/json-push.js';
 import { mountedOperations } from './helpers/express-routes.js';
 import { fixture, startTestHeadroom, type TestHeadroom } from './helpers/harness.js';
+import { authedFetch } from './helpers/auth.js';
 
 interface JsonSchema {
   properties?: Record<string, JsonSchema>;
@@ -66,7 +67,7 @@ interface Answer {
 }
 
 async function send(method: string, path: string, sample: Sample = {}, server: TestHeadroom = h): Promise<Answer> {
-  const response = await fetch(`${server.url}${path}${sample.query ? `?${sample.query}` : ''}`, {
+  const response = await authedFetch(`${server.url}${path}${sample.query ? `?${sample.query}` : ''}`, {
     method,
     headers: sample.type ? { 'content-type': sample.type } : {},
     body: sample.body,
@@ -235,11 +236,18 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
       'PUT /api/v1/alerts/rules': { type: 'application/json', body: (await send('GET', '/api/v1/alerts/rules')).text },
       'POST /api/v1/webhooks': json(WEBHOOK),
       'PUT /api/v1/webhooks/{id}': json({ ...WEBHOOK, name: 'openapi receiver (renamed)' }),
+      'POST /api/v1/tokens': json({ name: 'openapi reader', role: 'viewer' }),
     };
     // Path parameters: a fresh contract per operation (DELETE takes one), a GPU and a node that exist.
     const pathValue: Record<string, (template: string) => Promise<string | undefined>> = {
-      id: async (template) =>
-        (JSON.parse((await send('POST', template.startsWith('/api/v1/webhooks') ? '/api/v1/webhooks' : '/api/v1/contracts', json(template.startsWith('/api/v1/webhooks') ? WEBHOOK : CONTRACT))).text) as { id?: string }).id,
+      id: async (template) => {
+        const [collection, body] = template.startsWith('/api/v1/webhooks')
+          ? ['/api/v1/webhooks', WEBHOOK]
+          : template.startsWith('/api/v1/tokens')
+            ? ['/api/v1/tokens', { name: 'openapi revoked', role: 'viewer' }]
+            : ['/api/v1/contracts', CONTRACT];
+        return (JSON.parse((await send('POST', collection, json(body))).text) as { id?: string }).id;
+      },
       uuid: async () => [...h.collector.state.slotByUuid.keys()][0],
       host: async () => h.sim?.topology.nodes[0]?.host,
     };
@@ -275,7 +283,7 @@ describe('the document of a server without the simulator, with /metrics behind a
     const bareDoc = JSON.parse((await send('GET', '/api/v1/openapi.json', {}, bare)).text) as OpenApiDocument;
     expect(documentedOperations(bareDoc)).toEqual(mountedOperations(bare.app));
     expect(bareDoc.paths['/sim/nodes/{host}/metrics']).toBeUndefined();
-    expect(bareDoc.components.securitySchemes).toEqual({ metricsBearer: { type: 'http', scheme: 'bearer' } });
+    expect(bareDoc.components.securitySchemes).toEqual({ apiToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }), metricsBearer: { type: 'http', scheme: 'bearer' } });
     const refused = await send('GET', '/metrics', {}, bare);
     expect(refused.status).toBe(401);
     expect(bareDoc.paths['/metrics']?.get?.responses?.['401']).toBeDefined();

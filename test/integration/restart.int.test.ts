@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/harness.js';
 import { freePort, killAll, startProcess } from './helpers/process.js';
+import { authedFetch } from './helpers/auth.js';
 
 afterEach(killAll);
 
-const json = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
+const json = async <T>(url: string): Promise<T> => (await authedFetch(url)).json() as Promise<T>;
 
 describe('restart', () => {
   it('after kill -9, history, pushed GPUs and their samples are back', async () => {
@@ -16,7 +17,7 @@ describe('restart', () => {
     const before = await json<{ points: Array<[number, number]> }>(historyUrl);
     expect(before.points.length).toBeGreaterThanOrEqual(47);
     const push = (powerWatts: number) =>
-      fetch(`${first.url}/api/v1/ingest/json`, {
+      authedFetch(`${first.url}/api/v1/ingest/json`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ gpus: [{ uuid: 'GPU-durable', host: 'pushed-node', index: 0, powerWatts, memoryUsedMiB: 900, utilizationPercent: 0 }] }),

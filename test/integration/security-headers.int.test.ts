@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestHeadroom, type TestHeadroom } from './helpers/harness.js';
+import { authedFetch } from './helpers/auth.js';
 
 let h: TestHeadroom;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ afterAll(async () => {
 
 it('sends security headers on pages, API answers and errors (helmet)', async () => {
   for (const path of ['/', '/api', '/api/v1/fleet', '/api/v1/nope']) {
-    const res = await fetch(h.url + path);
+    const res = await authedFetch(h.url + path);
     expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
     expect(res.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
     expect(res.headers.get('content-security-policy'), path).toMatch(/default-src 'self'/);

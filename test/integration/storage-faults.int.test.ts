@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHeadroom, type TestHeadroom } from './helpers/harness.js';
+import { authedFetch } from './helpers/auth.js';
 
 let h: TestHeadroom;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ describe('a storage fault (a real SQLITE_FULL: the database may not grow)', () =
     const pages = Number(h.db.pragma('page_count', { simple: true }));
     h.db.pragma(`max_page_count = ${pages}`);
     try {
-      const refused = await fetch(`${h.url}/api/v1/ingest/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch('full', 2_000) });
+      const refused = await authedFetch(`${h.url}/api/v1/ingest/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch('full', 2_000) });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('30');
       expect(((await refused.json()) as { error: string }).error).toMatch(/^storage unavailable: the disk \(or the database size limit\) is full; nothing of this request was stored/);

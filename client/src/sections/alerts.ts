@@ -20,8 +20,10 @@ export function createAlerts() {
   }, 1_000);
   let recent: AlertView[] = [];
   let dead: Delivery[] = [];
-  /** Pending notifications that failed at least once and are being retried. */
-  let failing: Delivery[] = [];
+  /** Pending notifications that failed at least once and are being retried (null: not readable with this token). */
+  let failing: Delivery[] | null = [];
+  /** Why the delivery lists are not shown: webhook reads need an operator token. */
+  let restricted: string | null = null;
   let receiverNames = new Map<string, string>();
   const receiver = (id: string): string => receiverNames.get(id) ?? id;
 
@@ -50,15 +52,17 @@ export function createAlerts() {
       'div',
       { class: 'delivery', 'data-testid': 'delivery' },
       h('span', { class: 'delivery-item', 'data-level': d.pending ? 'warn' : 'ok' }, h('b', { 'data-testid': 'delivery-pending', 'data-value': d.pending }, formatCount(d.pending)), ' pending'),
-      h('span', { class: 'delivery-item', 'data-level': failing.length ? 'warn' : 'ok' }, h('b', { 'data-testid': 'delivery-failing', 'data-value': failing.length }, formatCount(failing.length)), ' failed, retrying'),
+      failing === null
+        ? h('span', { class: 'delivery-item' }, h('b', { 'data-testid': 'delivery-failing', 'data-value': '' }, '–'), ' failed, retrying')
+        : h('span', { class: 'delivery-item', 'data-level': failing.length ? 'warn' : 'ok' }, h('b', { 'data-testid': 'delivery-failing', 'data-value': failing.length }, formatCount(failing.length)), ' failed, retrying'),
       h('span', { class: 'delivery-item', 'data-level': d.dead ? 'bad' : 'ok' }, h('b', { 'data-testid': 'delivery-dead', 'data-value': d.dead }, formatCount(d.dead)), ' dead-lettered'),
       h('span', { class: 'delivery-item' }, 'oldest pending ', oldest),
     );
-    const failingList = failing.length
+    const failingList = failing?.length
       ? h(
           'ul',
           { class: 'dead-list', 'data-testid': 'failing-deliveries' },
-          ...failing.slice(0, 5).map((x) =>
+          ...(failing ?? []).slice(0, 5).map((x) =>
             h('li', {}, h('code', {}, x.id), ` to ${receiver(x.receiverId)} · ${formatCount(x.attempts)} attempts · `, h('span', { class: 'warn-text' }, x.lastError ?? 'no error recorded')),
           ),
         )
@@ -93,7 +97,8 @@ export function createAlerts() {
           ),
         )
       : null;
-    fill(c.body, active, h('h3', {}, 'Webhook delivery'), delivery, failingList, deadList, recentList);
+    const note = restricted ? h('p', { class: 'restricted', 'data-testid': 'delivery-restricted' }, restricted) : null;
+    fill(c.body, active, h('h3', {}, 'Webhook delivery'), delivery, note, failingList, deadList, recentList);
     markLoaded(c.el);
   };
 
@@ -104,11 +109,16 @@ export function createAlerts() {
       receivedAtMs = Date.now();
       draw();
     },
-    rest(r: AlertView[], d: Delivery[], f: Delivery[], names: Map<string, string>): void {
-      receiverNames = names;
+    /**
+     * The REST part. Webhook deliveries and receiver names are operator reads: null for a weaker
+     * token, with `restrictedNote` saying so where the lists would be.
+     */
+    rest(r: AlertView[], d: Delivery[] | null, f: Delivery[] | null, names: Map<string, string> | null, restrictedNote: string | null): void {
+      receiverNames = names ?? new Map();
       recent = r;
-      dead = d;
+      dead = d ?? [];
       failing = f;
+      restricted = restrictedNote;
       draw();
     },
   };

@@ -1,4 +1,5 @@
 import { CSV_URLS, type Contract, type Valuation } from '../api.js';
+import { serverCsvButton } from '../csv.js';
 import { card, fill, h, markLoaded } from '../dom.js';
 import { formatCount, formatPower, formatUsd, plural } from '../format.js';
 
@@ -14,8 +15,7 @@ function rampText(c: Contract): string {
 
 /** The contract book with each contract's money (GET /api/v1/contracts and …/:id/valuation). */
 export function createContracts() {
-  const csv = h('a', { class: 'btn btn-small', href: CSV_URLS.contracts, download: 'headroom-contracts.csv', 'data-testid': 'export-contracts-csv' }, 'CSV');
-  const c = card('contracts', 'Contracts', [csv]);
+  const c = card('contracts', 'Contracts', [serverCsvButton('export-contracts-csv', CSV_URLS.contracts, 'headroom-contracts.csv')]);
 
   return {
     el: c.el,

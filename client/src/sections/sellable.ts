@@ -1,4 +1,5 @@
 import { CSV_URLS, type CapacityReport } from '../api.js';
+import { serverCsvButton } from '../csv.js';
 import { card, fill, h, loading, markLoaded } from '../dom.js';
 import { formatCount, formatPower, formatUsd, formatUsdCompact } from '../format.js';
 
@@ -10,8 +11,7 @@ const LIMITED_BY: Record<string, string> = {
 
 /** The sellable blocks with their value (GET /api/v1/capacity), exportable as CSV. */
 export function createSellable() {
-  const serverCsv = h('a', { class: 'btn btn-small', href: CSV_URLS.blocks, download: 'headroom-sellable-blocks.csv', 'data-testid': 'export-blocks-csv' }, 'CSV');
-  const c = card('sellable', 'Sellable blocks', [serverCsv]);
+  const c = card('sellable', 'Sellable blocks', [serverCsvButton('export-blocks-csv', CSV_URLS.blocks, 'headroom-sellable-blocks.csv')]);
 
   return {
     el: c.el,

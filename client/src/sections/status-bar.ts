@@ -1,26 +1,44 @@
 import type { Headline, Progress } from '@live/protocol';
-import { h, setText } from '../dom.js';
+import { fill, h, setText } from '../dom.js';
 import { formatAge, formatClock, formatDay, formatPercent } from '../format.js';
 import type { ConnectionState } from '../live.js';
+import type { WhoAmI } from '../session.js';
+
+export interface StatusBarActions {
+  signIn(): void;
+  signOut(): void;
+}
+
+const PILL: Record<ConnectionState['status'], string> = {
+  connecting: 'CONNECTING',
+  live: 'LIVE',
+  disconnected: 'DISCONNECTED',
+  unauthorized: 'SIGN-IN NEEDED',
+};
 
 /**
  * The top bar: site, link state, how old the figures are (ticking every second), the start-up backfill's
- * progress; and the DISCONNECTED banner, which nobody can miss from across a room.
+ * progress, who is signed in; and the DISCONNECTED banner, which nobody can miss from across a room.
  */
-export function createStatusBar() {
-  const site = h('span', { class: 'site-name', 'data-testid': 'site-name' }, 'Headroom');
+export function createStatusBar(actions: StatusBarActions) {
+  // The site's name comes with the first figures (a refused page has none: no "Headroom Headroom").
+  const site = h('span', { class: 'site-name', 'data-testid': 'site-name' });
   const pill = h('span', { class: 'pill pill-connecting', 'data-testid': 'connection', 'data-state': 'connecting' }, 'CONNECTING');
   const age = h('span', { class: 'age', 'data-testid': 'updated-ago' }, 'waiting for figures…');
   const dataTime = h('span', { class: 'data-time', 'data-testid': 'data-time' });
   const progressFill = h('span', { class: 'progress-fill' });
   const progressText = h('span', { class: 'progress-text' });
   const progress = h('div', { class: 'progress', 'data-testid': 'backfill-progress', hidden: true, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100 }, progressFill, progressText);
+  const who = h('span', { class: 'who', 'data-testid': 'session', 'data-state': 'unknown' });
+  const signOut = h('button', { class: 'btn btn-small', type: 'button', hidden: true, 'data-testid': 'sign-out', onclick: () => actions.signOut() }, 'Sign out');
+  const signIn = h('button', { class: 'btn btn-small', type: 'button', hidden: true, 'data-testid': 'status-sign-in', onclick: () => actions.signIn() }, 'Sign in');
+  const sessionEl = h('span', { class: 'session', hidden: true }, who, signIn, signOut);
   const bannerText = h('span', { class: 'banner-text' });
   const banner = h('div', { class: 'banner', 'data-testid': 'disconnected-banner', role: 'alert', hidden: true }, h('strong', {}, 'DISCONNECTED'), bannerText);
   const el = h(
     'div',
     { class: 'top' },
-    h('header', { class: 'bar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, 'Headroom'), site), progress, h('div', { class: 'status' }, dataTime, age, pill)),
+    h('header', { class: 'bar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, 'Headroom'), site), progress, h('div', { class: 'status' }, dataTime, age, pill, sessionEl)),
     banner,
   );
 
@@ -28,7 +46,8 @@ export function createStatusBar() {
   let connection: ConnectionState = { status: 'connecting', attempt: 0, reason: null };
 
   const tick = (): void => {
-    const ageText = receivedAtMs === null ? 'waiting for figures…' : `updated ${formatAge(Date.now() - receivedAtMs)} ago`;
+    const ageText =
+      receivedAtMs !== null ? `updated ${formatAge(Date.now() - receivedAtMs)} ago` : connection.status === 'unauthorized' ? '' : 'waiting for figures…';
     setText(age, ageText);
     age.dataset.ageSeconds = receivedAtMs === null ? '' : String(Math.floor((Date.now() - receivedAtMs) / 1000));
     if (connection.status === 'disconnected') {
@@ -49,13 +68,39 @@ export function createStatusBar() {
     },
     connection(state: ConnectionState): void {
       connection = state;
-      const label = state.status === 'live' ? 'LIVE' : state.status === 'disconnected' ? 'DISCONNECTED' : 'CONNECTING';
-      setText(pill, label);
+      setText(pill, PILL[state.status]);
       pill.className = `pill pill-${state.status}`;
       pill.dataset.state = state.status;
       banner.hidden = state.status !== 'disconnected';
       document.body.classList.toggle('is-disconnected', state.status === 'disconnected');
+      document.body.classList.toggle('is-unauthorized', state.status === 'unauthorized');
       tick();
+    },
+    /**
+     * Who the server says this browser is: "admin · initial admin", "public read-only", or a
+     * token it refused. `hasToken`: whether a token was sent (a refused one reads as no one).
+     */
+    session(answer: WhoAmI, hasToken: boolean): void {
+      const state = answer.authenticated ? 'signed-in' : hasToken ? 'refused' : answer.publicRead ? 'public' : 'signed-out';
+      who.dataset.state = state;
+      who.dataset.role = answer.authenticated ? answer.role : '';
+      if (answer.authenticated) {
+        fill(who, h('span', { class: `role role-${answer.role}` }, answer.role), h('span', { class: 'who-sep' }, ' · '), h('span', { class: 'who-name' }, answer.name));
+        who.title = `Signed in with token ${answer.id} (${answer.name}), role ${answer.role}`;
+      } else if (state === 'public') {
+        fill(who, h('span', { class: 'role role-public' }, 'public read-only'));
+        who.title = 'Reading without a token: this server has public reads (PUBLIC_READ=true). Changes need a token.';
+      } else if (state === 'refused') {
+        fill(who, h('span', { class: 'role role-none' }, 'token refused'));
+        who.title = 'The server does not accept the token this browser keeps (unknown or revoked)';
+      } else {
+        // Not signed in: the prompt says so, the bar need not repeat it.
+        fill(who);
+        who.title = '';
+      }
+      sessionEl.hidden = state === 'signed-out';
+      signOut.hidden = !hasToken;
+      signIn.hidden = hasToken || !answer.publicRead;
     },
     progress(p: Progress | null): void {
       const running = p !== null && p.total > 0 && p.done < p.total;

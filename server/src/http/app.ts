@@ -1,8 +1,12 @@
 import express, { type Express } from 'express';
+import cors from 'cors';
 import helmet from 'helmet';
+import { operationRoutes } from './access.js';
+import { authorize } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
-import { openApiRoutes } from './openapi.js';
+import { apiPaths, apiPartsOf, openApiRoutes } from './openapi.js';
+import { rateLimits } from './rate-limit.js';
 import { alertRoutes } from './routes/alerts.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -14,6 +18,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { priceBookRoutes } from './routes/price-book.js';
 import { simRoutes } from './routes/sim.js';
+import { tokenRoutes } from './routes/tokens.js';
 
 /** The express app, built from its dependencies; it opens no port (the caller listens). */
 export function createApp(deps: AppDeps): Express {
@@ -23,6 +28,14 @@ export function createApp(deps: AppDeps): Express {
   // Security headers (CSP same-origin for scripts, sockets and data; no framing; nosniff; …).
   // HSTS is left to the TLS terminator in front: this server speaks plain HTTP on its own.
   app.use(helmet({ strictTransportSecurity: false }));
+  const { auth } = deps;
+  // Before authorization: a browser's preflight carries no token.
+  if (auth.corsOrigins.length) {
+    app.use('/api', cors({ origin: auth.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'idempotency-key'], exposedHeaders: ['location', 'retry-after', 'ratelimit', 'ratelimit-policy'], maxAge: 600 }));
+  }
+  const { match } = operationRoutes(apiPaths(apiPartsOf(deps)));
+  app.use(authorize({ authenticate: auth.tokens.authenticate, audit: auth.audit, publicRead: auth.publicRead, wallNow: auth.wallNow, log: deps.log }, match));
+  app.use(rateLimits(auth.rateLimits));
   app.use(homeRoutes(deps));
   app.use(healthRoutes(deps));
   if (deps.metrics) app.use(metricsRoutes(deps.metrics.endpoint, deps.metrics.auth));
@@ -33,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.capacity) app.use('/api/v1', capacityRoutes(deps.capacity));
   if (deps.alerts) app.use('/api/v1', alertRoutes(deps.alerts));
   if (deps.simNodeText) app.use('/sim', simRoutes(deps));
+  app.use('/api/v1', tokenRoutes({ tokens: auth.tokens, audit: auth.audit, publicRead: auth.publicRead }));
   app.use('/api/v1', openApiRoutes(deps));
   app.use(notFound);
   app.use(errorMiddleware(deps.log));

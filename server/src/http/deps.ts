@@ -2,6 +2,9 @@ import type { IngestObserver } from '../domain/fleet/ingest-sources.js';
 import type { MetricsAuth, MetricsEndpoint } from './routes/metrics.js';
 import type { ZodType } from 'zod';
 import type { AlertsService } from '../alerts/alerts-service.js';
+import type { TokenService } from '../auth/token-service.js';
+import type { AuditStore } from '../store/audit-store.js';
+import type { RateLimits } from './rate-limit.js';
 import type { CapacityService } from '../capacity/capacity-service.js';
 import type { AllocatedContract } from '../domain/contracts/allocation.js';
 import type { PriceBook } from '../domain/contracts/price-book.js';
@@ -16,7 +19,8 @@ export interface AppDeps {
   fleet: {
     state: FleetState;
     latest(): FleetSummary | null;
-    push(batch: IngestBatch, source: string, idempotencyKey: string | null, nowMs: number): { seq: number; samples: number; replayed: boolean };
+    /** Resolves once the batch is durable (journalled), so its 2xx may go out. */
+    push(batch: IngestBatch, source: string, idempotencyKey: string | null, nowMs: number): Promise<{ seq: number; samples: number; replayed: boolean }>;
   };
   history: {
     query(scope: string, metric: HistoryMetric, fromS: number, toS: number, stepS: number): Array<[number, number]>;
@@ -51,6 +55,17 @@ export interface AppDeps {
   metrics?: { endpoint: MetricsEndpoint; auth: MetricsAuth };
   /** Told of every pushed batch, accepted or refused. */
   ingestObserver?: IngestObserver;
+  /** Tokens, roles, the audit log and request budgets. */
+  auth: {
+    tokens: TokenService;
+    audit: AuditStore;
+    publicRead: boolean;
+    /** Browser origins allowed to call the API besides this server's own (CORS). */
+    corsOrigins: string[];
+    rateLimits: RateLimits;
+    /** Wall clock, for the audit log. */
+    wallNow: () => number;
+  };
 }
 
 /** The contract service as the routes use it; unknown ids and bad bodies throw DomainError. */

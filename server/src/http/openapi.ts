@@ -4,7 +4,8 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { contractBodySchema } from '../domain/contracts/contract.js';
 import { priceBookSchema } from '../domain/contracts/price-book.js';
 import type { AppDeps } from './deps.js';
-import { jsonAnswer } from './openapi-parts.js';
+import { accessOf } from './access.js';
+import { errorAnswers, jsonAnswer } from './openapi-parts.js';
 import { alertPaths } from './routes/alerts.js';
 import { capacityPaths, whatIfSchema } from './routes/capacity.js';
 import { contractPaths } from './routes/contracts.js';
@@ -16,6 +17,7 @@ import { ingestPaths } from './routes/ingest.js';
 import { metricsPaths, metricsSecuritySchemes, type MetricsAuth } from './routes/metrics.js';
 import { priceBookPaths } from './routes/price-book.js';
 import { simPaths } from './routes/sim.js';
+import { tokenPaths } from './routes/tokens.js';
 
 /**
  * The OpenAPI 3.1 document of this server, assembled from the operation descriptions each
@@ -55,9 +57,9 @@ const openApiPaths: ZodOpenApiPathsObject = {
   },
 };
 
-/** Every operation the app mounts, by OpenAPI path (zod schemas not yet rendered). */
+/** Every operation the app mounts, by OpenAPI path (zod schemas not yet rendered), with its access. */
 export function apiPaths(parts: ApiParts): ZodOpenApiPathsObject {
-  return {
+  return withAccess({
     ...homePaths,
     ...healthPaths,
     ...(parts.metrics ? metricsPaths(parts.metrics) : {}),
@@ -68,8 +70,38 @@ export function apiPaths(parts: ApiParts): ZodOpenApiPathsObject {
     ...(parts.capacity ? capacityPaths : {}),
     ...(parts.alerts ? alertPaths : {}),
     ...(parts.sim ? simPaths : {}),
+    ...tokenPaths,
     ...openApiPaths,
-  };
+  });
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+/**
+ * Publishes the access policy (access.ts) on each operation: `x-required-role`, the bearer
+ * security requirement and the 401/403 answers. /metrics keeps the security it describes itself.
+ */
+function withAccess(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  const out: ZodOpenApiPathsObject = {};
+  for (const [path, item] of Object.entries(paths)) {
+    const next = { ...item };
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op?.operationId) continue;
+      const access = accessOf(op.operationId);
+      next[method] =
+        access === 'public'
+          ? { ...op, 'x-required-role': 'public' }
+          : {
+              ...op,
+              'x-required-role': access,
+              security: [{ apiToken: [] }],
+              responses: { ...errorAnswers(401, 403, 429), ...op.responses },
+            };
+    }
+    out[path] = next;
+  }
+  return out;
 }
 
 export function createApiDocument(version: string, parts: ApiParts): ReturnType<typeof createDocument> {
@@ -90,7 +122,10 @@ export function createApiDocument(version: string, parts: ApiParts): ReturnType<
         ...(parts.contracts ? { ContractTerms: contractBodySchema, PriceBook: priceBookSchema } : {}),
         ...(parts.capacity ? { WhatIf: whatIfSchema } : {}),
       },
-      securitySchemes: parts.metrics ? metricsSecuritySchemes(parts.metrics) : {},
+      securitySchemes: {
+        apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (`hr_<id>_<secret>`, POST /api/v1/tokens) or HEADROOM_ADMIN_TOKEN' },
+        ...(parts.metrics ? metricsSecuritySchemes(parts.metrics) : {}),
+      },
     },
   });
 }

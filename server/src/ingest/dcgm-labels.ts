@@ -7,6 +7,8 @@
  * resolved to.
  */
 import type { InstanceAcc } from './dcgm-fold.js';
+import { unescapeLabelValue } from './dcgm-lexer.js';
+import { longerThan, shortName } from './label-length.js';
 
 const CH_TAB = 9;
 const CH_SPACE = 32;
@@ -19,6 +21,8 @@ const CH_N = 110;
 
 /** Reports a syntax problem on the current line; never returns. */
 export type FailFn = (problem: string) => never;
+/** Reports a label name or value past the label-length limit (`what` names it); never returns. */
+export type TooLongFn = (what: string) => never;
 
 /** Offsets (relative to the block's `{`) of the label values we use; -1 = absent. */
 export class LabelBlock {
@@ -56,13 +60,17 @@ export class LabelScanner {
   /** First backslash at or after the last lookup (text.length when none): O(n) over a text. */
   private nextBackslash = -1;
 
-  constructor(private readonly text: string) {}
+  /** `maxLabelLength`: most characters in a label name or (unescaped) value; no limit when omitted. */
+  constructor(
+    private readonly text: string,
+    private readonly maxLabelLength = Number.POSITIVE_INFINITY,
+  ) {}
 
   /**
    * Scans the label block whose `{` is at `open`, within the line ending at `end`.
    * Returns the block with offsets relative to `open` and its text.
    */
-  scan(open: number, end: number, fail: FailFn): LabelBlock {
+  scan(open: number, end: number, fail: FailFn, tooLong: TooLongFn): LabelBlock {
     const text = this.text;
     const block = new LabelBlock();
     let p = open + 1;
@@ -76,12 +84,17 @@ export class LabelScanner {
       p++;
       while (p < end && isLabelChar(text.charCodeAt(p))) p++;
       const nameEnd = p;
+      if (nameEnd - nameStart > this.maxLabelLength) tooLong(`label name ${shortName(text.slice(nameStart, nameEnd))}`);
       p = skipWs(text, p, end);
       if (p >= end || text.charCodeAt(p) !== CH_EQUALS) fail(`expected "=" after label ${text.slice(nameStart, nameEnd)}`);
       p = skipWs(text, p + 1, end);
       if (p >= end || text.charCodeAt(p) !== CH_QUOTE) fail(`expected a quoted value for label ${text.slice(nameStart, nameEnd)}`);
       const valueStart = p + 1;
       const valueEnd = this.closingQuote(block, valueStart, end, nameStart, nameEnd, fail);
+      // The raw length bounds the unescaped one from above: most values never need the count.
+      if (valueEnd - valueStart > this.maxLabelLength && longerThan(unescapeLabelValue(text.slice(valueStart, valueEnd)), this.maxLabelLength)) {
+        tooLong(`value of label ${text.slice(nameStart, nameEnd)}`);
+      }
       keepLabel(text, block, nameStart, nameEnd - nameStart, valueStart - open, valueEnd - open, fail);
       p = skipWs(text, valueEnd + 1, end);
       if (p >= end) fail('unterminated label set');

@@ -9,8 +9,9 @@
 import { DomainError } from '../domain/errors.js';
 import type { GpuSample, IngestBatch } from '../domain/fleet/readings.js';
 import { FAMILY_COUNT, F_FB_FREE, F_FB_RESERVED, F_FB_USED, F_GR_ACTIVE, F_POWER, F_UTIL, foldGpu, GpuAcc, InstanceAcc } from './dcgm-fold.js';
-import { LabelBlock, LabelScanner, skipWs, type FailFn } from './dcgm-labels.js';
+import { LabelBlock, LabelScanner, skipWs, type FailFn, type TooLongFn } from './dcgm-labels.js';
 import { blankToNaN, canonicalLabelSet, ERROR_SNIPPET_CHARS, parseFloatToken, unescapeLabelValue } from './dcgm-lexer.js';
+import { labelTooLong } from './label-length.js';
 
 export interface DcgmParseOptions {
   /** Host for series that carry no `Hostname`/`hostname` label (e.g. the scrape target's name). */
@@ -19,6 +20,8 @@ export interface DcgmParseOptions {
   maxLines?: number;
   /** Reject texts with more series (sample lines) than this (code `too_large`). No limit when omitted. */
   maxSeries?: number;
+  /** Reject texts with a label name or (unescaped) label value of more characters than this (code `too_large`). No limit when omitted. */
+  maxLabelLength?: number;
 }
 
 /** Families we read, in F_* order. Every other family is syntax-checked and ignored. */
@@ -68,7 +71,7 @@ function isNameChar(c: number): boolean {
  * - Throws DomainError('invalid', 'line N: …', { line }) on a syntax error, bad number, bad
  *   escape, duplicate series, out-of-range reading, missing UUID on a DCGM_FI_ line (other than
  *   NVSwitch/CPU entities), missing host, or a GPU whose host/index changes between lines;
- *   'too_large' past maxLines/maxSeries. Either the whole batch is returned or nothing.
+ *   'too_large' past maxLines/maxSeries/maxLabelLength. Either the whole batch is returned or nothing.
  */
 export function parseDcgmText(text: string, opts: DcgmParseOptions = {}): IngestBatch {
   const scanner = new DcgmScanner(text, opts);
@@ -81,8 +84,10 @@ class DcgmScanner {
   private readonly defaultHost: string | undefined;
   private readonly maxLines: number;
   private readonly maxSeries: number;
+  private readonly maxLabelLength: number;
   private readonly labels: LabelScanner;
   private readonly failFn: FailFn = (problem) => this.fail(problem);
+  private readonly tooLongFn: TooLongFn = (what) => this.tooLong(what);
 
   private readonly gpus = new Map<string, GpuAcc>();
   private readonly order: GpuAcc[] = [];
@@ -105,7 +110,8 @@ class DcgmScanner {
     this.defaultHost = opts.defaultHost;
     this.maxLines = opts.maxLines ?? Number.POSITIVE_INFINITY;
     this.maxSeries = opts.maxSeries ?? Number.POSITIVE_INFINITY;
-    this.labels = new LabelScanner(text);
+    this.maxLabelLength = opts.maxLabelLength ?? Number.POSITIVE_INFINITY;
+    this.labels = new LabelScanner(text, this.maxLabelLength);
   }
 
   scan(): void {
@@ -115,7 +121,7 @@ class DcgmScanner {
     while (pos < len) {
       this.lineNo++;
       if (this.lineNo > this.maxLines) {
-        throw new DomainError('too_large', `line ${this.lineNo}: more than ${this.maxLines} lines`, {
+        throw new DomainError('too_large', `line ${this.lineNo}: more than ${this.maxLines} lines (MAX_LINES_PER_BATCH)`, {
           line: this.lineNo,
           maxLines: this.maxLines,
         });
@@ -188,7 +194,7 @@ class DcgmScanner {
 
     this.seriesCount++;
     if (this.seriesCount > this.maxSeries) {
-      throw new DomainError('too_large', `line ${this.lineNo}: more than ${this.maxSeries} series`, {
+      throw new DomainError('too_large', `line ${this.lineNo}: more than ${this.maxSeries} series (MAX_SERIES_PER_BATCH)`, {
         line: this.lineNo,
         maxSeries: this.maxSeries,
       });
@@ -269,7 +275,7 @@ class DcgmScanner {
   }
 
   private newBlock(open: number, end: number): LabelBlock {
-    const block = this.labels.scan(open, end, this.failFn);
+    const block = this.labels.scan(open, end, this.failFn, this.tooLongFn);
     this.blocks.push(block);
     this.lastBlock = this.blocks.length - 1;
     return block;
@@ -385,6 +391,10 @@ class DcgmScanner {
     }
     extra.push({ family, line: this.lineNo, block });
     acc.extraSeries = extra;
+  }
+
+  private tooLong(what: string): never {
+    throw labelTooLong(`line ${this.lineNo}`, what, this.maxLabelLength, { line: this.lineNo });
   }
 
   private fail(problem: string): never {

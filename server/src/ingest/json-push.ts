@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import type { IngestBatch } from '../domain/fleet/readings.js';
+import { labelTooLong, longerThan } from './label-length.js';
 
 const MAX_ID_CHARS = 256;
 const MAX_REASON_CHARS = 1024;
@@ -74,17 +75,21 @@ export type JsonPushBody = z.infer<typeof jsonPushSchema>;
 export interface JsonPushOptions {
   /** Most entries accepted in any one array (code `too_large`). No limit when omitted. */
   maxSamples?: number;
+  /** Most characters in any string field of an entry (uuid, host, model, …; code `too_large`). No limit when omitted. */
+  maxLabelLength?: number;
 }
 
 /**
  * Validates a push body (already JSON-decoded) and maps it to an IngestBatch (offsetMs 0,
  * absent readings → null, index → -1 when absent). Throws DomainError('invalid',
  * '<path>: <problem>', { path }) for the first problem, e.g. `gpus[3].powerWatts: must be
- * ≤ 5000`; 'too_large' when an array holds more than maxSamples entries (checked before
- * validating, so a huge body is not walked).
+ * ≤ 5000`; 'too_large' when an array holds more than maxSamples entries or a string field of
+ * an entry more than maxLabelLength characters (both checked before validating, so a huge body
+ * is not walked and a too-long field is answered 413 whatever else is wrong with it).
  */
 export function parseJsonPush(body: unknown, opts: JsonPushOptions = {}): IngestBatch {
   checkSizes(body, opts.maxSamples ?? Number.POSITIVE_INFINITY);
+  if (opts.maxLabelLength !== undefined) checkLabelLengths(body, opts.maxLabelLength);
   const result = jsonPushSchema.safeParse(body);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -116,8 +121,26 @@ function checkSizes(body: unknown, maxSamples: number): void {
   for (const key of ['gpus', 'nodes', 'meters'] as const) {
     const list: unknown = (body as Record<string, unknown>)[key];
     if (Array.isArray(list) && list.length > maxSamples) {
-      throw new DomainError('too_large', `${key}: more than ${maxSamples} entries (${list.length})`, { path: key, maxSamples });
+      throw new DomainError('too_large', `${key}: more than ${maxSamples} entries (${list.length}; MAX_SERIES_PER_BATCH)`, { path: key, maxSamples });
     }
+  }
+}
+
+/** The string fields of every entry of gpus, nodes and meters, however malformed the rest. */
+function checkLabelLengths(body: unknown, max: number): void {
+  if (typeof body !== 'object' || body === null) return;
+  for (const key of ['gpus', 'nodes', 'meters'] as const) {
+    const list: unknown = (body as Record<string, unknown>)[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry: unknown, i) => {
+      if (typeof entry !== 'object' || entry === null) return;
+      for (const [field, value] of Object.entries(entry)) {
+        if (typeof value === 'string' && longerThan(value, max)) {
+          const path = formatPath([key, i, field]);
+          throw labelTooLong(path, 'value', max, { path });
+        }
+      }
+    });
   }
 }
 

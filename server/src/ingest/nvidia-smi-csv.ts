@@ -4,6 +4,7 @@
  */
 import { DomainError } from '../domain/errors.js';
 import type { GpuSample, IngestBatch } from '../domain/fleet/readings.js';
+import { labelTooLong, longerThan } from './label-length.js';
 import { looksLikeHeader, NVIDIA_SMI_DEFAULT_FIELDS, roleOf, splitHeaderCell, type ColumnRole } from './nvidia-smi-fields.js';
 
 export interface NvidiaSmiParseOptions {
@@ -13,6 +14,8 @@ export interface NvidiaSmiParseOptions {
   fields?: readonly string[];
   /** Reject outputs with more lines than this (code `too_large`). No limit when omitted. */
   maxLines?: number;
+  /** Reject outputs with a cell (header cells too) of more characters than this (code `too_large`). No limit when omitted. */
+  maxLabelLength?: number;
 }
 
 interface Column {
@@ -42,7 +45,7 @@ const MEASURE = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?:\s*(\S+))?$/;
  *   offset is 0 and a second row for a uuid is a duplicate.
  * - Throws DomainError('invalid', 'line N, column C: …', { line, column? }) for a wrong column
  *   count, bad number/unit/timestamp, out-of-range value, missing uuid, duplicate row;
- *   'too_large' past maxLines. Either the whole batch is returned or nothing.
+ *   'too_large' past maxLines or a cell past maxLabelLength. Either the whole batch is returned or nothing.
  */
 export function parseNvidiaSmiCsv(text: string, opts: NvidiaSmiParseOptions): IngestBatch {
   if (opts.host.trim().length === 0) throw new DomainError('invalid', 'nvidia-smi: host must not be empty', { column: 'host' });
@@ -50,9 +53,10 @@ export function parseNvidiaSmiCsv(text: string, opts: NvidiaSmiParseOptions): In
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const maxLines = opts.maxLines ?? Number.POSITIVE_INFINITY;
   if (lines.length > maxLines) {
-    throw new DomainError('too_large', `line ${maxLines + 1}: more than ${maxLines} lines`, { line: maxLines + 1, maxLines });
+    throw new DomainError('too_large', `line ${maxLines + 1}: more than ${maxLines} lines (MAX_LINES_PER_BATCH)`, { line: maxLines + 1, maxLines });
   }
 
+  const maxLabelLength = opts.maxLabelLength ?? Number.POSITIVE_INFINITY;
   let columns: Column[] | null = null;
   const rows: Array<{ sample: GpuSample; timeMs: number; line: number }> = [];
   for (let i = 0; i < lines.length; i++) {
@@ -62,14 +66,26 @@ export function parseNvidiaSmiCsv(text: string, opts: NvidiaSmiParseOptions): In
     const cells = line.split(',').map((c) => c.trim());
     if (columns === null) {
       if (looksLikeHeader(cells)) {
+        checkCellLengths(cells, null, lineNo, maxLabelLength);
         columns = headerColumns(cells, lineNo);
         continue;
       }
       columns = fieldColumns(opts.fields ?? NVIDIA_SMI_DEFAULT_FIELDS);
     }
+    checkCellLengths(cells, columns, lineNo, maxLabelLength);
     rows.push(parseRow(cells, columns, lineNo, opts.host));
   }
   return { samples: orderSamples(rows), nodes: [], meters: [] };
+}
+
+/** Every cell within the limit; named by its column once the columns are known (a header's own cells by position). */
+function checkCellLengths(cells: readonly string[], columns: readonly Column[] | null, lineNo: number, max: number): void {
+  for (let i = 0; i < cells.length; i++) {
+    if (!longerThan(cells[i] ?? '', max)) continue;
+    const column = columns?.[i];
+    const where = column ? `line ${lineNo}, column ${column.name} (${i + 1})` : `line ${lineNo}, column ${i + 1}`;
+    throw labelTooLong(where, 'cell', max, { line: lineNo, column: column?.name ?? i + 1 });
+  }
 }
 
 function stripCr(line: string): string {

@@ -1,10 +1,11 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Registry } from 'prom-client';
 import { Server, type Socket } from 'socket.io';
 import type { AlertState } from '../domain/alerts/alert-state.js';
 import { DomainError } from '../domain/errors.js';
 import type { FleetState } from '../domain/fleet/fleet-state.js';
 import type { FleetSummary } from '../domain/fleet/summary.js';
+import type { LiveAccess } from './live-access.js';
 import { alertsKeyOf, alertsStateOf, type DeliveryStats } from './alerts-view.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures, type ContractedFigures } from './live-figures.js';
 import { liveMetrics } from './live-metrics.js';
@@ -38,11 +39,8 @@ export interface LiveDeps {
   /** When given, `headroom_live_clients` and `headroom_live_bytes_sent_total` are registered in it. */
   registry?: Registry;
   log: { error(obj: object, msg: string): void };
-  /**
-   * Run in order before a socket connects. The slot for authentication (issue 8): none yet, so
-   * anyone who reaches the HTTP port sees the live view, as they see the REST API.
-   */
-  middlewares?: readonly LiveMiddleware[];
+  /** Who may connect (origin, limits, token: live-access.ts); everyone when not given (tests of the view itself). */
+  access?: (clientsCount: () => number) => LiveAccess;
 }
 
 export type LiveServer = ReturnType<typeof createLiveServer>;
@@ -63,6 +61,9 @@ const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
  * `progress` while the start-up backfill runs.
  */
 export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
+  // Built first: allowRequest goes into the server's options, and it counts the server's clients.
+  let clients = (): number => 0;
+  const access = deps.access?.(() => clients());
   const { state } = deps.fleet;
   const { layout, podOrder } = layoutOf(state.topology);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
@@ -79,15 +80,26 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
     pingTimeout: 5_000,
     // Clients send nothing but the handshake (and, with issue 8, credentials).
     maxHttpBufferSize: 64 * 1024,
+    ...(access ? { allowRequest: (req, callback) => access.allowRequest(req, callback) } : {}),
   });
-  const metrics = liveMetrics(deps.registry, () => io.engine.clientsCount);
-  io.engine.on('connection', (conn: { on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void }) => {
+  clients = () => io.engine.clientsCount;
+  const metrics = liveMetrics(deps.registry, clients);
+  type EngineConnection = { request: IncomingMessage; on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void; once(event: 'close', listener: () => void): void };
+  io.engine.on('connection', (conn: EngineConnection) => {
     conn.on('packetCreate', (packet) => metrics.sent(packetBytes(packet.data)));
+    if (access) conn.once('close', access.track(conn.request));
   });
 
   let closed = false;
   io.use((_socket, next) => (closed ? next(new Error('server shutting down')) : next()));
-  for (const middleware of deps.middlewares ?? []) io.use(middleware);
+  if (access) io.use(access.middleware);
+
+  /** Drops the connections a token opened (it was revoked): their reconnect meets the handshake check. */
+  function disconnectToken(tokenId: string): void {
+    for (const socket of io.of('/').sockets.values()) {
+      if ((socket.data as { principal?: { tokenId?: string } | null }).principal?.tokenId === tokenId) socket.disconnect(true);
+    }
+  }
 
   /** Sockets that connected before the first round: they get their snapshot after it. */
   const awaiting = new Set<LiveSocket>();
@@ -169,6 +181,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   }
 
   return {
+    disconnectToken,
     /** After each collection round: an `update` now, or at the end of the interval if one went out within it. */
     notifyRound(): void {
       if (closed || timer) return; // a scheduled flush will read the newest state

@@ -184,6 +184,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_outbox_pending ON webhook_outbox (state, receiver_id, group_key, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'api tokens and the audit log',
+    // Only a token's SHA-256 is kept: tokens are 256 random bits, so a fast hash is as strong as
+    // a slow one against guessing, and checking one costs microseconds on every request.
+    sql: `
+      CREATE TABLE api_tokens (
+        id             TEXT PRIMARY KEY,
+        name           TEXT NOT NULL,
+        role           TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+        hash           BLOB NOT NULL,
+        created_at_ms  INTEGER NOT NULL,
+        created_by     TEXT NOT NULL,
+        last_used_ms   INTEGER,
+        revoked_at_ms  INTEGER
+      ) WITHOUT ROWID;
+
+      CREATE TABLE audit_log (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_ms     INTEGER NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        target    TEXT NOT NULL,
+        status    INTEGER NOT NULL,
+        detail    TEXT CHECK (detail IS NULL OR json_valid(detail))
+      );
+    `,
+  },
 ];
 
 /**

@@ -21,6 +21,7 @@ import { copyHistoryDb } from '../prepare/history-db.js';
 import { benchMain, ROOT, type ChildResult } from '../lib/child.js';
 import { sleep, spawnTracked } from '../lib/processes.js';
 import { median, percentile } from '../lib/stats.js';
+import { ADMIN_TOKEN } from '../../integration/helpers/auth.js';
 
 const CLIENTS = 100;
 
@@ -36,7 +37,8 @@ interface Frame {
 benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const dir = join(workDir, `b07-rep${rep}`);
   copyHistoryDb(join(workDir, 'prep-history', 'headroom.db'), dir);
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'colossus', BACKFILL_DAYS: '30', SIM_SPEED: '2', LOG_LEVEL: 'warn' });
+  // 100 clients from one loopback address: past the default per-address limit of live connections.
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'colossus', BACKFILL_DAYS: '30', SIM_SPEED: '2', LOG_LEVEL: 'warn', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, LIVE_MAX_CONNECTIONS_PER_ADDRESS: '1000' });
   const h = await startHeadroom(config, { buildClient: false });
   const live = (h as { live?: { notifyRound(): void } }).live;
   if (!live) return { metrics: {}, skipped: 'not yet measurable: startHeadroom returns no live server (server/src/live is not wired in)' };

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { copyHistoryDb } from '../prepare/history-db.js';
+import { ADMIN_TOKEN, bearer, NO_RATE_LIMITS } from '../../integration/helpers/auth.js';
 import { ROOT } from './child.js';
 import { freePort, spawnTracked, waitForUrl, type Tracked } from './processes.js';
 
@@ -14,17 +15,17 @@ export async function startHistoryHeadroom(workDir: string, tag: string): Promis
   const port = await freePort();
   const proc = spawnTracked('headroom', process.execPath, ['--import', 'tsx', 'test/bench/servers/headroom-process.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dir, PRESET: 'colossus', BACKFILL_DAYS: '30', SIM_CONTRACTS: 'demo', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dir, PRESET: 'colossus', BACKFILL_DAYS: '30', SIM_CONTRACTS: 'demo', LOG_LEVEL: 'warn', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS },
   });
   const url = `http://127.0.0.1:${port}`;
   const readyMs = await waitForUrl(`${url}/readyz`, proc, 180_000, 200);
   return { url, proc, readyMs };
 }
 
-/** One GET, timed from the client: request sent to body read. */
+/** One GET with the admin token, timed from the client: request sent to body read. */
 export async function timedGet(url: string): Promise<{ ms: number; status: number; body: string }> {
   const t0 = performance.now();
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: bearer() });
   const body = await response.text();
   return { ms: performance.now() - t0, status: response.status, body };
 }

@@ -7,6 +7,7 @@
  *   node --import tsx test/bench/servers/live-clients.ts '{"url":"http://127.0.0.1:8080","clients":100}'
  */
 import { io, type Socket } from 'socket.io-client';
+import { ADMIN_TOKEN } from '../../integration/helpers/auth.js';
 
 const { url, clients } = JSON.parse(process.argv[2] ?? '{}') as { url: string; clients: number };
 
@@ -31,7 +32,7 @@ function payloadBytes(payload: unknown): { bytes: number; binary: number } {
 const sockets: Socket[] = [];
 let snapshots = 0;
 for (let c = 0; c < clients; c++) {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: ADMIN_TOKEN } });
   sockets.push(socket);
   for (const event of ['snapshot', 'update'] as const) {
     socket.on(event, (payload: { headline?: { atMs?: number }; heatmap?: unknown }) => {

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';
 import { waitFor } from './delivery-harness.js';
 import { startReceiver, type TestReceiver } from './test-receiver.js';
+import { authedFetch } from '../helpers/auth.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 /** Holds on the small demo site whatever the forecast says: GPUs up are never negative. */
 const ALWAYS = { name: 'SiteWatched', figure: 'power_feed_watts', op: '>', threshold: 0, for: 0, severity: 'warning', annotations: { summary: 'feed {{ value | power }}' } };
 
 async function send(h: TestHeadroom, method: string, path: string, body?: unknown) {
-  const res = await fetch(h.url + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await authedFetch(h.url + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { error?: string } };
 }

@@ -3,14 +3,15 @@ import { startTestHeadroom, tempDir } from '../helpers/harness.js';
 import { freePort, killAll, startProcess } from '../helpers/process.js';
 import { waitFor } from './delivery-harness.js';
 import { startReceiver } from './test-receiver.js';
+import { authedFetch } from '../helpers/auth.js';
 
 /** Holds on any site (the feed is never 0 W): fires at the first evaluation. */
 const ALWAYS = { name: 'SiteWatched', figure: 'power_feed_watts', op: '>', threshold: 0, for: 0, severity: 'warning', annotations: { summary: 'watching' } };
 
 afterAll(killAll);
 
-const json = async <T>(url: string, init?: RequestInit): Promise<T> => (await fetch(url, init)).json() as Promise<T>;
-const post = (url: string, body: unknown, method = 'POST') => fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = async <T>(url: string, init?: RequestInit): Promise<T> => (await authedFetch(url, init)).json() as Promise<T>;
+const post = (url: string, body: unknown, method = 'POST') => authedFetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 interface Delivery {
   id: string;

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 import { DeliveryHarness, notifications, target } from './delivery-harness.js';
 import { startReceiver, type TestReceiver } from './test-receiver.js';
+import { authedFetch } from '../helpers/auth.js';
 
 /**
  * SSRF at send time: the delivery worker resolves the receiver's name itself and refuses the
@@ -60,10 +61,10 @@ describe('the webhooks API refuses hostile targets when saving (WEBHOOK_ALLOW_PR
       ['http://169.254.169.254/latest/meta-data/', /link-local/],
       ['http://metadata.google.internal/', /metadata/],
     ] as const) {
-      const res = await fetch(`${app.url}/api/v1/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', url }) });
+      const res = await authedFetch(`${app.url}/api/v1/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', url }) });
       expect(res.status, url).toBe(400);
       expect(((await res.json()) as { error: string }).error, url).toMatch(new RegExp(`^url: refused target: .*${why.source}`));
     }
-    expect(((await (await fetch(`${app.url}/api/v1/webhooks`)).json()) as { webhooks: unknown[] }).webhooks).toEqual([]);
+    expect(((await (await authedFetch(`${app.url}/api/v1/webhooks`)).json()) as { webhooks: unknown[] }).webhooks).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureClientBuilt } from '../../../server/src/client-build.js';
+import { ADMIN_TOKEN } from '../helpers/auth.js';
 
 /** Debian's chromium (`apt-get install -y chromium`); the browser tests skip, loudly, without it. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -45,6 +46,32 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
   return { page, problems };
+}
+
+/**
+ * The dashboard's address with a token in its fragment, as the server prints it at first start
+ * (Jupyter-style): opening it signs the browser in, and the page takes the token out of the address.
+ */
+export const signInUrl = (url: string, token: string = ADMIN_TOKEN): string => `${url}/#token=${encodeURIComponent(token)}`;
+
+/** Answers of 400 and up the page got, as `status METHOD path`. */
+export function refusals(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) seen.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  return seen;
+}
+
+/**
+ * When the server refuses the live handshake (a token it does not accept, or "server shutting down"
+ * while it drains), socket.io-client closes the session while its next long-poll may already be on
+ * the way: that poll gets 400 "Session ID unknown", which Chromium logs without its URL. Harmless:
+ * dropped from `problems` when the page got such a 400 and no 4xx/5xx answer but socket.io's (`refusals`).
+ */
+export function withoutRefusedPollRace(problems: string[], refused: string[]): string[] {
+  const raced = refused.includes('400 GET /socket.io/') && refused.every((r) => r.endsWith(' /socket.io/'));
+  return problems.filter((p) => !(raced && p === 'console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
 }
 
 /** Navigates and waits for every section to be drawn; returns ms from navigation start to that moment. */

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatMwNumber, formatUsdCompact } from '../../../client/src/format.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
-import { SCREENSHOTS, VIEWPORTS, buildClient, figure, hasChromium, horizontalOverflow, launch, loadDashboard, openPage, sleep, until } from './browser.js';
+import { SCREENSHOTS, VIEWPORTS, buildClient, figure, hasChromium, horizontalOverflow, launch, loadDashboard, openPage, signInUrl, sleep, until } from './browser.js';
 
 interface Fleet {
   gpus: { total: number; busy: number; idle: number; sold: number; down: number };
@@ -38,7 +38,7 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
     // the day (2 days backfilled): both cases are drawn, the table must match the API either way.
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       const { page, problems } = await openPage(browser, viewport);
-      const { wallMs, pageMs } = await loadDashboard(page, h.url);
+      const { wallMs, pageMs } = await loadDashboard(page, signInUrl(h.url));
       console.log(`first full render (Colossus, ${viewport.width}×${viewport.height}): ${Math.round(wallMs)} ms from navigation (page's own clock: ${pageMs} ms)`);
       expect(await page.locator('.cell[data-pod]').count()).toBe(768);
       expect(await figure(page, 'gpus-total')).toEqual({ value: String(fleet.gpus.total), text: formatCount(fleet.gpus.total) });
@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
         frames++;
       });
     });
-    await loadDashboard(page, h.url);
+    await loadDashboard(page, signInUrl(h.url));
     await sleep(1_500); // socket.io's upgrade from long-polling to the WebSocket
     const rounds = 2;
     const startBytes = bytes;

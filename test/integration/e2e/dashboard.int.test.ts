@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatMwNumber, formatUsd, formatUsdCompact } from '../../../client/src/format.js';
 import { HEATMAP_STATES } from '../../../server/src/live/protocol.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
-import { SCREENSHOTS, VIEWPORTS, buildClient, figure, freeLoopbackPort, hasChromium, horizontalOverflow, launch, loadDashboard, openPage, sleep, until, type WatchedPage } from './browser.js';
+import { SCREENSHOTS, VIEWPORTS, buildClient, figure, freeLoopbackPort, hasChromium, horizontalOverflow, launch, loadDashboard, openPage, signInUrl, sleep, until, type WatchedPage } from './browser.js';
+import { authedFetch } from '../helpers/auth.js';
 
 interface Fleet {
   gpus: Record<(typeof HEATMAP_STATES)[number] | 'total', number>;
@@ -73,7 +74,7 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
 
   it('loads from the server with no console errors, and the headline figures equal GET /api/v1/fleet and /capacity', async () => {
     laptop = await openPage(browser, VIEWPORTS.laptop);
-    const { wallMs, pageMs } = await loadDashboard(laptop.page, h.url);
+    const { wallMs, pageMs } = await loadDashboard(laptop.page, signInUrl(h.url));
     console.log(`first full render (small site, 1280×800): ${Math.round(wallMs)} ms from navigation (page's own clock: ${pageMs} ms)`);
     expect(await laptop.page.getByTestId('connection').getAttribute('data-state')).toBe('live');
     await expectHeadlineIsTheApi(laptop.page, h);
@@ -122,7 +123,7 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
       const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/what-if'));
       await page.getByTestId('whatif-submit').click();
       await answered;
-      const api = (await (await fetch(`${h.url}/api/v1/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
+      const api = (await (await authedFetch(`${h.url}/api/v1/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
         monthlyUsd: number;
         totalUsd: number;
         fitsSellable: boolean;
@@ -161,10 +162,10 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
     const alerts = (await h.getJson<{ active: Array<{ fingerprint: string }> }>('/api/v1/alerts')).body.active;
     expect((await page.locator('[data-testid=alerts-active] [data-fingerprint]').evaluateAll((els) => els.map((e) => e.getAttribute('data-fingerprint')))).sort()).toEqual(alerts.map((a) => a.fingerprint).sort());
     // A receiver nobody listens on: every attempt is refused.
-    const hook = await fetch(`${h.url}/api/v1/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nobody-listens', url: `http://127.0.0.1:${await freeLoopbackPort()}/hook` }) });
+    const hook = await authedFetch(`${h.url}/api/v1/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nobody-listens', url: `http://127.0.0.1:${await freeLoopbackPort()}/hook` }) });
     expect(hook.status).toBe(201);
     const { id } = (await hook.json()) as { id: string };
-    const sent = await fetch(`${h.url}/api/v1/webhooks/${id}/test`, { method: 'POST' });
+    const sent = await authedFetch(`${h.url}/api/v1/webhooks/${id}/test`, { method: 'POST' });
     expect(sent.status).toBe(202);
     const { id: notification } = (await sent.json()) as { id: string };
     await until(() => figure(page, 'delivery-dead'), (f) => f.value === '1', 15_000, 'dead letter on the page');
@@ -178,7 +179,7 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
   it('saves screenshots of each view at 1280×800 and 3840×2160, nothing overflowing sideways', async () => {
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       const { page, problems } = await openPage(browser, viewport);
-      const { wallMs } = await loadDashboard(page, h.url);
+      const { wallMs } = await loadDashboard(page, signInUrl(h.url));
       console.log(`first full render (small site, ${viewport.width}×${viewport.height}): ${Math.round(wallMs)} ms`);
       const pod = (await page.locator('.cell[data-pod]').first().getAttribute('data-pod')) ?? '';
       await page.click(`.cell[data-pod="${pod}"]`);

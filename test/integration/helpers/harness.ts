@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../server/src/config.js';
 import { startHeadroom, type Headroom } from '../../../server/src/headroom.js';
+import { ADMIN_TOKEN, authedFetch, NO_RATE_LIMITS } from './auth.js';
 
 /** Real data from ../shared/fixtures (the repo's sibling folder, in CI as here). */
 export function fixture(path: string): string {
@@ -22,17 +23,17 @@ export interface TestHeadroom extends Headroom {
 /** A real server on a loopback port with a real SQLite file; rounds are driven by the test. */
 export async function startTestHeadroom(env: Record<string, string> = {}, dir = tempDir()): Promise<TestHeadroom> {
   // Test webhook receivers listen on loopback, which the SSRF policy refuses by default.
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none', WEBHOOK_ALLOW_PRIVATE: 'true', ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none', WEBHOOK_ALLOW_PRIVATE: 'true', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS, ...env });
   const headroom = await startHeadroom(config, { autoCollect: false });
   return {
     ...headroom,
     dir,
     async getJson<T>(path: string) {
-      const response = await fetch(headroom.url + path);
+      const response = await authedFetch(headroom.url + path);
       return { status: response.status, body: (await response.json()) as T };
     },
     async post(path, body, contentType, headers = {}) {
-      const response = await fetch(headroom.url + path, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+      const response = await authedFetch(headroom.url + path, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
   };

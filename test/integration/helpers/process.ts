@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ADMIN_TOKEN, NO_RATE_LIMITS } from './auth.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -25,7 +26,7 @@ export const freePort = (): number => 20_000 + Math.floor(Math.random() * 12_000
 export async function startProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<HeadroomProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PRESET: 'small', BACKFILL_DAYS: '2', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PRESET: 'small', BACKFILL_DAYS: '2', LOG_LEVEL: 'info', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);

@@ -1,4 +1,5 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { ADMIN_TOKEN } from '../helpers/auth.js';
 import { decodeHeatmap, LIVE_EVENTS, type AlertsState, type PodCell, type Progress, type Snapshot, type Update } from '../../../server/src/live/protocol.js';
 
 /** What arrived, in order, with its arrival time (performance.now()). */
@@ -13,10 +14,11 @@ type PayloadOf<E extends EventName> = Extract<Received, { event: E }>['payload']
 
 /**
  * A real socket.io-client on loopback that records every live event. Reconnects fast (100–300 ms)
- * so restart tests do not wait out the browser-friendly defaults.
+ * so restart tests do not wait out the browser-friendly defaults. Signs in with the admin token
+ * unless `options.auth` says otherwise.
  */
 export function liveClient(url: string, options: Partial<ManagerOptions & SocketOptions> = {}) {
-  const socket: Socket = io(url, { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 300, forceNew: true, ...options });
+  const socket: Socket = io(url, { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 300, forceNew: true, auth: { token: ADMIN_TOKEN }, ...options });
   const received: Received[] = [];
   for (const event of Object.values(LIVE_EVENTS)) {
     socket.on(event, (payload: unknown) => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEATMAP_STATES, UPDATE_MIN_INTERVAL_MS, type Headline } from '../../../server/src/live/protocol.js';
 import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';
 import { heatmapOf, liveClient, sleep, type LiveClient } from './live-client.js';
+import { authedFetch } from '../helpers/auth.js';
 
 interface Fleet {
   site: { id: string; name: string };
@@ -157,7 +158,7 @@ describe('the live view (socket.io on the API port)', () => {
 
   it('sends alerts when an alert starts firing and when the outbox changes', async () => {
     const rules = [{ name: 'LiveTestAlways', figure: 'sellable_gpus', op: '>=', threshold: 0, severity: 'info', annotations: { summary: 'always on' } }];
-    const put = await fetch(`${h.url}/api/v1/alerts/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
+    const put = await authedFetch(`${h.url}/api/v1/alerts/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
     expect(put.status).toBe(200);
     let from = client.received.length;
     h.evaluateAlerts();
@@ -181,7 +182,7 @@ describe('the live view (socket.io on the API port)', () => {
     const stats = h.live.stats();
     expect(stats.clients).toBe(1);
     expect(stats.bytesSent).toBeGreaterThan(1_000);
-    const text = await (await fetch(`${h.url}/metrics`)).text();
+    const text = await (await authedFetch(`${h.url}/metrics`)).text();
     expect(text).toMatch(/^headroom_live_clients\{site="small"\} 1$/m);
     const counted = Number(/^headroom_live_bytes_sent_total\{site="small"\} (\d+)$/m.exec(text)?.[1]);
     expect(counted).toBeGreaterThanOrEqual(stats.bytesSent);

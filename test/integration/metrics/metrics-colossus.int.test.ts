@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../helpers/exposition.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
+import { authedFetch } from '../helpers/auth.js';
 
 /** The README states the figure; this bounds it, so a per-GPU or per-node label cannot slip in. */
 const MAX_SERIES_AT_COLOSSUS = 1_000;
@@ -15,13 +16,13 @@ afterAll(async () => {
 
 describe('/metrics at Colossus scale (196,608 GPUs, 24,576 simulated targets)', () => {
   it(`stays under ${MAX_SERIES_AT_COLOSSUS} series, counting every GPU`, async () => {
-    const text = await (await fetch(`${h.url}/metrics`)).text();
+    const text = await (await authedFetch(`${h.url}/metrics`)).text();
     const m = parseExposition(text);
     const series = m.seriesCount();
     const renders: number[] = [];
     for (let i = 0; i < 15; i++) {
       const started = performance.now();
-      await (await fetch(`${h.url}/metrics`)).text();
+      await (await authedFetch(`${h.url}/metrics`)).text();
       renders.push(performance.now() - started);
     }
     renders.sort((a, b) => a - b);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition, type Exposition } from '../helpers/exposition.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 import { hasBinary, promtool } from './promtool.js';
+import { authedFetch } from '../helpers/auth.js';
 
 interface Fleet {
   gpus: Record<string, number>;
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 async function scrape(headers: Record<string, string> = {}): Promise<{ status: number; type: string | null; text: string }> {
-  const res = await fetch(`${h.url}/metrics`, { headers });
+  const res = await authedFetch(`${h.url}/metrics`, { headers });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 const metrics = async (): Promise<Exposition> => parseExposition((await scrape()).text);
@@ -166,7 +167,7 @@ describe('/metrics of a collector scraping real HTTP targets', () => {
 
   it('has a duration histogram, failures and last success per target', async () => {
     await scraper.collectAt(scraper.clock.now());
-    const text = await (await fetch(`${scraper.url}/metrics`)).text();
+    const text = await (await authedFetch(`${scraper.url}/metrics`)).text();
     const m = parseExposition(text);
     expect(m.value('headroom_scrape_failures_total', { target: dead })).toBeGreaterThanOrEqual(1);
     expect(m.value('headroom_scrape_failures_total', { target: live })).toBe(0);
@@ -181,11 +182,11 @@ describe('/metrics with credentials configured', () => {
   it('asks for the bearer token when METRICS_BEARER_TOKEN is set', async () => {
     const secured = await startTestHeadroom({ METRICS_BEARER_TOKEN: 'a-long-enough-secret' });
     try {
-      const none = await fetch(`${secured.url}/metrics`);
+      const none = await authedFetch(`${secured.url}/metrics`);
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect((await fetch(`${secured.url}/metrics`, { headers: { authorization: 'Bearer wrong-secret-wrong' } })).status).toBe(401);
-      const ok = await fetch(`${secured.url}/metrics`, { headers: { authorization: 'Bearer a-long-enough-secret' } });
+      expect((await authedFetch(`${secured.url}/metrics`, { headers: { authorization: 'Bearer wrong-secret-wrong' } })).status).toBe(401);
+      const ok = await authedFetch(`${secured.url}/metrics`, { headers: { authorization: 'Bearer a-long-enough-secret' } });
       expect(ok.status).toBe(200);
       expect(await ok.text()).toContain('headroom_gpus');
     } finally {
@@ -197,9 +198,9 @@ describe('/metrics with credentials configured', () => {
     const secured = await startTestHeadroom({ METRICS_BASIC_AUTH: 'prometheus:correct-horse' });
     try {
       const basic = (s: string) => ({ authorization: `Basic ${Buffer.from(s).toString('base64')}` });
-      expect((await fetch(`${secured.url}/metrics`)).status).toBe(401);
-      expect((await fetch(`${secured.url}/metrics`, { headers: basic('prometheus:wrong-horse') })).status).toBe(401);
-      expect((await fetch(`${secured.url}/metrics`, { headers: basic('prometheus:correct-horse') })).status).toBe(200);
+      expect((await authedFetch(`${secured.url}/metrics`)).status).toBe(401);
+      expect((await authedFetch(`${secured.url}/metrics`, { headers: basic('prometheus:wrong-horse') })).status).toBe(401);
+      expect((await authedFetch(`${secured.url}/metrics`, { headers: basic('prometheus:correct-horse') })).status).toBe(200);
     } finally {
       await secured.stop();
     }

@@ -16,6 +16,7 @@ import { tempDir } from '../helpers/harness.js';
 import { freePort, killAll, startProcess, type HeadroomProcess } from '../helpers/process.js';
 import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { hasBinary } from '../metrics/promtool.js';
+import { authedFetch } from '../helpers/auth.js';
 
 /**
  * Two Headroom processes (two simulated sites) scraped by one real Prometheus on loopback, as
@@ -106,7 +107,7 @@ async function eventually(check: () => Promise<string[]>, ms: number): Promise<s
   }
 }
 
-const json = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
+const json = async <T>(url: string): Promise<T> => (await authedFetch(url)).json() as Promise<T>;
 const num = (samples: Array<{ value: [number, string] }>): number => Number(samples[0]?.value[1]);
 
 /**
@@ -194,7 +195,7 @@ describe.skipIf(!available)('one Prometheus scraping two Headroom sites', () => 
   it('fires a rule built to fire: a rejected batch at one site raises the alert, labelled with that site', async () => {
     const alpha = sites.find((s) => s.id === 'alpha');
     if (!alpha) throw new Error('no alpha');
-    const bad = await fetch(`${alpha.url}/api/v1/ingest/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"gpus": [' });
+    const bad = await authedFetch(`${alpha.url}/api/v1/ingest/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"gpus": [' });
     expect(bad.status).toBe(400);
     const problems = await eventually(async () => {
       const { alerts } = await prom.api<{ alerts: Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }> }>('/api/v1/alerts');

@@ -111,7 +111,7 @@ describe('parseJsonPush errors name the JSON path', () => {
     const body = { gpus: [gpu(0), gpu(1), { nonsense: true }] };
     const error = domainErrorOf(() => parseJsonPush(body, { maxSamples: 2 }));
     expect(error.code).toBe('too_large');
-    expect(error.message).toBe('gpus: more than 2 entries (3)');
+    expect(error.message).toBe('gpus: more than 2 entries (3; MAX_SERIES_PER_BATCH)');
   });
 
   it('accepts exactly maxSamples entries', () => {

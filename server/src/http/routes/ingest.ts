@@ -65,25 +65,25 @@ export function ingestRoutes(deps: AppDeps): Router {
     });
   }
 
-  const accept = (req: Request, source: string, batch: IngestBatch) => {
+  const accept = async (req: Request, source: string, batch: IngestBatch) => {
     const key = idempotencyKey.parse(req.get('idempotency-key') ?? null);
-    const result = deps.fleet.push(batch, source, key, deps.now());
+    const result = await deps.fleet.push(batch, source, key, deps.now());
     if (!result.replayed) deps.ingestObserver?.accepted(source, result.samples);
     return { accepted: result.samples, gpus: new Set(batch.samples.map((s) => s.uuid)).size, seq: result.seq, replayed: result.replayed };
   };
 
-  router.post('/ingest/dcgm', (req, _res, next) => next(requireType(req, DCGM_TYPES)), text, (req, res) => {
+  router.post('/ingest/dcgm', (req, _res, next) => next(requireType(req, DCGM_TYPES)), text, async (req, res) => {
     const q = dcgmQuery.parse(req.query);
-    res.json(accept(req, 'push:dcgm', deps.parsers.dcgm(bodyText(req), q.host ?? null)));
+    res.json(await accept(req, 'push:dcgm', deps.parsers.dcgm(bodyText(req), q.host ?? null)));
   });
 
-  router.post('/ingest/nvidia-smi', (req, _res, next) => next(requireType(req, SMI_TYPES)), text, (req, res) => {
+  router.post('/ingest/nvidia-smi', (req, _res, next) => next(requireType(req, SMI_TYPES)), text, async (req, res) => {
     const q = smiQuery.parse(req.query);
-    res.json(accept(req, 'push:nvidia-smi', deps.parsers.nvidiaSmi(bodyText(req), q.host, q.fields)));
+    res.json(await accept(req, 'push:nvidia-smi', deps.parsers.nvidiaSmi(bodyText(req), q.host, q.fields)));
   });
 
-  router.post('/ingest/json', (req, _res, next) => next(requireType(req, JSON_TYPES)), json, (req, res) => {
-    res.json(accept(req, 'push:json', deps.parsers.json(req.body)));
+  router.post('/ingest/json', (req, _res, next) => next(requireType(req, JSON_TYPES)), json, async (req, res) => {
+    res.json(await accept(req, 'push:json', deps.parsers.json(req.body)));
   });
   return router;
 }
