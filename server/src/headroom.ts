@@ -31,6 +31,7 @@ import { jsonPushSchema, parseJsonPush } from './ingest/json-push.js';
 import { parseNvidiaSmiCsv } from './ingest/nvidia-smi-csv.js';
 import { createSimSource } from './sim/sim-source.js';
 import { createSimulator } from './sim/simulator.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { closeDatabase, openDatabase } from './store/db.js';
 import { pruneHistory } from './store/retention.js';
 import { createCapacityService } from './capacity/capacity-service.js';
@@ -43,6 +44,8 @@ const SIM_CLOCK_KEY = 'sim_clock_ms';
 const DEMO_CONTRACTS_KEY = 'demo_contracts_seeded';
 const BACKFILL_STEP_S = 300;
 const HOUR_MS = 3_600_000;
+/** The WAL grows by at most about this much writing between checkpoints (a few MB at Colossus scale). */
+const CHECKPOINT_INTERVAL_MS = 1_000;
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -64,6 +67,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const startedAt = Date.now();
   const dbFile = join(config.dataDir, 'headroom.db');
   const db = openDatabase(dbFile);
+  const checkpointer = startCheckpointer(db, CHECKPOINT_INTERVAL_MS, log);
   const stores = createStores(db);
   const { meta, rollups, gpuHistory, journal } = stores;
   const transaction = <T>(work: () => T): T => writeTransaction(db, work)();
@@ -355,6 +359,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
       collector.flushHistory();
       collector.snapshot(clock.now());
       saveSimClock();
+      await checkpointer.stop();
       closeDatabase(db);
     })());
 

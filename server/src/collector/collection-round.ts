@@ -77,6 +77,7 @@ export async function collectRound(opts: RoundOptions, tMs: number): Promise<Rou
     if (side) samples += opts.collector.ingestScraped(`${source.name}:side`, side, tMs);
   }
   opts.collector.tick(tMs);
+  await opts.collector.writeHistory();
   return { tMs, targets, failed, samples, durationMs: opts.elapsedMs() - started };
 }
 

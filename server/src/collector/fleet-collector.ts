@@ -2,6 +2,7 @@ import { applyBatch, markMissing, validateBatch } from '../domain/fleet/apply-ba
 import { classifyFleet } from '../domain/fleet/classify.js';
 import { appendSlot, bindSlot, createFleetState, resolveNode, type FleetState, type SlotBinding } from '../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../domain/fleet/readings.js';
+import type { ScopeRollup } from '../domain/fleet/rollup.js';
 import {
   addGpuTick,
   addTick,
@@ -10,12 +11,25 @@ import {
   flush,
   flushGpuHour,
   podScopes,
+  type GpuHour,
   siteAndHallScopes,
 } from '../domain/fleet/rollup-accumulator.js';
 import { summarizeFleet, type FleetSummary } from '../domain/fleet/summary.js';
 import type { Topology } from '../domain/fleet/topology.js';
 import type { CollectorPorts } from './ports.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
+
+/**
+ * Rows (or GPU chunks of 256 slots) per history write transaction. A closed 5-minute bucket is
+ * 781 rows and an hour of per-GPU means 768 chunks at Colossus scale: written whole, each took
+ * 30–60 ms; in transactions of this size with a yield between, each is a few ms and requests
+ * are answered in between. A bucket need not be atomic: a crash part-way loses part of that
+ * bucket, as it would lose the whole of the open one.
+ */
+export const HISTORY_WRITE_ROWS = 200;
+const GPU_SLOTS_PER_WRITE = HISTORY_WRITE_ROWS * 256;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface CollectorOptions {
   topology: Topology;
@@ -71,6 +85,30 @@ export function createCollector(opts: CollectorOptions) {
     if (pendingBindings.length > 0) ports.registry.saveBindings(pendingBindings);
     pendingHosts.length = 0;
     pendingBindings.length = 0;
+  }
+
+  /** History write transactions not yet run, in order (see HISTORY_WRITE_ROWS). */
+  const writes: Array<() => void> = [];
+
+  function queueHistory(minuteRows: ScopeRollup[], podRows: ScopeRollup[], hour: GpuHour | null): void {
+    for (let i = 0; i < minuteRows.length; i += HISTORY_WRITE_ROWS) {
+      const slice = minuteRows.slice(i, i + HISTORY_WRITE_ROWS);
+      writes.push(() => ports.transaction(() => ports.rollups.write('1m', slice)));
+    }
+    for (let i = 0; i < podRows.length; i += HISTORY_WRITE_ROWS) {
+      const slice = podRows.slice(i, i + HISTORY_WRITE_ROWS);
+      writes.push(() => ports.transaction(() => ports.rollups.write('5m', slice)));
+    }
+    if (!hour) return;
+    for (let from = 0; from < hour.slotCount; from += GPU_SLOTS_PER_WRITE) {
+      const to = Math.min(hour.slotCount, from + GPU_SLOTS_PER_WRITE);
+      writes.push(() => ports.transaction(() => ports.gpuHistory.writeHour(hour.ts, hour.utilization, hour.powerWatts, to, from)));
+    }
+  }
+
+  /** Runs the queued writes at once (shutdown, snapshot): nothing queued may be left behind. */
+  function writeQueuedNow(): void {
+    for (let job = writes.shift(); job; job = writes.shift()) job();
   }
 
   function apply(batch: IngestBatch, nowMs: number) {
@@ -215,18 +253,20 @@ export function createCollector(opts: CollectorOptions) {
         warmedUp = true;
         return summary;
       }
-      const minuteRows = addTick(minute, summary);
-      const podRows = addTick(fiveMinutes, summary);
-      const hour = addGpuTick(gpuHours, state, nowMs);
-      if (minuteRows.length || podRows.length || hour || pendingBindings.length || pendingHosts.length) {
-        ports.transaction(() => {
-          saveIdentity();
-          if (minuteRows.length) ports.rollups.write('1m', minuteRows);
-          if (podRows.length) ports.rollups.write('5m', podRows);
-          if (hour) ports.gpuHistory.writeHour(hour.ts, hour.utilization, hour.powerWatts, hour.slotCount);
-        });
-      }
+      queueHistory(addTick(minute, summary), addTick(fiveMinutes, summary), addGpuTick(gpuHours, state, nowMs));
+      if (pendingBindings.length || pendingHosts.length) writes.unshift(() => ports.transaction(saveIdentity));
       return summary;
+    },
+
+    /**
+     * Writes what `tick` queued (identity, closed buckets), one short transaction at a time with
+     * a yield between. A collection round awaits it before the next round.
+     */
+    async writeHistory(): Promise<void> {
+      for (let job = writes.shift(); job; job = writes.shift()) {
+        job();
+        if (writes.length) await yieldToLoop();
+      }
     },
 
     latest(): FleetSummary | null {
@@ -235,6 +275,7 @@ export function createCollector(opts: CollectorOptions) {
 
     /** Saves the fleet state and drops the journal it covers. */
     snapshot(nowMs: number): void {
+      writeQueuedNow();
       const seq = journalSeq;
       ports.transaction(() => {
         saveIdentity();
@@ -245,14 +286,8 @@ export function createCollector(opts: CollectorOptions) {
 
     /** Writes the open buckets (at shutdown), so the last minutes of history are kept. */
     flushHistory(): void {
-      const minuteRows = flush(minute);
-      const podRows = flush(fiveMinutes);
-      const hour = flushGpuHour(gpuHours);
-      ports.transaction(() => {
-        if (minuteRows.length) ports.rollups.write('1m', minuteRows);
-        if (podRows.length) ports.rollups.write('5m', podRows);
-        if (hour) ports.gpuHistory.writeHour(hour.ts, hour.utilization, hour.powerWatts, hour.slotCount);
-      });
+      queueHistory(flush(minute), flush(fiveMinutes), flushGpuHour(gpuHours));
+      writeQueuedNow();
     },
   };
 }

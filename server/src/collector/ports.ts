@@ -19,7 +19,8 @@ export interface RollupPort {
 }
 
 export interface GpuHistoryPort {
-  writeHour(tsS: number, util: Float32Array, power: Float32Array, slotCount: number): void;
+  /** Slots [fromSlot, toSlot) of one hour; the range is whole chunks of the store's (see GPU_CHUNK_SLOTS). */
+  writeHour(tsS: number, util: Float32Array, power: Float32Array, toSlot: number, fromSlot?: number): void;
 }
 
 export interface JournalEntry {

@@ -38,7 +38,7 @@ export class DatabaseFileError extends Error {
  * a batch is durable; `busy_timeout=5000`; `foreign_keys=ON`; a 64 MiB page cache (a backfill
  * touches one leaf page per scope); temp b-trees in memory (GROUP BY of history queries);
  * `journal_size_limit` so the WAL file shrinks back after a large backfill. `wal_autocheckpoint`
- * keeps its default (1000 pages).
+ * keeps its default (1000 pages) here; the server hands checkpoints to a worker (checkpointer.ts).
  *
  * `':memory:'` is accepted (journal mode then stays `memory`).
  * @throws DatabaseFileError when the file is not a SQLite database or is corrupt.

@@ -24,9 +24,10 @@ export interface GpuHistoryStore {
    * Stores one hour of per-GPU means for slots [0, slotCount): `util` (0–1) and `power` (watts),
    * NaN meaning no data for that slot. `tsS` is any time within the hour (it is floored to the
    * hour). Rewriting an hour replaces it; a chunk of 256 slots with no data at all is not stored.
-   * Returns the number of chunk rows stored.
+   * Returns the number of chunk rows stored. `fromSlot` (a multiple of GPU_CHUNK_SLOTS) writes
+   * only slots [fromSlot, slotCount): a large hour written in a few short transactions.
    */
-  writeHour(tsS: number, util: Float32Array, power: Float32Array, slotCount: number): number;
+  writeHour(tsS: number, util: Float32Array, power: Float32Array, slotCount: number, fromSlot?: number): number;
   /**
    * One GPU slot's hourly means over hours starting in [fromS, toS), averaged into buckets of
    * `stepS` aligned to multiples of stepS: `[bucketStartS, mean]`, ascending; hours without data
@@ -64,9 +65,9 @@ export function createGpuHistoryStore(db: Database): GpuHistoryStore {
        @hi)`,
   );
 
-  const writeChunks = writeTransaction(db, (hour: number, util: Float32Array, power: Float32Array, slotCount: number) => {
+  const writeChunks = writeTransaction(db, (hour: number, util: Float32Array, power: Float32Array, slotCount: number, fromSlot: number) => {
     let stored = 0;
-    for (let chunk = 0; chunk * GPU_CHUNK_SLOTS < slotCount; chunk++) {
+    for (let chunk = fromSlot / GPU_CHUNK_SLOTS; chunk * GPU_CHUNK_SLOTS < slotCount; chunk++) {
       const utilBytes = Buffer.alloc(GPU_CHUNK_SLOTS, UTIL_NO_DATA);
       const powerBytes = Buffer.alloc(GPU_CHUNK_SLOTS * 2, 0xff);
       let hasData = false;
@@ -111,12 +112,15 @@ export function createGpuHistoryStore(db: Database): GpuHistoryStore {
   }
 
   return {
-    writeHour(tsS, util, power, slotCount) {
+    writeHour(tsS, util, power, slotCount, fromSlot = 0) {
       if (!Number.isFinite(tsS) || tsS < 0) throw new DomainError('invalid', `hour ts must be ≥ 0, got ${tsS}`);
       if (!Number.isSafeInteger(slotCount) || slotCount < 0 || slotCount > util.length || slotCount > power.length) {
         throw new DomainError('invalid', `slotCount ${slotCount} does not fit arrays of ${util.length}/${power.length}`);
       }
-      return writeChunks(Math.floor(tsS / HOUR_S), util, power, slotCount);
+      if (!Number.isSafeInteger(fromSlot) || fromSlot < 0 || fromSlot % GPU_CHUNK_SLOTS !== 0) {
+        throw new DomainError('invalid', `fromSlot ${fromSlot} must be a multiple of ${GPU_CHUNK_SLOTS}`);
+      }
+      return writeChunks(Math.floor(tsS / HOUR_S), util, power, slotCount, fromSlot);
     },
     query(slot, metric, fromS, toS, stepS) {
       if (!Number.isSafeInteger(slot) || slot < 0) throw new DomainError('invalid', `slot must be ≥ 0, got ${slot}`);

@@ -8,8 +8,8 @@
  * repetitions), each into its own fresh database, then both into one copy of the 10M-row
  * database, on two different days after its history. Transactions: ours' backfill
  * transactions (as timed through its transaction port), and live collector transactions at
- * 10M rows — a 5-minute bucket (781 rows) and an hour's per-GPU blobs (196,608 GPUs) as
- * collector.tick writes them. Event loop: monitorEventLoopDelay on the main thread while ours
+ * 10M rows — a 5-minute bucket (781 rows) and an hour's per-GPU blobs (196,608 GPUs) in the
+ * slices the collector writes them in (HISTORY_WRITE_ROWS rows or chunks each). Event loop: monitorEventLoopDelay on the main thread while ours
  * backfills a day on a worker thread (its own connection, as the start-up backfill runs) and
  * the main thread writes a live minute every 50 ms (each write waits for the worker's lock).
  */
@@ -19,7 +19,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
+import { HISTORY_WRITE_ROWS } from '../../../server/src/collector/fleet-collector.js';
+import { startCheckpointer } from '../../../server/src/store/checkpointer.js';
 import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
+import { GPU_CHUNK_SLOTS } from '../../../server/src/store/gpu-history-store.js';
 import { createStores } from '../../../server/src/store/stores.js';
 import { writeTransaction } from '../../../server/src/store/write-transaction.js';
 import { benchMain, type ChildResult } from '../lib/child.js';
@@ -71,30 +74,40 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
     bigOurs = await oursBackfill(big, dayB);
   }
 
-  // Live collector transactions at ≥ 10M rows, after both days.
+  // Live collector transactions at ≥ 10M rows, after both days, in the collector's shape: a closed
+  // bucket and a closed hour in transactions of HISTORY_WRITE_ROWS rows / chunks, the WAL
+  // checkpointed on a worker thread (as the server runs).
   const stores = createStores(big);
+  const checkpointer = startCheckpointer(big, 1_000, { error: () => {} });
   const liveMs: number[] = [];
   const liveFrom = BIG_END_TS + 2 * days * 86_400;
   const template = dayA.byTs.values().next().value ?? [];
   for (let k = 0; k < 12; k++) {
     const ts = liveFrom + k * STEP_S;
     const rows = template.map((r) => ({ ...r, ts }));
-    const t0 = performance.now();
-    writeTransaction(big, () => {
-      stores.rollups.write('1m', rows.filter((r) => !r.scope.startsWith('pod:')));
-      stores.rollups.write('5m', rows.filter((r) => r.scope.startsWith('pod:')));
-    })();
-    liveMs.push(performance.now() - t0);
+    const pods = rows.filter((r) => r.scope.startsWith('pod:'));
+    const slices: Array<['1m' | '5m', ScopeRollup[]]> = [['1m', rows.filter((r) => !r.scope.startsWith('pod:'))]];
+    for (let i = 0; i < pods.length; i += HISTORY_WRITE_ROWS) slices.push(['5m', pods.slice(i, i + HISTORY_WRITE_ROWS)]);
+    for (const [resolution, slice] of slices) {
+      const t0 = performance.now();
+      writeTransaction(big, () => stores.rollups.write(resolution, slice))();
+      liveMs.push(performance.now() - t0);
+      await sleep(0);
+    }
   }
   const gpus = 196_608;
   const util = new Float32Array(gpus).map((_, i) => (i % 100) / 100);
   const power = new Float32Array(gpus).map((_, i) => 70 + (i % 600));
   const hourMs: number[] = [];
   for (let h = 0; h < 3; h++) {
-    const t0 = performance.now();
-    writeTransaction(big, () => stores.gpuHistory.writeHour(liveFrom + h * 3_600, util, power, gpus))();
-    hourMs.push(performance.now() - t0);
+    for (let from = 0; from < gpus; from += HISTORY_WRITE_ROWS * GPU_CHUNK_SLOTS) {
+      const t0 = performance.now();
+      writeTransaction(big, () => stores.gpuHistory.writeHour(liveFrom + h * 3_600, util, power, Math.min(gpus, from + HISTORY_WRITE_ROWS * GPU_CHUNK_SLOTS), from))();
+      hourMs.push(performance.now() - t0);
+      await sleep(0);
+    }
   }
+  await checkpointer.stop();
   closeDatabase(big);
 
   // Production shape: the backfill on a worker, live writes on the main thread, the loop watched.
@@ -127,6 +140,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
 async function workerBackfillWithLiveWrites(file: string, rows: DayRows): Promise<{ loopMaxMs: number; liveWriteMaxMs: number; liveWrites: number; workerTxMaxMs: number }> {
   const db = openDatabase(file);
   const stores = createStores(db);
+  const checkpointer = startCheckpointer(db, 1_000, { error: () => {} });
   const steps: Array<[number, ScopeRollup[]]> = [...rows.byTs.entries()];
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const worker = new Worker(new URL('../workers/backfill-writer.mjs', import.meta.url), { workerData: { file, fromS: rows.fromS, steps } });
@@ -160,6 +174,7 @@ async function workerBackfillWithLiveWrites(file: string, rows: DayRows): Promis
   histogram.disable();
   const result = await done;
   await worker.terminate();
+  await checkpointer.stop();
   closeDatabase(db);
   return { loopMaxMs: histogram.max / 1e6, liveWriteMaxMs, liveWrites, workerTxMaxMs: Math.max(...result.transactionsMs) };
 }
