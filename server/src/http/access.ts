@@ -86,7 +86,9 @@ export function operationRoutes(paths: ZodOpenApiPathsObject): { routes: Operati
       const route: OperationRoute = { method: method.toUpperCase(), path, operationId, access: accessOf(operationId), read };
       routes.push(route);
       const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
-      compiled.push({ re: new RegExp(`^${pattern}/?$`), route });
+      // Case-insensitive, as express routes are by default: `/API/v1/contracts` reaches the same
+      // handler, so it must meet the same policy.
+      compiled.push({ re: new RegExp(`^${pattern}/?$`, 'i'), route });
     }
   }
   return {

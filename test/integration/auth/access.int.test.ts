@@ -91,6 +91,17 @@ describe('every mounted route, by the role it needs', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('applies the same policy to the same route spelt otherwise (case, trailing or doubled slash)', async () => {
+    const wrong: string[] = [];
+    for (const r of routes.filter((x) => x.need !== 'public')) {
+      for (const variant of [r.path.toUpperCase(), r.path.replace('/api/v1/', '/Api/V1/'), `${r.path}/`, r.path.replace('/api/v1/', '/api/v1//')]) {
+        const status = await send(r.method, variant, {});
+        if (status !== 401 && status !== 404) wrong.push(`${r.method} ${variant}: ${status} without a token`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('names the role needed and the role held in a 403', async () => {
     const refused = await fetch(`${h.url}/api/v1/contracts`, { method: 'POST', headers: { ...bearer(tokens.operator), 'content-type': 'application/json' }, body: '{}' });
     expect(refused.status).toBe(403);
