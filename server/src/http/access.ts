@@ -72,7 +72,8 @@ export interface OperationRoute {
   read: boolean;
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+/** The methods an OpenAPI path item may hold operations under (of those this API uses). */
+export const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /** Every operation of the document with its access, and a matcher from a request to it. */
 export function operationRoutes(paths: ZodOpenApiPathsObject): { routes: OperationRoute[]; match(method: string, path: string): OperationRoute | null } {

@@ -4,7 +4,7 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { contractBodySchema } from '../domain/contracts/contract.js';
 import { priceBookSchema } from '../domain/contracts/price-book.js';
 import type { AppDeps } from './deps.js';
-import { accessOf } from './access.js';
+import { accessOf, METHODS } from './access.js';
 import { errorAnswers, jsonAnswer } from './openapi-parts.js';
 import { alertPaths } from './routes/alerts.js';
 import { capacityPaths, whatIfSchema } from './routes/capacity.js';
@@ -74,8 +74,6 @@ export function apiPaths(parts: ApiParts): ZodOpenApiPathsObject {
     ...openApiPaths,
   });
 }
-
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /**
  * Publishes the access policy (access.ts) on each operation: `x-required-role`, the bearer
