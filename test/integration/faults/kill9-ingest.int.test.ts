@@ -21,7 +21,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WINDOW_SIZE } from '../../../server/src/domain/fleet/fleet-state.js';
 import { tempDir } from '../helpers/harness.js';
 import { freePort, killAll, startProcess, type HeadroomProcess } from '../helpers/process.js';
-import { faultSeed, mapLimit, pushJson, readGpu, seededRandom, sleep, type GpuReading, type PushGpu, type PushOutcome } from './push-load.js';
+import { faultSeed, mapLimit, pushJson, readGpu, sleep, type GpuReading, type PushGpu, type PushOutcome } from './push-load.js';
+import { seededRandom } from '../../shared/seeded-random.js';
 
 afterEach(killAll);
 

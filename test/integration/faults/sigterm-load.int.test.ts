@@ -19,7 +19,8 @@ import { DEFAULT_WINDOW_SIZE } from '../../../server/src/domain/fleet/fleet-stat
 import { authedFetch } from '../helpers/auth.js';
 import { tempDir } from '../helpers/harness.js';
 import { freePort, killAll, startProcess, type HeadroomProcess } from '../helpers/process.js';
-import { errorCode, faultSeed, mapLimit, pushJson, readGpu, seededRandom, sleep, type PushGpu, type PushOutcome } from './push-load.js';
+import { errorCode, faultSeed, mapLimit, pushJson, readGpu, sleep, type PushGpu, type PushOutcome } from './push-load.js';
+import { seededRandom } from '../../shared/seeded-random.js';
 
 afterEach(killAll);
 

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../shared/seeded-random.js';
 import type { DemandSample } from '../../../server/src/domain/capacity/forecast.js';
 
 export const MINUTE = 60;
@@ -8,17 +9,8 @@ export const WEEK = 7 * DAY;
 /** 2026-10-05T00:00:00Z, a Monday: where the synthetic histories start. */
 export const START = Date.UTC(2026, 9, 5) / 1000;
 
-/** A seeded uniform generator in [0, 1) (mulberry32), so every test builds the same series. */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded uniform generator in [0, 1), so every test builds the same series. */
+export const uniform = seededRandom;
 
 /** Seeded standard normal draws (Box–Muller). */
 export function normal(seed: number): () => number {
