@@ -6,12 +6,16 @@
  * Rows: one simulated Colossus day at 5 minutes (13 site/hall + 768 pod rows a bucket). Ours
  * and the ceiling run in this process, one after the other (order alternating between
  * repetitions), each into its own fresh database, then both into one copy of the 10M-row
- * database, on two different days after its history. Transactions: ours' backfill
- * transactions (as timed through its transaction port), and live collector transactions at
- * 10M rows — a 5-minute bucket (781 rows) and an hour's per-GPU blobs (196,608 GPUs) in the
- * slices the collector writes them in (HISTORY_WRITE_ROWS rows or chunks each). Event loop: monitorEventLoopDelay on the main thread while ours
- * backfills a day on a worker thread (its own connection, as the start-up backfill runs) and
- * the main thread writes a live minute every 50 ms (each write waits for the worker's lock).
+ * database, on two different days after its history. Ours runs as the server runs its start-up
+ * backfill (rollup-workload.ts: its own connection and pragmas, the checkpoint worker beside it).
+ * Transactions: ours' backfill transactions (BEGIN to COMMIT, not counting the wait at the write
+ * gate), and live collector transactions at 10M rows — a 5-minute bucket (781 rows) and an hour's
+ * per-GPU blobs (196,608 GPUs) in the slices the collector writes them in (HISTORY_WRITE_ROWS rows
+ * or chunks each). Event loop: monitorEventLoopDelay on the main thread while ours backfills a
+ * day on a worker thread (its own connection, passing the write gate, checkpoints PASSIVE only —
+ * as headroom.ts runs the start-up backfill) and the main thread writes a live minute every
+ * 50 ms through writeTransaction with the gate attached (each write waits at the gate for at
+ * most the worker's transaction in progress).
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
