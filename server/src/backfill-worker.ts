@@ -1,18 +1,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { backfillTarget, openBackfillConnection } from './backfill-target.js';
 import { backfillHistory } from './collector/backfill.js';
 import { buildPreset, type PresetName } from './domain/fleet/presets.js';
 import { createSimulator, type ScenarioName } from './sim/simulator.js';
-import { openDatabase } from './store/db.js';
-import { createRollupStore } from './store/rollup-store.js';
-import { writeTransaction } from './store/write-transaction.js';
 
 /**
  * Start-up backfill on the second core: its own simulator (same seed, so the same site) and its
- * own connection to the database, while the main thread runs the first collection rounds.
- * SQLite's single writer lock and busy timeout keep the two writers in turn.
+ * own connection to the database, while the main thread runs the first collection rounds. Its
+ * transactions are short and pass a write gate shared with the main thread (store/write-gate.ts),
+ * so the main thread's writes never wait in SQLite's busy handler for it.
  */
 export interface BackfillJob {
   dbFile: string;
+  /** The write gate's shared state (createWriteGateBuffer); the main thread attaches the other side. */
+  gate: SharedArrayBuffer;
   preset: PresetName;
   scenario: ScenarioName;
   seed: number;
@@ -29,7 +30,8 @@ export type BackfillMessage = { type: 'progress'; done: number; total: number } 
 const job = workerData as BackfillJob;
 const port = parentPort;
 if (!port) throw new Error('backfill-worker.ts runs as a worker thread');
-const db = openDatabase(job.dbFile);
+const db = openBackfillConnection(job.dbFile);
+const target = backfillTarget(db, job.gate);
 let soldMemo: { tMs: number; pods: Set<number> } | null = null;
 /** Pods sold on the day of tMs; asked per pod, so worked out once per moment. */
 function soldAt(tMs: number): Set<number> {
@@ -46,8 +48,7 @@ const sim = createSimulator({
   soldPod: (pod, tMs) => soldAt(tMs).has(pod),
 });
 const rows = await backfillHistory({
-  rollups: createRollupStore(db),
-  transaction: (work) => writeTransaction(db, work)(),
+  ...target,
   aggregateAt: (tMs) => sim.aggregateAt(tMs),
   fromS: job.fromS,
   toS: job.toS,

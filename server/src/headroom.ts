@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { Worker } from 'node:worker_threads';
 import type { BackfillJob, BackfillMessage } from './backfill-worker.js';
+import { BACKFILL_RESUME_KEY, backfillRange } from './collector/backfill.js';
 import { createCollectionClock } from './collector/collection-clock.js';
 import { startCollectionLoop } from './collector/collection-loop.js';
 import { collectRound, type RoundOptions } from './collector/collection-round.js';
@@ -31,13 +32,14 @@ import { jsonPushSchema, parseJsonPush } from './ingest/json-push.js';
 import { parseNvidiaSmiCsv } from './ingest/nvidia-smi-csv.js';
 import { createSimSource } from './sim/sim-source.js';
 import { createSimulator } from './sim/simulator.js';
-import { startCheckpointer } from './store/checkpointer.js';
-import { closeDatabase, openDatabase } from './store/db.js';
+import { startCheckpointer, type Checkpointer } from './store/checkpointer.js';
+import { closeDatabase, openDatabase, type Database } from './store/db.js';
 import { pruneHistory } from './store/retention.js';
 import { createCapacityService } from './capacity/capacity-service.js';
 import { demoContracts } from './sim/demo-contracts.js';
 import { createStores } from './store/stores.js';
-import { writeTransaction } from './store/write-transaction.js';
+import { createWriteGateBuffer, priorityWriter } from './store/write-gate.js';
+import { attachWriteGate, writeTransaction } from './store/write-transaction.js';
 
 const SIM_CLOCK_KEY = 'sim_clock_ms';
 /** Set once the demo contract book was written, so deleting it does not bring it back. */
@@ -245,16 +247,25 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
 
   tokens.onRevoke((tokenId) => live.disconnectToken(tokenId));
 
-  // History the simulator knows, written on the second core while the first rounds run here.
+  // History the simulator knows, written on the second core while the first rounds run here;
+  // this thread's writes pass the gate first (store/write-gate.ts).
   const backfill =
     sim && config.backfillDays > 0
       ? runBackfill(
+          { db, checkpointer },
           {
             dbFile,
+            gate: createWriteGateBuffer(),
             preset: config.preset,
             scenario: config.sim.scenario,
             seed: config.sim.seed,
-            ...backfillRange(rollups.latestTs('5m'), Math.floor(clock.now() / 1000), config.backfillDays),
+            ...backfillRange({
+              latestS: rollups.latestTs('5m'),
+              resumeMark: meta.get(BACKFILL_RESUME_KEY),
+              nowS: Math.floor(clock.now() / 1000),
+              days: config.backfillDays,
+              stepS: BACKFILL_STEP_S,
+            }),
             stepS: BACKFILL_STEP_S,
             podEvery: 3,
             sold: contracts.list().map((c) => ({ pods: c.pods.map((id) => podIndexById.get(id) ?? -1), start: c.start, end: c.end, status: c.status })),
@@ -419,20 +430,35 @@ function fileBytes(file: string): number {
 
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** From the newest stored bucket (or BACKFILL_DAYS ago) to the last whole bucket before now. */
-function backfillRange(latestS: number | null, nowS: number, days: number): { fromS: number; toS: number } {
-  const fromS = Math.max(nowS - days * 86_400, latestS === null ? 0 : latestS + BACKFILL_STEP_S);
-  return { fromS, toS: nowS - BACKFILL_STEP_S };
-}
-
-/** `onProgress` hears each progress message, then null when done. */
-function runBackfill(job: BackfillJob, log: Logger, onProgress: (p: { done: number; total: number } | null) => void): Promise<void> {
+/**
+ * Runs the backfill worker; until it is done, `db`'s write transactions pass the write gate
+ * (write-gate.ts) and the checkpointer holds no write lock (PASSIVE only), so nothing but the
+ * worker's short transactions stands between this thread's writes and the lock.
+ * `onProgress` hears each progress message, then null when done.
+ */
+function runBackfill(
+  server: { db: Database; checkpointer: Checkpointer },
+  job: BackfillJob,
+  log: Logger,
+  onProgress: (p: { done: number; total: number } | null) => void,
+): Promise<void> {
   const started = Date.now();
+  const detachGate = attachWriteGate(server.db, priorityWriter(job.gate));
+  server.checkpointer.passiveOnly(true);
+  let settled = false;
+  const backfillOver = (): void => {
+    if (settled) return;
+    settled = true;
+    detachGate();
+    server.checkpointer.passiveOnly(false);
+  };
   const worker = new Worker(new URL('./backfill-worker.mjs', import.meta.url), { workerData: job });
+  worker.once('exit', backfillOver);
   let lastReported = -1;
   return new Promise((resolve, reject) => {
     worker.on('message', (message: BackfillMessage) => {
       if (message.type === 'done') {
+        backfillOver();
         log.info({ rows: message.rows, days: ((job.toS - job.fromS) / 86_400).toFixed(1), ms: Date.now() - started }, 'backfill done');
         onProgress(null);
         resolve();

@@ -1,11 +1,16 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { CheckpointJob, CheckpointMessage } from './checkpoint-worker.js';
+import type { CheckpointCommand, CheckpointJob, CheckpointMessage } from './checkpoint-worker.js';
 import type { Database } from './db.js';
 
 export interface Checkpointer {
   /** The newest checkpoint's result (null before the first). */
   last(): Extract<CheckpointMessage, { type: 'checkpoint' }> | null;
+  /**
+   * PASSIVE checkpoints only (never holding the write lock) until called with false: while a
+   * background writer that passes the write gate runs (checkpoint-worker.ts says why).
+   */
+  passiveOnly(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -32,10 +37,11 @@ export function startCheckpointer(db: Database, intervalMs: number, log: { error
   worker.on('error', (error) => log.error({ err: error }, 'checkpoint worker failed'));
   return {
     last: () => last,
+    passiveOnly: (on) => worker.postMessage({ passiveOnly: on } satisfies CheckpointCommand),
     async stop() {
       if (db.open) db.pragma('wal_autocheckpoint = 1000');
       const exited = once(worker, 'exit');
-      worker.postMessage('stop');
+      worker.postMessage('stop' satisfies CheckpointCommand);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
       await worker.terminate();
     },

@@ -6,12 +6,16 @@
  * Rows: one simulated Colossus day at 5 minutes (13 site/hall + 768 pod rows a bucket). Ours
  * and the ceiling run in this process, one after the other (order alternating between
  * repetitions), each into its own fresh database, then both into one copy of the 10M-row
- * database, on two different days after its history. Transactions: ours' backfill
- * transactions (as timed through its transaction port), and live collector transactions at
- * 10M rows — a 5-minute bucket (781 rows) and an hour's per-GPU blobs (196,608 GPUs) in the
- * slices the collector writes them in (HISTORY_WRITE_ROWS rows or chunks each). Event loop: monitorEventLoopDelay on the main thread while ours
- * backfills a day on a worker thread (its own connection, as the start-up backfill runs) and
- * the main thread writes a live minute every 50 ms (each write waits for the worker's lock).
+ * database, on two different days after its history. Ours runs as the server runs its start-up
+ * backfill (rollup-workload.ts: its own connection and pragmas, the checkpoint worker beside it).
+ * Transactions: ours' backfill transactions (BEGIN to COMMIT, not counting the wait at the write
+ * gate), and live collector transactions at 10M rows — a 5-minute bucket (781 rows) and an hour's
+ * per-GPU blobs (196,608 GPUs) in the slices the collector writes them in (HISTORY_WRITE_ROWS rows
+ * or chunks each). Event loop: monitorEventLoopDelay on the main thread while ours backfills a
+ * day on a worker thread (its own connection, passing the write gate, checkpoints PASSIVE only —
+ * as headroom.ts runs the start-up backfill) and the main thread writes a live minute every
+ * 50 ms through writeTransaction with the gate attached (each write waits at the gate for at
+ * most the worker's transaction in progress).
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,10 +28,11 @@ import { startCheckpointer } from '../../../server/src/store/checkpointer.js';
 import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
 import { GPU_CHUNK_SLOTS } from '../../../server/src/store/gpu-history-store.js';
 import { createStores } from '../../../server/src/store/stores.js';
-import { writeTransaction } from '../../../server/src/store/write-transaction.js';
+import { createWriteGateBuffer, priorityWriter, writeGateCounts } from '../../../server/src/store/write-gate.js';
+import { attachWriteGate, writeTransaction } from '../../../server/src/store/write-transaction.js';
 import { benchMain, type ChildResult } from '../lib/child.js';
 import { benchSimulator } from '../lib/ingest-workload.js';
-import { BIG_END_TS, ceilingInsert, oursBackfill, simRows, STEP_S, type DayRows } from '../lib/rollup-workload.js';
+import { BIG_END_TS, ceilingInsert, oursBackfillAsServer, simRows, STEP_S, type DayRows } from '../lib/rollup-workload.js';
 import { sleep } from '../lib/processes.js';
 
 benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
@@ -44,14 +49,14 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const fresh = async () => {
     const oursDb = openDatabase(join(dir, 'fresh-ours.db'));
     const ceilDb = openDatabase(join(dir, 'fresh-ceiling.db'));
-    let ours: Awaited<ReturnType<typeof oursBackfill>>;
+    let ours: Awaited<ReturnType<typeof oursBackfillAsServer>>;
     let ceil: ReturnType<typeof ceilingInsert>;
     if (oursFirst) {
-      ours = await oursBackfill(oursDb, dayA);
+      ours = await oursBackfillAsServer(oursDb, dayA);
       ceil = ceilingInsert(ceilDb, dayA);
     } else {
       ceil = ceilingInsert(ceilDb, dayA);
-      ours = await oursBackfill(oursDb, dayA);
+      ours = await oursBackfillAsServer(oursDb, dayA);
     }
     closeDatabase(oursDb);
     closeDatabase(ceilDb);
@@ -64,14 +69,14 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   copyFileSync(join(workDir, 'prep-10m', 'headroom.db'), bigFile);
   const big = openDatabase(bigFile);
   const tableRows = big.prepare<[], number>('SELECT count(*) FROM rollup_5m').pluck().get() ?? 0;
-  let bigOurs: Awaited<ReturnType<typeof oursBackfill>>;
+  let bigOurs: Awaited<ReturnType<typeof oursBackfillAsServer>>;
   let bigCeil: ReturnType<typeof ceilingInsert>;
   if (oursFirst) {
-    bigOurs = await oursBackfill(big, dayA);
+    bigOurs = await oursBackfillAsServer(big, dayA);
     bigCeil = ceilingInsert(big, dayB);
   } else {
     bigCeil = ceilingInsert(big, dayA);
-    bigOurs = await oursBackfill(big, dayB);
+    bigOurs = await oursBackfillAsServer(big, dayB);
   }
 
   // Live collector transactions at ≥ 10M rows, after both days, in the collector's shape: a closed
@@ -132,18 +137,28 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
       loopLiveWriteMaxMs: loop.liveWriteMaxMs,
       loopLiveWrites: loop.liveWrites,
       workerTxMaxMs: loop.workerTxMaxMs,
+      loopLiveWaitedAtGate: loop.liveWaitedAtGate,
+      loopWorkerYields: loop.workerYields,
+      loopGateTimeouts: loop.gateTimeouts,
     },
     samples: { liveBucketTxMs: liveMs, liveHourTxMs: hourMs, backfillTxMs: bigOurs.transactionsMs },
   };
 });
 
-async function workerBackfillWithLiveWrites(file: string, rows: DayRows): Promise<{ loopMaxMs: number; liveWriteMaxMs: number; liveWrites: number; workerTxMaxMs: number }> {
+async function workerBackfillWithLiveWrites(
+  file: string,
+  rows: DayRows,
+): Promise<{ loopMaxMs: number; liveWriteMaxMs: number; liveWrites: number; workerTxMaxMs: number; liveWaitedAtGate: number; workerYields: number; gateTimeouts: number }> {
   const db = openDatabase(file);
   const stores = createStores(db);
   const checkpointer = startCheckpointer(db, 1_000, { error: () => {} });
   const steps: Array<[number, ScopeRollup[]]> = [...rows.byTs.entries()];
   const histogram = monitorEventLoopDelay({ resolution: 1 });
-  const worker = new Worker(new URL('../workers/backfill-writer.mjs', import.meta.url), { workerData: { file, fromS: rows.fromS, steps } });
+  // As headroom.ts runs it: this thread's write transactions pass the gate the worker yields to.
+  const gate = createWriteGateBuffer();
+  const detachGate = attachWriteGate(db, priorityWriter(gate));
+  checkpointer.passiveOnly(true);
+  const worker = new Worker(new URL('../workers/backfill-writer.mjs', import.meta.url), { workerData: { file, gate, fromS: rows.fromS, steps } });
   // The worker posts 'started', then its result.
   const done = new Promise<{ transactionsMs: number[] }>((resolve, reject) => {
     worker.on('message', (m: unknown) => {
@@ -174,7 +189,18 @@ async function workerBackfillWithLiveWrites(file: string, rows: DayRows): Promis
   histogram.disable();
   const result = await done;
   await worker.terminate();
+  detachGate();
+  checkpointer.passiveOnly(false);
+  const counts = writeGateCounts(gate);
   await checkpointer.stop();
   closeDatabase(db);
-  return { loopMaxMs: histogram.max / 1e6, liveWriteMaxMs, liveWrites, workerTxMaxMs: Math.max(...result.transactionsMs) };
+  return {
+    loopMaxMs: histogram.max / 1e6,
+    liveWriteMaxMs,
+    liveWrites,
+    workerTxMaxMs: Math.max(...result.transactionsMs),
+    liveWaitedAtGate: counts.mainWaits,
+    workerYields: counts.workerYields,
+    gateTimeouts: counts.mainTimeouts,
+  };
 }

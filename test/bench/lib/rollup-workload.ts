@@ -2,8 +2,9 @@
  * Benchmark 4's rows and both sides of it. Rows are the simulator's own rollups (site, 12 halls,
  * 768 pods) at every 5 minutes, as the collector and the backfill produce them: time-major.
  *
- * Ours: backfillHistory (collector/backfill.ts) into the rollup store — the path large rollup
- * writes take — with its transactions timed through the transaction port.
+ * Ours: backfillHistory (collector/backfill.ts) into the rollup store through the start-up
+ * backfill's ports and connection (backfill-target.ts) — the path large rollup writes take — with
+ * the server's checkpoint worker running beside it, as in the server; its transactions timed.
  * Ceiling: better-sqlite3 with one prepared plain INSERT per table, every row in one
  * transaction, the same tables, pragmas and encoded values (encoding done before timing).
  */
@@ -12,8 +13,9 @@ import type { Simulator } from '../../../server/src/sim/simulator.js';
 import { backfillHistory } from '../../../server/src/collector/backfill.js';
 import type { Database } from '../../../server/src/store/db.js';
 import { fillRollupParams, ROLLUP_COLUMNS } from '../../../server/src/store/rollup-columns.js';
-import { createRollupStore } from '../../../server/src/store/rollup-store.js';
-import { writeTransaction } from '../../../server/src/store/write-transaction.js';
+import { createWriteGateBuffer } from '../../../server/src/store/write-gate.js';
+import { backfillTarget, openBackfillConnection } from '../../../server/src/backfill-target.js';
+import { startCheckpointer } from '../../../server/src/store/checkpointer.js';
 
 export const STEP_S = 300;
 
@@ -44,21 +46,17 @@ export interface OursWrite {
   transactionsMs: number[];
 }
 
-/** Ours: the backfill path over `rows` into `db`; every outer transaction timed. */
-export async function oursBackfill(db: Database, rows: DayRows): Promise<OursWrite> {
-  const store = createRollupStore(db);
+/**
+ * Ours: the backfill path over `rows` into `db` — the start-up backfill's ports (backfill-target.ts:
+ * sliced transactions, each through the write gate `gate`; a fresh gate when none is given, so
+ * no one else writes) — with every transaction timed from BEGIN to COMMIT.
+ */
+export async function oursBackfill(db: Database, rows: DayRows, gate: SharedArrayBuffer = createWriteGateBuffer()): Promise<OursWrite> {
   const transactionsMs: number[] = [];
+  const target = backfillTarget(db, gate, { onTransaction: (ms) => transactionsMs.push(ms) });
   const started = performance.now();
   const written = await backfillHistory({
-    rollups: store,
-    transaction: (work) => {
-      const t0 = performance.now();
-      try {
-        return writeTransaction(db, work)();
-      } finally {
-        transactionsMs.push(performance.now() - t0);
-      }
-    },
+    ...target,
     aggregateAt: (tMs) => rows.byTs.get(tMs / 1000) ?? [],
     fromS: rows.fromS,
     toS: rows.fromS + rows.byTs.size * STEP_S,
@@ -66,6 +64,26 @@ export async function oursBackfill(db: Database, rows: DayRows): Promise<OursWri
     podEvery: 1,
   });
   return { rows: written, ms: performance.now() - started, transactionsMs };
+}
+
+/**
+ * Ours as the server runs it, beside the server's connection `serverDb`: the checkpoint worker
+ * started on it (store/checkpointer.ts, PASSIVE only while a backfill runs), ours on a connection of its own with the backfill
+ * worker's pragmas (openBackfillConnection: synchronous=NORMAL, checkpoints left to that worker).
+ * Afterwards, untimed, the WAL is checkpointed and truncated, so the ceiling's commit (which
+ * checkpoints inline) does not copy ours' pages.
+ */
+export async function oursBackfillAsServer(serverDb: Database, rows: DayRows): Promise<OursWrite> {
+  const checkpointer = startCheckpointer(serverDb, 1_000, { error: () => {} });
+  checkpointer.passiveOnly(true);
+  const own = openBackfillConnection(serverDb.name);
+  try {
+    return await oursBackfill(own, rows);
+  } finally {
+    own.close();
+    await checkpointer.stop();
+    serverDb.pragma('wal_checkpoint(TRUNCATE)');
+  }
 }
 
 /** Ceiling: the same rows, one prepared INSERT per table, one transaction. */

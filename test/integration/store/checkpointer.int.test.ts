@@ -48,4 +48,34 @@ describe('the checkpointer', () => {
     closeDatabase(db);
     expect(maxWal).toBeGreaterThan(40 * 1024 * 1024);
   });
+
+  it('holds no write lock when asked for PASSIVE only: it keeps checkpointing while another connection writes', async () => {
+    const db = openDatabase(join(tempDir(), 'passive.db'));
+    const errors: string[] = [];
+    const checkpointer = startCheckpointer(db, 50, { error: (obj) => errors.push(JSON.stringify(obj)) });
+    checkpointer.passiveOnly(true);
+    for (let i = 0; i < 200 && checkpointer.last() === null; i++) await sleep(50);
+    // More than RESTART_ABOVE_FRAMES (2,048) frames in the WAL, and a writer that keeps the lock.
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, blob BLOB)');
+    const insert = db.prepare('INSERT INTO filler (blob) VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 3_000; i++) insert.run(Buffer.alloc(4096, i % 256));
+    })();
+    const writer = openDatabase(db.name);
+    writer.exec('BEGIN IMMEDIATE');
+    // A RESTART would now wait for the lock (busy timeout 5 s) and then fail; PASSIVE ones go on.
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 1_000 && seen.size < 4; i++) {
+      const last = checkpointer.last();
+      if (last !== null && last.log > 2_048) seen.add(last);
+      await sleep(10);
+    }
+    writer.exec('ROLLBACK');
+    writer.close();
+    checkpointer.passiveOnly(false);
+    await checkpointer.stop();
+    closeDatabase(db);
+    expect(seen.size).toBe(4);
+    expect(errors).toEqual([]);
+  });
 });
