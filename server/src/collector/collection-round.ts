@@ -1,7 +1,7 @@
 import type { IngestBatch } from '../domain/fleet/readings.js';
 import type { TelemetrySource, TelemetryTarget } from '../domain/fleet/telemetry-source.js';
 import type { Collector } from './fleet-collector.js';
-import { createTimeSlicer, DEFAULT_SLICE_MS, type TimeSlicer } from './time-slicer.js';
+import { createTimeSlicer, DEFAULT_SLICE_MS } from './time-slicer.js';
 
 export type ParseExporterText = (text: string, host: string | null) => IngestBatch;
 
@@ -61,13 +61,20 @@ export async function collectRound(opts: RoundOptions, tMs: number): Promise<Rou
     // round without the event loop ever turning (a Colossus round blocked requests for ~2 s).
     const worker = async (): Promise<void> => {
       while (next < list.length) {
+        // Checked right before taking a target, in the same microtask as the read: every worker
+        // waiting on a turn resumes after it, and one that took a target without checking again
+        // would make a slice of 256 targets (15–25 ms) whatever the budget.
+        const turn = slicer.pause();
+        if (turn) {
+          await turn;
+          continue;
+        }
         const target = list[next++];
         if (!target) break;
         const outcome = await readTarget(opts, target, tMs);
         samples += outcome.samples;
         if (!outcome.ok) failed++;
         opts.onTarget?.(outcome);
-        await pauseIfDue(slicer);
       }
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency, list.length) }, worker));
@@ -77,11 +84,6 @@ export async function collectRound(opts: RoundOptions, tMs: number): Promise<Rou
   await opts.collector.tickSliced(tMs, slicer);
   await opts.collector.writeHistory();
   return { tMs, targets, failed, samples, durationMs: opts.elapsedMs() - started, turns: slicer.turns };
-}
-
-async function pauseIfDue(slicer: TimeSlicer): Promise<void> {
-  const turn = slicer.pause();
-  if (turn) await turn;
 }
 
 async function readTarget(opts: RoundOptions, target: TelemetryTarget, tMs: number): Promise<TargetOutcome> {

@@ -7,8 +7,10 @@
  */
 export interface TimeSlicer {
   /**
-   * Yields one event-loop turn if the budget is spent, else returns undefined (no promise to
-   * await: most steps cost nothing extra). Concurrent callers share one pending turn.
+   * Called before each step: yields one event-loop turn if the budget is spent, else returns
+   * undefined (no promise to await: most steps cost nothing extra). Concurrent callers share
+   * one pending turn. The first call after a turn always lets its step run, so a budget of 0
+   * takes one step per turn (tests) rather than turning forever.
    */
   pause(): Promise<void> | undefined;
   /** Event-loop turns taken so far (tests count them). */
@@ -21,15 +23,20 @@ export const DEFAULT_SLICE_MS = 6;
 export function createTimeSlicer(opts: { budgetMs: number; elapsedMs: () => number }): TimeSlicer {
   let sliceStart = opts.elapsedMs();
   let pending: Promise<void> | null = null;
+  let stepped = false;
   let turns = 0;
   return {
     pause() {
       if (pending) return pending;
-      if (opts.elapsedMs() - sliceStart < opts.budgetMs) return undefined;
+      if (!stepped || opts.elapsedMs() - sliceStart < opts.budgetMs) {
+        stepped = true;
+        return undefined;
+      }
       turns++;
       pending = new Promise<void>((resolve) =>
         setImmediate(() => {
           pending = null;
+          stepped = false;
           sliceStart = opts.elapsedMs();
           resolve();
         }),
@@ -48,10 +55,13 @@ export function createTimeSlicer(opts: { budgetMs: number; elapsedMs: () => numb
  */
 export async function runSliced<T>(steps: Generator<void, T>, slicer: TimeSlicer | null): Promise<T> {
   for (;;) {
+    const turn = slicer?.pause();
+    if (turn) {
+      await turn;
+      continue;
+    }
     const next = steps.next();
     if (next.done) return next.value;
-    const turn = slicer?.pause();
-    if (turn) await turn;
   }
 }
 
