@@ -10,7 +10,8 @@ import { summarizeFleet, type FleetSummary } from '../../../server/src/domain/fl
 
 /**
  * After each round the capacity report is computed in steps with an event-loop turn between
- * them (warm), so a Colossus forecast does not hold the loop for 45–70 ms. Steps or not, the
+ * them (warm), so a Colossus forecast does not hold the loop for 45–70 ms; the history is read
+ * in parts cut at multiples of its step. Steps or not, the
  * report is the one capacity() computes at once.
  */
 const NOW_MS = Date.parse('2026-11-27T14:00:00Z');
@@ -22,14 +23,22 @@ function service() {
   state.state.fill(GpuState.idle);
   for (let slot = 0; slot < state.state.length; slot += 3) state.state[slot] = GpuState.busy;
   let summary: FleetSummary = summarizeFleet(state, NOW_MS, 30_000);
+  // Minute rows averaged per step as the rollup store's query does (a step's rows in [from, to)
+  // only), with minutes that are not multiples of the step, so where a range is cut matters.
   const history = {
     query(_scope: string, metric: HistoryMetric, fromS: number, toS: number, stepS: number): Array<[number, number]> {
-      const points: Array<[number, number]> = [];
-      for (let t = Math.ceil(fromS / stepS) * stepS; t < toS; t += stepS) {
+      const sums = new Map<number, { sum: number; n: number }>();
+      for (let t = Math.ceil((fromS - 17) / 60) * 60 + 17; t < toS; t += 60) {
+        if (t < fromS) continue;
         const daily = Math.sin((2 * Math.PI * (t % DAY_S)) / DAY_S);
-        points.push([t, metric === 'gpus_busy' ? 120 + 30 * daily : 10]);
+        const v = metric === 'gpus_busy' ? Math.round(120 + 30 * daily + (t % 7)) : 10 + (t % 3);
+        const bucket = Math.floor(t / stepS) * stepS;
+        const acc = sums.get(bucket) ?? { sum: 0, n: 0 };
+        acc.sum += v;
+        acc.n++;
+        sums.set(bucket, acc);
       }
-      return points;
+      return [...sums].map(([t, { sum, n }]) => [t, sum / n]);
     },
   };
   const capacity = createCapacityService({
@@ -43,7 +52,7 @@ function service() {
 }
 
 describe('capacity warm-up after a round', () => {
-  it('computes the same report in four turns as capacity() at once, and keeps it for the round', async () => {
+  it('computes the same report in turns (history in parts, forecast, engine, pricing) as capacity() at once, and keeps it for the round', async () => {
     const warmed = service();
     const direct = service();
     let turns = 0;
@@ -51,7 +60,8 @@ describe('capacity warm-up after a round', () => {
       turns++;
       return new Promise((resolve) => setImmediate(resolve));
     });
-    expect(turns).toBe(4);
+    // Three parts of each history metric, the forecast, the engine: a turn after each.
+    expect(turns).toBe(8);
     const report = warmed.capacity.capacity();
     expect(report).toEqual(direct.capacity.capacity());
     // Warmed: the same object, and warming again for the same round takes no turn.
