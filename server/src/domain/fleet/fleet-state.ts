@@ -166,9 +166,20 @@ export function appendSlot(state: FleetState, nodeIndex: number): number {
 
 /** Records that `uuid` lives in `slot` (also used when restoring bindings from disk). */
 export function bindSlot(state: FleetState, slot: number, uuid: string, modelName: string | null): void {
-  state.uuidOfSlot[slot] = uuid;
-  state.slotByUuid.set(uuid, slot);
+  const own = ownCopy(uuid);
+  state.uuidOfSlot[slot] = own;
+  state.slotByUuid.set(own, slot);
   if (modelName) state.modelIndex[slot] = findGpuModelIndex(modelName);
+}
+
+/**
+ * A copy of `s` that holds its own characters. A label value the parser cut out of a scrape is a
+ * view into the whole text (V8 keeps substrings of 13 or more characters as slices of their
+ * parent): kept in the UUID index, each UUID kept its node's ≈ 16-KB text alive — 400 MB at
+ * Colossus scale for a process that learnt its GPUs from scrapes. Runs once per new UUID.
+ */
+function ownCopy(s: string): string {
+  return Array.from(s).join('');
 }
 
 /** Index of the newest ring entry of a slot. */
