@@ -27,15 +27,17 @@ function nodeText(host: string, node: number): string {
 }
 
 describe('regression: the UUID index kept the scraped texts alive', () => {
-  it('keeps none of a scrape’s text once its GPUs are bound', () => {
+  it('keeps none of a scrape’s text once its GPUs are bound, in the index or in the new bindings', () => {
     const state = createFleetState(tinyTopology(1, 4, 4));
     const hosts = state.topology.nodes.map((n) => n.host);
     gc();
     const before = process.memoryUsage().heapUsed;
-    for (const [i, host] of hosts.entries()) applyBatch(state, parseDcgmText(nodeText(host, i)), 1_000);
+    // The new bindings are kept too, as the collector keeps them until it saves them.
+    const bindings = hosts.flatMap((host, i) => applyBatch(state, parseDcgmText(nodeText(host, i)), 1_000).bindings);
     gc();
     const kept = process.memoryUsage().heapUsed - before;
     expect(state.slotByUuid.size).toBe(8 * hosts.length);
+    expect(bindings).toHaveLength(8 * hosts.length);
     // The texts were 16 × 4 MB (latin-1); what stays is the bound UUIDs and the index (and at
     // most the last text, which the test's own frame may still hold).
     expect(hosts).toHaveLength(16);
