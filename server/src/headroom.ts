@@ -135,7 +135,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const metrics = createMetrics({
     info: { siteId: topology.site.id, siteName: topology.site.name, preset: config.preset, version, simulated: sim !== null },
     fleet: collector,
-    capacity: () => capacity.capacity(),
+    // The report of the last round warmed: a scrape right after a round does not wait for the next one's forecast.
+    capacity: () => capacity.lastComputed(),
     contracts,
     rollupLatestS: () => rollups.latestTs('1m'),
     storageBytes: () => ({ main: fileBytes(dbFile), wal: fileBytes(`${dbFile}-wal`) }),
@@ -143,9 +144,9 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     wallNow: Date.now,
   });
 
-  const warmCapacity = (): void => {
+  const warmCapacity = async (): Promise<void> => {
     try {
-      capacity.capacity();
+      await capacity.warm(nextTurn);
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'unavailable')) log.error({ err: error }, 'capacity computation failed');
     }
@@ -322,11 +323,11 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
             metrics.collector.round(stats);
             log.debug(stats, 'round');
             // Once per round here, so a scrape or a page never waits for the forecast; alerts read it.
-            setImmediate(() => {
-              warmCapacity();
-              evaluateAlerts();
-              live.notifyRound();
-            });
+            // Each task (and each step of the forecast) in its own event-loop turn: requests that
+            // arrived meanwhile run in between.
+            afterRound([warmCapacity, evaluateAlerts, () => live.notifyRound()]).catch((error: unknown) =>
+              log.error({ err: error }, 'work after a round failed'),
+            );
           },
           onError: (error) => log.error({ err: error }, 'collection round failed'),
         });
@@ -474,6 +475,16 @@ function runBackfill(
       if (code !== 0) reject(new Error(`backfill worker exited with code ${code}`));
     });
   });
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs each task in an event-loop turn of its own, in order (the next once the previous one is done). */
+async function afterRound(tasks: ReadonlyArray<() => void | Promise<void>>): Promise<void> {
+  for (const task of tasks) {
+    await nextTurn();
+    await task();
+  }
 }
 
 function simNodeText(sim: ReturnType<typeof createSimulator>, host: string): string | null {

@@ -1,10 +1,11 @@
 import { applyBatch, markMissing, validateBatch } from '../domain/fleet/apply-batch.js';
-import { classifyFleet } from '../domain/fleet/classify.js';
+import { classifySlots } from '../domain/fleet/classify.js';
+import { GpuState } from '../domain/fleet/gpu-state.js';
 import { appendSlot, bindSlot, createFleetState, resolveNode, type FleetState, type SlotBinding } from '../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../domain/fleet/readings.js';
 import type { ScopeRollup } from '../domain/fleet/rollup.js';
 import {
-  addGpuTick,
+  addGpuSlots,
   addTick,
   createGpuHourAccumulator,
   createScopeAccumulator,
@@ -13,11 +14,13 @@ import {
   podScopes,
   type GpuHour,
   siteAndHallScopes,
+  startGpuTick,
 } from '../domain/fleet/rollup-accumulator.js';
-import { summarizeFleet, type FleetSummary } from '../domain/fleet/summary.js';
+import { addNodes, finishSummary, startSummary, type FleetSummary } from '../domain/fleet/summary.js';
 import type { Topology } from '../domain/fleet/topology.js';
 import type { CollectorPorts } from './ports.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
+import { runAtOnce, runSliced, type TimeSlicer } from './time-slicer.js';
 
 /**
  * Rows (or GPU chunks of 256 slots) per history write transaction. A closed 5-minute bucket is
@@ -30,6 +33,14 @@ export const HISTORY_WRITE_ROWS = 200;
 const GPU_SLOTS_PER_WRITE = HISTORY_WRITE_ROWS * 256;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Steps of a tick (see tickSteps): ≈ 0.5–1 ms each at Colossus scale on this machine, so a time
+ * slicer can yield close to its budget. The figures do not depend on them.
+ */
+const CLASSIFY_SLOTS_PER_STEP = 8192;
+const SUMMARY_NODES_PER_STEP = 1024;
+const GPU_HOUR_SLOTS_PER_STEP = 16_384;
 
 export interface CollectorOptions {
   topology: Topology;
@@ -79,6 +90,9 @@ export function createCollector(opts: CollectorOptions) {
   const pendingBindings: SlotBinding[] = [];
   /** Pushes validated and waiting for the next group commit (scheduled when the first one arrives). */
   const pendingPushes: PendingPush[] = [];
+  /** Spare verdict and estimate arrays a tick fills before swapping them in (see tickSteps). */
+  let nextVerdicts = new Uint8Array(0);
+  let nextUtilization = new Float32Array(0);
 
   function saveIdentity(): void {
     for (const host of pendingHosts) ports.registry.saveUnplacedNode(host, null);
@@ -177,6 +191,58 @@ export function createCollector(opts: CollectorOptions) {
     });
   }
 
+  /**
+   * The tick as small synchronous steps (a Colossus tick is ≈ 50 ms of work): classify slots into
+   * the spare arrays, sum nodes into a new summary, add the GPU hour — then, in the last step,
+   * swap the verdicts in and publish the summary together, so a request answered between steps
+   * sees the last round whole, never half of this one.
+   */
+  function* tickSteps(nowMs: number): Generator<void, FleetSummary> {
+    if (opts.soldPodsAt) {
+      const sold = opts.soldPodsAt(nowMs);
+      for (let p = 0; p < state.podSold.length; p++) state.podSold[p] = sold.has(p) ? 1 : 0;
+    }
+    const slots = state.topology.slotNode.length;
+    const nodes = state.topology.nodes.length;
+    if (nextVerdicts.length < state.capacity) {
+      nextVerdicts = new Uint8Array(state.capacity);
+      nextUtilization = new Float32Array(state.capacity);
+    }
+    // Slots a push adds between steps are not classified this tick: they read unknown, as before it.
+    nextVerdicts.fill(GpuState.unknown, slots);
+    nextUtilization.fill(Number.NaN, slots);
+    for (let from = 0; from < slots; from += CLASSIFY_SLOTS_PER_STEP) {
+      classifySlots(state, nowMs, staleAfterMs, from, Math.min(slots, from + CLASSIFY_SLOTS_PER_STEP), nextVerdicts, nextUtilization);
+      yield;
+    }
+    const next = startSummary(state, nowMs);
+    for (let from = 0; from < nodes; from += SUMMARY_NODES_PER_STEP) {
+      addNodes(state, next, from, Math.min(nodes, from + SUMMARY_NODES_PER_STEP), nextVerdicts, nextUtilization);
+      yield;
+    }
+    finishSummary(state, next, nowMs, staleAfterMs);
+    // The first round after a start is warm-up: a verdict needs two fresh samples, so nearly every
+    // GPU reads unknown for that one round. Rolled up, it would put a dip to zero into every chart
+    // at each restart; it is shown live (it is the truth of that moment) but not kept as history.
+    const keep = warmedUp;
+    let hour: GpuHour | null = null;
+    if (keep) {
+      hour = startGpuTick(gpuHours, slots, nowMs);
+      for (let from = 0; from < slots; from += GPU_HOUR_SLOTS_PER_STEP) {
+        addGpuSlots(gpuHours, state, from, Math.min(slots, from + GPU_HOUR_SLOTS_PER_STEP), nextUtilization);
+        yield;
+      }
+    }
+    state.state.set(nextVerdicts.subarray(0, slots));
+    state.utilization.set(nextUtilization.subarray(0, slots));
+    summary = next;
+    warmedUp = true;
+    if (!keep) return next;
+    queueHistory(addTick(minute, next), addTick(fiveMinutes, next), hour);
+    if (pendingBindings.length || pendingHosts.length) writes.unshift(() => ports.transaction(saveIdentity));
+    return next;
+  }
+
   return {
     state,
 
@@ -205,10 +271,15 @@ export function createCollector(opts: CollectorOptions) {
     /** A scrape target's batch (not journalled: a lost scrape is re-scraped, not lost). */
     ingestScraped(targetId: string, batch: IngestBatch, nowMs: number): number {
       apply(batch, nowMs);
-      slotsByTarget.set(
-        targetId,
-        batch.samples.map((s) => state.slotByUuid.get(s.uuid) ?? -1).filter((slot) => slot >= 0),
-      );
+      // Kept until the target's next read: the same slots as last time keep last time's array,
+      // so a steady fleet allocates nothing here that would live long enough to be promoted.
+      const known = slotsByTarget.get(targetId);
+      if (!known || !sameSlots(state, batch, known)) {
+        slotsByTarget.set(
+          targetId,
+          batch.samples.map((s) => state.slotByUuid.get(s.uuid) ?? -1).filter((slot) => slot >= 0),
+        );
+      }
       return batch.samples.length;
     },
 
@@ -238,24 +309,14 @@ export function createCollector(opts: CollectorOptions) {
       });
     },
 
-    /** Classifies the fleet as of nowMs, rolls it up (but the first round), and stores every bucket that closed. */
+    /** Classifies the fleet as of nowMs, rolls it up (but the first round), and queues every bucket that closed. */
     tick(nowMs: number): FleetSummary {
-      if (opts.soldPodsAt) {
-        const sold = opts.soldPodsAt(nowMs);
-        for (let p = 0; p < state.podSold.length; p++) state.podSold[p] = sold.has(p) ? 1 : 0;
-      }
-      classifyFleet(state, nowMs, staleAfterMs);
-      summary = summarizeFleet(state, nowMs, staleAfterMs);
-      // The first round after a start is warm-up: a verdict needs two fresh samples, so nearly every
-      // GPU reads unknown for that one round. Rolled up, it would put a dip to zero into every chart
-      // at each restart; it is shown live (it is the truth of that moment) but not kept as history.
-      if (!warmedUp) {
-        warmedUp = true;
-        return summary;
-      }
-      queueHistory(addTick(minute, summary), addTick(fiveMinutes, summary), addGpuTick(gpuHours, state, nowMs));
-      if (pendingBindings.length || pendingHosts.length) writes.unshift(() => ports.transaction(saveIdentity));
-      return summary;
+      return runAtOnce(tickSteps(nowMs));
+    },
+
+    /** tick, yielding to the event loop whenever the slicer's budget is spent; the same figures. */
+    tickSliced(nowMs: number, slicer: TimeSlicer): Promise<FleetSummary> {
+      return runSliced(tickSteps(nowMs), slicer);
     },
 
     /**
@@ -293,3 +354,15 @@ export function createCollector(opts: CollectorOptions) {
 }
 
 export type Collector = ReturnType<typeof createCollector>;
+
+/** Whether the batch's GPUs are exactly `slots`, in order. */
+function sameSlots(state: FleetState, batch: IngestBatch, slots: readonly number[]): boolean {
+  let i = 0;
+  for (const s of batch.samples) {
+    const slot = state.slotByUuid.get(s.uuid);
+    if (slot === undefined) continue;
+    if (slots[i] !== slot) return false;
+    i++;
+  }
+  return i === slots.length;
+}

@@ -50,16 +50,26 @@ export function createMetrics(deps: MetricsDeps) {
   const rollupLag = new Gauge({ name: 'headroom_rollup_lag_seconds', help: 'Collection time less the newest 1-minute rollup written, seconds.', registers: [registry] });
   const sqliteSize = new Gauge({ name: 'headroom_sqlite_size_bytes', help: 'Size of the SQLite database files, bytes.', labelNames: ['file'], registers: [registry] });
 
+  // The summary and report the gauges were last set from: a scrape between rounds sets nothing again.
+  let shownSummary: FleetSummary | null = null;
+  let shownReport: CapacityView | null = null;
+
   function update(): void {
     const nowMs = deps.now();
     const summary = deps.fleet.latest();
-    if (summary) fleet.update(deps.fleet.state, summary);
+    if (summary && summary !== shownSummary) {
+      fleet.update(deps.fleet.state, summary);
+      shownSummary = summary;
+    }
     if (deps.capacity) {
       try {
-        capacity.update(deps.capacity());
+        const report = deps.capacity();
+        if (report !== shownReport) capacity.update(report);
+        shownReport = report;
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'unavailable')) throw error;
         capacity.clear();
+        shownReport = null;
       }
     }
     if (deps.contracts) contracts.update(deps.contracts, new Date(nowMs).toISOString().slice(0, 10));

@@ -8,7 +8,7 @@ import { createNodeActivity } from './activity.js';
 import { createRollupModel } from './aggregate.js';
 import { DcgmRenderer } from './dcgm-text.js';
 import { resolveScenarioParams, SCENARIOS, type ScenarioName, type ScenarioParams } from './scenario.js';
-import { createGpuBases, createGpuSamples, fillSamples } from './telemetry.js';
+import { createGpuBases, createGpuSamples, fillNodeSamples } from './telemetry.js';
 import { createWorkload, type SoldPodPredicate } from './workload.js';
 
 /**
@@ -44,7 +44,10 @@ export interface Simulator {
   readonly scenario: ScenarioName;
   readonly params: Readonly<ScenarioParams>;
   readonly tickMs: number;
-  /** Computes every GPU's truth and sample for the tick containing tMs (call once per tick). */
+  /**
+   * Moves to the tick containing tMs: resolves every node's activity now, and each node's GPU
+   * samples when first read (renderNode), so a round's reads carry that work in small pieces.
+   */
   advance(tMs: number): void;
   /** Start of the last advanced tick, unix ms (NaN before the first advance). */
   lastTickMs(): number;
@@ -87,6 +90,21 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const renderer = new DcgmRenderer(topology, seed);
   const rollupModel = createRollupModel(topology, params);
   let tickStartMs = Number.NaN;
+  let tickIndex = 0;
+  /** Per node: 1 once its samples of the current tick are filled (each node is filled once per tick). */
+  const filled = new Uint8Array(topology.nodes.length);
+  let unfilled = 0;
+
+  function fillNode(n: number): void {
+    if (filled[n] === 1 || n < 0 || n >= filled.length) return;
+    fillNodeSamples(topology, current, bases, params, seed, tickIndex, samples, n, n + 1);
+    filled[n] = 1;
+    unfilled--;
+  }
+
+  function fillAll(): void {
+    for (let n = 0; n < filled.length && unfilled > 0; n++) fillNode(n);
+  }
 
   const tickOf = (tMs: number): number => Math.floor(tMs / tickMs);
 
@@ -102,12 +120,16 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     advance(tMs) {
       const tick = tickOf(tMs);
       tickStartMs = tick * tickMs;
+      tickIndex = tick;
       workload.resolve(tickStartMs, current);
-      fillSamples(topology, current, bases, params, seed, tick, samples);
+      samples.counts.fill(0);
+      filled.fill(0);
+      unfilled = filled.length;
     },
     lastTickMs: () => tickStartMs,
     renderNode(nodeIndex) {
       requireTick();
+      fillNode(nodeIndex);
       return renderer.render(nodeIndex, samples, current);
     },
     nodeStatuses() {
@@ -121,6 +143,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     },
     meters() {
       requireTick();
+      fillAll();
       const gpuMilliwatts = new Float64Array(topology.halls.length);
       const baseWatts = new Float64Array(topology.halls.length);
       for (let n = 0; n < topology.nodes.length; n++) {
@@ -136,12 +159,14 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     },
     truthCounts() {
       requireTick();
+      fillAll();
       const counts = emptyCounts();
       for (const [code, name] of GPU_STATES.entries()) counts[name] = samples.counts[code] ?? 0;
       return counts;
     },
     truthStateOf(slot) {
       requireTick();
+      fillNode(topology.slotNode[slot] ?? -1);
       const state = samples.state[slot];
       if (state === undefined) throw new RangeError(`no GPU slot ${slot}`);
       return state;

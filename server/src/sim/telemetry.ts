@@ -110,11 +110,14 @@ function tickDuty(activity: number, baseDuty: number, nodeDraw: number, params: 
 }
 
 /**
- * Fills `out` with every GPU's truth and sample for one tick.
+ * Fills `out` with the truth and sample of every GPU of the nodes [from, to) for one tick,
+ * adding them to `out.counts` (the caller clears the counts once per tick and fills each node
+ * once). A node's samples depend on that node alone, so a tick filled in pieces, in any order,
+ * is the same as one filled at once.
  *
  * @param tick tick index (tick start / tick length): the seed of this tick's noise
  */
-export function fillSamples(
+export function fillNodeSamples(
   topology: Topology,
   nodes: NodeActivity,
   bases: GpuBases,
@@ -122,9 +125,10 @@ export function fillSamples(
   seed: number,
   tick: number,
   out: GpuSamples,
+  from: number,
+  to: number,
 ): void {
-  out.counts.fill(0);
-  for (let n = 0; n < topology.nodes.length; n++) {
+  for (let n = from; n < to; n++) {
     const node = topology.nodes[n];
     if (!node) continue;
     const activity = nodes.activity[n] ?? Activity.idle;

@@ -45,6 +45,27 @@ describe('simulator determinism', () => {
     expect(wandering.truthCounts()).toEqual(fresh.truthCounts());
   });
 
+  it('gives the same texts, meters and truth whichever nodes are read first (samples are filled per node on first read)', () => {
+    const t = ANCHOR_MS + 9 * HOUR_MS;
+    const forward = createSimulator({ topology: smallSite(), scenario: 'rebound', seed: 21 });
+    const backward = createSimulator({ topology: smallSite(), scenario: 'rebound', seed: 21 });
+    const whole = createSimulator({ topology: smallSite(), scenario: 'rebound', seed: 21 });
+    for (const sim of [forward, backward, whole]) sim.advance(t);
+    // `whole` fills every node at once (truth counts need them all) before any text is read.
+    const truth = whole.truthCounts();
+    const nodes = forward.topology.nodes.map((n) => n.index);
+    const backwardTexts = new Map([...nodes].reverse().map((n) => [n, backward.renderNode(n)]));
+    for (const n of nodes) {
+      const text = forward.renderNode(n);
+      expect(backwardTexts.get(n)).toBe(text);
+      expect(whole.renderNode(n)).toBe(text);
+    }
+    expect(forward.truthCounts()).toEqual(truth);
+    expect(backward.truthCounts()).toEqual(truth);
+    expect(backward.meters()).toEqual(whole.meters());
+    expect(forward.truthStateOf(5)).toBe(whole.truthStateOf(5));
+  });
+
   it('snaps every time inside a tick to the tick start', () => {
     const sim = createSimulator({ topology: smallSite(), scenario: 'flat', seed: 5, tickMs: 15_000 });
     const tickStart = Math.floor(ANCHOR_MS / 15_000) * 15_000 + 15_000;

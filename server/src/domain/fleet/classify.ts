@@ -27,11 +27,27 @@ const FROM_SAMPLE_CLASS: Record<SampleClassCode, GpuStateCode> = {
  * over the whole fresh window.
  */
 export function classifyFleet(state: FleetState, nowMs: number, staleAfterMs: number): void {
+  classifySlots(state, nowMs, staleAfterMs, 0, state.topology.slotNode.length, state.state, state.utilization);
+}
+
+/**
+ * classifyFleet for the slots [from, to), writing the verdicts and estimates to `outState` and
+ * `outUtilization` (indexed by slot) instead of the state's own arrays: a caller working in
+ * slices fills spare arrays and swaps them in at once, so readers never see half a round.
+ */
+export function classifySlots(
+  state: FleetState,
+  nowMs: number,
+  staleAfterMs: number,
+  from: number,
+  to: number,
+  outState: Uint8Array,
+  outUtilization: Float32Array,
+): void {
   const { topology, windowSize: w } = state;
   const oldest = nowMs - staleAfterMs;
-  const slots = topology.slotNode.length;
   const votes = [0, 0, 0, 0];
-  for (let slot = 0; slot < slots; slot++) {
+  for (let slot = from; slot < to; slot++) {
     const nodeIndex = topology.slotNode[slot] ?? 0;
     const node = topology.nodes[nodeIndex];
     const model = gpuModelAt(state.modelIndex[slot] ?? 0);
@@ -85,8 +101,8 @@ export function classifyFleet(state: FleetState, nowMs: number, staleAfterMs: nu
             );
       verdict = FROM_SAMPLE_CLASS[cls];
     }
-    state.state[slot] = verdict;
-    state.utilization[slot] = verdict === GpuState.unknown || verdict === GpuState.down ? Number.NaN : utilization;
+    outState[slot] = verdict;
+    outUtilization[slot] = verdict === GpuState.unknown || verdict === GpuState.down ? Number.NaN : utilization;
   }
 }
 

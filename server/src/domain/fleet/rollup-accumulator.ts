@@ -95,10 +95,20 @@ export function createGpuHourAccumulator(): GpuHourAccumulator {
 
 /** Adds the current verdicts of every GPU; returns the hour it closed, if any. */
 export function addGpuTick(acc: GpuHourAccumulator, state: FleetState, nowMs: number): GpuHour | null {
+  const slots = state.topology.slotNode.length;
+  const closed = startGpuTick(acc, slots, nowMs);
+  addGpuSlots(acc, state, 0, slots, state.utilization);
+  return closed;
+}
+
+/**
+ * addGpuTick in steps: opens the tick's hour for `slots` GPUs (returns the hour it closed, if
+ * any); addGpuSlots then adds slots [from, to) with estimates read from `utilizations`.
+ */
+export function startGpuTick(acc: GpuHourAccumulator, slots: number, nowMs: number): GpuHour | null {
   const hourS = Math.floor(nowMs / 3_600_000) * 3600;
   const closed = acc.hourS !== null && hourS !== acc.hourS ? flushGpuHour(acc) : null;
   acc.hourS = hourS;
-  const slots = state.topology.slotNode.length;
   acc.slotCount = slots;
   if (acc.utilSum.length < slots) {
     const size = Math.max(slots, acc.utilSum.length * 2);
@@ -107,13 +117,16 @@ export function addGpuTick(acc: GpuHourAccumulator, state: FleetState, nowMs: nu
     acc.utilN = copy32(acc.utilN, size);
     acc.powerN = copy32(acc.powerN, size);
   }
-  for (let slot = 0; slot < slots; slot++) {
-    const u = state.utilization[slot] ?? Number.NaN;
+  return closed;
+}
+
+export function addGpuSlots(acc: GpuHourAccumulator, state: FleetState, from: number, to: number, utilizations: Float32Array): void {
+  for (let slot = from; slot < to; slot++) {
+    const u = utilizations[slot] ?? Number.NaN;
     if (!Number.isNaN(u)) (acc.utilSum[slot] = (acc.utilSum[slot] ?? 0) + u), (acc.utilN[slot] = (acc.utilN[slot] ?? 0) + 1);
     const p = latestPowerWatts(state, slot);
     if (Number.isFinite(p)) (acc.powerSum[slot] = (acc.powerSum[slot] ?? 0) + p), (acc.powerN[slot] = (acc.powerN[slot] ?? 0) + 1);
   }
-  return closed;
 }
 
 function copy64(a: Float64Array, size: number): Float64Array {

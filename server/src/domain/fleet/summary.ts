@@ -45,8 +45,16 @@ export function latestPowerWatts(state: FleetState, slot: number): number {
  * fresh meter is estimated as IT × PUE.
  */
 export function summarizeFleet(state: FleetState, nowMs: number, staleAfterMs: number): FleetSummary {
+  const summary = startSummary(state, nowMs);
+  addNodes(state, summary, 0, state.topology.nodes.length, state.state, state.utilization);
+  finishSummary(state, summary, nowMs, staleAfterMs);
+  return summary;
+}
+
+/** An empty summary at `nowMs` (summarizeFleet in steps: startSummary, addNodes…, finishSummary). */
+export function startSummary(state: FleetState, nowMs: number): FleetSummary {
   const { topology } = state;
-  const summary: FleetSummary = {
+  return {
     atMs: nowMs,
     site: emptyFigures(),
     halls: topology.halls.map(emptyFigures),
@@ -54,32 +62,58 @@ export function summarizeFleet(state: FleetState, nowMs: number, staleAfterMs: n
     unplaced: emptyFigures(),
     metered: false,
   };
-  for (const node of topology.nodes) {
+}
+
+/**
+ * Adds the GPUs of nodes [from, to) to the summary, with verdicts and estimates read from
+ * `verdicts` and `utilizations` (indexed by slot; the state's own arrays, or the spare ones a
+ * sliced tick fills). A slot past their length reads unknown.
+ */
+export function addNodes(
+  state: FleetState,
+  summary: FleetSummary,
+  from: number,
+  to: number,
+  verdicts: Uint8Array,
+  utilizations: Float32Array,
+): void {
+  const { topology } = state;
+  for (let n = from; n < to; n++) {
+    const node = topology.nodes[n];
+    if (!node) continue;
     const pod = node.podIndex >= 0 ? summary.pods[node.podIndex] : summary.unplaced;
     const hall = node.hallIndex >= 0 ? summary.halls[node.hallIndex] : undefined;
     let gpuWatts = 0;
     let reported = false;
     for (const slot of node.slots) {
-      const code = state.state[slot] ?? GpuState.unknown;
-      const utilization = state.utilization[slot] ?? Number.NaN;
+      const code = verdicts[slot] ?? GpuState.unknown;
+      const utilization = utilizations[slot] ?? Number.NaN;
       const newest = newestRingIndex(state, slot);
       const power = state.powerRing[newest] ?? Number.NaN;
       const sampledMs = state.timeRing[newest] ?? 0;
       const live = code !== GpuState.unknown && code !== GpuState.down;
       if (live && Number.isFinite(power)) (gpuWatts += power), (reported = true);
-      for (const figures of [summary.site, hall, pod]) {
-        if (!figures) continue;
-        figures.counts[code] = (figures.counts[code] ?? 0) + 1;
-        if (!Number.isNaN(utilization)) (figures.utilizationSum += utilization), figures.utilizationCount++;
-        if (sampledMs > figures.newestSampleMs) figures.newestSampleMs = sampledMs;
-      }
+      addGpu(summary.site, code, utilization, sampledMs);
+      if (hall) addGpu(hall, code, utilization, sampledMs);
+      if (pod) addGpu(pod, code, utilization, sampledMs);
     }
     if (!reported) continue;
     const nodeWatts = node.baseWatts + gpuWatts * (1 + NODE_GPU_OVERHEAD);
-    for (const figures of [summary.site, hall, pod]) if (figures) figures.itWatts += nodeWatts;
+    summary.site.itWatts += nodeWatts;
+    if (hall) hall.itWatts += nodeWatts;
+    if (pod) pod.itWatts += nodeWatts;
   }
+}
+
+function addGpu(figures: ScopeFigures, code: number, utilization: number, sampledMs: number): void {
+  figures.counts[code] = (figures.counts[code] ?? 0) + 1;
+  if (!Number.isNaN(utilization)) (figures.utilizationSum += utilization), figures.utilizationCount++;
+  if (sampledMs > figures.newestSampleMs) figures.newestSampleMs = sampledMs;
+}
+
+/** Facility draw from the meters (or IT × PUE): the last step of a summary. */
+export function finishSummary(state: FleetState, summary: FleetSummary, nowMs: number, staleAfterMs: number): void {
   applyFacilityPower(state, summary, nowMs, staleAfterMs);
-  return summary;
 }
 
 function applyFacilityPower(state: FleetState, summary: FleetSummary, nowMs: number, staleAfterMs: number): void {
