@@ -19,9 +19,11 @@ let openNow = 0;
 const sockets = new Set<Socket>();
 const hanging: ServerResponse[] = [];
 let lastAccept = '';
+let closeRequests = 0;
 
 function route(req: IncomingMessage, res: ServerResponse): void {
   lastAccept = req.headers.accept ?? '';
+  if (req.headers.connection === 'close') closeRequests++;
   const path = (req.url ?? '').replace(/^\/n\d+/, '');
   if (path === '/metrics') {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(BODY) }).end(BODY);
@@ -189,8 +191,10 @@ describe('the HTTP scrape source', () => {
     server.on('connection', look);
     const before = connections;
     const rounds = 4;
+    let closesAfterRound1 = 0;
     try {
       for (let round = 0; round < rounds; round++) {
+        if (round === 1) closesAfterRound1 = closeRequests;
         // 4 at once, as the collection round's workers read.
         let next = 0;
         const bodies: string[] = [];
@@ -210,8 +214,11 @@ describe('the HTTP scrape source', () => {
     }
     expect(mostOpenByClient).toBeLessThanOrEqual(12);
     expect(source.connections().kept).toBe(8);
-    // 8 kept (12 less a reserve of 4 for the round's concurrency): the other 32 connect per scrape.
+    // 8 kept (12 less a reserve of 4 for the round's concurrency): the other 32 connect per scrape,
+    // and, once the kept set is full, ask the server to close after answering (so that it, not
+    // the scraper, holds the TIME_WAIT).
     expect(connections - before).toBe(8 + 32 * rounds);
+    expect(closeRequests - closesAfterRound1).toBe(32 * (rounds - 1));
   });
 
   it('makes progress when the cap is below the concurrency, and still keeps to it', async () => {

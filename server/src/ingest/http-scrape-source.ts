@@ -38,14 +38,17 @@ export function createHttpScrapeSource(urls: readonly string[], opts: HttpScrape
     concurrency: opts.concurrency,
     accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
   });
-  const scrape = async (url: string): Promise<string> => {
+  const scrape = async (url: string, target: { get(): Promise<string> }): Promise<string> => {
     try {
-      return await client.get(url);
+      return await target.get();
     } catch (error) {
       if (error instanceof ScrapeFailure) throw new ScrapeError(url, error.message, error.status);
       throw new ScrapeError(url, error instanceof Error ? error.message : String(error));
     }
   };
-  const targets: TelemetryTarget[] = urls.map((url) => ({ id: url, host: null, read: () => scrape(url) }));
+  const targets: TelemetryTarget[] = urls.map((url) => {
+    const target = client.target(url);
+    return { id: url, host: null, read: () => scrape(url, target) };
+  });
   return { name: 'scrape', targets: () => targets, close: () => client.close(), connections: () => client.connections() };
 }
