@@ -59,7 +59,11 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   // CPU and time when the collector says it is ready: round 1 starts at the next boundary.
   let maxConnections = Number.NaN;
   let started: Round = { at: performance.now(), cpuMs: 0, targetCpuMs: 0, durationMs: 0, failed: 0, samples: 0 };
+  // Lines after the measurement are ignored: a round may end while the collector is being
+  // stopped, and its line arrive after the process (and its /proc entry) is gone.
+  let measuring = true;
   collector.onLine((line) => {
+    if (!measuring) return;
     if (line.startsWith('{"ready"')) maxConnections = (JSON.parse(line) as { maxConnections: number }).maxConnections;
     if (line.startsWith('{"ready"')) started = { ...started, at: performance.now(), cpuMs: readProcCpu(collector.pid).cpuMs, targetCpuMs: readProcCpu(targets.pid).cpuMs };
     if (!line.startsWith('{"round"')) return;
@@ -86,6 +90,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
     if (collector.child.exitCode !== null) throw new Error(`collector exited: ${collector.output().slice(-1500)}`);
     await sleep(200);
   }
+  measuring = false;
   const rssBytes = readRssBytes(collector.pid);
   const connectionsAtEnd = await connectionsOpened();
   const coldOnly = overrun();
