@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpScrapeSource, ScrapeError } from '../../server/src/ingest/http-scrape-source.js';
@@ -272,5 +277,39 @@ describe('responses a scrape client must not accept', () => {
     await expect(rawRead('SSH-2.0-OpenSSH\r\n\r\n')).rejects.toThrow('not an HTTP/1.x response');
     await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc')).rejects.toThrow('unsupported Content-Encoding gzip');
     await expect(rawRead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).rejects.toThrow('bad chunked encoding');
+  });
+});
+
+describe('an https target', () => {
+  // A self-signed certificate made for the test (openssl): the TLS path runs, and the scrape
+  // fails naming why, since no CA vouches for it.
+  const hasOpenssl = (() => {
+    try {
+      execFileSync('openssl', ['version']);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasOpenssl)('is read over TLS, and an untrusted certificate fails the scrape naming the cause', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+      let served = 0;
+      const https = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
+        served++;
+        res.end(BODY);
+      });
+      await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+      const url = `https://localhost:${(https.address() as AddressInfo).port}/metrics`;
+      const source = createHttpScrapeSource([url], { timeoutMs: 5_000, maxConnections: 10, concurrency: 1 });
+      sources.push(source);
+      await expect(source.targets()[0]!.read()).rejects.toThrow(`${url}: connection failed: self-signed certificate`);
+      expect(served).toBe(0);
+      https.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
