@@ -6,22 +6,23 @@ import { connect as tlsConnect } from 'node:tls';
  * A kept-alive HTTP/1.1 GET client for scraping exporters: one connection per target, kept
  * across rounds, at most `maxConnections` open in all.
  *
- * Why our own and not a library: measured side by side in one run (2026-11-27, this 2-core
- * machine, shared; test/bench/probes/scrape-clients.manual.ts: 1,000 dcgm endpoints of 15 kB,
- * 256 at once, every client kept alive, median of 3 processes of 5 rounds each), µs of CPU per
- * request:
+ * Why our own and not a library: measured side by side (2026-11-27, this 2-core machine,
+ * shared; test/bench/probes/scrape-clients.manual.ts: 1,000 dcgm endpoints of 15 kB, 256 at
+ * once, every client kept alive; each figure the median of 3 processes of 5 rounds), µs of CPU
+ * per request, two runs (12:59 and 13:36 UTC; the second with this version of the client):
  *
- *   global fetch (what we had; reconnects every 10-s round)       665
- *   node:http, keepAlive Agent                                      197
- *   undici.request through an Agent (keepAliveTimeout 60 s)         145
- *   undici Client per target, client.request                        139
- *   minimal raw client (Content-Length only, no limits)              78
- *   this client (chunked, limits, deadline, cap, reconnect)          89
+ *                                                              run 1   run 2
+ *   global fetch (what we had; reconnects every 10-s round)      665       —
+ *   node:http, keepAlive Agent                                   197       —
+ *   undici.request through an Agent (keepAliveTimeout 60 s)      145     142
+ *   undici Client per target, client.request                     139     116
+ *   minimal raw client (Content-Length only, no limits)           78      79
+ *   this client (chunked, limits, deadline, cap, reconnect)       89      93
  *
- * undici's request API is the best library here, yet 50 µs a request more than this client: at
- * Colossus scale (24,576 targets a 10-s round) that is 1.2 s of CPU a round, 12 % of a core
- * against benchmark 3's whole budget of 25 %. What a scrape needs from HTTP is small: GET, the
- * status, a Content-Length or chunked body, a size limit, a deadline; no redirects, no
+ * undici's request API is the best library here, yet 23–50 µs a request dearer than this
+ * client: at Colossus scale (24,576 targets a 10-s round) 0.6–1.2 s of CPU a round, 6–12 % of a
+ * core against benchmark 3's whole budget of 25 %. What a scrape needs from HTTP is small: GET,
+ * the status, a Content-Length or chunked body, a size limit, a deadline; no redirects, no
  * compression (we send no Accept-Encoding), no pipelining. Anything else fails the scrape.
  *
  * Connections: the first targets to complete a scrape keep theirs (up to `maxConnections` less a
