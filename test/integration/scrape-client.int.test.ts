@@ -274,9 +274,9 @@ describe('responses a scrape client must not accept', () => {
 
   it('refuses a body closed short of its Content-Length, garbage and compressed bodies', async () => {
     await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc')).rejects.toThrow('connection closed after 3 of 10 body bytes');
-    await expect(rawRead('SSH-2.0-OpenSSH\r\n\r\n')).rejects.toThrow('not an HTTP/1.x response');
+    await expect(rawRead('SSH-2.0-OpenSSH\r\n\r\n')).rejects.toThrow('bad HTTP response: Response does not match the HTTP/1.1 protocol (Expected HTTP/');
     await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc')).rejects.toThrow('unsupported Content-Encoding gzip');
-    await expect(rawRead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).rejects.toThrow('bad chunked encoding');
+    await expect(rawRead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).rejects.toThrow('bad HTTP response: Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)');
   });
 });
 
