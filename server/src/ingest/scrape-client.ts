@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { Client, type Dispatcher } from 'undici';
 
 /**
@@ -10,8 +9,9 @@ import { Client, type Dispatcher } from 'undici';
  * (git eb3fa97, 457 lines) was cheaper per request, but benchmark 2 passes with either and
  * benchmark 3b misses with either (figures below).
  *
- * What is ours: the connection cap and which targets keep a connection, the 200-only rule, the body limit announced or streamed, the error messages, one retry
- * of a kept connection the server closed as we sent. What is undici's: sockets, TLS, request
+ * What is ours: the connection cap and which targets keep a connection, the 200-only rule, the
+ * body limit (by Content-Length; undici's maxResponseSize while streaming), readable error
+ * messages, one retry of a kept connection the server closed as we sent. What is undici's: sockets, TLS, request
  * writing, response parsing (llhttp), keep-alive, read-to-close and chunked bodies.
  *
  * Connections: the first targets scraped keep theirs (up to `maxConnections` less a reserve for
@@ -168,22 +168,10 @@ function readBody(res: Dispatcher.ResponseData, maxBodyBytes: number): Promise<s
   if (encoding !== undefined && encoding !== 'identity') return refuse(`unsupported Content-Encoding ${String(encoding)}`);
   const length = headers['content-length'];
   if (length !== undefined && Number(length) > maxBodyBytes) return refuse(`body of ${String(length)} bytes exceeds ${maxBodyBytes}`);
-  return new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    body.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      bytes += chunk.length;
-    });
-    body.on('end', () => {
-      // Exporter text is ASCII in practice: then one-byte latin1 decoding, the cheapest, gives the same string.
-      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
-      resolve(isAscii(all) ? all.toString('latin1') : all.toString('utf8'));
-    });
-    body.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'UND_ERR_SOCKET') reject(new ScrapeFailure(`connection closed after ${bytes}${length === undefined ? '' : ` of ${String(length)}`} body bytes`));
-      else reject(error);
-    });
+  // undici decodes (UTF-8) once at the end: latin1 for ASCII bodies saved 0.2 µs of 3.2 on 15 kB.
+  return body.text().catch((error: Error & { code?: string }) => {
+    const announced = length === undefined ? '' : ` of ${String(length)} bytes`;
+    throw error.code === 'UND_ERR_SOCKET' ? new ScrapeFailure(`connection closed within the body${announced} (${error.message})`) : error;
   });
 }
 
