@@ -5,9 +5,21 @@ import { Client, type Dispatcher } from 'undici';
  * connection, kept across rounds), at most `maxConnections` open in all.
  *
  * Why undici and not our own: the house rule takes a well-kept library over hand-written code
- * unless a benchmark needs ours, and none does. The hand-written HTTP/1.1 client this replaced
- * (git eb3fa97, 457 lines) was cheaper per request, but benchmark 2 passes with either and
- * benchmark 3b misses with either (figures below).
+ * unless a benchmark needs ours. The hand-written HTTP/1.1 client this replaced (git eb3fa97,
+ * 457 lines) was cheaper; measured side by side on 2026-11-27 (2-core shared machine):
+ *
+ *                                                 hand-written   this (undici)   bare undici Client
+ *   probe, µs CPU/request (scrape-clients.manual.ts,
+ *     1,000 targets of 15 kB, all kept; median of
+ *     3 processes, 14:03-14:08 UTC)                89 (71-93)    124 (119-126)     111 (111-130)
+ *   bench 2, µs CPU/sample (goal ≤ 1.0× Prometheus) 2.15, 0.22×    2.93, 0.39×     (14:15 / 14:10 runs)
+ *   bench 3a, Colossus cycle p99 (goal ≤ 5 s)      4.46 s PASS    7.76 s MISS     (14:13 / 14:12 runs)
+ *   bench 3b, % of a core per round (goal ≤ 25 %)  32 % (3.16 s)  79 % (7.94 s)   (14:13 / 14:12 runs)
+ *
+ * Per kept request undici costs ≈ 35 µs more (≈ 0.9 s CPU a Colossus round); at Colossus the
+ * gap is 4.8 s a round, most of it, we think, on the 9,832 targets past the 15,000 cap that
+ * connect per scrape: undici closes its side as soon as the response is read (the hand-written
+ * client waited for the server's close, leaving the TIME_WAIT there) — not yet profiled.
  *
  * What is ours: the connection cap and which targets keep a connection, the 200-only rule, the
  * body limit (by Content-Length; undici's maxResponseSize while streaming), readable error
