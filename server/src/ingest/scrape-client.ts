@@ -17,14 +17,17 @@ import { Client, type Dispatcher } from 'undici';
  *   bench 3b, % of a core per round (goal ≤ 25 %)  32 % (3.16 s)  79 % (7.94 s)   (14:13 / 14:12 runs)
  *
  * Per kept request undici costs ≈ 35 µs more (≈ 0.9 s CPU a Colossus round); at Colossus the
- * gap is 4.8 s a round, most of it, we think, on the 9,832 targets past the 15,000 cap that
- * connect per scrape: undici closes its side as soon as the response is read (the hand-written
- * client waited for the server's close, leaving the TIME_WAIT there) — not yet profiled.
+ * gap is 4.8 s a round (a second run at 14:19: 77 %, p99 7.63 s), not yet profiled. Not the
+ * TIME_WAIT of the 9,832 per-scrape connections a round: a snapshot mid-run held 44,882 on the
+ * server's side and 2,975 on ours (undici destroys its socket once the answer is read, but the
+ * server, asked to close, mostly has already). Next suspects: a new Client (connector, llhttp
+ * parser) per per-scrape connection, and GC with 14,744 kept Clients.
  *
  * What is ours: the connection cap and which targets keep a connection, the 200-only rule, the
  * body limit (by Content-Length; undici's maxResponseSize while streaming), readable error
- * messages, one retry of a kept connection the server closed as we sent. What is undici's: sockets, TLS, request
- * writing, response parsing (llhttp), keep-alive, read-to-close and chunked bodies.
+ * messages, one retry of a kept connection the server closed as we sent. What is undici's:
+ * sockets, TLS, request writing, response parsing (llhttp), keep-alive, read-to-close and
+ * chunked bodies.
  *
  * Connections: the first targets scraped keep theirs (up to `maxConnections` less a reserve for
  * the round's per-scrape connections); the others open a Client per scrape, send
