@@ -105,7 +105,6 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
         timeoutMs: config.scrape.timeoutMs,
         maxConnections: config.scrape.maxConnections,
         concurrency: config.scrape.concurrency,
-        intervalMs: config.scrape.intervalMs,
       })
     : null;
   if (scrapeSource) sources.push(scrapeSource);

@@ -161,7 +161,7 @@ describe('the HTTP scrape source', () => {
 
   it('names the cause when the connection is reset mid-body, and reads the target again afterwards', async () => {
     const error = await failure(sourceOf(['/reset']));
-    expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/reset: connection (failed: read ECONNRESET|closed within the body of 10000 bytes \(other side closed\))$/);
+    expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/reset: connection (failed: read ECONNRESET|closed after \d+ of 10000 body bytes)$/);
   });
 
   it('names the cause when the target refuses connections', async () => {
@@ -273,10 +273,10 @@ describe('responses a scrape client must not accept', () => {
   });
 
   it('refuses a body closed short of its Content-Length, garbage and compressed bodies', async () => {
-    await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc')).rejects.toThrow('connection closed within the body of 10 bytes (other side closed)');
-    await expect(rawRead('SSH-2.0-OpenSSH\r\n\r\n')).rejects.toThrow('bad HTTP response: Response does not match the HTTP/1.1 protocol (Expected HTTP/');
+    await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc')).rejects.toThrow('connection closed after 3 of 10 body bytes');
+    await expect(rawRead('SSH-2.0-OpenSSH\r\n\r\n')).rejects.toThrow('not an HTTP/1.x response');
     await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc')).rejects.toThrow('unsupported Content-Encoding gzip');
-    await expect(rawRead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).rejects.toThrow('bad HTTP response: Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)');
+    await expect(rawRead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).rejects.toThrow('bad chunked encoding');
   });
 });
 

@@ -22,14 +22,12 @@ export interface HttpScrapeOptions {
   maxConnections: number;
   /** The collection round's concurrency (SCRAPE_CONCURRENCY). */
   concurrency: number;
-  /** The collection round's interval (SCRAPE_INTERVAL_MS): kept connections outlive it. */
-  intervalMs?: number;
   maxBodyBytes?: number;
 }
 
 /**
  * dcgm-exporter endpoints listed in configuration (SCRAPE_TARGETS, SCRAPE_TARGETS_FILE), read
- * over kept-alive HTTP/1.1 each round (ingest/scrape-client.ts, undici). `close()` ends its
+ * over kept-alive HTTP/1.1 each round (ingest/scrape-client.ts). `close()` ends its
  * connections; `connections()` counts them.
  */
 export function createHttpScrapeSource(urls: readonly string[], opts: HttpScrapeOptions): TelemetrySource & Pick<ScrapeClient, 'close' | 'connections'> {
@@ -38,7 +36,6 @@ export function createHttpScrapeSource(urls: readonly string[], opts: HttpScrape
     maxBodyBytes: opts.maxBodyBytes ?? MAX_SCRAPE_BYTES,
     maxConnections: opts.maxConnections,
     concurrency: opts.concurrency,
-    keepAliveMs: Math.max(60_000, 3 * (opts.intervalMs ?? 0)),
     accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
   });
   const scrape = async (url: string, target: { get(): Promise<string> }): Promise<string> => {

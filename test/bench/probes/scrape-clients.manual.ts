@@ -6,19 +6,10 @@
  *   node --import tsx test/bench/servers/dcgm-targets.ts '{"topology":"hall","nodes":1000,"port":9400,"tickMs":5000,"idleCloseMs":0}' &
  *   node --import tsx test/bench/probes/scrape-clients.manual.ts 9400 fetch,undici-client,undici-agent,http,raw,ours [nodes] [rounds]
  *
- * `ours` is the scrape source as it stands (undici Client per target, ingest/scrape-client.ts);
- * `undici-client` the bare Client with body.text(), `undici-client-buffers` the same collecting
- * Buffers and decoding once (latin1 when ASCII); `handwritten` the hand-written HTTP/1.1 client
- * that undici replaced, from git, given as a directory holding its two files:
- *
- *   mkdir -p /tmp/hw && for f in scrape-client http-scrape-source; do git show eb3fa97:server/src/ingest/$f.ts > /tmp/hw/$f.ts; done
- *   HANDWRITTEN_DIR=/tmp/hw node --import tsx test/bench/probes/scrape-clients.manual.ts 9400 handwritten,ours 1000 3
- *
  * Each mode runs in its own child process (fresh heap, fresh JIT), one after the other,
  * modes interleaved over `rounds` passes so that machine noise hits them alike.
  */
 import { execFileSync } from 'node:child_process';
-import { isAscii } from 'node:buffer';
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -53,16 +44,6 @@ if (process.env.PROBE_CHILD) {
     const { statusCode, body } = await c.request({ path: '/metrics', method: 'GET', headers: { accept: 'text/plain' }, headersTimeout: 5_000, bodyTimeout: 5_000 });
     if (statusCode !== 200) throw new Error(String(statusCode));
     return body.text();
-  };
-  const viaUndiciClientBuffers = async (i: number): Promise<string> => {
-    let c = clients.get(i);
-    if (!c) clients.set(i, (c = new Client(`http://${loopbackAddress(i)}:${port}`, { keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 })));
-    const { statusCode, body } = await c.request({ path: '/metrics', method: 'GET', headers: { accept: 'text/plain' }, headersTimeout: 5_000, bodyTimeout: 5_000 });
-    if (statusCode !== 200) throw new Error(String(statusCode));
-    const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(chunk as Buffer);
-    const all = Buffer.concat(chunks);
-    return isAscii(all) ? all.toString('latin1') : all.toString('utf8');
   };
   const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000, connections: 1 });
   const viaUndiciAgent = async (i: number): Promise<string> => {
@@ -108,21 +89,11 @@ if (process.env.PROBE_CHILD) {
       sock.once('error', reject);
       sock.write(`GET /metrics HTTP/1.1\r\nHost: ${loopbackAddress(i)}:${port}\r\nAccept: text/plain\r\n\r\n`);
     });
-  type Source = typeof createHttpScrapeSource;
-  const handwritten =
-    mode === 'handwritten'
-      ? ((await import(`${process.env.HANDWRITTEN_DIR}/http-scrape-source.ts`)) as { createHttpScrapeSource: Source }).createHttpScrapeSource(
-          Array.from({ length: n }, (_, i) => url(i)),
-          { timeoutMs: 5_000, maxConnections: 4_096, concurrency: 256 },
-        ).targets()
-      : [];
-  const ours = createHttpScrapeSource(Array.from({ length: n }, (_, i) => url(i)), { timeoutMs: 5_000, maxConnections: 4_096, concurrency: 256, intervalMs: 5_000 }).targets();
+  const ours = createHttpScrapeSource(Array.from({ length: n }, (_, i) => url(i)), { timeoutMs: 5_000, maxConnections: 4_096, concurrency: 256 }).targets();
   const one: (i: number) => Promise<string> =
     mode === 'http' ? viaHttp
     : mode === 'raw' ? viaRaw
     : mode === 'undici-client' ? viaUndiciClient
-    : mode === 'undici-client-buffers' ? viaUndiciClientBuffers
-    : mode === 'handwritten' ? (i) => handwritten[i]!.read() as Promise<string>
     : mode === 'undici-agent' ? viaUndiciAgent
     : mode === 'ours' ? (i) => ours[i]!.read() as Promise<string>
     : async (i) => (await fetch(url(i))).text();
