@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readScrapeTargetsFile } from './scrape-targets-file.js';
 
 /**
  * The one reader of process.env. Every setting has a default, a unit in its name where it has
@@ -20,9 +22,11 @@ const envSchema = z.object({
   RETENTION_DAYS: z.coerce.number().positive().max(3650).default(90),
   GPU_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(14),
   SCRAPE_TARGETS: z.string().default(''),
+  SCRAPE_TARGETS_FILE: z.string().min(1).optional(),
   SCRAPE_INTERVAL_MS: int(100, 3_600_000).default(10_000),
   SCRAPE_TIMEOUT_MS: int(50, 600_000).default(5_000),
   SCRAPE_CONCURRENCY: int(1, 4096).default(256),
+  SCRAPE_MAX_CONNECTIONS: int(1, 1_000_000).optional(),
   STALE_AFTER_MS: int(1_000, 86_400_000).optional(),
   SNAPSHOT_INTERVAL_MS: int(1_000, 86_400_000).default(300_000),
   MAX_BODY_BYTES: int(1_024, 1_073_741_824).default(32 * 1024 * 1024),
@@ -78,7 +82,11 @@ export interface Config {
   backfillDays: number;
   retentionDays: number;
   gpuRetentionDays: number;
-  scrape: { targets: string[]; intervalMs: number; timeoutMs: number; concurrency: number };
+  /**
+   * targets: SCRAPE_TARGETS then SCRAPE_TARGETS_FILE's, each once. maxConnections: open scrape
+   * connections at most (kept-alive ones and those of the round in flight).
+   */
+  scrape: { targets: string[]; intervalMs: number; timeoutMs: number; concurrency: number; maxConnections: number };
   /** A GPU with no sample for this long reads `unknown`. */
   staleAfterMs: number;
   snapshotIntervalMs: number;
@@ -109,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
-  const targets = urlList('SCRAPE_TARGETS', e.SCRAPE_TARGETS);
+  const targets = scrapeTargets(e.SCRAPE_TARGETS, e.SCRAPE_TARGETS_FILE);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -128,7 +136,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backfillDays: e.BACKFILL_DAYS,
     retentionDays: e.RETENTION_DAYS,
     gpuRetentionDays: e.GPU_RETENTION_DAYS,
-    scrape: { targets, intervalMs: e.SCRAPE_INTERVAL_MS, timeoutMs: e.SCRAPE_TIMEOUT_MS, concurrency: e.SCRAPE_CONCURRENCY },
+    scrape: {
+      targets,
+      intervalMs: e.SCRAPE_INTERVAL_MS,
+      timeoutMs: e.SCRAPE_TIMEOUT_MS,
+      concurrency: e.SCRAPE_CONCURRENCY,
+      maxConnections: e.SCRAPE_MAX_CONNECTIONS ?? defaultMaxConnections(),
+    },
     // Three missed scrapes: one late answer is noise, three is a source that stopped.
     staleAfterMs: e.STALE_AFTER_MS ?? e.SCRAPE_INTERVAL_MS * 3,
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
@@ -158,6 +172,35 @@ function urlList(name: string, value: string): string[] {
     if (!URL.canParse(u)) throw new Error(`invalid configuration: ${name}: "${u}" is not a URL`);
   }
   return urls;
+}
+
+/** SCRAPE_TARGETS and the file's targets together; a URL in both (or twice) is refused, naming both places. */
+function scrapeTargets(inline: string, file: string | undefined): string[] {
+  const listed = urlList('SCRAPE_TARGETS', inline).map((url, i) => ({ url, where: `SCRAPE_TARGETS entry ${i + 1}` }));
+  if (file !== undefined) listed.push(...readScrapeTargetsFile(file).map((t) => ({ url: t.url, where: `SCRAPE_TARGETS_FILE ${file}: ${t.where}` })));
+  const seen = new Map<string, string>();
+  for (const t of listed) {
+    const first = seen.get(t.url);
+    if (first !== undefined) throw new Error(`invalid configuration: ${t.where}: ${t.url} is listed already (${first})`);
+    seen.set(t.url, t.where);
+  }
+  return listed.map((t) => t.url);
+}
+
+/**
+ * SCRAPE_MAX_CONNECTIONS' default: ¾ of the process's open-file limit (Node raises the soft
+ * limit to the hard one at start; Linux shows it in /proc/self/limits), leaving a quarter for
+ * the database, the API's clients and the live view; 4,096 where the limit cannot be read.
+ */
+function defaultMaxConnections(): number {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (m && m[1] !== 'unlimited') return Math.max(64, Math.floor((Number(m[1]) * 3) / 4));
+    if (m) return 1_000_000;
+  } catch {
+    // not Linux: the fallback below
+  }
+  return 4_096;
 }
 
 /** Browser origins (`https://ops.example.com`), each checked to be one: scheme, host and port only. */

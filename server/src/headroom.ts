@@ -102,7 +102,14 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     : null;
   const sources: TelemetrySource[] = [];
   if (sim) sources.push(createSimSource(sim, sim.topology));
-  if (config.scrape.targets.length) sources.push(createHttpScrapeSource(config.scrape.targets, config.scrape.timeoutMs));
+  const scrapeSource = config.scrape.targets.length
+    ? createHttpScrapeSource(config.scrape.targets, {
+        timeoutMs: config.scrape.timeoutMs,
+        maxConnections: config.scrape.maxConnections,
+        concurrency: config.scrape.concurrency,
+      })
+    : null;
+  if (scrapeSource) sources.push(scrapeSource);
 
   const contractSite = contractSiteOf(topology);
   const podIndexById = new Map(topology.pods.map((p, i) => [p.id, i]));
@@ -363,6 +370,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
       clearInterval(snapshotTimer);
       clearInterval(pruneTimer);
       await loop?.stop();
+      scrapeSource?.close();
       await alerting.stop();
       await pruning;
       // socket.io holds its connections open: the drain would wait for them forever.

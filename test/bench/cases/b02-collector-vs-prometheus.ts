@@ -51,7 +51,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
 
   const ours = spawnTracked('collector', process.execPath, ['--import', 'tsx', 'test/bench/servers/collector-process.ts'], {
     cwd: ROOT,
-    env: { ...process.env, BENCH_TARGETS_FILE: urlsFile, DATA_DIR: join(dir, 'ours'), SCRAPE_INTERVAL_MS: String(INTERVAL_MS), BENCH_TOPOLOGY: 'hall' },
+    env: { ...process.env, SCRAPE_TARGETS_FILE: urlsFile, DATA_DIR: join(dir, 'ours'), SCRAPE_INTERVAL_MS: String(INTERVAL_MS), BENCH_TOPOLOGY: 'hall' },
   });
   const rounds: Array<{ tMs: number; durationMs: number; samples: number; failed: number }> = [];
   ours.onLine((line) => {
