@@ -10,7 +10,7 @@
  *   (headroom.ts onRound): it builds the headline, encodes the heatmap once and emits to every
  *   client. Instrumented by wrapping the live server's notifyRound method on the object
  *   startHeadroom returns (the loop calls it through that object).
- * - Fleet change → receipt: from the end of collector.tick (the new fleet summary exists;
+ * - Fleet change → receipt: from the end of collector.tick / tickSliced (the new fleet summary exists;
  *   likewise wrapped) to each client's receipt of the update for that summary, on the wall
  *   clock both processes share.
  */
@@ -43,11 +43,19 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const live = (h as { live?: { notifyRound(): void } }).live;
   if (!live) return { metrics: {}, skipped: 'not yet measurable: startHeadroom returns no live server (server/src/live is not wired in)' };
 
+  // The collection round runs the tick in slices (tickSliced); `tick` is its all-at-once form.
   const tickEnds = new Map<number, number>();
+  const tickEnded = (summary: { atMs: number }): void => void tickEnds.set(summary.atMs, performance.timeOrigin + performance.now());
   const tick = h.collector.tick.bind(h.collector);
-  h.collector.tick = (nowMs: number) => {
+  h.collector.tick = (nowMs) => {
     const summary = tick(nowMs);
-    tickEnds.set(summary.atMs, performance.timeOrigin + performance.now());
+    tickEnded(summary);
+    return summary;
+  };
+  const tickSliced = h.collector.tickSliced.bind(h.collector);
+  h.collector.tickSliced = async (nowMs, slicer) => {
+    const summary = await tickSliced(nowMs, slicer);
+    tickEnded(summary);
     return summary;
   };
   const broadcastCpuMs: number[] = [];
@@ -98,6 +106,8 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const latencies = updates
     .map((f) => (f.atMs === null ? Number.NaN : f.receivedAtMs - (tickEnds.get(f.atMs) ?? Number.NaN)))
     .filter(Number.isFinite);
+  // A run that matched no update to its tick measured nothing: say so rather than print a dash.
+  if (latencies.length === 0) throw new Error(`none of ${updates.length} updates matched a tick's end (is the tick still wrapped?)`);
   return {
     metrics: {
       snapshotBytes: median(snapshots.map((f) => f.bytes)),
