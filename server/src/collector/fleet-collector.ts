@@ -26,10 +26,11 @@ import { runAtOnce, runSliced, type TimeSlicer } from './time-slicer.js';
  * Rows (or GPU chunks of 256 slots) per history write transaction. A closed 5-minute bucket is
  * 781 rows and an hour of per-GPU means 768 chunks at Colossus scale: written whole, each took
  * 30–60 ms; in transactions of this size with a yield between, each is a few ms and requests
- * are answered in between. A bucket need not be atomic: a crash part-way loses part of that
+ * are answered in between (at 10M rows, 200 rows a transaction measured 13–30 ms, 100 rows
+ * 6–10 ms: benchmark 4c). A bucket need not be atomic: a crash part-way loses part of that
  * bucket, as it would lose the whole of the open one.
  */
-export const HISTORY_WRITE_ROWS = 200;
+export const HISTORY_WRITE_ROWS = 100;
 const GPU_SLOTS_PER_WRITE = HISTORY_WRITE_ROWS * 256;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
