@@ -53,6 +53,7 @@ function stored(db: Database): unknown[] {
   );
 }
 
+/** The test site's backfill into `db`; `options` replace any part (a wrapped target among them). */
 function run(db: Database, options: Partial<BackfillOptions> = {}): Promise<number> {
   return backfillHistory({ ...backfillTarget(db, createWriteGateBuffer()), aggregateAt, fromS: FROM_S, toS: TO_S, stepS: STEP_S, podEvery: 3, ...options });
 }
@@ -77,7 +78,7 @@ describe('the start-up backfill', () => {
     const target = backfillTarget(db, createWriteGateBuffer());
     const transactions: Array<{ rows: number; pods: Set<string> }> = [];
     const limit = 100;
-    await backfillHistory({
+    await run(db, {
       ...target,
       rollups: {
         ...target.rollups,
@@ -93,11 +94,6 @@ describe('the start-up backfill', () => {
         transactions.push({ rows: 0, pods: new Set() });
         return target.transaction(work);
       },
-      aggregateAt,
-      fromS: FROM_S,
-      toS: TO_S,
-      stepS: STEP_S,
-      podEvery: 3,
       transactionRows: limit,
     });
     expect(Math.max(...transactions.map((t) => t.rows))).toBeLessThanOrEqual(limit);
@@ -121,7 +117,7 @@ describe('the start-up backfill', () => {
       const db = database(`interrupted-${stopAfter}.db`);
       const target = backfillTarget(db, createWriteGateBuffer());
       let done = 0;
-      const interrupted = backfillHistory({
+      const interrupted = run(db, {
         ...target,
         // The transaction after `stopAfter` fails: it rolls back, and the process is gone.
         transaction: (work) => {
@@ -129,11 +125,6 @@ describe('the start-up backfill', () => {
           done++;
           return target.transaction(work);
         },
-        aggregateAt,
-        fromS: FROM_S,
-        toS: TO_S,
-        stepS: STEP_S,
-        podEvery: 3,
         transactionRows: 100,
       });
       const finished = await interrupted.then(
