@@ -63,8 +63,6 @@ export class ScrapeFailure extends Error {
 export interface ScrapeClient {
   /** A target's handle (its URL parsed once): `get()` resolves the body text of a 200, rejects with a ScrapeFailure otherwise. */
   target(url: string): { get(): Promise<string> };
-  /** One GET of a URL (its handle made on first use and kept). */
-  get(url: string): Promise<string>;
   /** Closes every connection; later gets connect afresh. */
   close(): void;
   /** Open connections now, and how many of them are kept between scrapes. */
@@ -102,7 +100,6 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const CRLF2 = Buffer.from('\r\n\r\n');
 
 export function createScrapeClient(opts: ScrapeClientOptions): ScrapeClient {
-  const byUrl = new Map<string, { get(): Promise<string> }>();
   // Kept connections at most: the cap less a reserve for the per-scrape ones of a round's
   // concurrency, so targets beyond the kept set rarely wait for a slot.
   const keepLimit = Math.max(1, opts.maxConnections - Math.min(opts.concurrency, Math.floor(opts.maxConnections / 2)));
@@ -291,11 +288,6 @@ export function createScrapeClient(opts: ScrapeClientOptions): ScrapeClient {
 
   return {
     target,
-    get(url) {
-      let handle = byUrl.get(url);
-      if (!handle) byUrl.set(url, (handle = target(url)));
-      return handle.get();
-    },
     close() {
       for (const t of [...idleTargets]) forget(t);
       for (const c of conns) c.socket.destroy();
