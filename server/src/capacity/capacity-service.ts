@@ -1,4 +1,5 @@
 import { computeCapacity, type CapacityReport, type PodView } from '../domain/capacity/capacity.js';
+import { withDemandPlans, type DemandPlan } from '../domain/capacity/demand-plan.js';
 import { forecastDemand } from '../domain/capacity/forecast.js';
 import type { DemandForecast, DemandSample } from '../domain/capacity/forecast-types.js';
 import { podsNeeded } from '../domain/contracts/allocation.js';
@@ -24,6 +25,8 @@ export interface CapacityServiceDeps {
   fleet: { state: FleetState; latest(): FleetSummary | null };
   history: { query(scope: string, metric: HistoryMetric, fromS: number, toS: number, stepS: number): Array<[number, number]> };
   contracts: { soldPodsAt(date: string): ReadonlySet<number>; getPriceBook(): PriceBook };
+  /** The owner's planned internal demand; `revision` changes whenever the plans do. */
+  plans?: { inForce(): ReadonlyArray<DemandPlan>; revision(): number };
   now: () => number;
   policy: CapacityPolicyConfig;
 }
@@ -63,7 +66,9 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   const allocationSite = { gpusPerPod: podGpus[0] ?? 0, gpusPerFacilityWatt: totalGpus / topology.site.feedWatts };
   const feedShareWatts = (gpus: number): number => gpus / allocationSite.gpusPerFacilityWatt;
   const horizonS = deps.policy.horizonDays * DAY_S;
-  type Computed = { atMs: number; forecast: DemandForecast; report: CapacityReport };
+  /** `fitted`: the forecast of the history alone; `forecast`: with the plans of `plansRevision`. */
+  type Computed = { atMs: number; plansRevision: number; fitted: DemandForecast; forecast: DemandForecast; report: CapacityReport };
+  const plansRevision = (): number => deps.plans?.revision() ?? 0;
   let cached: Computed | null = null;
   /** The priced view of `cached`, kept while neither it nor the price book changes (every scrape reads it). */
   let priced: { of: Computed; bookKey: string; view: ReturnType<typeof priceReport> } | null = null;
@@ -109,15 +114,17 @@ export function createCapacityService(deps: CapacityServiceDeps) {
     return { soldAt: (t: number) => soldByDay.get(isoDate(t)) ?? 0, committed };
   }
 
-  function compute(summary: FleetSummary, extra: WhatIf | null, fitted?: DemandForecast | null): { forecast: DemandForecast; report: CapacityReport } {
+  function compute(summary: FleetSummary, extra: WhatIf | null, fittedNow?: DemandForecast | null): Omit<Computed, 'atMs'> {
     const nowS = Math.floor(summary.atMs / 1000);
-    const forecast =
-      fitted !== undefined
-        ? fitted
+    const revision = plansRevision();
+    const fitted =
+      fittedNow !== undefined
+        ? fittedNow
         : cached?.atMs === summary.atMs
-          ? cached.forecast
+          ? cached.fitted
           : forecastOf(nowS, historyOf('gpus_busy', nowS), historyOf('gpus_held', nowS));
-    if (!forecast) throw new DomainError('unavailable', 'no internal-demand history to forecast from yet');
+    if (!fitted) throw new DomainError('unavailable', 'no internal-demand history to forecast from yet');
+    const forecast = withDemandPlans(fitted, deps.plans?.inForce() ?? []);
     const { soldAt, committed } = soldOverHorizon(nowS);
     const soldGpusAt = extra ? (t: number) => soldAt(t) + (t >= extra.startS && t < extra.endS ? extra.gpus : 0) : soldAt;
     const pods: PodView[] = topology.pods.map((pod, i) => {
@@ -148,7 +155,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         horizonSeconds: horizonS,
       },
     });
-    return { forecast, report };
+    return { plansRevision: revision, fitted, forecast, report };
   }
 
   function latestSummary(): FleetSummary {
@@ -159,7 +166,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
 
   function current(): Computed {
     const summary = latestSummary();
-    if (cached?.atMs !== summary.atMs) cached = { atMs: summary.atMs, ...compute(summary, null) };
+    if (cached?.atMs !== summary.atMs || cached.plansRevision !== plansRevision()) cached = { atMs: summary.atMs, ...compute(summary, null) };
     return cached;
   }
 
@@ -224,7 +231,11 @@ export function createCapacityService(deps: CapacityServiceDeps) {
      */
     async warm(nextTurn: () => Promise<void>): Promise<void> {
       const summary = latestSummary();
-      if (cached?.atMs === summary.atMs) return;
+      // Same round: the fitted forecast is kept, a change of plans is applied by capacity().
+      if (cached?.atMs === summary.atMs) {
+        if (cached.plansRevision !== plansRevision()) capacity();
+        return;
+      }
       const nowS = Math.floor(summary.atMs / 1000);
       const rows = { gpus_busy: [] as Array<[number, number]>, gpus_held: [] as Array<[number, number]> };
       for (const metric of ['gpus_busy', 'gpus_held'] as const) {
@@ -236,7 +247,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       const forecast = forecastOf(nowS, rows.gpus_busy, rows.gpus_held);
       await nextTurn();
       // A request may have computed it meanwhile (capacity() at once).
-      if (cached?.atMs !== summary.atMs) cached = { atMs: summary.atMs, ...compute(summary, null, forecast) };
+      if (cached?.atMs !== summary.atMs || cached.plansRevision !== plansRevision()) cached = { atMs: summary.atMs, ...compute(summary, null, forecast) };
       await nextTurn();
       if (deps.fleet.latest() === summary) capacity();
     },
