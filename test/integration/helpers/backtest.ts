@@ -1,4 +1,5 @@
 import { computeCapacity, type CapacityReport, type PodView } from '../../../server/src/domain/capacity/capacity.js';
+import { withDemandPlans, type DemandPlan } from '../../../server/src/domain/capacity/demand-plan.js';
 import { forecastDemand } from '../../../server/src/domain/capacity/forecast.js';
 import type { DemandForecast, DemandSample } from '../../../server/src/domain/capacity/forecast-types.js';
 import type { StateCounts } from '../../../server/src/domain/fleet/gpu-state.js';
@@ -140,6 +141,8 @@ export interface EngineOptions {
   historyDays?: number;
   /** A change to the forecast emulated outside the engine (see heldRise). */
   adjust?: (forecast: DemandForecast) => DemandForecast;
+  /** The owner's planned internal demand, applied as the app applies it (withDemandPlans). */
+  plans?: ReadonlyArray<DemandPlan>;
 }
 
 /**
@@ -187,7 +190,7 @@ export function evaluate(
     ...(options.quantile === undefined ? {} : { quantile: options.quantile }),
   });
   if (!raw) throw new Error(`no history to forecast from at ${new Date(tMs).toISOString()}`);
-  const forecast = options.adjust ? options.adjust(raw) : raw;
+  const forecast = withDemandPlans(options.adjust ? options.adjust(raw) : raw, options.plans ?? []);
   const rollups = site.sim.aggregateAt(tMs);
   const siteRollup = rollups[0];
   if (!siteRollup || siteRollup.scope !== 'site') throw new Error('aggregateAt: the site rollup comes first');
@@ -493,7 +496,19 @@ export interface ReboundRun {
  * judged against is what the owner wants: the rebound scenario with nothing sold. True up at an
  * hour = the engine's up at that hour's evaluation (196,608 − down); past the window, its median.
  */
-export function runRebound(truth: ReboundTruth, mode: SaleMode, options: EngineOptions = {}, saleOptions: EngineOptions = options): ReboundRun {
+/** Plans the owner enters at `atMs` (after the sale): evaluations from then on apply them. */
+export interface AnnouncedPlans {
+  atMs: number;
+  plans: DemandPlan[];
+}
+
+export function runRebound(
+  truth: ReboundTruth,
+  mode: SaleMode,
+  options: EngineOptions = {},
+  saleOptions: EngineOptions = options,
+  announced: AnnouncedPlans | null = null,
+): ReboundRun {
   const { decline, reboundAtMs } = truth;
   const historyMs = historyMsOf(options);
   const saleAtMs = reboundAtMs - SALE_BEFORE_REBOUND_MS;
@@ -514,7 +529,8 @@ export function runRebound(truth: ReboundTruth, mode: SaleMode, options: EngineO
   const sold = { gpus: soldGpus, pods: soldPods };
 
   const evaluations: Evaluation[] = [];
-  for (let t = fromMs; t <= toMs; t += REBOUND_EVERY_MS) evaluations.push(evaluate(site, t, historyBefore(seen, t, historyMs), sold, options));
+  const optionsAt = (t: number): EngineOptions => (announced && t >= announced.atMs ? { ...options, plans: [...(options.plans ?? []), ...announced.plans] } : options);
+  for (let t = fromMs; t <= toMs; t += REBOUND_EVERY_MS) evaluations.push(evaluate(site, t, historyBefore(seen, t, historyMs), sold, optionsAt(t)));
   const upByHour = new Map(evaluations.map((e) => [e.tMs, e.report.gpus.up]));
   const medianUp = quantile([...upByHour.values()], 0.5);
   const upAt = (tMs: number): number => upByHour.get(Math.floor(tMs / HOUR_MS) * HOUR_MS) ?? medianUp;
