@@ -21,7 +21,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from './config.js';
 
 /** Tables whose row counts are printed (those the file has: an older schema may lack some). */
-const COUNTED_TABLES = ['contracts', 'ingest_journal', 'rollup_1m', 'rollup_5m', 'gpu_hourly', 'gpu_slots', 'alert_rules', 'webhook_receivers', 'api_tokens', 'audit_log'];
+const COUNTED_TABLES = ['contracts', 'demand_plans', 'ingest_journal', 'rollup_1m', 'rollup_5m', 'gpu_hourly', 'gpu_slots', 'alert_rules', 'webhook_receivers', 'api_tokens', 'audit_log'];
 /** better-sqlite3 clamps a step to this many pages: the whole file in one step. */
 const ALL_PAGES = 0x7fffffff;
 

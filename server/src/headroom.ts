@@ -36,6 +36,7 @@ import { startCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { closeDatabase, openDatabase, type Database } from './store/db.js';
 import { pruneHistory } from './store/retention.js';
 import { createCapacityService } from './capacity/capacity-service.js';
+import { createDemandPlanService } from './capacity/demand-plans.js';
 import { demoContracts } from './sim/demo-contracts.js';
 import { createStores } from './store/stores.js';
 import { createWriteGateBuffer, priorityWriter } from './store/write-gate.js';
@@ -131,10 +132,13 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     for (const terms of demoContracts(contractSite, isoDay(clock.now()))) contracts.create(terms);
     meta.set(DEMO_CONTRACTS_KEY, isoDay(clock.now()));
   }
+  const demandPlans = createDemandPlanService({ store: stores.demandPlans, siteGpus: () => contractSite.gpus, nowMs: clock.now });
   const capacity = createCapacityService({
     fleet: collector,
     history: rollups,
     contracts,
+    // Its revision changes with every plan change: the next request for capacity sees it.
+    plans: demandPlans,
     now: clock.now,
     policy: config.capacity,
   });
@@ -221,6 +225,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     log,
     contracts,
     capacity,
+    demandPlans,
     alerts,
     metrics: { endpoint: metrics, auth: config.metricsAuth },
     ingestObserver: metrics.collector.ingest,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodType } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
+import { demandPlanBodySchema } from '../../server/src/domain/capacity/demand-plan-terms.js';
 import { contractBodySchema } from '../../server/src/domain/contracts/contract.js';
 import { priceBookSchema } from '../../server/src/domain/contracts/price-book.js';
 import { apiPaths, createApiDocument, type ApiParts } from '../../server/src/http/openapi.js';
@@ -44,6 +45,9 @@ const CONTRACT = {
   noticeDays: 30,
 };
 
+/** A plan well under the small site's 384 GPUs, with no end. */
+const DEMAND_PLAN = { name: 'OpenAPI training run', gpus: 64, start: '2026-06-01' };
+
 /** A receiver on a closed loopback port: test notifications queue and retry, harmlessly. */
 const WEBHOOK = { name: 'openapi receiver', url: 'http://127.0.0.1:9/hook', groupWaitS: 0 };
 
@@ -77,7 +81,7 @@ async function send(method: string, path: string, sample: Sample = {}, server: T
 
 beforeAll(async () => {
   h = await startTestHeadroom();
-  parts = { ingestJsonSchema: jsonPushSchema, contracts: true, capacity: true, alerts: true, sim: true, metrics: h.config.metricsAuth };
+  parts = { ingestJsonSchema: jsonPushSchema, contracts: true, capacity: true, demandPlans: true, alerts: true, sim: true, metrics: h.config.metricsAuth };
   today = new Date(h.clock.now()).toISOString().slice(0, 10);
   const served = await send('GET', '/api/v1/openapi.json');
   expect(served.status).toBe(200);
@@ -197,6 +201,8 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
     expect(bodyOf('/api/v1/contracts/{id}', 'put')).toBe(contractBodySchema);
     expect(bodyOf('/api/v1/pricebook', 'put')).toBe(priceBookSchema);
     expect(bodyOf('/api/v1/what-if', 'post')).toBe(whatIfSchema);
+    expect(bodyOf('/api/v1/demand-plans', 'post')).toBe(demandPlanBodySchema);
+    expect(bodyOf('/api/v1/demand-plans/{id}', 'put')).toBe(demandPlanBodySchema);
     expect(bodyOf('/api/v1/ingest/json', 'post')).toBe(jsonPushSchema);
   });
 
@@ -233,6 +239,8 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
       'PUT /api/v1/contracts/{id}': json({ ...CONTRACT, customer: 'OpenAPI Labs (renamed)' }),
       'PUT /api/v1/pricebook': { type: 'application/json', body: book },
       'POST /api/v1/what-if': json({ pods: 1, start: today, months: 12 }),
+      'POST /api/v1/demand-plans': json(DEMAND_PLAN),
+      'PUT /api/v1/demand-plans/{id}': json({ ...DEMAND_PLAN, end: '2026-12-31', note: 'renamed' }),
       'PUT /api/v1/alerts/rules': { type: 'application/json', body: (await send('GET', '/api/v1/alerts/rules')).text },
       'POST /api/v1/webhooks': json(WEBHOOK),
       'PUT /api/v1/webhooks/{id}': json({ ...WEBHOOK, name: 'openapi receiver (renamed)' }),
@@ -245,14 +253,18 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
           ? ['/api/v1/webhooks', WEBHOOK]
           : template.startsWith('/api/v1/tokens')
             ? ['/api/v1/tokens', { name: 'openapi revoked', role: 'viewer' }]
-            : ['/api/v1/contracts', CONTRACT];
-        return (JSON.parse((await send('POST', collection, json(body))).text) as { id?: string }).id;
+            : template.startsWith('/api/v1/demand-plans')
+              ? ['/api/v1/demand-plans', DEMAND_PLAN]
+              : ['/api/v1/contracts', CONTRACT];
+        const id = (JSON.parse((await send('POST', collection, json(body))).text) as { id?: string | number }).id;
+        return id === undefined ? undefined : String(id);
       },
       uuid: async () => [...h.collector.state.slotByUuid.keys()][0],
       host: async () => h.sim?.topology.nodes[0]?.host,
     };
     // One contract from the start, so the list's schema is checked against a non-empty list.
     expect((await send('POST', '/api/v1/contracts', json(CONTRACT))).status).toBe(201);
+    expect((await send('POST', '/api/v1/demand-plans', json(DEMAND_PLAN))).status).toBe(201);
     const paths = apiPaths(parts);
     const failures: string[] = [];
     for (const operation of documentedOperations(doc)) {

@@ -31,6 +31,8 @@ export const ACCESS: Record<string, Access> = {
   getPriceBook: 'viewer',
   getCapacity: 'viewer',
   whatIf: 'viewer',
+  listDemandPlans: 'viewer',
+  getDemandPlan: 'viewer',
   listAlerts: 'viewer',
   getAlertRules: 'viewer',
 
@@ -49,6 +51,9 @@ export const ACCESS: Record<string, Access> = {
   createContract: 'admin',
   replaceContract: 'admin',
   deleteContract: 'admin',
+  createDemandPlan: 'admin',
+  replaceDemandPlan: 'admin',
+  deleteDemandPlan: 'admin',
   putPriceBook: 'admin',
   putAlertRules: 'admin',
   createToken: 'admin',

@@ -10,6 +10,7 @@ import { rateLimits } from './rate-limit.js';
 import { alertRoutes } from './routes/alerts.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { contractRoutes } from './routes/contracts.js';
+import { demandPlanRoutes } from './routes/demand-plans.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', ingestRoutes(deps));
   if (deps.contracts) app.use('/api/v1', contractRoutes(deps.contracts), priceBookRoutes(deps.contracts));
   if (deps.capacity) app.use('/api/v1', capacityRoutes(deps.capacity));
+  if (deps.demandPlans) app.use('/api/v1', demandPlanRoutes(deps.demandPlans));
   if (deps.alerts) app.use('/api/v1', alertRoutes(deps.alerts));
   if (deps.simNodeText) app.use('/sim', simRoutes(deps));
   app.use('/api/v1', tokenRoutes({ tokens: auth.tokens, audit: auth.audit, publicRead: auth.publicRead }));

@@ -6,6 +6,7 @@ import type { TokenService } from '../auth/token-service.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { RateLimits } from './rate-limit.js';
 import type { CapacityService } from '../capacity/capacity-service.js';
+import type { DemandPlanService } from '../capacity/demand-plans.js';
 import type { AllocatedContract } from '../domain/contracts/allocation.js';
 import type { PriceBook } from '../domain/contracts/price-book.js';
 import type { ContractValuation } from '../domain/contracts/valuation.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   /** Contracts and the price book (routes mounted only when given). */
   contracts?: ContractsDeps;
   capacity?: CapacityDeps;
+  /** Planned internal demand (routes mounted only when given). */
+  demandPlans?: DemandPlansDeps;
   /** The built dashboard (client/dist) to serve at `/`, or null. */
   clientDist?: string | null;
   /** Alerts, rules and webhook receivers (routes mounted only when given). */
@@ -83,6 +86,9 @@ export interface ContractsDeps {
 
 /** Sellable capacity, its value and risk (capacity/capacity-service.ts). */
 export type CapacityDeps = Pick<CapacityService, 'capacity' | 'whatIf'>;
+
+/** Planned internal demand (capacity/demand-plans.ts); unknown ids and bad bodies throw DomainError. */
+export type DemandPlansDeps = Pick<DemandPlanService, 'list' | 'get' | 'create' | 'update' | 'remove'>;
 
 /** Alert rules and states, webhook receivers and deliveries (alerts/alerts-service.ts). */
 export type AlertsDeps = Pick<

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { ZodType } from 'zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { demandPlanBodySchema } from '../domain/capacity/demand-plan-terms.js';
 import { contractBodySchema } from '../domain/contracts/contract.js';
 import { priceBookSchema } from '../domain/contracts/price-book.js';
 import type { AppDeps } from './deps.js';
@@ -9,6 +10,7 @@ import { errorAnswers, jsonAnswer } from './openapi-parts.js';
 import { alertPaths } from './routes/alerts.js';
 import { capacityPaths, whatIfSchema } from './routes/capacity.js';
 import { contractPaths } from './routes/contracts.js';
+import { demandPlanPaths } from './routes/demand-plans.js';
 import { fleetPaths } from './routes/fleet.js';
 import { healthPaths } from './routes/health.js';
 import { historyPaths } from './routes/history.js';
@@ -29,6 +31,7 @@ export interface ApiParts {
   ingestJsonSchema: ZodType;
   contracts: boolean;
   capacity: boolean;
+  demandPlans: boolean;
   alerts: boolean;
   sim: boolean;
   /** null when /metrics is not mounted. */
@@ -40,6 +43,7 @@ export function apiPartsOf(deps: AppDeps): ApiParts {
     ingestJsonSchema: deps.parsers.jsonSchema,
     contracts: deps.contracts !== undefined,
     capacity: deps.capacity !== undefined,
+    demandPlans: deps.demandPlans !== undefined,
     alerts: deps.alerts !== undefined,
     sim: deps.simNodeText !== undefined,
     metrics: deps.metrics?.auth ?? null,
@@ -68,6 +72,7 @@ export function apiPaths(parts: ApiParts): ZodOpenApiPathsObject {
     ...ingestPaths(parts.ingestJsonSchema),
     ...(parts.contracts ? { ...contractPaths, ...priceBookPaths } : {}),
     ...(parts.capacity ? capacityPaths : {}),
+    ...(parts.demandPlans ? demandPlanPaths : {}),
     ...(parts.alerts ? alertPaths : {}),
     ...(parts.sim ? simPaths : {}),
     ...tokenPaths,
@@ -119,6 +124,7 @@ export function createApiDocument(version: string, parts: ApiParts): ReturnType<
         JsonPush: parts.ingestJsonSchema,
         ...(parts.contracts ? { ContractTerms: contractBodySchema, PriceBook: priceBookSchema } : {}),
         ...(parts.capacity ? { WhatIf: whatIfSchema } : {}),
+        ...(parts.demandPlans ? { DemandPlanTerms: demandPlanBodySchema } : {}),
       },
       securitySchemes: {
         apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (`hr_<id>_<secret>`, POST /api/v1/tokens) or HEADROOM_ADMIN_TOKEN' },

@@ -212,6 +212,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Planned internal demand (domain/capacity/demand-plan.ts). Days are ISO dates, `end_date`
+    // inclusive and NULL for "until further notice" (named `*_date`: END is an SQL keyword).
+    // AUTOINCREMENT, as contracts: a deleted plan's id never names another one.
+    version: 5,
+    name: 'demand plans',
+    sql: `
+      CREATE TABLE demand_plans (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        name          TEXT NOT NULL,
+        gpus          INTEGER NOT NULL CHECK (gpus >= 1),
+        start_date    TEXT NOT NULL,
+        end_date      TEXT CHECK (end_date IS NULL OR end_date >= start_date),
+        note          TEXT,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

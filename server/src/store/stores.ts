@@ -1,5 +1,6 @@
 import { createContractStore, type ContractStore } from './contract-store.js';
 import type { Database } from './db.js';
+import { createDemandPlanStore, type DemandPlanStore } from './demand-plan-store.js';
 import { createGpuHistoryStore, type GpuHistoryStore } from './gpu-history-store.js';
 import { createIngestJournal, type IngestJournal } from './ingest-journal.js';
 import { createMetaStore, type MetaStore } from './meta-store.js';
@@ -18,6 +19,7 @@ export interface Stores {
   journal: IngestJournal;
   contracts: ContractStore;
   priceBooks: PriceBookStore;
+  demandPlans: DemandPlanStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -30,5 +32,6 @@ export function createStores(db: Database): Stores {
     journal: createIngestJournal(db),
     contracts: createContractStore(db),
     priceBooks: createPriceBookStore(db),
+    demandPlans: createDemandPlanStore(db),
   };
 }

@@ -6,10 +6,11 @@
  */
 import fc from 'fast-check';
 import { fixture } from '../helpers/harness.js';
-import { alertRulesBody, contractBody, jsonPushBody, mangled, priceBookBody, webhookBody, whatIfBody } from '../../unit/fuzz/arbitraries.js';
+import { alertRulesBody, contractBody, demandPlanBody, jsonPushBody, mangled, priceBookBody, webhookBody, whatIfBody } from '../../unit/fuzz/arbitraries.js';
 
 export interface FuzzIds {
   contractId: string;
+  demandPlanId: string;
   webhookId: string;
 }
 
@@ -132,10 +133,12 @@ export const FUZZ_GROUPS: Record<FuzzGroup, FuzzGroupSpec> = {
     ],
   },
   contracts: {
-    view: ['/api/v1/contracts'],
+    view: ['/api/v1/contracts', '/api/v1/demand-plans'],
     endpoints: [
       { method: 'POST', route: '/api/v1/contracts', path: () => '/api/v1/contracts', cases: jsonCases(contractBody()) },
       { method: 'PUT', route: '/api/v1/contracts/{id}', path: (ids) => `/api/v1/contracts/${ids.contractId}`, cases: jsonCases(contractBody()) },
+      { method: 'POST', route: '/api/v1/demand-plans', path: () => '/api/v1/demand-plans', cases: jsonCases(demandPlanBody()) },
+      { method: 'PUT', route: '/api/v1/demand-plans/{id}', path: (ids) => `/api/v1/demand-plans/${ids.demandPlanId}`, cases: jsonCases(demandPlanBody()) },
     ],
   },
   pricing: {

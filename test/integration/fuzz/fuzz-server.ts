@@ -83,11 +83,16 @@ export async function startFuzzServer(): Promise<FuzzServer> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'fuzz', url: 'http://127.0.0.1:9/hook' }),
   });
+  const plan = await json<{ id: number }>('/api/v1/demand-plans', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'fuzz', gpus: 64, start: '2026-06-01' }),
+  });
   const contractId = contracts.contracts[0]?.id;
-  if (contractId === undefined || typeof webhook.id !== 'string') throw new Error('fuzz server: no demo contract or webhook to PUT to');
+  if (contractId === undefined || typeof webhook.id !== 'string' || typeof plan.id !== 'number') throw new Error('fuzz server: no demo contract, webhook or demand plan to PUT to');
   return {
     h,
-    ids: { contractId: String(contractId), webhookId: webhook.id },
+    ids: { contractId: String(contractId), demandPlanId: String(plan.id), webhookId: webhook.id },
     committedWrites: countCommittedWrites(h.db),
     async close() {
       await h.stop();

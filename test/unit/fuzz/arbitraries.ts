@@ -80,6 +80,19 @@ export const contractBody = (): fc.Arbitrary<unknown> =>
     { requiredKeys: [] },
   );
 
+/** Demand plans: each field mostly valid (the small site has 384 GPUs; valid starts come before valid ends). */
+export const demandPlanBody = (): fc.Arbitrary<unknown> =>
+  fc.record(
+    {
+      name: mostly(fc.constant('Fuzz training run'), fc.oneof(fc.string({ maxLength: 30 }), fc.string({ minLength: 195, maxLength: 210 }))),
+      gpus: mostly(fc.integer({ min: 1, max: 384 }), fc.oneof(fc.integer({ min: -1, max: 1_000 }), fc.double(), fc.string({ maxLength: 4 }), fc.constant(null))),
+      start: startDate,
+      end: mostly(fc.oneof(endDate, fc.constant(null)), fc.constantFrom('2026-05-31', '2024-02-28')),
+      note: mostly(fc.constantFrom(null, 'booked'), fc.oneof(fc.string({ maxLength: 20 }), fc.string({ minLength: 1_995, maxLength: 2_010 }), fc.integer())),
+    },
+    { requiredKeys: [] },
+  );
+
 /** Alert-rule lists, including templates with unknown filters and figures. */
 export const alertRulesBody = (): fc.Arbitrary<unknown> => {
   const rule = fc.record(
