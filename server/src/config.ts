@@ -34,6 +34,7 @@ const envSchema = z.object({
   MAX_SERIES_PER_BATCH: int(1, 100_000_000).default(500_000),
   MAX_LABEL_LENGTH: int(16, 1_048_576).default(1024),
   SIM_CONTRACTS: z.enum(['demo', 'none']).default('demo'),
+  SIM_PLANS: z.enum(['demo', 'none']).default('demo'),
   CAPACITY_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RESERVE_MARGIN: z.coerce.number().min(0).max(10).default(0.05),
   RESERVE_MARGIN_GPUS: z.coerce.number().int().min(0).default(0),
@@ -77,7 +78,7 @@ export interface Config {
   site: { id: string | null; name: string | null };
   /** Optional credentials for /metrics (off by default, as Prometheus scrapes usually run inside the network). */
   metricsAuth: { bearerToken: string | null; basic: { user: string; password: string } | null };
-  sim: { enabled: boolean; scenario: 'decline' | 'flat' | 'rebound' | 'failures'; speed: number; seed: number; contracts: 'demo' | 'none' };
+  sim: { enabled: boolean; scenario: 'decline' | 'flat' | 'rebound' | 'failures'; speed: number; seed: number; contracts: 'demo' | 'none'; plans: 'demo' | 'none' };
   capacity: { horizonDays: number; marginFraction: number; marginGpus: number; blockPods: number; historyDays: number };
   backfillDays: number;
   retentionDays: number;
@@ -125,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     preset: e.PRESET,
     site: { id: e.SITE_ID ?? null, name: e.SITE_NAME ?? null },
     metricsAuth: { bearerToken: e.METRICS_BEARER_TOKEN ?? null, basic: basicAuth(e.METRICS_BASIC_AUTH) },
-    sim: { enabled: e.SIM, scenario: e.SIM_SCENARIO, speed: e.SIM_SPEED, seed: e.SIM_SEED, contracts: e.SIM_CONTRACTS },
+    sim: { enabled: e.SIM, scenario: e.SIM_SCENARIO, speed: e.SIM_SPEED, seed: e.SIM_SEED, contracts: e.SIM_CONTRACTS, plans: e.SIM_PLANS },
     capacity: {
       horizonDays: e.CAPACITY_HORIZON_DAYS,
       marginFraction: e.RESERVE_MARGIN,

@@ -38,6 +38,7 @@ import { pruneHistory } from './store/retention.js';
 import { createCapacityService } from './capacity/capacity-service.js';
 import { createDemandPlanService } from './capacity/demand-plans.js';
 import { demoContracts } from './sim/demo-contracts.js';
+import { demoPlans } from './sim/demo-plans.js';
 import { createStores } from './store/stores.js';
 import { createWriteGateBuffer, priorityWriter } from './store/write-gate.js';
 import { attachWriteGate, writeTransaction } from './store/write-transaction.js';
@@ -45,6 +46,8 @@ import { attachWriteGate, writeTransaction } from './store/write-transaction.js'
 const SIM_CLOCK_KEY = 'sim_clock_ms';
 /** Set once the demo contract book was written, so deleting it does not bring it back. */
 const DEMO_CONTRACTS_KEY = 'demo_contracts_seeded';
+/** The same for the demo plans (only `rebound` has one: the owner's comeback). */
+const DEMO_PLANS_KEY = 'demo_plans_seeded';
 const BACKFILL_STEP_S = 300;
 const HOUR_MS = 3_600_000;
 /** The WAL grows by at most about this much writing between checkpoints (a few MB at Colossus scale). */
@@ -133,6 +136,10 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     meta.set(DEMO_CONTRACTS_KEY, isoDay(clock.now()));
   }
   const demandPlans = createDemandPlanService({ store: stores.demandPlans, siteGpus: () => contractSite.gpus, nowMs: clock.now });
+  if (sim && config.sim.plans === 'demo' && meta.get(DEMO_PLANS_KEY) === null) {
+    for (const plan of demoPlans(config.sim.scenario, sim.params, contractSite.gpus)) demandPlans.create(plan);
+    meta.set(DEMO_PLANS_KEY, isoDay(clock.now()));
+  }
   const capacity = createCapacityService({
     fleet: collector,
     history: rollups,

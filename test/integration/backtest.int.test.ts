@@ -25,6 +25,7 @@ import {
 } from './helpers/backtest.js';
 import type { CapacityReport } from '../../server/src/domain/capacity/capacity.js';
 import type { DemandPlan } from '../../server/src/domain/capacity/demand-plan.js';
+import { demandPlanOf } from '../../server/src/domain/capacity/demand-plan-terms.js';
 import { demoPlans } from '../../server/src/sim/demo-plans.js';
 import type { AlertState } from '../../server/src/domain/alerts/alert-state.js';
 import { DEFAULT_ALERT_RULES } from '../../server/src/domain/alerts/default-rules.js';
@@ -64,7 +65,7 @@ beforeAll(() => {
   soldOnPaper = runRebound(rebound, 'paper');
   const [demo] = demoPlans('rebound', rebound.site.sim.params, rebound.site.totalGpus);
   if (!demo) throw new Error('the rebound scenario has no demo plan');
-  plan = { gpus: demo.gpus, startS: Date.parse(`${demo.start}T00:00:00Z`) / 1000, endS: null };
+  plan = demandPlanOf(demo);
   const announced = { atMs: rebound.reboundAtMs - PLAN_LEAD_MS, plans: [plan] };
   plannedPods = runRebound(rebound, 'pods', {}, {}, announced);
   plannedOnPaper = runRebound(rebound, 'paper', {}, {}, announced);

@@ -227,3 +227,40 @@ describe('a demand plan on the simulated Colossus site with the demo contract bo
     expect(restored.gpus.reserve).toBe(before.gpus.reserve);
   });
 });
+
+describe('the demo plan of a simulated rebound site', () => {
+  it('a new rebound site starts with the owner’s comeback planned: the rebound level at the daily peak of its GPUs, from the rebound’s day', async () => {
+    const h = await startTestHeadroom({ SIM_SCENARIO: 'rebound' });
+    try {
+      const { plans } = (await send<{ plans: PlanJson[] }>(h, 'GET', '/api/v1/demand-plans')).body;
+      const total = (await send<Capacity>(h, 'GET', '/api/v1/capacity')).body.gpus.total;
+      // The small site: 384 GPUs × 0.85 × 1.1 = 359.04 → 359, from 2026-12-01 (the scenario's anchor), open-ended.
+      expect(total).toBe(384);
+      expect(plans).toMatchObject([{ name: 'Own training returns', gpus: 359, start: '2026-12-01', end: null }]);
+      // Deleted, it stays deleted across a restart (seeded once, as the demo contract book).
+      expect((await send(h, 'DELETE', `/api/v1/demand-plans/${plans[0]?.id}`)).status).toBe(204);
+      await h.stop();
+      const again = await startTestHeadroom({ SIM_SCENARIO: 'rebound' }, h.dir);
+      try {
+        expect((await send<{ plans: PlanJson[] }>(again, 'GET', '/api/v1/demand-plans')).body.plans).toEqual([]);
+      } finally {
+        await again.stop();
+      }
+    } catch (error) {
+      await h.stop().catch(() => undefined);
+      throw error;
+    }
+  });
+
+  it('none with SIM_PLANS=none, and none in the other scenarios', async () => {
+    const envs: Array<Record<string, string>> = [{ SIM_SCENARIO: 'rebound', SIM_PLANS: 'none' }, { SIM_SCENARIO: 'decline' }];
+    for (const env of envs) {
+      const h = await startTestHeadroom(env);
+      try {
+        expect((await send<{ plans: PlanJson[] }>(h, 'GET', '/api/v1/demand-plans')).body.plans, JSON.stringify(env)).toEqual([]);
+      } finally {
+        await h.stop();
+      }
+    }
+  });
+});
