@@ -40,6 +40,9 @@ const envSchema = z.object({
   RESERVE_MARGIN_GPUS: z.coerce.number().int().min(0).default(0),
   BLOCK_PODS: int(1, 1000).default(1),
   FORECAST_HISTORY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  // The reserve's risk appetite: [0.5, 1) as the forecast takes them (forecast.ts).
+  FORECAST_QUANTILE: z.coerce.number().min(0.5).lt(1).default(0.95),
+  FORECAST_BAND_CONFIDENCE: z.coerce.number().min(0.5).lt(1).default(0.9),
   SITE_ID: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, - or _ (it is a Prometheus label value)')
@@ -79,7 +82,7 @@ export interface Config {
   /** Optional credentials for /metrics (off by default, as Prometheus scrapes usually run inside the network). */
   metricsAuth: { bearerToken: string | null; basic: { user: string; password: string } | null };
   sim: { enabled: boolean; scenario: 'decline' | 'flat' | 'rebound' | 'failures'; speed: number; seed: number; contracts: 'demo' | 'none'; plans: 'demo' | 'none' };
-  capacity: { horizonDays: number; marginFraction: number; marginGpus: number; blockPods: number; historyDays: number };
+  capacity: { horizonDays: number; marginFraction: number; marginGpus: number; blockPods: number; historyDays: number; quantile: number; bandConfidence: number };
   backfillDays: number;
   retentionDays: number;
   gpuRetentionDays: number;
@@ -133,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       marginGpus: e.RESERVE_MARGIN_GPUS,
       blockPods: e.BLOCK_PODS,
       historyDays: e.FORECAST_HISTORY_DAYS,
+      quantile: e.FORECAST_QUANTILE,
+      bandConfidence: e.FORECAST_BAND_CONFIDENCE,
     },
     backfillDays: e.BACKFILL_DAYS,
     retentionDays: e.RETENTION_DAYS,

@@ -92,3 +92,38 @@ describe('capacity API on the small simulated site with the demo contract book',
     expect(String(noTerm.body.error)).toMatch(/months/);
   });
 });
+
+describe('the reserve’s risk appetite (FORECAST_QUANTILE, FORECAST_BAND_CONFIDENCE)', () => {
+  interface WithReserve extends Capacity {
+    reserve: { gpus: number; peakHigh: number };
+  }
+  /** The simulated Colossus site after 2 days of history, read with the given forecast settings. */
+  async function capacityWith(env: Record<string, string>): Promise<WithReserve> {
+    // Colossus: on the small site the forecast reaches its 384 GPUs whatever the settings.
+    const site = await startTestHeadroom({ PRESET: 'colossus', BACKFILL_DAYS: '2', ...env });
+    try {
+      return (await site.getJson<WithReserve>('/api/v1/capacity')).body;
+    } finally {
+      await site.stop();
+    }
+  }
+
+  it('keeps as reserve the peak of the high quantile + 5 %; at 0.5 / 0.5 the band is off and the reserve is the median’s peak + 5 %', async () => {
+    const byDefault = await capacityWith({});
+    const median = await capacityWith({ FORECAST_QUANTILE: '0.5', FORECAST_BAND_CONFIDENCE: '0.5' });
+    for (const c of [byDefault, median]) {
+      const peakHigh = Math.max(...c.forecast.points.map(([, , high]) => high));
+      expect(c.reserve.peakHigh).toBeCloseTo(peakHigh, 6);
+      expect(c.reserve.gpus).toBe(Math.ceil(peakHigh * 1.05 - 1e-9));
+    }
+    expect(median.forecast.points.every(([, m, high]) => high === m)).toBe(true);
+    expect(byDefault.forecast.points.some(([, m, high]) => high > m)).toBe(true);
+    // Two days of history: the default band is wide (measured: its peak at the site's 196,608 GPUs, the median's ≈ 120k).
+    expect(median.reserve.gpus).toBeLessThan(0.8 * byDefault.reserve.gpus);
+  });
+
+  it('refuses settings outside [0.5, 1), naming them', async () => {
+    await expect(startTestHeadroom({ FORECAST_QUANTILE: '1' })).rejects.toThrow(/FORECAST_QUANTILE/);
+    await expect(startTestHeadroom({ FORECAST_BAND_CONFIDENCE: '0.4' })).rejects.toThrow(/FORECAST_BAND_CONFIDENCE/);
+  });
+});

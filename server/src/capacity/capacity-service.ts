@@ -19,6 +19,9 @@ export interface CapacityPolicyConfig {
   blockPods: number;
   /** Days of internal-demand history the forecast is fitted on. */
   historyDays: number;
+  /** The forecast's high quantile and its band confidence (the reserve is the band's peak + margin); the forecast's defaults when absent. */
+  quantile?: number;
+  bandConfidence?: number;
 }
 
 export interface CapacityServiceDeps {
@@ -97,7 +100,14 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   function forecastOf(nowS: number, busy: Array<[number, number]>, heldRows: Array<[number, number]>): DemandForecast | null {
     const held = new Map(heldRows);
     const history: DemandSample[] = busy.map(([t, b]) => [t, b + (held.get(t) ?? 0)] as const);
-    return forecastDemand(history, { now: nowS, horizonSeconds: horizonS, stepSeconds: FORECAST_STEP_S, capacity: totalGpus });
+    return forecastDemand(history, {
+      now: nowS,
+      horizonSeconds: horizonS,
+      stepSeconds: FORECAST_STEP_S,
+      capacity: totalGpus,
+      ...(deps.policy.quantile === undefined ? {} : { quantile: deps.policy.quantile }),
+      ...(deps.policy.bandConfidence === undefined ? {} : { bandConfidence: deps.policy.bandConfidence }),
+    });
   }
 
   /** GPUs sold on each day of the horizon, and the pods committed to any contract in it. */
