@@ -19,32 +19,38 @@ import { dailyFactorAt, weeklyFactorAt } from '../../server/src/sim/demand.js';
 import { trendLevelAt } from '../../server/src/sim/simulator.js';
 import {
   DAY_MS,
-  declineEvaluationTimes,
-  declineTruth,
-  distribution,
+  heldRise,
   historyBefore,
   HORIZON_MS,
-  quantile,
+  HOUR_MS,
+  SEED,
   seriesAt,
   STEP_MS,
   withMargin,
-  heldRise,
-  HOUR_MS,
-  iso,
+  type EngineOptions,
+} from '../integration/helpers/backtest.js';
+import {
+  declineEvaluationTimes,
+  declineTruth,
   oracleDecline,
-  pct,
   peakResolution,
-  reboundTruth,
   runDecline,
-  runRebound,
-  SEED,
   summarizeDecline,
   type DeclineRecord,
-  type Distribution,
-  type EngineOptions,
+} from '../integration/helpers/backtest-decline.js';
+import {
+  reboundTruth,
+  runRebound,
   type ReboundRun,
   type SaleMode,
-} from '../integration/helpers/backtest.js';
+} from '../integration/helpers/backtest-rebound.js';
+import {
+  distribution,
+  iso,
+  pct,
+  quantile,
+  type Distribution,
+} from '../integration/helpers/backtest-stats.js';
 
 const detail = process.argv.includes('--detail');
 const seedArg = process.argv.find((a) => a.startsWith('--seed='));

@@ -2,27 +2,31 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DAY_MS,
   DECLINE_FROM_MS,
-  declineEvaluationTimes,
-  declineTruth,
-  oracleDecline,
-  REBOUND_WINDOW_MS,
   evaluate as evaluateEngine,
   historyBefore,
   HORIZON_MS,
   HOUR_MS,
-  reboundTruth,
-  runDecline,
-  runRebound,
+  REBOUND_WINDOW_MS,
   seriesAt,
   STEP_MS,
+} from './helpers/backtest.js';
+import {
+  declineEvaluationTimes,
+  declineTruth,
+  oracleDecline,
+  runDecline,
   summarizeDecline,
   type DeclineRecord,
   type DeclineSummary,
   type DeclineTruth,
+} from './helpers/backtest-decline.js';
+import {
+  reboundTruth,
+  runRebound,
   type ReboundRecord,
   type ReboundRun,
   type ReboundTruth,
-} from './helpers/backtest.js';
+} from './helpers/backtest-rebound.js';
 import type { CapacityReport } from '../../server/src/domain/capacity/capacity.js';
 import type { DemandPlan } from '../../server/src/domain/capacity/demand-plan.js';
 import { demandPlanOf } from '../../server/src/domain/capacity/demand-plan-terms.js';
