@@ -47,6 +47,17 @@ export interface Contract {
   shortfallPods: number;
 }
 
+/** The owner's planned internal demand (GET /api/v1/demand-plans): days in UTC, `end` inclusive, null = until further notice. */
+export interface DemandPlan {
+  id: number;
+  name: string;
+  gpus: number;
+  start: string;
+  end: string | null;
+  note: string | null;
+  createdAt: string;
+}
+
 export interface Valuation {
   asOf: string;
   phase: string;
@@ -148,6 +159,7 @@ export const api = {
   capacity: () => json<CapacityReport>('/api/v1/capacity'),
   contracts: () => json<{ contracts: Contract[] }>('/api/v1/contracts').then((b) => b.contracts),
   valuation: (id: string) => json<Valuation>(`/api/v1/contracts/${encodeURIComponent(id)}/valuation`),
+  demandPlans: () => json<{ plans: DemandPlan[] }>('/api/v1/demand-plans').then((b) => b.plans),
   alerts: () => json<{ active: AlertView[]; recent: AlertView[] }>('/api/v1/alerts'),
   deadLetters: () => json<{ deliveries: Delivery[] }>('/api/v1/webhooks/deliveries?state=dead&limit=50').then((b) => b.deliveries),
   webhookNames: () =>

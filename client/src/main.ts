@@ -1,18 +1,20 @@
 /**
  * The live ops dashboard: one page, plain TypeScript and DOM. Live figures arrive on the socket
  * (snapshot on connect, updates after each round, alerts, backfill progress); REST is read for
- * what the socket does not carry (history, blocks, contracts, dead letters), once, and again only when
- * a live message says it changed. No polling. Both carry this browser's API token (session.ts);
+ * what the socket does not carry (history, blocks, contracts, demand plans, dead letters), once,
+ * and again only when a live message says it changed. No polling. Both carry this browser's API token (session.ts);
  * a refusal brings up the sign-in prompt.
  */
 import type { Headline, Layout, PodCell } from '@live/protocol';
 import { api, type Contract, type Valuation } from './api.js';
 import { h } from './dom.js';
+import { formatDay } from './format.js';
 import { connectLive } from './live.js';
 import { readToken, takeTokenFromUrl } from './session.js';
 import { createSessionView } from './session-view.js';
 import { createAlerts } from './sections/alerts.js';
 import { createContracts } from './sections/contracts.js';
+import { createDemandPlans } from './sections/demand-plans.js';
 import { createHeadline } from './sections/headline.js';
 import { createHeatmap, type PodRef } from './sections/heatmap.js';
 import { createPodDetail } from './sections/pod-detail.js';
@@ -36,6 +38,7 @@ const trends = createTrends();
 const sellable = createSellable();
 const whatIf = createWhatIf();
 const contracts = createContracts();
+const plans = createDemandPlans();
 const alerts = createAlerts();
 
 const app = document.getElementById('app')!;
@@ -51,6 +54,7 @@ app.replaceChildren(
     h('div', { class: 'area-trends' }, trends.el),
     h('div', { class: 'area-sellable' }, sellable.el, whatIf.el),
     h('div', { class: 'area-contracts' }, contracts.el),
+    h('div', { class: 'area-plans' }, plans.el),
   ),
 );
 
@@ -120,6 +124,26 @@ const refreshContracts = onChange(
       contracts.render(list, valuations);
     } catch (error) {
       contracts.error(`contracts unavailable: ${(error as Error).message}`);
+    }
+    rendered();
+  },
+);
+
+// No live message names the plans. What a new or changed plan moves is the reserve and the
+// oversold risk, and a plan's status moves with the day (the collection clock's, as the
+// valuations' asOf): read them again when either changes.
+const refreshPlans = onChange(
+  () => {
+    if (!last) return '';
+    const r = last.risk;
+    return `${formatDay(last.atMs)}|${last.capacity?.reserveGpus}|${r?.oversold}|${r?.shortfallGpus}|${r?.firstShortfallAt}|${r?.firstRiskAt}`;
+  },
+  async () => {
+    if (!last) return;
+    try {
+      plans.render(await api.demandPlans(), formatDay(last.atMs));
+    } catch (error) {
+      plans.error(`demand plans unavailable: ${(error as Error).message}`);
     }
     rendered();
   },
@@ -198,6 +222,7 @@ const startLive = () => connectLive({
     trends.reload(snapshot.headline);
     refreshCapacity(true);
     refreshContracts(true);
+    refreshPlans(true);
     refreshAlerts(true);
     rendered();
   },
@@ -206,6 +231,7 @@ const startLive = () => connectLive({
     trends.live(update.headline);
     refreshCapacity();
     refreshContracts();
+    refreshPlans();
     rendered();
   },
   alerts(state) {

@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
       await sleep(300);
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(SCREENSHOTS, `colossus-${name}-with-pod-and-what-if.png`), fullPage: true });
-      for (const view of ['headline', 'heatmap', 'trends', 'sellable', 'what-if', 'contracts', 'alerts']) {
+      for (const view of ['headline', 'heatmap', 'trends', 'sellable', 'what-if', 'contracts', 'demand-plans', 'alerts']) {
         await page.getByTestId(view).screenshot({ path: join(SCREENSHOTS, `colossus-${name}-${view}.png`) });
       }
       expect(problems).toEqual([]);

@@ -191,7 +191,7 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
       expect(await horizontalOverflow(page), `${name}: page wider than the viewport`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(SCREENSHOTS, `small-${name}-page.png`), fullPage: true });
       await page.screenshot({ path: join(SCREENSHOTS, `small-${name}-first-screen.png`) });
-      for (const view of ['headline', 'heatmap', 'trends', 'sellable', 'what-if', 'contracts', 'alerts']) {
+      for (const view of ['headline', 'heatmap', 'trends', 'sellable', 'what-if', 'contracts', 'demand-plans', 'alerts']) {
         await page.getByTestId(view).screenshot({ path: join(SCREENSHOTS, `small-${name}-${view}.png`) });
       }
       await page.click('button[data-range="7 d"]');
