@@ -129,15 +129,10 @@ const refreshContracts = onChange(
   },
 );
 
-// No live message names the plans. What a new or changed plan moves is the reserve and the
-// oversold risk, and a plan's status moves with the day (the collection clock's, as the
-// valuations' asOf): read them again when either changes.
+// Read again when the plans change (their revision, in every live headline) and when the day
+// does (a plan's status moves with it: the collection clock's day, as the valuations' asOf).
 const refreshPlans = onChange(
-  () => {
-    if (!last) return '';
-    const r = last.risk;
-    return `${formatDay(last.atMs)}|${last.capacity?.reserveGpus}|${r?.oversold}|${r?.shortfallGpus}|${r?.firstShortfallAt}|${r?.firstRiskAt}`;
-  },
+  () => (last ? `${formatDay(last.atMs)}|${last.plans.count}|${last.plans.revision}` : ''),
   async () => {
     if (!last) return;
     try {

@@ -3,7 +3,7 @@ import type { FleetState } from '../domain/fleet/fleet-state.js';
 import { GPU_STATES } from '../domain/fleet/gpu-state.js';
 import type { FleetSummary } from '../domain/fleet/summary.js';
 import type { Topology } from '../domain/fleet/topology.js';
-import { HEATMAP_STATES, type Headline, type Layout, type PodCell } from './protocol.js';
+import { HEATMAP_STATES, type Headline, type Layout, type PodCell, type PlansFigures } from './protocol.js';
 
 /**
  * The live view's figures, pure: fleet summary + capacity report + contracts in term → the
@@ -50,6 +50,7 @@ export function headlineOf(
   summary: FleetSummary,
   capacity: CapacityFigures | null,
   contracted: readonly ContractedFigures[],
+  plans: PlansFigures = { count: 0, revision: 0 },
 ): Headline {
   const report = siteReport(state, summary);
   const { power } = report;
@@ -79,6 +80,7 @@ export function headlineOf(
       revenueUsdPerMonth: round2(contracted.reduce((usd, c) => usd + c.monthlyUsd, 0)),
       contractedGpus: contracted.reduce((n, c) => n + c.gpus, 0),
     },
+    plans: { ...plans },
   };
 }
 

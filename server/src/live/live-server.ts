@@ -9,7 +9,7 @@ import type { LiveAccess } from './live-access.js';
 import { alertsKeyOf, alertsStateOf, type DeliveryStats } from './alerts-view.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures, type ContractedFigures } from './live-figures.js';
 import { liveMetrics } from './live-metrics.js';
-import { encodeHeatmap, LIVE_EVENTS, UPDATE_MIN_INTERVAL_MS, type AlertsState, type Headline, type Progress, type Snapshot, type Update } from './protocol.js';
+import { encodeHeatmap, LIVE_EVENTS, UPDATE_MIN_INTERVAL_MS, type AlertsState, type Headline, type PlansFigures, type Progress, type Snapshot, type Update } from './protocol.js';
 
 interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
@@ -31,6 +31,8 @@ export interface LiveDeps {
   capacity: () => CapacityFigures | null;
   /** Contracts in term on a day, per customer (contract-service.ts `contractedAt`). */
   contractedAt: (isoDay: string) => readonly ContractedFigures[];
+  /** The demand plans' count and revision (none when absent). */
+  plans?: () => PlansFigures;
   alerts: { states(): readonly AlertState[] };
   /** The webhook outbox's pending and dead-lettered counts. */
   delivery: () => DeliveryStats;
@@ -122,7 +124,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   /** The headline and heatmap frame at the summary's moment. */
   function framesAt(summary: FleetSummary): { headline: Headline; heatmap: ArrayBuffer } {
     const capacity = readCapacity();
-    const headline = headlineOf(state, summary, capacity, deps.contractedAt(isoDay(summary.atMs)));
+    const headline = headlineOf(state, summary, capacity, deps.contractedAt(isoDay(summary.atMs)), deps.plans?.());
     const heatmap = encodeHeatmap(summary.atMs, podCellsOf(state, summary, podOrder, sellablePodsOf(capacity)));
     return { headline, heatmap };
   }

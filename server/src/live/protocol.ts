@@ -35,6 +35,13 @@ export interface Headline {
   } | null;
   risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: string | null; firstRiskAt: string | null } | null;
   contracts: { active: number; revenueUsdPerMonth: number; contractedGpus: number };
+  /** The demand plans: how many, and a number that changes with every change to them (the page re-reads them then). */
+  plans: PlansFigures;
+}
+
+export interface PlansFigures {
+  count: number;
+  revision: number;
 }
 
 export interface AlertsState {
