@@ -1,5 +1,5 @@
 import { computeCapacity, type CapacityReport, type PodView } from '../domain/capacity/capacity.js';
-import { withDemandPlans, type DemandPlan } from '../domain/capacity/demand-plan.js';
+import { plannedDemandDuring, withDemandPlans, type DemandPlan } from '../domain/capacity/demand-plan.js';
 import { forecastDemand } from '../domain/capacity/forecast.js';
 import type { DemandForecast, DemandSample } from '../domain/capacity/forecast-types.js';
 import { podsNeeded } from '../domain/contracts/allocation.js';
@@ -186,6 +186,16 @@ export function createCapacityService(deps: CapacityServiceDeps) {
 
   const podIndex = new Map(topology.pods.map((p, i) => [p.id, i]));
 
+  /** The plans as the report counts them: how many, the largest in force now and over the horizon. */
+  function plansAt(nowS: number) {
+    const plans = deps.plans?.inForce() ?? [];
+    return {
+      count: plans.length,
+      inForceGpus: plannedDemandDuring(plans, nowS, nowS + 1),
+      horizonPeakGpus: plannedDemandDuring(plans, nowS, nowS + horizonS),
+    };
+  }
+
   /** The report with block values, as GET /capacity serves it. */
   function priceReport({ forecast, report }: { forecast: DemandForecast; report: CapacityReport }, atMs: number, book: PriceBook) {
     const blocks = report.sellable.blocks.map((b) => {
@@ -203,6 +213,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         valueUsdOverHorizon: round2((monthly * deps.policy.horizonDays * 24) / HOURS_PER_MONTH),
       },
       risk: { ...report.risk, firstShortfallAt: iso(report.risk.firstShortfallAt), firstRiskAt: iso(report.risk.firstRiskAt) },
+      plans: plansAt(Math.floor(atMs / 1000)),
       forecast: { horizonDays: deps.policy.horizonDays, basis: forecast.basis, points: forecast.points },
       updatedAt: new Date(atMs).toISOString(),
     };
@@ -227,10 +238,12 @@ export function createCapacityService(deps: CapacityServiceDeps) {
 
     /**
      * The last report computed (see warm), without computing a newer one: what a scrape reads, so
-     * it never waits for the forecast. Computes one when none was yet.
+     * it never waits for the forecast. Computes one when none was yet, or when the plans changed.
      */
     lastComputed() {
-      return priced?.view ?? capacity();
+      // A change of plans is applied at once (on the round's fitted forecast, no history read).
+      if (priced && cached?.plansRevision === plansRevision()) return priced.view;
+      return capacity();
     },
 
     /**

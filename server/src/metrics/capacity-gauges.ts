@@ -28,7 +28,12 @@ export function capacityGauges(registry: Registry) {
     'Seconds until the first forecast shortfall (band="median") or first risk (band="high"); +Inf when none within the horizon.',
     ['band'],
   );
-  const all = [capacityGpus, sellableGpus, sellableWatts, sellableBlocks, sellableValue, stranded, strandedGpus, peak, horizon, oversold, shortfall, lead];
+  const planned = g(
+    'headroom_planned_internal_gpus',
+    'Planned internal demand (demand plans), GPUs: the largest plan in force now (when="now") or at some moment of the horizon (when="horizon"); 0 without one.',
+    ['when'],
+  );
+  const all = [capacityGpus, sellableGpus, sellableWatts, sellableBlocks, sellableValue, stranded, strandedGpus, peak, horizon, oversold, shortfall, lead, planned];
 
   return {
     /** No report (history still loading): the families go empty rather than stale. */
@@ -69,6 +74,8 @@ export function capacityGauges(registry: Registry) {
       peak.set({ band: 'median' }, Math.round(peakMedian));
       peak.set({ band: 'high' }, Math.round(peakHigh));
       horizon.set(report.forecast.horizonDays * 86_400);
+      planned.set({ when: 'now' }, report.plans.inForceGpus);
+      planned.set({ when: 'horizon' }, report.plans.horizonPeakGpus);
       oversold.set(report.risk.oversold ? 1 : 0);
       shortfall.set(report.risk.shortfallGpus);
       lead.set({ band: 'median' }, secondsUntil(report.risk.firstShortfallAt, nowMs));

@@ -39,6 +39,7 @@ export const HEADROOM_FAMILIES: readonly MetricFamily[] = [
   gauge('headroom_sellable_value_usd_per_month', 'hall'),
   gauge('headroom_forecast_peak_internal_gpus', 'band'),
   gauge('headroom_capacity_horizon_seconds'),
+  gauge('headroom_planned_internal_gpus', 'when'),
   // Money
   gauge('headroom_contract_revenue_usd_per_month', 'customer'),
   gauge('headroom_contracted_gpus', 'customer'),

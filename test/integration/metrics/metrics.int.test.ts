@@ -99,6 +99,35 @@ describe('/metrics agrees with the API at the same moment', () => {
     expect(m.value('headroom_capacity_horizon_seconds')).toBe(90 * 86_400);
   });
 
+  it('reports planned internal demand: 0 without a plan; at the next scrape after one, in force now and over the horizon', async () => {
+    const before = await metrics();
+    expect(before.value('headroom_planned_internal_gpus', { when: 'now' })).toBe(0);
+    expect(before.value('headroom_planned_internal_gpus', { when: 'horizon' })).toBe(0);
+    const day = (offsetDays: number): string => new Date(h.clock.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const post = (plan: unknown) =>
+      authedFetch(`${h.url}/api/v1/demand-plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+    // 100 GPUs from today for a week; 300 from day 30; 380 from day 120, past the 90-day horizon.
+    const created = await Promise.all([
+      post({ name: 'now', gpus: 100, start: day(0), end: day(6) }),
+      post({ name: 'later', gpus: 300, start: day(30) }),
+      post({ name: 'past the horizon', gpus: 380, start: day(120) }),
+    ]);
+    expect(created.map((r) => r.status)).toEqual([201, 201, 201]);
+    // No collection round and no GET /capacity in between: the scrape applies the change itself.
+    const m = await metrics();
+    expect(m.value('headroom_planned_internal_gpus', { when: 'now' })).toBe(100);
+    expect(m.value('headroom_planned_internal_gpus', { when: 'horizon' })).toBe(300);
+    const cap = (await h.getJson<Capacity & { plans: Record<string, number> }>('/api/v1/capacity')).body;
+    expect(cap.plans).toEqual({ count: 3, inForceGpus: 100, horizonPeakGpus: 300 });
+    expect(m.value('headroom_capacity_gpus', { class: 'reserve' })).toBe(cap.gpus.reserve);
+    expect(cap.gpus.reserve).toBeGreaterThanOrEqual(Math.ceil(300 * 1.05));
+    for (const r of created) {
+      const { id } = (await r.json()) as { id: number };
+      expect((await authedFetch(`${h.url}/api/v1/demand-plans/${id}`, { method: 'DELETE' })).status).toBe(204);
+    }
+    expect((await metrics()).value('headroom_planned_internal_gpus', { when: 'horizon' })).toBe(0);
+  });
+
   it('reports contract revenue and contracted capacity by customer, and the book by status', async () => {
     const today = new Date(h.clock.now()).toISOString().slice(0, 10);
     const rows = h.contracts.contractedAt(today);
