@@ -256,7 +256,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     fleet: collector,
     capacity: () => (ready ? capacity.capacity() : null),
     contractedAt: (day) => contracts.contractedAt(day),
-    plans: () => ({ count: demandPlans.list().length, revision: demandPlans.revision() }),
+    plans: () => ({ count: demandPlans.inForce().length, revision: demandPlans.revision() }),
     alerts,
     delivery: alerting.deliveryStats,
     wallNow: Date.now,
