@@ -1,5 +1,5 @@
+import { invalidBody } from '../invalid-input.js';
 import { z } from 'zod';
-import { DomainError } from '../errors.js';
 import { durationSeconds } from './duration.js';
 import { FIGURE_NAMES, FIGURE_SCOPE, INSTANCE_LABELS, type FigureName } from './figures.js';
 import { LABEL_NAME } from './labels.js';
@@ -84,10 +84,7 @@ export const alertRulesSchema = z
 export function parseAlertRules(body: unknown): AlertRule[] {
   const parsed = alertRulesSchema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const at = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
-  const path = at.map(String).join('.') || 'body';
-  throw new DomainError('invalid', `${path}: ${issue ? issue.message : 'invalid alert rules'}`, { path });
+  return invalidBody(parsed.error, 'invalid alert rules');
 }
 
 /** Whether `value op threshold` holds. NaN never holds (it is "unknown", see figures.ts). */

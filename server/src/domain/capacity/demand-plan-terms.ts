@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { epochDay, isIsoDate, type IsoDate } from '../contracts/calendar.js';
-import { DomainError } from '../errors.js';
+import { invalidBody, invalidField } from '../invalid-input.js';
 import type { DemandPlan } from './demand-plan.js';
 
 const DAY_S = 86_400;
@@ -21,9 +21,6 @@ export const demandPlanBodySchema = z.strictObject({
 /** A plan as the operator states it, in calendar days (no id: storage owns ids). */
 export type DemandPlanTerms = z.output<typeof demandPlanBodySchema>;
 
-function invalid(path: string, message: string): never {
-  throw new DomainError('invalid', `${path}: ${message}`, { path });
-}
 
 /**
  * Parses an API body into valid plan terms.
@@ -33,18 +30,13 @@ function invalid(path: string, message: string): never {
  */
 export function parseDemandPlanTerms(body: unknown, siteGpus: number): DemandPlanTerms {
   const parsed = demandPlanBodySchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    // An unknown key is reported at its parent; name the key itself.
-    const at = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
-    invalid(at.map(String).join('.') || 'body', issue ? issue.message : 'invalid demand plan');
-  }
+  if (!parsed.success) invalidBody(parsed.error, 'invalid demand plan');
   const terms = parsed.data;
   // zod's date pattern is the shape; the calendar check is ours (2027-02-29 does not exist).
-  if (!isIsoDate(terms.start)) invalid('start', `is not a calendar date: ${terms.start}`);
-  if (terms.end !== null && !isIsoDate(terms.end)) invalid('end', `is not a calendar date: ${terms.end}`);
-  if (terms.gpus > siteGpus) invalid('gpus', `${terms.gpus} GPUs is more than the site's total of ${siteGpus} GPUs`);
-  if (terms.end !== null && epochDay(terms.end) < epochDay(terms.start)) invalid('end', `${terms.end} is before start ${terms.start}`);
+  if (!isIsoDate(terms.start)) invalidField('start', `is not a calendar date: ${terms.start}`);
+  if (terms.end !== null && !isIsoDate(terms.end)) invalidField('end', `is not a calendar date: ${terms.end}`);
+  if (terms.gpus > siteGpus) invalidField('gpus', `${terms.gpus} GPUs is more than the site's total of ${siteGpus} GPUs`);
+  if (terms.end !== null && epochDay(terms.end) < epochDay(terms.start)) invalidField('end', `${terms.end} is before start ${terms.start}`);
   return terms;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../errors.js';
+import { invalidBody, invalidField } from '../invalid-input.js';
 import { calendarMonthsSpanned, epochDay, isIsoDate, type IsoDate } from './calendar.js';
 import { usdToCents } from './money.js';
 
@@ -89,9 +89,6 @@ export const contractBodySchema = z.strictObject({
 
 export type ContractBody = z.input<typeof contractBodySchema>;
 
-function invalid(path: string, message: string): never {
-  throw new DomainError('invalid', `${path}: ${message}`, { path });
-}
 
 /**
  * Checks the rules a contract must satisfy regardless of site: everything
@@ -100,53 +97,53 @@ function invalid(path: string, message: string): never {
  *   `path` being dotted like zod's (`ramp.1.factor`).
  */
 export function validateContractTerms(c: Contract): void {
-  if (typeof c.customer !== 'string' || c.customer.trim() === '') invalid('customer', 'must be a non-empty string');
-  if (!isIsoDate(c.start)) invalid('start', `must be a calendar date YYYY-MM-DD, got ${JSON.stringify(c.start)}`);
-  if (!isIsoDate(c.end)) invalid('end', `must be a calendar date YYYY-MM-DD, got ${JSON.stringify(c.end)}`);
-  if (epochDay(c.end) < epochDay(c.start)) invalid('end', `${c.end} is before start ${c.start}`);
+  if (typeof c.customer !== 'string' || c.customer.trim() === '') invalidField('customer', 'must be a non-empty string');
+  if (!isIsoDate(c.start)) invalidField('start', `must be a calendar date YYYY-MM-DD, got ${JSON.stringify(c.start)}`);
+  if (!isIsoDate(c.end)) invalidField('end', `must be a calendar date YYYY-MM-DD, got ${JSON.stringify(c.end)}`);
+  if (epochDay(c.end) < epochDay(c.start)) invalidField('end', `${c.end} is before start ${c.start}`);
   const termMonths = calendarMonthsSpanned(c.start, c.end);
-  if (termMonths > MAX_TERM_MONTHS) invalid('end', `term spans ${termMonths} calendar months; at most ${MAX_TERM_MONTHS}`);
+  if (termMonths > MAX_TERM_MONTHS) invalidField('end', `term spans ${termMonths} calendar months; at most ${MAX_TERM_MONTHS}`);
 
   const price = c.monthlyPriceUsd;
   if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0) {
-    invalid('monthlyPriceUsd', `must be a positive amount, got ${price}`);
+    invalidField('monthlyPriceUsd', `must be a positive amount, got ${price}`);
   }
-  if (price > MAX_MONTHLY_PRICE_USD) invalid('monthlyPriceUsd', `must be at most ${MAX_MONTHLY_PRICE_USD}`);
-  if (usdToCents(price) === null) invalid('monthlyPriceUsd', `must be a whole number of cents, got ${price}`);
+  if (price > MAX_MONTHLY_PRICE_USD) invalidField('monthlyPriceUsd', `must be at most ${MAX_MONTHLY_PRICE_USD}`);
+  if (usdToCents(price) === null) invalidField('monthlyPriceUsd', `must be a whole number of cents, got ${price}`);
 
-  if (!Array.isArray(c.ramp)) invalid('ramp', 'must be an array');
+  if (!Array.isArray(c.ramp)) invalidField('ramp', 'must be an array');
   let rampMonths = 0;
   c.ramp.forEach((step, i) => {
     if (!Number.isInteger(step.months) || step.months < 0) {
-      invalid(`ramp.${i}.months`, `must be a non-negative whole number of months, got ${step.months}`);
+      invalidField(`ramp.${i}.months`, `must be a non-negative whole number of months, got ${step.months}`);
     }
     if (!Number.isFinite(step.factor) || step.factor <= 0 || step.factor > MAX_RAMP_FACTOR) {
-      invalid(`ramp.${i}.factor`, `must be in (0, ${MAX_RAMP_FACTOR}], got ${step.factor}`);
+      invalidField(`ramp.${i}.factor`, `must be in (0, ${MAX_RAMP_FACTOR}], got ${step.factor}`);
     }
     rampMonths += step.months;
   });
   if (rampMonths > termMonths) {
-    invalid('ramp', `covers ${rampMonths} months but the term ${c.start}..${c.end} spans ${termMonths} calendar months`);
+    invalidField('ramp', `covers ${rampMonths} months but the term ${c.start}..${c.end} spans ${termMonths} calendar months`);
   }
 
   if (!Number.isSafeInteger(c.noticeDays) || c.noticeDays < 0) {
-    invalid('noticeDays', `must be a non-negative whole number of days, got ${c.noticeDays}`);
+    invalidField('noticeDays', `must be a non-negative whole number of days, got ${c.noticeDays}`);
   }
-  if (!CONTRACT_STATUSES.includes(c.status)) invalid('status', `must be one of ${CONTRACT_STATUSES.join(', ')}`);
+  if (!CONTRACT_STATUSES.includes(c.status)) invalidField('status', `must be one of ${CONTRACT_STATUSES.join(', ')}`);
   validateCapacityShape(c.capacity);
 }
 
 function validateCapacityShape(capacity: ContractCapacity): void {
   const keys = Object.keys(capacity);
-  if (keys.length !== 1) invalid('capacity', 'must have exactly one of watts, gpus or pods');
+  if (keys.length !== 1) invalidField('capacity', 'must have exactly one of watts, gpus or pods');
   if ('watts' in capacity) {
-    if (!Number.isFinite(capacity.watts) || capacity.watts <= 0) invalid('capacity.watts', `must be positive, got ${capacity.watts}`);
+    if (!Number.isFinite(capacity.watts) || capacity.watts <= 0) invalidField('capacity.watts', `must be positive, got ${capacity.watts}`);
   } else if ('gpus' in capacity) {
-    if (!Number.isSafeInteger(capacity.gpus) || capacity.gpus <= 0) invalid('capacity.gpus', `must be a positive whole number, got ${capacity.gpus}`);
+    if (!Number.isSafeInteger(capacity.gpus) || capacity.gpus <= 0) invalidField('capacity.gpus', `must be a positive whole number, got ${capacity.gpus}`);
   } else if ('pods' in capacity) {
-    if (!Number.isSafeInteger(capacity.pods) || capacity.pods <= 0) invalid('capacity.pods', `must be a positive whole number, got ${capacity.pods}`);
+    if (!Number.isSafeInteger(capacity.pods) || capacity.pods <= 0) invalidField('capacity.pods', `must be a positive whole number, got ${capacity.pods}`);
   } else {
-    invalid('capacity', 'must have exactly one of watts, gpus or pods');
+    invalidField('capacity', 'must have exactly one of watts, gpus or pods');
   }
 }
 
@@ -164,13 +161,13 @@ export function validateContract(c: Contract, site: SiteLimits): void {
   validateContractTerms(c);
   const capacity = c.capacity;
   if ('watts' in capacity && capacity.watts > site.facilityWatts) {
-    invalid('capacity.watts', `${capacity.watts} W is more than the site's whole feed of ${site.facilityWatts} W`);
+    invalidField('capacity.watts', `${capacity.watts} W is more than the site's whole feed of ${site.facilityWatts} W`);
   }
   if ('gpus' in capacity && capacity.gpus > site.gpus) {
-    invalid('capacity.gpus', `${capacity.gpus} GPUs is more than the site's ${site.gpus}`);
+    invalidField('capacity.gpus', `${capacity.gpus} GPUs is more than the site's ${site.gpus}`);
   }
   if ('pods' in capacity && capacity.pods > site.pods) {
-    invalid('capacity.pods', `${capacity.pods} pods is more than the site's ${site.pods}`);
+    invalidField('capacity.pods', `${capacity.pods} pods is more than the site's ${site.pods}`);
   }
 }
 
@@ -180,12 +177,7 @@ export function validateContract(c: Contract, site: SiteLimits): void {
  */
 export function parseContract(body: unknown, site: SiteLimits): Contract {
   const parsed = contractBodySchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    // An unknown key is reported at its parent; name the key itself.
-    const at = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
-    invalid(at.map(String).join('.') || 'body', issue ? issue.message : 'invalid contract');
-  }
+  if (!parsed.success) invalidBody(parsed.error, 'invalid contract');
   const { id, ...terms } = parsed.data;
   const contract: Contract = id === undefined ? terms : { id, ...terms };
   validateContract(contract, site);

@@ -1,3 +1,4 @@
+import { invalidBody } from '../invalid-input.js';
 import { z } from 'zod';
 import { DomainError } from '../errors.js';
 import { GPU_MODELS } from '../fleet/gpu-models.js';
@@ -77,12 +78,7 @@ export const priceBookSchema = z.strictObject({
  */
 export function parsePriceBook(body: unknown): PriceBook {
   const parsed = priceBookSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
-    const path = at.map(String).join('.') || 'body';
-    throw new DomainError('invalid', `${path}: ${issue ? issue.message : 'invalid price book'}`, { path });
-  }
+  if (!parsed.success) invalidBody(parsed.error, 'invalid price book');
   return parsed.data;
 }
 
