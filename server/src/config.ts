@@ -18,6 +18,8 @@ const envSchema = z.object({
   SIM_SCENARIO: z.enum(['decline', 'flat', 'rebound', 'failures']).default('decline'),
   SIM_SPEED: z.coerce.number().positive().max(10_000).default(1),
   SIM_SEED: int(0, 2 ** 31 - 1).default(42),
+  // An instant with its zone (…Z or ±hh:mm), so the same value means the same moment everywhere.
+  SIM_START: z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)).optional(),
   BACKFILL_DAYS: z.coerce.number().min(0).max(400).default(14),
   RETENTION_DAYS: z.coerce.number().positive().max(3650).default(90),
   GPU_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(14),
@@ -81,7 +83,16 @@ export interface Config {
   site: { id: string | null; name: string | null };
   /** Optional credentials for /metrics (off by default, as Prometheus scrapes usually run inside the network). */
   metricsAuth: { bearerToken: string | null; basic: { user: string; password: string } | null };
-  sim: { enabled: boolean; scenario: 'decline' | 'flat' | 'rebound' | 'failures'; speed: number; seed: number; contracts: 'demo' | 'none'; plans: 'demo' | 'none' };
+  sim: {
+    enabled: boolean;
+    scenario: 'decline' | 'flat' | 'rebound' | 'failures';
+    speed: number;
+    seed: number;
+    /** Where a new simulated site's clock starts, unix ms (null: the wall clock). */
+    startMs: number | null;
+    contracts: 'demo' | 'none';
+    plans: 'demo' | 'none';
+  };
   capacity: { horizonDays: number; marginFraction: number; marginGpus: number; blockPods: number; historyDays: number; quantile: number; bandConfidence: number };
   backfillDays: number;
   retentionDays: number;
@@ -129,7 +140,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     preset: e.PRESET,
     site: { id: e.SITE_ID ?? null, name: e.SITE_NAME ?? null },
     metricsAuth: { bearerToken: e.METRICS_BEARER_TOKEN ?? null, basic: basicAuth(e.METRICS_BASIC_AUTH) },
-    sim: { enabled: e.SIM, scenario: e.SIM_SCENARIO, speed: e.SIM_SPEED, seed: e.SIM_SEED, contracts: e.SIM_CONTRACTS, plans: e.SIM_PLANS },
+    sim: {
+      enabled: e.SIM,
+      scenario: e.SIM_SCENARIO,
+      speed: e.SIM_SPEED,
+      seed: e.SIM_SEED,
+      startMs: e.SIM_START ?? null,
+      contracts: e.SIM_CONTRACTS,
+      plans: e.SIM_PLANS,
+    },
     capacity: {
       horizonDays: e.CAPACITY_HORIZON_DAYS,
       marginFraction: e.RESERVE_MARGIN,

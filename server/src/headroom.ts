@@ -90,8 +90,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
 
   const stored = meta.get(SIM_CLOCK_KEY);
   const clock = config.sim.enabled
-    ? createCollectionClock({ speed: config.sim.speed, resumeFromMs: stored ? Number(stored) : null, wallNow: Date.now })
-    : createCollectionClock({ speed: 1, resumeFromMs: null, wallNow: Date.now });
+    ? createCollectionClock({ speed: config.sim.speed, startMs: config.sim.startMs, resumeFromMs: stored ? Number(stored) : null, wallNow: Date.now })
+    : createCollectionClock({ speed: 1, startMs: null, resumeFromMs: null, wallNow: Date.now });
 
   // The simulator gets a topology of its own: it simulates the preset's nodes, never the
   // unplaced ones that real pushes add to the collector's.
@@ -318,9 +318,12 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     live.notifyRound();
     return stats;
   };
-  // Two rounds one interval apart, so every GPU has the two samples a verdict needs from the start.
+  // Two rounds one interval apart, so every GPU has the two samples a verdict needs from the start;
+  // after a restart the restored state stands in for the first when it is newer (collecting before
+  // it would show live clients an older fleet than they saw before the restart).
   const firstT = Math.floor(clock.now() / config.scrape.intervalMs) * config.scrape.intervalMs;
-  if (sources.length) await observedRound(firstT - config.scrape.intervalMs);
+  const warmUpT = firstT - config.scrape.intervalMs;
+  if (sources.length && (restored.snapshotAtMs ?? -Infinity) < warmUpT) await observedRound(warmUpT);
   const first = await observedRound(firstT);
   const backfillError = await backfillDone;
   if (backfillError) throw backfillError;

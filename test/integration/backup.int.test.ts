@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { authedFetch } from './helpers/auth.js';
 import { tempDir } from './helpers/harness.js';
 import { freePort, killAll, startProcess } from './helpers/process.js';
+import { PINNED_START_MS } from './helpers/pinned-clock.js';
 
 afterEach(killAll);
 
@@ -86,7 +87,7 @@ describe('npm run backup', () => {
     const contracts = (await (await authedFetch(`${second.url}/api/v1/contracts`)).json()) as { contracts: Array<{ customer: string }> };
     expect(contracts.contracts.map((c) => c.customer)).toContain('Backup Test Co');
     // The first server's two backfilled days came along (the second one only fills the gap since).
-    const from = new Date(Date.now() - 40 * 3_600_000).toISOString();
+    const from = new Date(PINNED_START_MS - 40 * 3_600_000).toISOString();
     const history = (await (await authedFetch(`${second.url}/api/v1/history?scope=site&metric=gpus_busy&step=1h&from=${from}`)).json()) as { points: unknown[] };
     expect(history.points.length).toBeGreaterThanOrEqual(39);
   });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/harness.js';
 import { freePort, killAll, startProcess } from './helpers/process.js';
+import { PINNED_START_MS } from './helpers/pinned-clock.js';
 import { authedFetch } from './helpers/auth.js';
 
 afterEach(killAll);
@@ -12,7 +13,7 @@ describe('restart', () => {
     const dir = tempDir();
     const port = freePort();
     const first = await startProcess(dir, port);
-    const from = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const from = new Date(PINNED_START_MS - 3 * 86_400_000).toISOString();
     const historyUrl = `${first.url}/api/v1/history?scope=site&metric=gpus_busy&step=1h&from=${from}`;
     const before = await json<{ points: Array<[number, number]> }>(historyUrl);
     expect(before.points.length).toBeGreaterThanOrEqual(47);

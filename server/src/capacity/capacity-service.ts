@@ -151,7 +151,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       };
     });
     const report = computeCapacity({
-      nowS,
+      // The report's exact moment, so a risk that is already here reads as updatedAt to the ms.
+      nowS: summary.atMs / 1000,
       feedWatts: topology.site.feedWatts,
       facilityDrawWatts: summary.site.facilityWatts,
       site: stateCountsOf(summary.site),
@@ -305,7 +306,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
-const iso = (s: number | null): string | null => (s === null ? null : new Date(s * 1000).toISOString());
+const iso = (s: number | null): string | null => (s === null ? null : new Date(Math.round(s * 1000)).toISOString());
 
 export type CapacityService = ReturnType<typeof createCapacityService>;
 /** The report GET /capacity serves (metrics, alerts and the live view read the same). */

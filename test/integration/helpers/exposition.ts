@@ -10,6 +10,14 @@ export interface Exposition {
   seriesCount(): number;
 }
 
+/** A sample value as the exposition format writes it: Go's ParseFloat, so `+Inf`, `-Inf` and `NaN` too. */
+export function sampleValue(text: string | undefined): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  if (text === undefined || text.trim() === '') throw new Error(`no sample value: ${String(text)}`);
+  return Number(text);
+}
+
 const matches = (have: Record<string, string> | undefined, want: Record<string, string>): boolean =>
   Object.entries(want).every(([k, v]) => have?.[k] === v);
 
@@ -26,10 +34,10 @@ export function parseExposition(text: string): Exposition {
     value(name, labels = {}) {
       const found = samples(name, labels);
       if (found.length !== 1) throw new Error(`${name}${JSON.stringify(labels)}: ${found.length} samples, expected 1`);
-      return Number(found[0]?.value);
+      return sampleValue(found[0]?.value);
     },
     sum(name, labels = {}) {
-      return samples(name, labels).reduce((s, m) => s + Number(m.value), 0);
+      return samples(name, labels).reduce((s, m) => s + sampleValue(m.value), 0);
     },
     seriesCount() {
       let n = 0;

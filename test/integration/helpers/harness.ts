@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../server/src/config.js';
 import { startHeadroom, type Headroom } from '../../../server/src/headroom.js';
 import { ADMIN_TOKEN, authedFetch, NO_RATE_LIMITS } from './auth.js';
+import { PINNED_START } from './pinned-clock.js';
 
 /** Real data from ../shared/fixtures (the repo's sibling folder, in CI as here). */
 export function fixture(path: string): string {
@@ -23,7 +24,7 @@ export interface TestHeadroom extends Headroom {
 /** A real server on a loopback port with a real SQLite file; rounds are driven by the test. */
 export async function startTestHeadroom(env: Record<string, string> = {}, dir = tempDir()): Promise<TestHeadroom> {
   // Test webhook receivers listen on loopback, which the SSRF policy refuses by default.
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none', WEBHOOK_ALLOW_PRIVATE: 'true', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS, ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', SIM_START: PINNED_START, SIM_CONTRACTS: 'none', WEBHOOK_ALLOW_PRIVATE: 'true', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS, ...env });
   const headroom = await startHeadroom(config, { autoCollect: false });
   return {
     ...headroom,

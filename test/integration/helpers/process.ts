@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ADMIN_TOKEN, NO_RATE_LIMITS } from './auth.js';
+import { PINNED_START } from './pinned-clock.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -22,11 +23,11 @@ export function killAll(): void {
 /** A port below Linux's ephemeral range (32768–60999), so an outgoing connection never holds it first. */
 export const freePort = (): number => 20_000 + Math.floor(Math.random() * 12_000);
 
-/** `npm start`'s own command in its own process, small preset unless env says otherwise; resolves once /readyz is 200. */
+/** `npm start`'s own command in its own process, small preset and the pinned clock unless env says otherwise; resolves once /readyz is 200. */
 export async function startProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<HeadroomProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PRESET: 'small', BACKFILL_DAYS: '2', LOG_LEVEL: 'info', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS, ...env },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PRESET: 'small', BACKFILL_DAYS: '2', LOG_LEVEL: 'info', SIM_START: PINNED_START, HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);

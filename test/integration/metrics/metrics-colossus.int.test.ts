@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../helpers/exposition.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 import { authedFetch } from '../helpers/auth.js';
+import { expectNoNaN } from '../helpers/metrics-agreement.js';
 
 /** The README states the figure; this bounds it, so a per-GPU or per-node label cannot slip in. */
 const MAX_SERIES_AT_COLOSSUS = 1_000;
@@ -31,5 +32,11 @@ describe('/metrics at Colossus scale (196,608 GPUs, 24,576 simulated targets)', 
     expect(series).toBeLessThanOrEqual(MAX_SERIES_AT_COLOSSUS);
     expect(m.sum('headroom_gpus')).toBe(196_608);
     expect(m.families.get('headroom_gpus')?.metrics).toHaveLength(12 * 6);
+  });
+
+  it('has no NaN in any sample, before and after a collection round', async () => {
+    expectNoNaN(await (await authedFetch(`${h.url}/metrics`)).text());
+    await h.collectAt(h.clock.now());
+    expectNoNaN(await (await authedFetch(`${h.url}/metrics`)).text());
   });
 });

@@ -125,6 +125,25 @@ describe('computeCapacity', () => {
     expect(r.risk).toMatchObject({ oversold: true, shortfallGpus: 144, firstShortfallAt: NOW });
   });
 
+  it('reports a shortfall that is already here at the report moment, not at the start of its forecast step', () => {
+    const pods = [pod(0, { idle: 0, sold: 256 }), pod(1, {})];
+    // The forecast's first step starts 1,800 s before the report; 256 sold + 400 > 512 from it on.
+    const points: ForecastPoint[] = Array.from({ length: 2400 }, (_, i) => [NOW - 1800 + i * HOUR, 400, 450]);
+    const r = computeCapacity(input(pods, { nowS: NOW + 0.25, forecast: { points } as unknown as DemandForecast }));
+    expect(r.risk).toEqual({ oversold: true, shortfallGpus: 144, firstShortfallAt: NOW + 0.25, firstRiskAt: NOW + 0.25 });
+  });
+
+  it('names no first shortfall past the horizon, where it counts no shortfall either', () => {
+    const pods = [pod(0, { idle: 0, sold: 256 }), pod(1, {})];
+    // Fine for 10 days; from day 10 the median needs 400 with 256 sold of 512. Horizon 5 days: nothing.
+    const points: ForecastPoint[] = Array.from({ length: 2400 }, (_, i) => [NOW + i * HOUR, i < 240 ? 100 : 400, i < 240 ? 100 : 400]);
+    const forecast = { points } as unknown as DemandForecast;
+    const within = computeCapacity(input(pods, { forecast, policy: { margin: {}, blockPods: 1, horizonSeconds: 5 * 86_400 } }));
+    expect(within.risk).toEqual({ oversold: false, shortfallGpus: 0, firstShortfallAt: null, firstRiskAt: null });
+    const longer = computeCapacity(input(pods, { forecast, policy: { margin: {}, blockPods: 1, horizonSeconds: 20 * 86_400 } }));
+    expect(longer.risk).toEqual({ oversold: true, shortfallGpus: 144, firstShortfallAt: NOW + 240 * HOUR, firstRiskAt: NOW + 240 * HOUR });
+  });
+
   it('groups pods of one hall into blocks of the configured size', () => {
     const pods = [pod(0, {}), pod(1, {}, { hallId: 'h02', id: 'h02-p001' }), pod(2, {}), pod(3, {})];
     const r = computeCapacity(input(pods, { forecast: flatForecast(0, 0), policy: { margin: {}, blockPods: 2, horizonSeconds: 86_400 } }));

@@ -31,6 +31,7 @@ export interface CapacityPolicy {
 }
 
 export interface CapacityInput {
+  /** The report's moment, unix seconds (fractional: the risk moments are never before it). */
   nowS: number;
   feedWatts: number;
   facilityDrawWatts: number;
@@ -78,7 +79,8 @@ const upOf = (c: StateCounts): number => c.busy + c.held + c.idle + c.sold;
  *   headroom — less what internal demand growing to its reserve would draw — carries each block
  *   at full load × PUE;
  * - oversold when sold + median forecast > up at some moment of the horizon: the worst such
- *   excess is the shortfall, the first is when; `firstRiskAt` is the same with the high quantile.
+ *   excess is the shortfall, the first is when (never before `nowS`, null past the horizon);
+ *   `firstRiskAt` is the same with the high quantile.
  * - stranded: feed no GPU could use even at full load, or GPUs the feed could not carry at
  *   full load.
  */
@@ -105,7 +107,10 @@ export function computeCapacity(input: CapacityInput): CapacityReport {
     if (t >= horizonEnd) break;
     shortfall = Math.max(shortfall, median - excess(t));
   }
-  const firstShortfallAt = firstCrossing(input.forecast, excess);
+  // A crossing in the forecast step that holds the report's moment is now, not the step's start
+  // (a time already past), and one past the horizon is none: the shortfall ignores it too.
+  const riskMoment = (t: number | null): number | null => (t === null || t >= horizonEnd ? null : Math.max(t, input.nowS));
+  const firstShortfallAt = riskMoment(firstCrossing(input.forecast, excess));
   return {
     gpus: {
       total,
@@ -128,7 +133,7 @@ export function computeCapacity(input: CapacityInput): CapacityReport {
       oversold: shortfall > 0,
       shortfallGpus: Math.ceil(Math.max(0, shortfall)),
       firstShortfallAt,
-      firstRiskAt: firstCrossing(input.forecast, excess, { series: 'high' }),
+      firstRiskAt: riskMoment(firstCrossing(input.forecast, excess, { series: 'high' })),
     },
   };
 }
