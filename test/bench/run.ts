@@ -5,7 +5,7 @@
  *
  * --only   run these benchmarks (ids; 8 and 9 share one script)
  * --quick  one repetition, shorter windows and smaller samples: for working on the harness;
- *          its figures are not for the README
+ *          its figures are not for docs/performance.md
  * --reps   repetitions per benchmark (default 3; at least 3 for reported figures)
  *
  * Repetitions go round-robin over the benchmarks (rep 1 of each, then rep 2 of each…) so a
@@ -185,7 +185,7 @@ function renderReport(r: {
   concurrent: number[];
 }): string {
   const lines = [
-    `# Benchmark results${r.args.quick ? ' (QUICK run: not for the README)' : ''}`,
+    `# Benchmark results${r.args.quick ? ' (QUICK run: not for docs/performance.md)' : ''}`,
     '',
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${machine()} · ${r.args.reps} repetition(s) per benchmark, each in its own process, figures are medians [min–max over repetitions] · whole run ${r.wallMin.toFixed(1)} min · load average at start ${r.loadBefore.map((x) => x.toFixed(2)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(2)).join(' ')} (the machine is shared: absolute figures move ±20 % between runs; ratios measured side by side move less)`,
     '',

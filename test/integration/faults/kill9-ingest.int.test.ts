@@ -22,7 +22,7 @@ import { DEFAULT_WINDOW_SIZE } from '../../../server/src/domain/fleet/fleet-stat
 import { tempDir } from '../helpers/harness.js';
 import { freePort, killAll, startProcess, type HeadroomProcess } from '../helpers/process.js';
 import { faultSeed, mapLimit, pushJson, readGpu, sleep, type GpuReading, type PushGpu, type PushOutcome } from './push-load.js';
-import { seededRandom } from '../../shared/seeded-random.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 afterEach(killAll);
 

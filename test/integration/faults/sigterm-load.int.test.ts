@@ -20,7 +20,7 @@ import { authedFetch } from '../helpers/auth.js';
 import { tempDir } from '../helpers/harness.js';
 import { freePort, killAll, startProcess, type HeadroomProcess } from '../helpers/process.js';
 import { errorCode, faultSeed, mapLimit, pushJson, readGpu, sleep, type PushGpu, type PushOutcome } from './push-load.js';
-import { seededRandom } from '../../shared/seeded-random.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 afterEach(killAll);
 

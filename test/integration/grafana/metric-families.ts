@@ -2,7 +2,7 @@ import { RULE_FILES } from './grafana-files.js';
 import { readRuleFile, type RuleDefinition } from './rule-files.js';
 
 /**
- * The /metrics families of the Headroom contract (README "Metrics"), the
+ * The /metrics families of the Headroom contract (docs/prometheus-grafana.md, "Metrics"), the
  * one list dashboards, rules and the end-to-end Prometheus test check names against. Every
  * family also carries `site`; Prometheus adds `job` and `instance`.
  */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../server/src/config.js';
@@ -6,10 +6,8 @@ import { startHeadroom, type Headroom } from '../../../server/src/headroom.js';
 import { ADMIN_TOKEN, authedFetch, NO_RATE_LIMITS } from './auth.js';
 import { PINNED_START } from './pinned-clock.js';
 
-/** Real data from ../shared/fixtures (the repo's sibling folder, in CI as here). */
-export function fixture(path: string): string {
-  return readFileSync(new URL(`../../../../shared/fixtures/${path}`, import.meta.url), 'utf8');
-}
+/** Real nvidia-smi and dcgm-exporter output (test/fixtures). */
+export { fixture } from '../../fixtures/index.js';
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'headroom-test-'));

@@ -4,7 +4,7 @@ import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 import { authedFetch } from '../helpers/auth.js';
 import { expectNoNaN } from '../helpers/metrics-agreement.js';
 
-/** The README states the figure; this bounds it, so a per-GPU or per-node label cannot slip in. */
+/** docs/prometheus-grafana.md states the figure; this bounds it, so a per-GPU or per-node label cannot slip in. */
 const MAX_SERIES_AT_COLOSSUS = 1_000;
 
 let h: TestHeadroom;
@@ -27,7 +27,7 @@ describe('/metrics at Colossus scale (196,608 GPUs, 24,576 simulated targets)', 
       renders.push(performance.now() - started);
     }
     renders.sort((a, b) => a - b);
-    // A figure for the README and the closing note, not a timed assertion.
+    // A figure for docs/prometheus-grafana.md and the closing note, not a timed assertion.
     console.info(`colossus /metrics: ${series} series, ${text.length} bytes, render median ${renders[7]?.toFixed(1)} ms, max ${renders[14]?.toFixed(1)} ms`);
     expect(series).toBeLessThanOrEqual(MAX_SERIES_AT_COLOSSUS);
     expect(m.sum('headroom_gpus')).toBe(196_608);

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../shared/seeded-random.js';
+import { seededRandom } from '../../support/seeded-random.js';
 import type { DemandSample } from '../../../server/src/domain/capacity/forecast.js';
 
 export const MINUTE = 60;

@@ -1,18 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { estimateUtilization } from '../../../server/src/domain/fleet/classify.js';
 import { gpuModelAt } from '../../../server/src/domain/fleet/gpu-models.js';
 import type { GpuSample } from '../../../server/src/domain/fleet/readings.js';
 import { classifySample, SampleClass } from '../../../server/src/domain/fleet/utilization.js';
 import { parseNvidiaSmiCsv } from '../../../server/src/ingest/nvidia-smi-csv.js';
+import { fixture } from '../../fixtures/index.js';
 
 /**
- * The real H100 trace (fixtures/nvidia-smi): truly idle (0 MiB), then a context holding
+ * The real H100 trace (test/fixtures/nvidia-smi): truly idle (0 MiB), then a context holding
  * 785 MiB with no kernels (held), then a bf16 matmul loop at 1011 MiB (busy). The parts are
  * told apart by memory in use, which is how the capture was made.
  */
 const trace = parseNvidiaSmiCsv(
-  readFileSync(new URL('../../../../shared/fixtures/nvidia-smi/h100-trace-idle-then-full.csv', import.meta.url), 'utf8'),
+  fixture('nvidia-smi/h100-trace-idle-then-full.csv'),
   { host: 'h100' },
 ).samples;
 const part = (test: (mem: number) => boolean): GpuSample[] => trace.filter((s) => test(s.memUsedMiB ?? -1));

@@ -1,12 +1,9 @@
-/** Shared fixtures and small builders for the ingest parser tests. */
-import { readFileSync } from 'node:fs';
+/** Fixtures and small builders for the ingest parser tests. */
 import { expect } from 'vitest';
 import { DomainError } from '../../../server/src/domain/errors.js';
 
-/** A file of /work/shared/fixtures (CI puts shared/ beside the repo, so `../shared` from the root). */
-export function readFixture(relative: string): string {
-  return readFileSync(new URL(`../../../../shared/fixtures/${relative}`, import.meta.url), 'utf8');
-}
+/** A file of test/fixtures (real nvidia-smi and dcgm-exporter output). */
+export { fixture as readFixture } from '../../fixtures/index.js';
 
 export type Labels = Record<string, string>;
 
