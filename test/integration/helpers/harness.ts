@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../server/src/config.js';
-import { startHeadroom, type Headroom } from '../../../server/src/headroom.js';
+import { startHeadroom, type Headroom } from '../../../server/src/app/headroom.js';
 import { ADMIN_TOKEN, authedFetch, NO_RATE_LIMITS } from './auth.js';
 
 /** Real data from ../shared/fixtures (the repo's sibling folder, in CI as here). */

@@ -4,7 +4,7 @@ import { estimateUtilization } from '../../../server/src/domain/fleet/classify.j
 import { gpuModelAt } from '../../../server/src/domain/fleet/gpu-models.js';
 import type { GpuSample } from '../../../server/src/domain/fleet/readings.js';
 import { classifySample, SampleClass } from '../../../server/src/domain/fleet/utilization.js';
-import { parseNvidiaSmiCsv } from '../../../server/src/ingest/nvidia-smi-csv.js';
+import { parseNvidiaSmiCsv } from '../../../server/src/pipeline/ingest/nvidia-smi-csv.js';
 
 /**
  * The real H100 trace (fixtures/nvidia-smi): truly idle (0 MiB), then a context holding
