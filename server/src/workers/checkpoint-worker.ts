@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import type { CheckpointCommand, CheckpointJob, CheckpointMessage } from '../pipeline/store/checkpoint-protocol.js';
 
 /**
  * WAL checkpoints on the second core: the main connection runs with wal_autocheckpoint=0, so no
@@ -19,13 +20,6 @@ import BetterSqlite3 from 'better-sqlite3';
  * is reset, and cut back to journal_size_limit, by the first write after the backfill.
  */
 const RESTART_ABOVE_FRAMES = 2048;
-export interface CheckpointJob {
-  dbFile: string;
-  intervalMs: number;
-}
-
-export type CheckpointMessage = { type: 'checkpoint'; busy: number; log: number; checkpointed: number; ms: number } | { type: 'error'; message: string };
-
 const job = workerData as CheckpointJob;
 const port = parentPort;
 if (!port) throw new Error('checkpoint-worker.ts runs as a worker thread');
@@ -43,8 +37,6 @@ const timer = setInterval(() => {
     port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies CheckpointMessage);
   }
 }, job.intervalMs);
-/** 'stop', or whether to checkpoint PASSIVE only (see above). */
-export type CheckpointCommand = 'stop' | { passiveOnly: boolean };
 
 port.on('message', (message: CheckpointCommand) => {
   if (typeof message === 'object') {

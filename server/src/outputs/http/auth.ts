@@ -1,13 +1,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { decideAccess, type Access, type Principal } from '../../domain/auth/roles.js';
 import type { Authentication } from '../../services/auth/token-service.js';
-import type { AuditStore } from '../../pipeline/store/audit-store.js';
+import type { AuditPort } from '../../services/auth/ports.js';
 import type { OperationRoute } from './access.js';
 import type { ErrorBody } from './error-middleware.js';
 
 export interface AuthDeps {
   authenticate(header: string | undefined): Authentication;
-  audit: Pick<AuditStore, 'record'>;
+  audit: Pick<AuditPort, 'record'>;
   /** Reads without a token (PUBLIC_READ=true); writes always need one. */
   publicRead: boolean;
   /** Wall clock, for the audit log. */

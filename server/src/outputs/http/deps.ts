@@ -3,7 +3,7 @@ import type { MetricsAuth, MetricsEndpoint } from './routes/metrics.js';
 import type { ZodType } from 'zod';
 import type { AlertsService } from '../../services/alerts/alerts-service.js';
 import type { TokenService } from '../../services/auth/token-service.js';
-import type { AuditStore } from '../../pipeline/store/audit-store.js';
+import type { AuditPort } from '../../services/auth/ports.js';
 import type { RateLimits } from './rate-limit.js';
 import type { CapacityService } from '../../services/capacity/capacity-service.js';
 import type { DemandPlanService } from '../../services/capacity/demand-plans.js';
@@ -61,7 +61,7 @@ export interface AppDeps {
   /** Tokens, roles, the audit log and request budgets. */
   auth: {
     tokens: TokenService;
-    audit: AuditStore;
+    audit: AuditPort;
     publicRead: boolean;
     /** Browser origins allowed to call the API besides this server's own (CORS). */
     corsOrigins: string[];

@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import type { Registry } from 'prom-client';
 import { Server, type Socket } from 'socket.io';
 import type { AlertState } from '../../domain/alerts/alert-state.js';
 import { DomainError } from '../../domain/errors.js';
@@ -8,7 +7,6 @@ import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { LiveAccess } from './live-access.js';
 import { alertsKeyOf, alertsStateOf, type DeliveryStats } from './alerts-view.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures, type ContractedFigures } from './live-figures.js';
-import { liveMetrics } from './live-metrics.js';
 import { encodeHeatmap, LIVE_EVENTS, UPDATE_MIN_INTERVAL_MS, type AlertsState, type Headline, type PlansFigures, type Progress, type Snapshot, type Update } from './protocol.js';
 
 interface ServerToClientEvents {
@@ -38,8 +36,6 @@ export interface LiveDeps {
   delivery: () => DeliveryStats;
   /** Wall clock, ms: throttling and outbox ages. */
   wallNow: () => number;
-  /** When given, `headroom_live_clients` and `headroom_live_bytes_sent_total` are registered in it. */
-  registry?: Registry;
   log: { error(obj: object, msg: string): void };
   /** Who may connect (origin, limits, token: live-access.ts); everyone when not given (tests of the view itself). */
   access?: (clientsCount: () => number) => LiveAccess;
@@ -85,10 +81,13 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
     ...(access ? { allowRequest: (req, callback) => access.allowRequest(req, callback) } : {}),
   });
   clients = () => io.engine.clientsCount;
-  const metrics = liveMetrics(deps.registry, clients);
+  // Counted here, so /metrics (outputs/metrics/live-metrics.ts), tests and the closing note read it.
+  let bytesSent = 0;
   type EngineConnection = { request: IncomingMessage; on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void; once(event: 'close', listener: () => void): void };
   io.engine.on('connection', (conn: EngineConnection) => {
-    conn.on('packetCreate', (packet) => metrics.sent(packetBytes(packet.data)));
+    conn.on('packetCreate', (packet) => {
+      bytesSent += packetBytes(packet.data);
+    });
     if (access) conn.once('close', access.track(conn.request));
   });
 
@@ -248,7 +247,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
     },
 
     /** Clients connected and bytes sent so far (the same figures as the metrics). */
-    stats: metrics.stats,
+    stats: () => ({ clients: clients(), bytesSent }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { RoundStats, TargetOutcome } from '../../pipeline/collector/collection-round.js';
+import type { RoundStats, TargetOutcome } from '../../domain/fleet/collection-stats.js';
 import { PUSH_SOURCES, type IngestObserver } from '../../domain/fleet/ingest-sources.js';
 
 /** The built-in simulator's 24,576 node targets are one target to Prometheus. */

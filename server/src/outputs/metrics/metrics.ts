@@ -4,8 +4,11 @@ import type { FleetState } from '../../domain/fleet/fleet-state.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { CapacityView } from '../../services/capacity/capacity-service.js';
 import { capacityGauges, contractGauges, type ContractsView } from './capacity-gauges.js';
+import { alertmanagerMetrics } from './alertmanager-metrics.js';
 import { collectorMetrics } from './collector-metrics.js';
+import { deliveryMetrics, type DeliveryMetricsSource } from './delivery-metrics.js';
 import { fleetGauges } from './fleet-gauges.js';
+import { liveMetrics, type LiveStats } from './live-metrics.js';
 
 export interface MetricsDeps {
   info: { siteId: string; siteName: string; preset: string; version: string; simulated: boolean };
@@ -20,12 +23,17 @@ export interface MetricsDeps {
   /** Collection time (the simulator's clock when it runs), ms. */
   now: () => number;
   wallNow: () => number;
+  /** The webhook outbox's pending entries, read at scrape time. */
+  outbox: Pick<DeliveryMetricsSource, 'pendingStats'>;
+  /** The live view's own counts; null until it runs. */
+  live: () => LiveStats | null;
 }
 
 /**
  * One prom-client Registry per app instance (tests run several in one process). Gauges are
  * set from the latest fleet summary and capacity report when Prometheus scrapes, so a scrape
- * costs a walk over halls, never over GPUs; counters are fed by collector events.
+ * costs a walk over halls, never over GPUs; counters are fed by collector, delivery and
+ * Alertmanager events. Every metric of the process is defined under outputs/metrics/.
  */
 export function createMetrics(deps: MetricsDeps) {
   const registry = new Registry();
@@ -47,6 +55,9 @@ export function createMetrics(deps: MetricsDeps) {
   const capacity = capacityGauges(registry);
   const contracts = contractGauges(registry);
   const collector = collectorMetrics(registry, deps.wallNow);
+  const delivery = deliveryMetrics(registry, { pendingStats: () => deps.outbox.pendingStats(), nowMs: deps.wallNow });
+  const alertmanager = alertmanagerMetrics(registry);
+  liveMetrics(registry, deps.live);
   const rollupLag = new Gauge({ name: 'headroom_rollup_lag_seconds', help: 'Collection time less the newest 1-minute rollup written, seconds.', registers: [registry] });
   const sqliteSize = new Gauge({ name: 'headroom_sqlite_size_bytes', help: 'Size of the SQLite database files, bytes.', labelNames: ['file'], registers: [registry] });
 
@@ -84,6 +95,8 @@ export function createMetrics(deps: MetricsDeps) {
   return {
     registry,
     collector,
+    delivery,
+    alertmanager,
     contentType: registry.contentType,
     /** The exposition text, as of now. */
     async render(): Promise<string> {

@@ -1,4 +1,5 @@
-import { collectRound, type RoundOptions, type RoundStats } from './collection-round.js';
+import type { RoundStats } from '../../domain/fleet/collection-stats.js';
+import { collectRound, type RoundOptions } from './collection-round.js';
 
 export interface LoopOptions extends RoundOptions {
   /** Collection time now (simulated or wall), ms. */

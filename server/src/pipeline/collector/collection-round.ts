@@ -1,27 +1,10 @@
+import type { RoundStats, TargetOutcome } from '../../domain/fleet/collection-stats.js';
 import type { IngestBatch } from '../../domain/fleet/readings.js';
 import type { TelemetrySource, TelemetryTarget } from '../../domain/fleet/telemetry-source.js';
 import type { Collector } from './fleet-collector.js';
 import { createTimeSlicer, DEFAULT_SLICE_MS } from './time-slicer.js';
 
 export type ParseExporterText = (text: string, host: string | null) => IngestBatch;
-
-export interface RoundStats {
-  tMs: number;
-  targets: number;
-  failed: number;
-  samples: number;
-  durationMs: number;
-  /** Event-loop turns the round yielded (see sliceMs). */
-  turns: number;
-}
-
-export interface TargetOutcome {
-  targetId: string;
-  ok: boolean;
-  samples: number;
-  durationMs: number;
-  error: string | null;
-}
 
 export interface RoundOptions {
   collector: Collector;

@@ -2,24 +2,12 @@ import type { Database } from './db.js';
 import { parseStored, type Parse } from './stored-json.js';
 import { writeTransaction } from './write-transaction.js';
 
-/** Alert rules, alert instance states and notification group timers (migration 3). */
-export interface AlertStore<Rules, State, Group> {
-  /** The saved rule set, or null when none was ever saved (the defaults apply). */
-  getRules(): Rules | null;
-  putRules(rules: Rules, nowMs: number): void;
-  loadStates(): State[];
-  /** Makes the stored states exactly `states` (keyed by fingerprint). */
-  replaceStates(states: ReadonlyArray<{ fingerprint: string; state: State }>, nowMs: number): void;
-  loadGroups(): Array<{ receiverId: string; groupKey: string; group: Group }>;
-  replaceGroups(groups: ReadonlyArray<{ receiverId: string; groupKey: string; group: Group }>): void;
-  /** Runs `work` in one write transaction: states, groups and outbox entries commit together. */
-  transaction<T>(work: () => T): T;
-}
 
+/** Alert rules, alert instance states and notification group timers (migration 3); fits services/alerts/ports.ts `AlertStatePort`. */
 export function createAlertStore<Rules, State, Group>(
   db: Database,
   parse: { rules: Parse<Rules>; state: Parse<State>; group: Parse<Group> },
-): AlertStore<Rules, State, Group> {
+) {
   const rules = db.prepare<[], string>('SELECT body FROM alert_rules WHERE id = 1').pluck();
   const upsertRules = db.prepare<[string, number]>(
     `INSERT INTO alert_rules (id, body, updated_at_ms) VALUES (1, ?, ?)

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { CheckpointCommand, CheckpointJob, CheckpointMessage } from '../../workers/checkpoint-worker.js';
+import type { CheckpointCommand, CheckpointJob, CheckpointMessage } from './checkpoint-protocol.js';
 import type { Database } from './db.js';
 
 export interface Checkpointer {

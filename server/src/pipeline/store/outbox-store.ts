@@ -1,51 +1,6 @@
+import type { NewOutboxEntry, OutboxEntry, OutboxState } from '../../domain/alerts/outbox-entry.js';
 import type { Database } from './db.js';
 import { writeTransaction } from './write-transaction.js';
-
-export type OutboxState = 'pending' | 'delivered' | 'dead';
-
-/** A notification to one receiver; `id` is its `webhook-id` on every attempt. */
-export interface OutboxEntry {
-  id: string;
-  receiverId: string;
-  groupKey: string;
-  /** Order of the notifications of one group: sent strictly in this order. */
-  seq: number;
-  /** The exact request body (the signature covers these bytes). */
-  body: string;
-  state: OutboxState;
-  createdAtMs: number;
-  nextAttemptMs: number;
-  attempts: number;
-  lastError: string | null;
-  doneAtMs: number | null;
-}
-
-export type NewOutboxEntry = Pick<OutboxEntry, 'id' | 'receiverId' | 'groupKey' | 'seq' | 'body' | 'createdAtMs'>;
-
-/** The durable webhook outbox (table `webhook_outbox`, migration 3). */
-export interface OutboxStore {
-  /** Records notifications as pending; call inside the transaction that saves the alert states behind them. */
-  enqueue(entries: readonly NewOutboxEntry[]): void;
-  /**
-   * Notifications due at `nowMs`: per (receiver, group), only the oldest pending one — a later
-   * notification of a group never overtakes an earlier one that is still being retried.
-   */
-  due(nowMs: number, limit: number): OutboxEntry[];
-  markDelivered(id: string, nowMs: number): void;
-  markRetry(id: string, error: string, nextAttemptMs: number): void;
-  markDead(id: string, error: string, nowMs: number): void;
-  /** Newest first; `state` filters. */
-  list(state: OutboxState | null, limit: number): OutboxEntry[];
-  get(id: string): OutboxEntry | null;
-  /** Pending count and the creation time of the oldest pending entry. */
-  pendingStats(): { pending: number; oldestCreatedAtMs: number | null };
-  /** Dead letters kept (the live view shows the count). */
-  deadCount(): number;
-  /** Drops delivered entries finished before `beforeMs`; dead letters stay until deleted. */
-  pruneDelivered(beforeMs: number): number;
-  /** The next seq for a group (1 for a new one). */
-  nextSeq(receiverId: string, groupKey: string): number;
-}
 
 interface OutboxRow {
   id: string;
@@ -75,7 +30,8 @@ const entryOf = (r: OutboxRow): OutboxEntry => ({
   doneAtMs: r.done_at_ms,
 });
 
-export function createOutboxStore(db: Database): OutboxStore {
+/** The durable webhook outbox (table `webhook_outbox`, migration 3); fits services/alerts/ports.ts `OutboxPort`. */
+export function createOutboxStore(db: Database) {
   const insert = db.prepare<[string, string, string, number, string, number, number]>(
     `INSERT INTO webhook_outbox (id, receiver_id, group_key, seq, body, state, created_at_ms, next_attempt_ms)
      VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
@@ -104,21 +60,23 @@ export function createOutboxStore(db: Database): OutboxStore {
     enqueue: writeTransaction(db, (entries: readonly NewOutboxEntry[]) => {
       for (const e of entries) insert.run(e.id, e.receiverId, e.groupKey, e.seq, e.body, e.createdAtMs, e.createdAtMs);
     }),
-    due: (nowMs, limit) => due.all(nowMs, limit).map(entryOf),
-    markDelivered: (id, nowMs) => void delivered.run(nowMs, id),
-    markRetry: (id, error, nextAttemptMs) => void retry.run(error, nextAttemptMs, id),
-    markDead: (id, error, nowMs) => void dead.run(error, nowMs, id),
-    list: (state, limit) => (state === null ? listAll.all(limit) : listState.all(state, limit)).map(entryOf),
-    get: (id) => {
+    due: (nowMs: number, limit: number): OutboxEntry[] => due.all(nowMs, limit).map(entryOf),
+    markDelivered: (id: string, nowMs: number): void => void delivered.run(nowMs, id),
+    markRetry: (id: string, error: string, nextAttemptMs: number): void => void retry.run(error, nextAttemptMs, id),
+    markDead: (id: string, error: string, nowMs: number): void => void dead.run(error, nowMs, id),
+    list: (state: OutboxState | null, limit: number): OutboxEntry[] => (state === null ? listAll.all(limit) : listState.all(state, limit)).map(entryOf),
+    get: (id: string): OutboxEntry | null => {
       const row = getOne.get(id);
       return row ? entryOf(row) : null;
     },
-    pendingStats: () => {
+    pendingStats: (): { pending: number; oldestCreatedAtMs: number | null } => {
       const row = stats.get();
       return { pending: row?.pending ?? 0, oldestCreatedAtMs: row?.oldest ?? null };
     },
     deadCount: () => deadCount.get() ?? 0,
-    pruneDelivered: (beforeMs) => prune.run(beforeMs).changes,
-    nextSeq: (receiverId, groupKey) => (maxSeq.get(receiverId, groupKey) ?? 0) + 1,
+    pruneDelivered: (beforeMs: number): number => prune.run(beforeMs).changes,
+    nextSeq: (receiverId: string, groupKey: string): number => (maxSeq.get(receiverId, groupKey) ?? 0) + 1,
   };
 }
+
+export type OutboxStore = ReturnType<typeof createOutboxStore>;

@@ -1,28 +1,9 @@
 import type { Role } from '../../domain/auth/roles.js';
+import type { StoredToken } from '../../domain/auth/stored-token.js';
 import type { Database } from './db.js';
 import { writeTransaction } from './write-transaction.js';
 
-/** An API token as stored (table `api_tokens`, migration 4): never the token itself, only its hash. */
-export interface StoredToken {
-  id: string;
-  name: string;
-  role: Role;
-  hash: Buffer;
-  createdAtMs: number;
-  createdBy: string;
-  lastUsedMs: number | null;
-  revokedAtMs: number | null;
-}
 
-export interface TokenStore {
-  get(id: string): StoredToken | null;
-  list(): StoredToken[];
-  insert(token: Omit<StoredToken, 'lastUsedMs' | 'revokedAtMs'>): void;
-  /** Marks it revoked; false when there is no such live token. */
-  revoke(id: string, nowMs: number): boolean;
-  touch(id: string, nowMs: number): void;
-  countLiveAdmins(): number;
-}
 
 interface Row {
   id: string;
@@ -46,7 +27,8 @@ const fromRow = (r: Row): StoredToken => ({
   revokedAtMs: r.revoked_at_ms,
 });
 
-export function createTokenStore(db: Database): TokenStore {
+/** API tokens (table `api_tokens`, migration 4); fits services/auth/ports.ts `TokenPort`. */
+export function createTokenStore(db: Database) {
   const one = db.prepare<[string], Row>('SELECT * FROM api_tokens WHERE id = ?');
   const all = db.prepare<[], Row>('SELECT * FROM api_tokens ORDER BY created_at_ms, id');
   const insert = db.prepare<[string, string, Role, Buffer, number, string]>(
@@ -56,7 +38,7 @@ export function createTokenStore(db: Database): TokenStore {
   const touch = db.prepare<[number, string]>('UPDATE api_tokens SET last_used_ms = ? WHERE id = ?');
   const liveAdmins = db.prepare<[], number>("SELECT count(*) FROM api_tokens WHERE role = 'admin' AND revoked_at_ms IS NULL").pluck();
   return {
-    get: (id) => {
+    get: (id: string): StoredToken | null => {
       const row = one.get(id);
       return row ? fromRow(row) : null;
     },

@@ -4,13 +4,13 @@ import { DomainError } from '../../domain/errors.js';
 import { GpuState } from '../../domain/fleet/gpu-state.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { Topology } from '../../domain/fleet/topology.js';
-import type { CapacityView } from '../capacity/capacity-service.js';
+import type { CapacityFiguresPort } from './ports.js';
 
 export interface AlertFigureSources {
   topology: Topology;
   latest(): FleetSummary | null;
   /** Throws DomainError('unavailable') while history loads. */
-  capacity(): CapacityView;
+  capacity(): CapacityFiguresPort;
   contracts(): AllocatedContract[];
   /** GPUs a contract commits to now (0 outside its term). */
   contractedGpus(id: number): number;
@@ -26,7 +26,7 @@ const UNKNOWN = Number.NaN;
 export function alertFiguresOf(sources: AlertFigureSources, nowMs: number): AlertFigures {
   const { topology } = sources;
   const summary = sources.latest();
-  let report: CapacityView | null = null;
+  let report: CapacityFiguresPort | null = null;
   try {
     report = sources.capacity();
   } catch (error) {

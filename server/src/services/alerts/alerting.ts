@@ -1,25 +1,32 @@
-import { readFileSync } from 'node:fs';
-import { Counter, type Registry } from 'prom-client';
-import YAML from 'yaml';
-import type { Config } from '../../config.js';
-import { parseAlertRules, type AlertRule } from '../../domain/alerts/rule.js';
-import { webhookRecordSchema } from '../../domain/alerts/webhook.js';
-import { deliveryMetrics } from '../../outputs/metrics/delivery-metrics.js';
-import { createAlertStore } from '../../pipeline/store/alert-store.js';
-import type { Database } from '../../pipeline/store/db.js';
-import { createOutboxStore } from '../../pipeline/store/outbox-store.js';
-import { createReceiverStore } from '../../pipeline/store/receiver-store.js';
+import type { AlertState } from '../../domain/alerts/alert-state.js';
+import type { NotifyGroup } from '../../domain/alerts/plan.js';
+import type { AlertRule } from '../../domain/alerts/rule.js';
+import type { WebhookRecord } from '../../domain/alerts/webhook.js';
 import { alertFiguresOf, type AlertFigureSources } from './alert-figures.js';
-import { createAlertmanagerForwarder } from './alertmanager-forwarder.js';
+import { createAlertmanagerForwarder, type ForwardResult } from './alertmanager-forwarder.js';
 import { createAlertsService } from './alerts-service.js';
 import { createDeliveryWorker, type DeliveryLog } from './delivery.js';
+import type { AlertStatePort, DeliveryEvent, OutboxPort, ReceiverPort } from './ports.js';
 import { targetProblem } from './target-guard.js';
-import { storedAlertStateSchema, storedNotifyGroupSchema } from './stored-shapes.js';
+
+export interface AlertingOptions {
+  /** Alertmanagers to forward alerts to (their base URLs). */
+  alertmanagerUrls: string[];
+  /** An Alertmanager resolves an alert it stops hearing of after this. */
+  forwardValidForMs: number;
+  webhook: { timeoutMs: number; backoffBaseMs: number; backoffMaxMs: number; giveUpAfterMs: number; allowPrivate: boolean };
+  /** Rules from ALERT_RULES_FILE: replace the stored ones at start. */
+  rulesFromFile: AlertRule[] | null;
+}
 
 export interface AlertingDeps {
-  db: Database;
-  config: Pick<Config, 'alerts' | 'scrape' | 'sim'>;
-  registry: Registry;
+  /** The SQLite stores (pipeline/store), passed in by the composition root. */
+  stores: {
+    alerts: AlertStatePort<AlertRule[], AlertState, NotifyGroup>;
+    receivers: ReceiverPort<WebhookRecord>;
+    outbox: OutboxPort;
+  };
+  options: AlertingOptions;
   figures: AlertFigureSources;
   /** Collection time (the simulator's clock when it runs). */
   nowMs: () => number;
@@ -27,8 +34,10 @@ export interface AlertingDeps {
   externalUrl: () => string;
   log: DeliveryLog;
   version: string;
-  /** Told of every delivery attempt's outcome (the live view re-reads the outbox state). */
-  onDeliveryEvent?: () => void;
+  /** Told of every delivery attempt's outcome (metrics; the live view re-reads the outbox state). */
+  onDeliveryEvent?: (event: DeliveryEvent) => void;
+  /** Told of every round of alerts posted to an Alertmanager (metrics). */
+  onForwardResult?: (result: ForwardResult) => void;
 }
 
 /** Delivered notifications are kept this long for the deliveries list, then pruned; dead letters stay. */
@@ -36,55 +45,45 @@ const DELIVERED_KEPT_MS = 7 * 86_400_000;
 
 /**
  * Alerting wired: rules and states (alerts service), the durable outbox and its delivery
- * worker, Alertmanager forwarding, and their metrics. Evaluated after every collection round.
+ * worker and Alertmanager forwarding; their metrics hear of them through `onDeliveryEvent` and
+ * `onForwardResult`. Evaluated after every collection round.
  */
 export function createAlerting(deps: AlertingDeps) {
-  const { config, log } = deps;
-  const outbox = createOutboxStore(deps.db);
-  const policy = { allowPrivate: config.alerts.webhook.allowPrivate };
-  const forwards = new Counter({
-    name: 'headroom_alertmanager_forwards_total',
-    help: 'Rounds of alerts posted to an Alertmanager, by outcome (sent, failed, skipped while the last was still running).',
-    labelNames: ['outcome'],
-    registers: [deps.registry],
-  });
-  const forwarder = config.alerts.alertmanagerUrls.length
+  const { options, log } = deps;
+  const { outbox } = deps.stores;
+  const policy = { allowPrivate: options.webhook.allowPrivate };
+  const forwarder = options.alertmanagerUrls.length
     ? createAlertmanagerForwarder({
-        urls: config.alerts.alertmanagerUrls,
+        urls: options.alertmanagerUrls,
         externalUrl: deps.externalUrl(),
-        // An Alertmanager resolves an alert it stops hearing of after this: four rounds, five minutes at least.
-        validForMs: Math.max(300_000, (4 * config.scrape.intervalMs) / config.sim.speed),
-        timeoutMs: config.alerts.webhook.timeoutMs,
+        validForMs: options.forwardValidForMs,
+        timeoutMs: options.webhook.timeoutMs,
         nowMs: Date.now,
         log,
-        onResult: (r) => forwards.inc({ outcome: r.outcome }),
+        onResult: deps.onForwardResult,
       })
     : null;
   const alerts = createAlertsService({
-    store: createAlertStore(deps.db, { rules: parseAlertRules, state: (j) => storedAlertStateSchema.parse(j), group: (j) => storedNotifyGroupSchema.parse(j) }),
-    receivers: createReceiverStore(deps.db, (j) => webhookRecordSchema.parse(j)),
+    store: deps.stores.alerts,
+    receivers: deps.stores.receivers,
     outbox,
     figures: () => alertFiguresOf(deps.figures, deps.nowMs()),
     nowMs: deps.nowMs,
     wallNowMs: Date.now,
     externalUrl: deps.externalUrl,
-    rulesFromFile: config.alerts.rulesFile ? loadRulesFile(config.alerts.rulesFile) : null,
+    rulesFromFile: options.rulesFromFile,
     checkTarget: (url) => targetProblem(url, policy),
     onEnqueued: () => delivery.kick(),
     onEvaluated: forwarder ? (states, nowMs) => void forwarder.forward(states, nowMs) : undefined,
   });
-  const events = deliveryMetrics(deps.registry, { pendingStats: () => outbox.pendingStats(), nowMs: Date.now });
   const delivery = createDeliveryWorker({
     outbox,
     target: (id) => alerts.target(id),
     nowMs: Date.now,
-    timeoutMs: config.alerts.webhook.timeoutMs,
-    giveUpAfterMs: config.alerts.webhook.giveUpAfterMs,
-    backoff: { baseMs: config.alerts.webhook.backoffBaseMs, maxMs: config.alerts.webhook.backoffMaxMs },
-    onEvent: (event) => {
-      events.onEvent(event);
-      deps.onDeliveryEvent?.();
-    },
+    timeoutMs: options.webhook.timeoutMs,
+    giveUpAfterMs: options.webhook.giveUpAfterMs,
+    backoff: { baseMs: options.webhook.backoffBaseMs, maxMs: options.webhook.backoffMaxMs },
+    onEvent: (event) => deps.onDeliveryEvent?.(event),
     log,
     userAgent: `Headroom/${deps.version}`,
     policy,
@@ -118,14 +117,4 @@ export function createAlerting(deps: AlertingDeps) {
       await forwarder?.stop();
     },
   };
-}
-
-/** ALERT_RULES_FILE: YAML (or JSON, which YAML reads too), a list of rules or `{ rules: [...] }`. */
-function loadRulesFile(file: string): AlertRule[] {
-  try {
-    const body: unknown = YAML.parse(readFileSync(file, 'utf8'));
-    return parseAlertRules(typeof body === 'object' && body !== null && 'rules' in body ? body.rules : body);
-  } catch (error) {
-    throw new Error(`ALERT_RULES_FILE ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }

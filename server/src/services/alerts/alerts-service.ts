@@ -7,17 +7,15 @@ import { fingerprintsAwaitingResolve, planNotifications, type NotifyGroup } from
 import { parseAlertRules, type AlertRule } from '../../domain/alerts/rule.js';
 import { buildTestNotification } from '../../domain/alerts/test-notification.js';
 import { DomainError } from '../../domain/errors.js';
-import type { AlertStore } from '../../pipeline/store/alert-store.js';
-import type { OutboxState, OutboxStore } from '../../pipeline/store/outbox-store.js';
-import type { ReceiverStore } from '../../pipeline/store/receiver-store.js';
+import type { OutboxState } from '../../domain/alerts/outbox-entry.js';
 import { generateSecret } from './signing.js';
 import { activeSecrets, publicView, receiverOf, webhookCreateSchema, webhookUpdateSchema, type WebhookRecord } from '../../domain/alerts/webhook.js';
-import type { WebhookTarget } from './ports.js';
+import type { AlertStatePort, OutboxPort, ReceiverPort, WebhookTarget } from './ports.js';
 
 export interface AlertsServiceDeps {
-  store: AlertStore<AlertRule[], AlertState, NotifyGroup>;
-  receivers: ReceiverStore<WebhookRecord>;
-  outbox: OutboxStore;
+  store: AlertStatePort<AlertRule[], AlertState, NotifyGroup>;
+  receivers: ReceiverPort<WebhookRecord>;
+  outbox: OutboxPort;
   /** The figures rules watch, as of the latest collection round. */
   figures: () => AlertFigures;
   /** Collection time (the simulator's clock when it runs): alert and `for` times. */

@@ -1,5 +1,5 @@
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
-import type { DeliveryEvent, WebhookTarget } from './ports.js';
+import type { DeliveryEvent, DeliveryOutbox, DueNotification, WebhookTarget } from './ports.js';
 import type { Resolve, TargetPolicy } from './target-guard.js';
 import { postWebhook, webhookDispatcher, WebhookDeliveryError } from './webhook-post.js';
 
@@ -17,25 +17,7 @@ import { postWebhook, webhookDispatcher, WebhookDeliveryError } from './webhook-
  * only its own lanes, never another receiver's.
  */
 
-/** What the worker needs of a due notification (store/outbox-store.ts `OutboxEntry` has it). */
-export interface DueNotification {
-  id: string;
-  receiverId: string;
-  groupKey: string;
-  body: string;
-  createdAtMs: number;
-  /** Attempts made before this one. */
-  attempts: number;
-}
 
-/** The outbox as the worker uses it (store/outbox-store.ts `OutboxStore` fits). */
-export interface DeliveryOutbox {
-  /** Due notifications, only the head of each (receiver, group) queue. */
-  due(nowMs: number, limit: number): DueNotification[];
-  markDelivered(id: string, nowMs: number): void;
-  markRetry(id: string, error: string, nextAttemptMs: number): void;
-  markDead(id: string, error: string, nowMs: number): void;
-}
 
 export interface DeliveryLog {
   info(obj: object, msg: string): void;

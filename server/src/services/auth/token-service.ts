@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { roleSchema, type Principal, type Role } from '../../domain/auth/roles.js';
 import { DomainError } from '../../domain/errors.js';
-import type { TokenStore } from '../../pipeline/store/token-store.js';
+import type { TokenPort } from './ports.js';
 
 /**
  * API tokens: `hr_<id>_<secret>`. The id (8 hex) is public and finds the row; the secret is 256
@@ -35,13 +35,13 @@ export type Authentication = { kind: 'none' } | { kind: 'invalid'; reason: strin
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function createTokenService(deps: { store: TokenStore; envAdminToken: string | null; nowMs: () => number }) {
+export function createTokenService(deps: { store: TokenPort; envAdminToken: string | null; nowMs: () => number }) {
   const { store } = deps;
   const envDigest = deps.envAdminToken === null ? null : digest(deps.envAdminToken);
   const touched = new Map<string, number>();
   const revokeListeners: Array<(tokenId: string) => void> = [];
 
-  const view = (t: ReturnType<TokenStore['list']>[number]): TokenView => ({
+  const view = (t: ReturnType<TokenPort['list']>[number]): TokenView => ({
     id: t.id,
     name: t.name,
     role: t.role,

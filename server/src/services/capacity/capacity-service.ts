@@ -1,5 +1,5 @@
 import { computeCapacity, type CapacityReport, type PodView } from '../../domain/capacity/capacity.js';
-import { plannedDemandDuring, withDemandPlans, type DemandPlan } from '../../domain/capacity/demand-plan.js';
+import { plannedDemandDuring, withDemandPlans } from '../../domain/capacity/demand-plan.js';
 import { forecastDemand } from '../../domain/capacity/forecast.js';
 import type { DemandForecast, DemandSample } from '../../domain/capacity/forecast-types.js';
 import { podsNeeded } from '../../domain/contracts/allocation.js';
@@ -7,10 +7,9 @@ import type { ContractCapacity } from '../../domain/contracts/contract.js';
 import { blockValueUsdPerMonth, type PriceBook } from '../../domain/contracts/price-book.js';
 import { HOURS_PER_MONTH } from '../../domain/contracts/valuation.js';
 import { DomainError } from '../../domain/errors.js';
-import type { FleetState } from '../../domain/fleet/fleet-state.js';
 import { gpuModelAt } from '../../domain/fleet/gpu-models.js';
-import type { HistoryMetric } from '../../domain/fleet/rollup.js';
 import { stateCountsOf, type FleetSummary } from '../../domain/fleet/summary.js';
+import type { FleetPort, HistoryPort, PlansPort, SoldPodsPort } from './ports.js';
 
 export interface CapacityPolicyConfig {
   horizonDays: number;
@@ -25,11 +24,11 @@ export interface CapacityPolicyConfig {
 }
 
 export interface CapacityServiceDeps {
-  fleet: { state: FleetState; latest(): FleetSummary | null };
-  history: { query(scope: string, metric: HistoryMetric, fromS: number, toS: number, stepS: number): Array<[number, number]> };
-  contracts: { soldPodsAt(date: string): ReadonlySet<number>; getPriceBook(): PriceBook };
+  fleet: FleetPort;
+  history: HistoryPort;
+  contracts: SoldPodsPort;
   /** The owner's planned internal demand; `revision` changes whenever the plans do. */
-  plans?: { inForce(): ReadonlyArray<DemandPlan>; revision(): number };
+  plans?: PlansPort;
   now: () => number;
   policy: CapacityPolicyConfig;
 }

@@ -1,21 +1,7 @@
 import type { DemandPlan } from '../../domain/capacity/demand-plan.js';
 import { demandPlanOf, parseDemandPlanTerms, type DemandPlanTerms } from '../../domain/capacity/demand-plan-terms.js';
 import { DomainError } from '../../domain/errors.js';
-
-/** One stored plan, as storage returns it (store/demand-plan-store.ts fits this shape). */
-export interface DemandPlanRecord {
-  id: number;
-  terms: DemandPlanTerms;
-  createdAtMs: number;
-}
-
-/** What the service needs from storage, declared here so it depends on no adapter. */
-export interface DemandPlanPort {
-  list(): DemandPlanRecord[];
-  insert(terms: DemandPlanTerms, nowMs: number): DemandPlanRecord;
-  update(id: number, terms: DemandPlanTerms, nowMs: number): DemandPlanRecord | null;
-  remove(id: number): boolean;
-}
+import type { DemandPlanPort, DemandPlanRecord } from './ports.js';
 
 export interface DemandPlanServiceDeps {
   store: DemandPlanPort;

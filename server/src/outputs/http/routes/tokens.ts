@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { newTokenSchema, type TokenService } from '../../../services/auth/token-service.js';
-import type { AuditStore } from '../../../pipeline/store/audit-store.js';
+import type { AuditPort } from '../../../services/auth/ports.js';
 import { principalOf } from '../auth.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -14,7 +14,7 @@ const auditQuery = z.object({
 
 export interface TokenDeps {
   tokens: Pick<TokenService, 'create' | 'list' | 'revoke'>;
-  audit: Pick<AuditStore, 'list'>;
+  audit: Pick<AuditPort, 'list'>;
   publicRead: boolean;
 }
 
