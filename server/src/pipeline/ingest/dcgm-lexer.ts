@@ -119,3 +119,19 @@ export function canonicalLabelSet(block: string): string {
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return `{${pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
 }
+
+/** Character codes and metric-name classes of the exposition format. */
+export const CH_TAB = 9;
+export const CH_CR = 13;
+export const CH_SPACE = 32;
+export const CH_HASH = 35;
+export const CH_LBRACE = 123;
+
+export function isNameStart(c: number): boolean {
+  // [a-zA-Z_:]
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+}
+
+export function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58;
+}

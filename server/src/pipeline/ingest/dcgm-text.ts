@@ -10,7 +10,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { GpuSample, IngestBatch } from '../../domain/fleet/readings.js';
 import { FAMILY_COUNT, F_FB_FREE, F_FB_RESERVED, F_FB_USED, F_GR_ACTIVE, F_POWER, F_UTIL, foldGpu, GpuAcc, InstanceAcc } from './dcgm-fold.js';
 import { LabelBlock, LabelScanner, skipWs, type FailFn, type TooLongFn } from './dcgm-labels.js';
-import { blankToNaN, canonicalLabelSet, ERROR_SNIPPET_CHARS, parseFloatToken, unescapeLabelValue } from './dcgm-lexer.js';
+import { blankToNaN, canonicalLabelSet, CH_CR, CH_HASH, CH_LBRACE, CH_SPACE, CH_TAB, ERROR_SNIPPET_CHARS, isNameChar, isNameStart, parseFloatToken, unescapeLabelValue } from './dcgm-lexer.js';
 import { labelTooLong } from './label-length.js';
 
 export interface DcgmParseOptions {
@@ -38,21 +38,6 @@ const FAMILY_NAMES: readonly string[] = [
 const POWER_MAX_WATTS = 5000;
 /** How many recent label blocks a cache miss compares against before scanning afresh. */
 const BLOCK_SEARCH_DEPTH = 64;
-
-const CH_TAB = 9;
-const CH_CR = 13;
-const CH_SPACE = 32;
-const CH_HASH = 35;
-const CH_LBRACE = 123;
-
-function isNameStart(c: number): boolean {
-  // [a-zA-Z_:]
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
-}
-
-function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58;
-}
 
 /**
  * Parses one dcgm-exporter scrape into one GpuSample per GPU UUID (offsetMs 0), GPUs in the
