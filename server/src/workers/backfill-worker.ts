@@ -7,7 +7,7 @@ import { createSimulator, type ScenarioName } from '../sim/simulator.js';
 /**
  * Start-up backfill on the second core: its own simulator (same seed, so the same site) and its
  * own connection to the database, while the main thread runs the first collection rounds. Its
- * transactions are short and pass a write gate shared with the main thread (store/write-gate.ts),
+ * transactions are short and pass a write gate shared with the main thread (pipeline/store/write-gate.ts),
  * so the main thread's writes never wait in SQLite's busy handler for it.
  */
 export interface BackfillJob {

@@ -3,7 +3,7 @@ import type { RollupPort, TransactionPort } from './ports.js';
 
 /**
  * Where an interrupted backfill resumes (a meta key): the start of the first span not yet
- * written whole. Absent when no backfill is under way; headroom.ts reads it at start.
+ * written whole. Absent when no backfill is under way; app/backfill-runner.ts reads it at start.
  */
 export const BACKFILL_RESUME_KEY = 'backfill_resume_from_s';
 

@@ -9,7 +9,7 @@ import { createRegistryStore, type RegistryStore } from './registry-store.js';
 import { createRollupStore, type RollupStore } from './rollup-store.js';
 import { createSnapshotStore, type SnapshotStore } from './snapshot-store.js';
 
-/** Every repository over one open database, for main.ts to hand out. */
+/** Every repository over one open database, for the composition root (app/storage.ts) to hand out. */
 export interface Stores {
   meta: MetaStore;
   rollups: RollupStore;

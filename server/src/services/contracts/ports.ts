@@ -3,7 +3,7 @@ import type { PriceBook } from '../../domain/contracts/price-book.js';
 
 /**
  * What the contract service needs from storage, declared here so it depends on no adapter:
- * main wires the SQLite stores in (store/contract-store.ts, store/price-book-store.ts), and
+ * the composition root (app/) passes the SQLite stores in (pipeline/store/contract-store.ts, price-book-store.ts), and
  * they fit these shapes.
  */
 
