@@ -9,7 +9,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   resolve: {
-    alias: { '@live/protocol': fileURLToPath(new URL('../server/src/live/protocol.ts', import.meta.url)) },
+    alias: { '@live/protocol': fileURLToPath(new URL('../server/src/outputs/live/protocol.ts', import.meta.url)) },
   },
   build: {
     outDir: 'dist',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { readScrapeTargetsFile } from './scrape-targets-file.js';
+import { readScrapeTargetsFile } from './config/scrape-targets-file.js';
 
 /**
  * The one reader of process.env. Every setting has a default, a unit in its name where it has

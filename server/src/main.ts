@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { loadConfig } from './config.js';
-import { startHeadroom } from './headroom.js';
+import { startHeadroom } from './app/headroom.js';
 
 /**
  * At SIGTERM, how long the server still answers (with Connection: close, /readyz 503) before it

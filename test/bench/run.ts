@@ -26,7 +26,7 @@ import { formatTable, type TableRow } from './lib/table.js';
 import { prepareHistoryDb } from './prepare/history-db.js';
 import { prepareBigRollupDb } from './prepare/rollup-10m-db.js';
 import { BIG_END_TS } from './lib/rollup-workload.js';
-import { clientBuildNeeded } from '../../server/src/client-build.js';
+import { clientBuildNeeded } from '../../server/src/cli/client-build.js';
 
 interface Args {
   only: number[] | null;
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   if (selected.some((b) => b.id === 8 || b.id === 9) && clientBuildNeeded()) {
     // npm start would build it on its first start; built once here so start-ups are comparable.
     log('client/ changed since its last build: building the dashboard once before the start-up benchmark');
-    execFileSync(process.execPath, ['--import', 'tsx', 'server/src/build-client.ts'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(process.execPath, ['--import', 'tsx', 'server/src/cli/build-client.ts'], { cwd: ROOT, stdio: 'ignore' });
     preparations.push('dashboard built once before benchmarks 8/9 (client/ had changed)');
   }
 

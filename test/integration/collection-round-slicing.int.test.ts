@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectRound, type RoundOptions } from '../../server/src/collector/collection-round.js';
-import { createCollector } from '../../server/src/collector/fleet-collector.js';
+import { collectRound, type RoundOptions } from '../../server/src/pipeline/collector/collection-round.js';
+import { createCollector } from '../../server/src/pipeline/collector/fleet-collector.js';
 import { classifyFleet } from '../../server/src/domain/fleet/classify.js';
 import type { FleetState } from '../../server/src/domain/fleet/fleet-state.js';
 import { buildPreset, type PresetName } from '../../server/src/domain/fleet/presets.js';
 import { summarizeFleet } from '../../server/src/domain/fleet/summary.js';
-import { parseDcgmText } from '../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../server/src/pipeline/ingest/dcgm-text.js';
 import { createSimSource } from '../../server/src/sim/sim-source.js';
 import { createSimulator } from '../../server/src/sim/simulator.js';
-import { closeDatabase, openDatabase } from '../../server/src/store/db.js';
-import { createStores } from '../../server/src/store/stores.js';
+import { closeDatabase, openDatabase } from '../../server/src/pipeline/store/db.js';
+import { createStores } from '../../server/src/pipeline/store/stores.js';
 import { tempDir } from './helpers/harness.js';
 
 /**

@@ -6,9 +6,9 @@ import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-opena
 import { demandPlanBodySchema } from '../../server/src/domain/capacity/demand-plan-terms.js';
 import { contractBodySchema } from '../../server/src/domain/contracts/contract.js';
 import { priceBookSchema } from '../../server/src/domain/contracts/price-book.js';
-import { apiPaths, createApiDocument, type ApiParts } from '../../server/src/http/openapi.js';
-import { whatIfSchema } from '../../server/src/http/routes/capacity.js';
-import { jsonPushSchema } from '../../server/src/ingest/json-push.js';
+import { apiPaths, createApiDocument, type ApiParts } from '../../server/src/outputs/http/openapi.js';
+import { whatIfSchema } from '../../server/src/outputs/http/routes/capacity.js';
+import { jsonPushSchema } from '../../server/src/pipeline/ingest/json-push.js';
 import { mountedOperations } from './helpers/express-routes.js';
 import { fixture, startTestHeadroom, type TestHeadroom } from './helpers/harness.js';
 import { authedFetch } from './helpers/auth.js';

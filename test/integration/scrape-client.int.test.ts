@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpScrapeSource, ScrapeError } from '../../server/src/ingest/http-scrape-source.js';
+import { createHttpScrapeSource, ScrapeError } from '../../server/src/pipeline/ingest/http-scrape-source.js';
 
 /**
  * The HTTP scrape source over real loopback HTTP: a node:http server standing in for

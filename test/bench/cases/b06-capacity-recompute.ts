@@ -7,19 +7,19 @@
  * stranded power, oversold risk and block valuation — what GET /capacity costs once per round.
  */
 import { join } from 'node:path';
-import { createCapacityService } from '../../../server/src/capacity/capacity-service.js';
-import { collectRound } from '../../../server/src/collector/collection-round.js';
-import { createCollector } from '../../../server/src/collector/fleet-collector.js';
+import { createCapacityService } from '../../../server/src/services/capacity/capacity-service.js';
+import { collectRound } from '../../../server/src/pipeline/collector/collection-round.js';
+import { createCollector } from '../../../server/src/pipeline/collector/fleet-collector.js';
 import { loadConfig } from '../../../server/src/config.js';
-import { createContractService } from '../../../server/src/contracts/contract-service.js';
-import { contractSiteOf, rankPodsByInternalUse } from '../../../server/src/contracts/contract-site.js';
+import { createContractService } from '../../../server/src/services/contracts/contract-service.js';
+import { contractSiteOf, rankPodsByInternalUse } from '../../../server/src/services/contracts/contract-site.js';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 import { createSimSource } from '../../../server/src/sim/sim-source.js';
 import { createSimulator } from '../../../server/src/sim/simulator.js';
-import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
-import { createStores } from '../../../server/src/store/stores.js';
-import { writeTransaction } from '../../../server/src/store/write-transaction.js';
+import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
+import { createStores } from '../../../server/src/pipeline/store/stores.js';
+import { writeTransaction } from '../../../server/src/pipeline/store/write-transaction.js';
 import { copyHistoryDb } from '../prepare/history-db.js';
 import { benchMain, type ChildResult } from '../lib/child.js';
 import { median } from '../lib/stats.js';

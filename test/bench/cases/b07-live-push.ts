@@ -16,7 +16,7 @@
  */
 import { join } from 'node:path';
 import { loadConfig } from '../../../server/src/config.js';
-import { startHeadroom } from '../../../server/src/headroom.js';
+import { startHeadroom } from '../../../server/src/app/headroom.js';
 import { copyHistoryDb } from '../prepare/history-db.js';
 import { benchMain, ROOT, type ChildResult } from '../lib/child.js';
 import { sleep, spawnTracked } from '../lib/processes.js';
@@ -41,7 +41,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'colossus', BACKFILL_DAYS: '30', SIM_SPEED: '2', LOG_LEVEL: 'warn', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, LIVE_MAX_CONNECTIONS_PER_ADDRESS: '1000' });
   const h = await startHeadroom(config, { buildClient: false });
   const live = (h as { live?: { notifyRound(): void } }).live;
-  if (!live) return { metrics: {}, skipped: 'not yet measurable: startHeadroom returns no live server (server/src/live is not wired in)' };
+  if (!live) return { metrics: {}, skipped: 'not yet measurable: startHeadroom returns no live server (server/src/outputs/live is not wired in)' };
 
   // The collection round runs the tick in slices (tickSliced); `tick` is its all-at-once form.
   const tickEnds = new Map<number, number>();

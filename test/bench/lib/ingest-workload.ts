@@ -10,7 +10,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { applyBatch } from '../../../server/src/domain/fleet/apply-batch.js';
 import { createFleetState, type FleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import type { Topology } from '../../../server/src/domain/fleet/topology.js';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 import { createSimulator, type Simulator } from '../../../server/src/sim/simulator.js';
 import { countSeriesLines } from './exposition.js';
 

@@ -10,12 +10,12 @@
  */
 import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
 import type { Simulator } from '../../../server/src/sim/simulator.js';
-import { backfillHistory } from '../../../server/src/collector/backfill.js';
-import type { Database } from '../../../server/src/store/db.js';
-import { fillRollupParams, ROLLUP_COLUMNS } from '../../../server/src/store/rollup-columns.js';
-import { createWriteGateBuffer } from '../../../server/src/store/write-gate.js';
-import { backfillTarget, openBackfillConnection } from '../../../server/src/backfill-target.js';
-import { startCheckpointer } from '../../../server/src/store/checkpointer.js';
+import { backfillHistory } from '../../../server/src/pipeline/collector/backfill.js';
+import type { Database } from '../../../server/src/pipeline/store/db.js';
+import { fillRollupParams, ROLLUP_COLUMNS } from '../../../server/src/pipeline/store/rollup-columns.js';
+import { createWriteGateBuffer } from '../../../server/src/pipeline/store/write-gate.js';
+import { backfillTarget, openBackfillConnection } from '../../../server/src/pipeline/store/backfill-target.js';
+import { startCheckpointer } from '../../../server/src/pipeline/store/checkpointer.js';
 
 export const STEP_S = 300;
 

@@ -9,7 +9,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
+import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
 import { ROOT } from '../lib/child.js';
 import { freePort, spawnTracked, waitForUrl } from '../lib/processes.js';
 

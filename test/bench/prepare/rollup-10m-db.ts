@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
+import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 
 export const BIG_TABLE_ROWS = 10_000_000;

@@ -14,7 +14,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Agent, Client, request as undiciRequest } from 'undici';
-import { createHttpScrapeSource } from '../../../server/src/ingest/http-scrape-source.js';
+import { createHttpScrapeSource } from '../../../server/src/pipeline/ingest/http-scrape-source.js';
 import { loopbackAddress, targetUrl } from '../lib/targets.js';
 
 const port = Number(process.argv[2]);

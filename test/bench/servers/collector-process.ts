@@ -11,14 +11,14 @@
  * Prints one JSON line per round ({ round: RoundStats }).
  */
 import { join } from 'node:path';
-import { startCollectionLoop } from '../../../server/src/collector/collection-loop.js';
+import { startCollectionLoop } from '../../../server/src/pipeline/collector/collection-loop.js';
 import { loadConfig } from '../../../server/src/config.js';
-import { createCollector } from '../../../server/src/collector/fleet-collector.js';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
-import { createHttpScrapeSource } from '../../../server/src/ingest/http-scrape-source.js';
-import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
-import { createStores } from '../../../server/src/store/stores.js';
-import { writeTransaction } from '../../../server/src/store/write-transaction.js';
+import { createCollector } from '../../../server/src/pipeline/collector/fleet-collector.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
+import { createHttpScrapeSource } from '../../../server/src/pipeline/ingest/http-scrape-source.js';
+import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
+import { createStores } from '../../../server/src/pipeline/store/stores.js';
+import { writeTransaction } from '../../../server/src/pipeline/store/write-transaction.js';
 import { benchTopology, type BenchTopology } from '../lib/topologies.js';
 
 const config = loadConfig();

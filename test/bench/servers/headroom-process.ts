@@ -4,7 +4,7 @@
  * never built here.
  */
 import { loadConfig } from '../../../server/src/config.js';
-import { startHeadroom } from '../../../server/src/headroom.js';
+import { startHeadroom } from '../../../server/src/app/headroom.js';
 
 const config = loadConfig();
 const headroom = await startHeadroom(config, { buildClient: false });

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
-import { openBackfillConnection } from '../../../server/src/backfill-target.js';
+import { openBackfillConnection } from '../../../server/src/pipeline/store/backfill-target.js';
 import { oursBackfill } from '../lib/rollup-workload.js';
 
 const job = workerData as { file: string; gate: SharedArrayBuffer; fromS: number; steps: Array<[number, ScopeRollup[]]> };

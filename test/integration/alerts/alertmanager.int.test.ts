@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlertmanagerForwarder, type ForwardResult } from '../../../server/src/alerts/alertmanager-forwarder.js';
+import { createAlertmanagerForwarder, type ForwardResult } from '../../../server/src/services/alerts/alertmanager-forwarder.js';
 import type { AlertState } from '../../../server/src/domain/alerts/alert-state.js';
 import { DEFAULT_ALERT_RULES } from '../../../server/src/domain/alerts/default-rules.js';
 import { evaluateAlerts } from '../../../server/src/domain/alerts/evaluate.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import type { WebhookTarget } from '../../../server/src/alerts/ports.js';
-import { generateSecret } from '../../../server/src/alerts/signing.js';
+import type { WebhookTarget } from '../../../server/src/services/alerts/ports.js';
+import { generateSecret } from '../../../server/src/services/alerts/signing.js';
 import {
   DeliveryHarness,
   expectAllVerify,

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/src/config.js';
-import { startHeadroom } from '../../../server/src/headroom.js';
+import { startHeadroom } from '../../../server/src/app/headroom.js';
 import { ADMIN_TOKEN, bearer, NO_RATE_LIMITS } from '../helpers/auth.js';
 import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';
 
@@ -129,7 +129,7 @@ describe('the first admin token', () => {
     expect((await fetch(`${second.url}/api/v1/tokens`, { headers: bearer(token) })).status).toBe(200);
 
     // Lost it? `npm run token` makes another straight in the database, with the server running.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/src/token-cli.ts', '--role', 'admin', '--name', 'recovery', '--data-dir', dir], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/src/cli/token.ts', '--role', 'admin', '--name', 'recovery', '--data-dir', dir], { cwd: ROOT });
     const recovered = /(hr_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(stdout)?.[1] ?? '';
     const me = await fetch(`${second.url}/api/v1/whoami`, { headers: bearer(recovered) });
     expect(await me.json()).toMatchObject({ authenticated: true, name: 'recovery', role: 'admin' });

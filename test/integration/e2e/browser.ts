@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureClientBuilt } from '../../../server/src/client-build.js';
+import { ensureClientBuilt } from '../../../server/src/cli/client-build.js';
 import { ADMIN_TOKEN } from '../helpers/auth.js';
 
 /** Debian's chromium (`apt-get install -y chromium`); the browser tests skip, loudly, without it. */

@@ -36,7 +36,7 @@
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/src/config.js';
-import { ensureClientBuilt } from '../../../server/src/client-build.js';
+import { ensureClientBuilt } from '../../../server/src/cli/client-build.js';
 import { hostName } from '../../../server/src/domain/fleet/topology.js';
 import { COLOSSUS, SMALL } from '../../../server/src/domain/fleet/presets.js';
 import { authedFetch, bearer } from '../helpers/auth.js';

@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Headroom } from '../../../server/src/headroom.js';
+import type { Headroom } from '../../../server/src/app/headroom.js';
 import { FUZZ_RUNS, FUZZ_SEED, fuzzSummary } from '../../unit/fuzz/arbitraries.js';
 import { bearer } from '../helpers/auth.js';
 import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';

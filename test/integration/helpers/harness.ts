@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../server/src/config.js';
-import { startHeadroom, type Headroom } from '../../../server/src/headroom.js';
+import { startHeadroom, type Headroom } from '../../../server/src/app/headroom.js';
 import { ADMIN_TOKEN, authedFetch, NO_RATE_LIMITS } from './auth.js';
 import { PINNED_START } from './pinned-clock.js';
 

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKFILL_RESUME_KEY, BACKFILL_TRANSACTION_ROWS, backfillHistory, backfillRange, type BackfillOptions } from '../../../server/src/collector/backfill.js';
-import { backfillTarget, openBackfillConnection } from '../../../server/src/backfill-target.js';
+import { BACKFILL_RESUME_KEY, BACKFILL_TRANSACTION_ROWS, backfillHistory, backfillRange, type BackfillOptions } from '../../../server/src/pipeline/collector/backfill.js';
+import { backfillTarget, openBackfillConnection } from '../../../server/src/pipeline/store/backfill-target.js';
 import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
-import { closeDatabase, type Database } from '../../../server/src/store/db.js';
-import { createMetaStore } from '../../../server/src/store/meta-store.js';
-import { createWriteGateBuffer } from '../../../server/src/store/write-gate.js';
+import { closeDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createMetaStore } from '../../../server/src/pipeline/store/meta-store.js';
+import { createWriteGateBuffer } from '../../../server/src/pipeline/store/write-gate.js';
 import { tempDir } from '../helpers/harness.js';
 
 /**

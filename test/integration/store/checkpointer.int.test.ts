@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCheckpointer } from '../../../server/src/store/checkpointer.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
+import { startCheckpointer } from '../../../server/src/pipeline/store/checkpointer.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
 import { tempDir } from '../helpers/harness.js';
 
 const silent = { error: () => {} };

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PRICE_BOOK, type PriceBook } from '../../../server/src/domain/contracts/price-book.js';
-import { createContractStore, type ContractStore, type ContractTerms } from '../../../server/src/store/contract-store.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createPriceBookStore } from '../../../server/src/store/price-book-store.js';
+import { createContractStore, type ContractStore, type ContractTerms } from '../../../server/src/pipeline/store/contract-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createPriceBookStore } from '../../../server/src/pipeline/store/price-book-store.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 function terms(over: Partial<ContractTerms> = {}): ContractTerms {

@@ -1,8 +1,8 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDatabase, DatabaseFileError, openDatabase } from '../../../server/src/store/db.js';
-import { createMetaStore } from '../../../server/src/store/meta-store.js';
-import { MIGRATIONS, runMigrations } from '../../../server/src/store/migrations.js';
+import { closeDatabase, DatabaseFileError, openDatabase } from '../../../server/src/pipeline/store/db.js';
+import { createMetaStore } from '../../../server/src/pipeline/store/meta-store.js';
+import { MIGRATIONS, runMigrations } from '../../../server/src/pipeline/store/migrations.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 describe('openDatabase', () => {

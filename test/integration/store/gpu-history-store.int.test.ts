@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../../server/src/domain/errors.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createGpuHistoryStore, type GpuHistoryStore } from '../../../server/src/store/gpu-history-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createGpuHistoryStore, type GpuHistoryStore } from '../../../server/src/pipeline/store/gpu-history-store.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 const HOUR = 3600;

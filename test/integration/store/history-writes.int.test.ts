@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCollector, HISTORY_WRITE_ROWS } from '../../../server/src/collector/fleet-collector.js';
+import { createCollector, HISTORY_WRITE_ROWS } from '../../../server/src/pipeline/collector/fleet-collector.js';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
-import { GPU_CHUNK_SLOTS } from '../../../server/src/store/gpu-history-store.js';
-import { createStores } from '../../../server/src/store/stores.js';
-import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
+import { GPU_CHUNK_SLOTS } from '../../../server/src/pipeline/store/gpu-history-store.js';
+import { createStores } from '../../../server/src/pipeline/store/stores.js';
+import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/harness.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GpuSample, IngestBatch } from '../../../server/src/domain/fleet/readings.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createIngestJournal, type IngestJournal, type JournalAppend } from '../../../server/src/store/ingest-journal.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createIngestJournal, type IngestJournal, type JournalAppend } from '../../../server/src/pipeline/store/ingest-journal.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 const NOW_MS = 1_780_012_800_000;

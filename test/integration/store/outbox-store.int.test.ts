@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createAlertStore } from '../../../server/src/store/alert-store.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createOutboxStore, type NewOutboxEntry, type OutboxStore } from '../../../server/src/store/outbox-store.js';
-import { createReceiverStore } from '../../../server/src/store/receiver-store.js';
+import { createAlertStore } from '../../../server/src/pipeline/store/alert-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import type { NewOutboxEntry } from '../../../server/src/domain/alerts/outbox-entry.js';
+import { createOutboxStore, type OutboxStore } from '../../../server/src/pipeline/store/outbox-store.js';
+import { createReceiverStore } from '../../../server/src/pipeline/store/receiver-store.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 const T0 = 1_780_000_000_000;

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { closeDatabase, openDatabase } from '../../../server/src/store/db.js';
-import { createGpuHistoryStore } from '../../../server/src/store/gpu-history-store.js';
-import { createRegistryStore, type SlotBinding } from '../../../server/src/store/registry-store.js';
+import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
+import { createGpuHistoryStore } from '../../../server/src/pipeline/store/gpu-history-store.js';
+import { createRegistryStore, type SlotBinding } from '../../../server/src/pipeline/store/registry-store.js';
 
 const GPUS = 196_608;
 const HOUR_S = 3600;

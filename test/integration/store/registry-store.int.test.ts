@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../../server/src/domain/errors.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createRegistryStore, type RegistryStore, type SlotBinding } from '../../../server/src/store/registry-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createRegistryStore, type RegistryStore, type SlotBinding } from '../../../server/src/pipeline/store/registry-store.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 function binding(slot: number, uuid: string, fields: Partial<SlotBinding> = {}): SlotBinding {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../../server/src/domain/errors.js';
 import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createGpuHistoryStore, type GpuHistoryStore } from '../../../server/src/store/gpu-history-store.js';
-import { pruneHistory } from '../../../server/src/store/retention.js';
-import { createRollupStore, type RollupStore } from '../../../server/src/store/rollup-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createGpuHistoryStore, type GpuHistoryStore } from '../../../server/src/pipeline/store/gpu-history-store.js';
+import { pruneHistory } from '../../../server/src/pipeline/store/retention.js';
+import { createRollupStore, type RollupStore } from '../../../server/src/pipeline/store/rollup-store.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 const DAY = 86_400;

@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createRollupStore } from '../../../server/src/store/rollup-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createRollupStore } from '../../../server/src/pipeline/store/rollup-store.js';
 
 const HALLS = 12;
 const PODS = 768;

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../../server/src/domain/errors.js';
 import type { StateCounts } from '../../../server/src/domain/fleet/gpu-state.js';
 import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createRollupStore, type RollupStore } from '../../../server/src/store/rollup-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createRollupStore, type RollupStore } from '../../../server/src/pipeline/store/rollup-store.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 /** A day boundary, so multiples of 60, 300 and 3600 line up with it. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createSnapshotStore, type SnapshotStore } from '../../../server/src/store/snapshot-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createSnapshotStore, type SnapshotStore } from '../../../server/src/pipeline/store/snapshot-store.js';
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 function bytesOf(view: ArrayBufferView): Uint8Array {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_BACKOFF_FLOOR_MS, type BackoffPolicy } from '../../../server/src/alerts/backoff.js';
+import { backoffDelayMs, DEFAULT_BACKOFF_FLOOR_MS, type BackoffPolicy } from '../../../server/src/services/alerts/backoff.js';
 
 const policy = (over: Partial<BackoffPolicy> = {}): BackoffPolicy => ({ baseMs: 1_000, maxMs: 300_000, ...over });
 /** The largest draw Math.random can return. */

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { generateSecret, parseSecret, signatureOf, signWebhook } from '../../../server/src/alerts/signing.js';
+import { generateSecret, parseSecret, signatureOf, signWebhook } from '../../../server/src/services/alerts/signing.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
 import { buildTestNotification } from '../../../server/src/domain/alerts/test-notification.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressProblem, targetProblem, urlProblem } from '../../../server/src/alerts/target-guard.js';
+import { addressProblem, targetProblem, urlProblem } from '../../../server/src/services/alerts/target-guard.js';
 
 const strict = { allowPrivate: false };
 const lenient = { allowPrivate: true };

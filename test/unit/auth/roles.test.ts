@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideAccess, ROLES, type Access, type Principal, type Role } from '../../../server/src/domain/auth/roles.js';
-import { operationRoutes } from '../../../server/src/http/access.js';
-import { auditDetail } from '../../../server/src/http/auth.js';
+import { operationRoutes } from '../../../server/src/outputs/http/access.js';
+import { auditDetail } from '../../../server/src/outputs/http/auth.js';
 
 const token = (role: Role): Principal => ({ tokenId: 't', name: `a ${role}`, role });
 const NEEDS: Access[] = ['public', ...ROLES];

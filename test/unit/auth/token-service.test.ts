@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenService, ENV_ADMIN } from '../../../server/src/auth/token-service.js';
-import { openDatabase } from '../../../server/src/store/db.js';
-import { createTokenStore } from '../../../server/src/store/token-store.js';
+import { createTokenService, ENV_ADMIN } from '../../../server/src/services/auth/token-service.js';
+import { openDatabase } from '../../../server/src/pipeline/store/db.js';
+import { createTokenStore } from '../../../server/src/pipeline/store/token-store.js';
 
 function service(envAdminToken: string | null = null, now = { ms: 1_000_000 }) {
   const db = openDatabase(':memory:');

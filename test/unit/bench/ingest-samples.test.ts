@@ -2,7 +2,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import type { Topology } from '../../../server/src/domain/fleet/topology.js';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 import { countSeriesLines } from '../../bench/lib/exposition.js';
 import { baselineParse, benchSimulator, BENCH_TICK_MS, oursIngest, oursState, renderPayloads, type Payloads } from '../../bench/lib/ingest-workload.js';
 

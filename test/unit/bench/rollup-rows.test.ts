@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
 import { benchSimulator } from '../../bench/lib/ingest-workload.js';
 import { BIG_END_TS, ceilingInsert, oursBackfill, simRows } from '../../bench/lib/rollup-workload.js';
 

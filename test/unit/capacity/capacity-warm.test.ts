@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCapacityService } from '../../../server/src/capacity/capacity-service.js';
+import { createCapacityService } from '../../../server/src/services/capacity/capacity-service.js';
 import { loadConfig } from '../../../server/src/config.js';
 import { DEFAULT_PRICE_BOOK } from '../../../server/src/domain/contracts/price-book.js';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';

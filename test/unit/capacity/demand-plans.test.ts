@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDemandPlanService } from '../../../server/src/capacity/demand-plans.js';
+import { createDemandPlanService } from '../../../server/src/services/capacity/demand-plans.js';
 import { demandPlanOf, parseDemandPlanTerms } from '../../../server/src/domain/capacity/demand-plan-terms.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
-import { closeDatabase, openDatabase, type Database } from '../../../server/src/store/db.js';
-import { createDemandPlanStore } from '../../../server/src/store/demand-plan-store.js';
+import { closeDatabase, openDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
+import { createDemandPlanStore } from '../../../server/src/pipeline/store/demand-plan-store.js';
 
 const utcS = (iso: string): number => Date.parse(iso) / 1000;
 const NOW_MS = Date.parse('2026-11-27T14:00:00Z');

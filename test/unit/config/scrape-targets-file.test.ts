@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/src/config.js';
-import { parseScrapeTargets } from '../../../server/src/scrape-targets-file.js';
+import { parseScrapeTargets } from '../../../server/src/config/scrape-targets-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'headroom-targets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

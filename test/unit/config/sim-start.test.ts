@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/src/config.js';
-import { createCollectionClock } from '../../../server/src/collector/collection-clock.js';
+import { createCollectionClock } from '../../../server/src/pipeline/collector/collection-clock.js';
 
 describe('SIM_START: where a new simulated site’s clock starts', () => {
   it('reads an instant with its zone as unix ms, and is null when unset', () => {

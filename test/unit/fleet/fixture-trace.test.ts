@@ -3,7 +3,7 @@ import { estimateUtilization } from '../../../server/src/domain/fleet/classify.j
 import { gpuModelAt } from '../../../server/src/domain/fleet/gpu-models.js';
 import type { GpuSample } from '../../../server/src/domain/fleet/readings.js';
 import { classifySample, SampleClass } from '../../../server/src/domain/fleet/utilization.js';
-import { parseNvidiaSmiCsv } from '../../../server/src/ingest/nvidia-smi-csv.js';
+import { parseNvidiaSmiCsv } from '../../../server/src/pipeline/ingest/nvidia-smi-csv.js';
 import { fixture } from '../../fixtures/index.js';
 
 /**

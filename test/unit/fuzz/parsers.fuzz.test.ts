@@ -4,9 +4,9 @@ import { parseAlertRules } from '../../../server/src/domain/alerts/rule.js';
 import { parseContract } from '../../../server/src/domain/contracts/contract.js';
 import { parsePriceBook } from '../../../server/src/domain/contracts/price-book.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
-import { parseJsonPush } from '../../../server/src/ingest/json-push.js';
-import { parseNvidiaSmiCsv } from '../../../server/src/ingest/nvidia-smi-csv.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
+import { parseJsonPush } from '../../../server/src/pipeline/ingest/json-push.js';
+import { parseNvidiaSmiCsv } from '../../../server/src/pipeline/ingest/nvidia-smi-csv.js';
 import { fixture } from '../../integration/helpers/harness.js';
 import { alertRulesBody, contractBody, FUZZ_RUNS, FUZZ_SEED, fuzzSummary, jsonPushBody, mangled, priceBookBody } from './arbitraries.js';
 

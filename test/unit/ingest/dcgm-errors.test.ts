@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 import { domainErrorOf, gpuLabels, lines, readFixture, series, without } from './builders.js';
 
 const good = series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0), 10);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 import { gpuLabels, gpuUuid, lines, series, type Labels } from './builders.js';
 
 /** GPU 0 of an A100 in MIG mode: one series per GPU instance. */

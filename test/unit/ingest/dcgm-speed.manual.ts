@@ -6,7 +6,7 @@
  * them all a few times and prints Prometheus samples (series lines) per second and GPU
  * samples per second on one core.
  */
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 
 const NODES = Number(process.argv[2] ?? 24_576);
 const ROUNDS = Number(process.argv[3] ?? 7);

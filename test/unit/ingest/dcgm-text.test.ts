@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 import { gpuLabels, gpuUuid, lines, readFixture, series, without } from './builders.js';
 
 const FIXTURE_HOST = 'ip-100-64-147-149.ec2.internal';

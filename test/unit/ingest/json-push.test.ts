@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { jsonPushSchema, parseJsonPush } from '../../../server/src/ingest/json-push.js';
+import { jsonPushSchema, parseJsonPush } from '../../../server/src/pipeline/ingest/json-push.js';
 import { domainErrorOf } from './builders.js';
 
 function gpu(i: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {

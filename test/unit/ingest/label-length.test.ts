@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
-import { parseJsonPush } from '../../../server/src/ingest/json-push.js';
-import { longerThan } from '../../../server/src/ingest/label-length.js';
-import { parseNvidiaSmiCsv } from '../../../server/src/ingest/nvidia-smi-csv.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
+import { parseJsonPush } from '../../../server/src/pipeline/ingest/json-push.js';
+import { longerThan } from '../../../server/src/pipeline/ingest/label-length.js';
+import { parseNvidiaSmiCsv } from '../../../server/src/pipeline/ingest/nvidia-smi-csv.js';
 import { domainErrorOf, gpuLabels, gpuUuid, lines, series } from './builders.js';
 
 /** A GPU UUID is 40 characters ("GPU-" + 36): the limit these tests use, so real UUIDs sit exactly on it. */

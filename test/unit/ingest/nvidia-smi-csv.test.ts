@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNvidiaSmiCsv } from '../../../server/src/ingest/nvidia-smi-csv.js';
+import { parseNvidiaSmiCsv } from '../../../server/src/pipeline/ingest/nvidia-smi-csv.js';
 import { domainErrorOf, lines, readFixture } from './builders.js';
 
 const UUID = 'GPU-02df41d3-4f7b-58e5-cf54-f1b3e4402795';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertState } from '../../../server/src/domain/alerts/alert-state.js';
-import { alertsKeyOf, alertsStateOf, type DeliveryStats } from '../../../server/src/live/alerts-view.js';
+import { alertsKeyOf, alertsStateOf, type DeliveryStats } from '../../../server/src/outputs/live/alerts-view.js';
 
 const T0 = Date.UTC(2026, 5, 1);
 const MINUTE = 60_000;

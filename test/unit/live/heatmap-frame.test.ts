@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import { summarizeFleet } from '../../../server/src/domain/fleet/summary.js';
-import { layoutOf, podCellsOf } from '../../../server/src/live/live-figures.js';
-import { decodeHeatmap, encodeHeatmap, HEATMAP_HEADER_BYTES, HEATMAP_POD_BYTES, type PodCell } from '../../../server/src/live/protocol.js';
+import { layoutOf, podCellsOf } from '../../../server/src/outputs/live/live-figures.js';
+import { decodeHeatmap, encodeHeatmap, HEATMAP_HEADER_BYTES, HEATMAP_POD_BYTES, type PodCell } from '../../../server/src/outputs/live/protocol.js';
 
 /** The frame budget per update: a wall screen on a slow link still draws one a second. */
 const MAX_FRAME_BYTES = 32 * 1024;

@@ -3,7 +3,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { applyBatch } from '../../../server/src/domain/fleet/apply-batch.js';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
-import { parseDcgmText } from '../../../server/src/ingest/dcgm-text.js';
+import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 import { tinyTopology } from '../fleet/builders.js';
 
 /**

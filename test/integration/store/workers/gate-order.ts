@@ -4,7 +4,7 @@
  * main thread's write was done when it began.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { backgroundWriter, writeGateCounts } from '../../../../server/src/store/write-gate.js';
+import { backgroundWriter, writeGateCounts } from '../../../../server/src/pipeline/store/write-gate.js';
 
 const { gate, control } = workerData as { gate: SharedArrayBuffer; control: SharedArrayBuffer };
 const mainDone = new Int32Array(control);

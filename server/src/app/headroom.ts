@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { builtClient, ensureClientBuilt } from '../cli/client-build.js';
+import type { Config } from '../config.js';
+import { buildPreset } from '../domain/fleet/presets.js';
+import type { TelemetrySource } from '../domain/fleet/telemetry-source.js';
+import { createApp } from '../outputs/http/app.js';
+import { liveAccess } from '../outputs/live/live-access.js';
+import { createLiveServer } from '../outputs/live/live-server.js';
+import { createMetrics } from '../outputs/metrics/metrics.js';
+import { createCollector } from '../pipeline/collector/fleet-collector.js';
+import { createHttpScrapeSource } from '../pipeline/ingest/http-scrape-source.js';
+import { closeDatabase } from '../pipeline/store/db.js';
+import { createAlerting } from '../services/alerts/alerting.js';
+import { createTokenService } from '../services/auth/token-service.js';
+import { createSimSource } from '../sim/sim-source.js';
+import { announceSignIn } from './announce.js';
+import { soldPodsOf, startBackfill } from './backfill-runner.js';
+import { ingestParsers } from './ingest-parsers.js';
+import { listen, startLifecycle, type Status } from './lifecycle.js';
+import { simulatedSite } from './sim-site.js';
+import { alertFigureSources, alertingOptions } from './alerting-parts.js';
+import { createServices } from './services.js';
+import { siteOverride, type StartOptions } from './start-options.js';
+import { openStorage } from './storage.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The composition root: builds every part from the config and wires them; lifecycle.ts runs them. */
+export type { StartOptions };
+
+export async function startHeadroom(config: Config, options: StartOptions = {}) {
+  const log = options.log ?? pino({ level: config.logLevel, base: { app: 'headroom' } });
+  const startedAt = Date.now();
+  const storage = openStorage(config.dataDir, log);
+  const { db, stores } = storage;
+
+  const topology = buildPreset(config.preset, siteOverride(config));
+  const collector = createCollector({ topology, ports: { ...stores, transaction: storage.transaction }, staleAfterMs: config.staleAfterMs, soldPodsAt: (tMs) => soldPodsAt(tMs) });
+  const restored = collector.restore();
+  log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
+  const site = simulatedSite(config, stores.meta, (tMs) => soldPodsAt(tMs));
+  const { clock, sim } = site;
+  const scrapeSource = config.scrape.targets.length
+    ? createHttpScrapeSource(config.scrape.targets, { timeoutMs: config.scrape.timeoutMs, maxConnections: config.scrape.maxConnections, concurrency: config.scrape.concurrency })
+    : null;
+  const sources: TelemetrySource[] = [...(sim ? [createSimSource(sim, sim.topology)] : []), ...(scrapeSource ? [scrapeSource] : [])];
+
+  const { contracts, soldPodsAt, demandPlans, capacity, warmCapacity } = createServices(config, { stores, topology, collector, clock, sim, log });
+
+  const metrics = createMetrics({
+    info: { siteId: topology.site.id, siteName: topology.site.name, preset: config.preset, version, simulated: sim !== null },
+    fleet: collector,
+    // The report of the last round warmed: a scrape right after a round does not wait for the next one's forecast.
+    capacity: () => capacity.lastComputed(),
+    contracts,
+    rollupLatestS: () => stores.rollups.latestTs('1m'),
+    storageBytes: storage.storageBytes,
+    now: clock.now,
+    wallNow: Date.now,
+    outbox: stores.outbox,
+    live: () => live.stats(),
+  });
+  let listeningUrl = `http://${config.host}:${config.port}`;
+  const alerting = createAlerting({
+    stores,
+    options: alertingOptions(config),
+    figures: alertFigureSources({ topology, collector, capacity, contracts }),
+    nowMs: clock.now,
+    externalUrl: () => config.externalUrl ?? listeningUrl,
+    log,
+    version,
+    onDeliveryEvent: (event) => {
+      metrics.delivery.onEvent(event);
+      live.notifyAlerts();
+    },
+    onForwardResult: (result) => metrics.alertmanager.forwarded(result),
+  });
+  const { alerts, delivery } = alerting;
+  const evaluateAlerts = (): void => {
+    alerting.evaluate();
+    live.notifyAlerts();
+  };
+
+  const tokens = createTokenService({ store: stores.tokens, envAdminToken: config.auth.adminToken, nowMs: Date.now });
+  const firstAdminToken = tokens.bootstrapAdmin();
+  const parsers = ingestParsers(config.limits);
+  const status: Status = { ready: false, draining: false };
+  const app = createApp({
+    clientDist: options.buildClient ? await ensureClientBuilt(log) : builtClient(),
+    fleet: collector,
+    history: stores.rollups,
+    gpuHistory: stores.gpuHistory,
+    parsers,
+    now: clock.now,
+    isReady: () => status.ready,
+    isDraining: () => status.draining,
+    simNodeText: site.nodeText,
+    limits: { maxBodyBytes: config.limits.maxBodyBytes },
+    info: { version, simulated: sim !== null, scenario: sim ? config.sim.scenario : null, preset: config.preset },
+    log,
+    contracts,
+    capacity,
+    demandPlans,
+    alerts,
+    metrics: { endpoint: metrics, auth: config.metricsAuth },
+    ingestObserver: metrics.collector.ingest,
+    auth: { tokens, audit: stores.audit, publicRead: config.auth.publicRead, corsOrigins: config.auth.corsOrigins, rateLimits: config.rateLimits, wallNow: Date.now },
+  });
+  const { server, drain, port, url } = await listen(app, config, log);
+  listeningUrl = url;
+  announceSignIn(config, log, firstAdminToken, listeningUrl, options.announce);
+  // The live view (socket.io on the same port). Capacity waits for readiness: a report computed
+  // on half-backfilled history would be cached for its round.
+  const live = createLiveServer(server, {
+    fleet: collector,
+    capacity: () => (status.ready ? capacity.capacity() : null),
+    contractedAt: (day) => contracts.contractedAt(day),
+    plans: () => ({ count: demandPlans.inForce().length, revision: demandPlans.revision() }),
+    alerts,
+    delivery: alerting.deliveryStats,
+    wallNow: Date.now,
+    log,
+    access: (clientsCount) =>
+      liveAccess({ authenticate: tokens.authenticate, publicRead: config.auth.publicRead, corsOrigins: config.auth.corsOrigins, ...config.live, clientsCount }),
+  });
+  tokens.onRevoke((tokenId) => live.disconnectToken(tokenId));
+
+  const backfillDone = startBackfill({
+    ...storage,
+    config,
+    latestS: stores.rollups.latestTs('5m'),
+    meta: stores.meta,
+    nowMs: clock.now(),
+    sold: soldPodsOf(topology, contracts.list()),
+    log,
+    onProgress: (p) => live.notifyProgress(p && { phase: 'backfill', ...p }),
+  });
+
+  const lifecycle = await startLifecycle({
+    config,
+    log,
+    status,
+    startedAt,
+    autoCollect: options.autoCollect !== false,
+    restoredAtMs: restored.snapshotAtMs,
+    drainGraceMs: options.drainGraceMs ?? 0,
+    round: {
+      collector,
+      sources,
+      parse: parsers.dcgm,
+      concurrency: config.scrape.concurrency,
+      elapsedMs: () => performance.now(),
+      onTarget: (o) => {
+        metrics.collector.target(o);
+        if (!o.ok) log.warn({ target: o.targetId, error: o.error }, 'scrape failed');
+      },
+    },
+    clock,
+    collector,
+    recordRound: (stats) => metrics.collector.round(stats),
+    notifyRound: () => live.notifyRound(),
+    afterRound: [warmCapacity, evaluateAlerts, () => live.notifyRound()],
+    backfillDone,
+    onReady: () => {
+      alerting.start();
+      status.ready = true;
+      // Capacity is available now: clients get it without waiting for the next round.
+      live.notifyRound();
+      live.notifyAlerts();
+    },
+    prune: { journal: stores.journal, alerting, history: { rollups: stores.rollups, gpuHistory: stores.gpuHistory } },
+    saveClock: site.saveClock,
+    stopParts: { drain, scrapeSource, alerting, live, checkpointer: storage.checkpointer, closeDatabase: () => closeDatabase(db) },
+  });
+
+  return {
+    ...{ url: `http://127.0.0.1:${port}`, port, config, collector, contracts, sim, clock },
+    /** The database connection (tests: storage faults such as a full disk). */
+    db,
+    /** The express app (tests compare its mounted routes with the OpenAPI document). */
+    app,
+    startupMs: Date.now() - startedAt,
+    /** Runs one collection round at tMs (tests drive time with this when autoCollect is off). */
+    collectAt: lifecycle.collectAt,
+    /** Evaluates the alert rules now (tests; the loop does it after every round). */
+    evaluateAlerts,
+    alerts,
+    delivery,
+    /** The live view (tests read its client and byte counts). */
+    live,
+    stop: lifecycle.stop,
+  };
+}
+
+export type Headroom = Awaited<ReturnType<typeof startHeadroom>>;

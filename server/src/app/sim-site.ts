@@ -1,0 +1,79 @@
+import type { Config } from '../config.js';
+import { createCollectionClock } from '../pipeline/collector/collection-clock.js';
+import { buildPreset } from '../domain/fleet/presets.js';
+import { demoContracts } from '../sim/demo-contracts.js';
+import { demoPlans } from '../sim/demo-plans.js';
+import { createSimulator, type Simulator } from '../sim/simulator.js';
+
+const SIM_CLOCK_KEY = 'sim_clock_ms';
+/** Set once the demo contract book was written, so deleting it does not bring it back. */
+const DEMO_CONTRACTS_KEY = 'demo_contracts_seeded';
+/** The same for the demo plans (only `rebound` has one: the owner's comeback). */
+const DEMO_PLANS_KEY = 'demo_plans_seeded';
+
+export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+interface MetaPort {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+}
+
+/**
+ * The collection clock (the simulator's, resumed where the last run left it, when it runs) and
+ * the simulated site. The simulator gets a topology of its own: it simulates the preset's nodes,
+ * never the unplaced ones that real pushes add to the collector's.
+ */
+export function simulatedSite(config: Config, meta: MetaPort, soldPodsAt: (tMs: number) => ReadonlySet<number>) {
+  const stored = meta.get(SIM_CLOCK_KEY);
+  const clock = config.sim.enabled
+    ? createCollectionClock({ speed: config.sim.speed, startMs: config.sim.startMs, resumeFromMs: stored ? Number(stored) : null, wallNow: Date.now })
+    : createCollectionClock({ speed: 1, startMs: null, resumeFromMs: null, wallNow: Date.now });
+  const sim = config.sim.enabled
+    ? createSimulator({
+        topology: buildPreset(config.preset),
+        scenario: config.sim.scenario,
+        seed: config.sim.seed,
+        // Sold pods run the customer's work, and internal work keeps off them.
+        soldPod: (pod, tMs) => soldPodsAt(tMs).has(pod),
+      })
+    : null;
+  return {
+    clock,
+    sim,
+    /** Where the simulated clock resumes at the next start. */
+    saveClock(): void {
+      if (sim) meta.set(SIM_CLOCK_KEY, String(clock.now()));
+    },
+    /** GET /sim/node/:host: the simulated exporter text of one node. */
+    nodeText: sim ? (host: string) => simNodeText(sim, host) : undefined,
+  };
+}
+
+/** The demo contract book and demand plans, written once (a deleted one stays deleted). */
+export function seedDemoBook(
+  config: Config,
+  at: {
+    sim: Simulator | null;
+    meta: MetaPort;
+    contractSite: Parameters<typeof demoContracts>[0] & { gpus: number };
+    contracts: { create(body: unknown): unknown };
+    demandPlans: { create(body: unknown): unknown };
+    nowMs: number;
+  },
+): void {
+  const { sim, meta } = at;
+  const today = isoDay(at.nowMs);
+  if (sim && config.sim.contracts === 'demo' && meta.get(DEMO_CONTRACTS_KEY) === null) {
+    for (const terms of demoContracts(at.contractSite, today)) at.contracts.create(terms);
+    meta.set(DEMO_CONTRACTS_KEY, today);
+  }
+  if (sim && config.sim.plans === 'demo' && meta.get(DEMO_PLANS_KEY) === null) {
+    for (const plan of demoPlans(config.sim.scenario, sim.params, at.contractSite.gpus)) at.demandPlans.create(plan);
+    meta.set(DEMO_PLANS_KEY, today);
+  }
+}
+
+function simNodeText(sim: Simulator, host: string): string | null {
+  const index = sim.topology.nodeByHost.get(host);
+  return index === undefined ? null : sim.renderNode(index);
+}

@@ -1,0 +1,137 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import type { AlertState } from '../../../domain/alerts/alert-state.js';
+import { alertRulesSchema } from '../../../domain/alerts/rule.js';
+import { webhookCreateSchema, webhookUpdateSchema } from '../../../domain/alerts/webhook.js';
+import type { AlertsDeps } from '../deps.js';
+import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+
+const JSON_LIMIT_BYTES = 256 * 1024;
+const idParams = z.object({ id: z.string().regex(/^wh_[0-9a-f]{16}$/, 'must be a webhook id (wh_ and 16 hex digits)').describe('Webhook receiver id') });
+const alertsQuery = z.object({
+  fingerprint: z.string().regex(/^[0-9a-f]{16}$/).optional().describe('Only the alert with this fingerprint (its generatorURL)'),
+});
+const deliveriesQuery = z.object({
+  state: z.enum(['pending', 'delivered', 'dead']).optional().describe('Only deliveries in this state (dead = the dead-letter list)'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** An alert as the API shows it: Alertmanager's field names for what they share. */
+function alertView(s: AlertState) {
+  return {
+    fingerprint: s.fingerprint,
+    status: s.status,
+    labels: s.labels,
+    annotations: s.annotations,
+    activeSince: new Date(s.activeSinceMs).toISOString(),
+    startsAt: s.firedAtMs === null ? null : new Date(s.firedAtMs).toISOString(),
+    endsAt: s.resolvedAtMs === null ? null : new Date(s.resolvedAtMs).toISOString(),
+    value: s.value,
+  };
+}
+
+/** Alert rules and states, webhook receivers and their deliveries. */
+export function alertRoutes(alerts: AlertsDeps): Router {
+  const router = Router();
+  const json = express.json({ limit: JSON_LIMIT_BYTES });
+  router.get('/alerts', (req, res) => {
+    const { fingerprint } = alertsQuery.parse(req.query);
+    const all = alerts.states().filter((s) => fingerprint === undefined || s.fingerprint === fingerprint).map(alertView);
+    res.json({ active: all.filter((a) => a.status !== 'resolved'), recent: all.filter((a) => a.status === 'resolved') });
+  });
+  router.get('/alerts/rules', (_req, res) => {
+    res.json({ rules: alerts.rules() });
+  });
+  router.put('/alerts/rules', json, (req, res) => {
+    const body = req.body as { rules?: unknown } | unknown;
+    res.json({ rules: alerts.putRules(typeof body === 'object' && body !== null && 'rules' in body ? body.rules : body) });
+  });
+  router.get('/webhooks', (_req, res) => {
+    res.json({ webhooks: alerts.listWebhooks() });
+  });
+  router.post('/webhooks', json, async (req, res) => {
+    res.status(201).json(await alerts.createWebhook(req.body));
+  });
+  router.get('/webhooks/deliveries', (req, res) => {
+    const q = deliveriesQuery.parse(req.query);
+    res.json({ deliveries: alerts.deliveries(q.state ?? null, q.limit) });
+  });
+  router.get('/webhooks/:id', (req, res) => {
+    res.json(alerts.getWebhook(idParams.parse(req.params).id));
+  });
+  router.put('/webhooks/:id', json, async (req, res) => {
+    res.json(await alerts.updateWebhook(idParams.parse(req.params).id, req.body));
+  });
+  router.delete('/webhooks/:id', (req, res) => {
+    alerts.deleteWebhook(idParams.parse(req.params).id);
+    res.status(204).end();
+  });
+  router.post('/webhooks/:id/test', (req, res) => {
+    res.status(202).json(alerts.sendTest(idParams.parse(req.params).id));
+  });
+  return router;
+}
+
+/** The operations above for the OpenAPI document. */
+export const alertPaths: ZodOpenApiPathsObject = {
+  '/api/v1/alerts': {
+    get: {
+      operationId: 'listAlerts',
+      summary: 'Active (pending, firing) and recently resolved alerts',
+      tags: ['alerts'],
+      requestParams: { query: alertsQuery },
+      responses: { 200: jsonAnswer('`{ active: [...], recent: [...] }`: fingerprint, status, labels, annotations, activeSince, startsAt, endsAt, value'), ...errorAnswers(400) },
+    },
+  },
+  '/api/v1/alerts/rules': {
+    get: { operationId: 'getAlertRules', summary: 'The alert rules in force', tags: ['alerts'], responses: { 200: jsonAnswer('`{ rules: [...] }`') } },
+    put: {
+      operationId: 'putAlertRules',
+      summary: 'Replace the alert rules whole (`{ rules: [...] }` or the bare list)',
+      tags: ['alerts'],
+      requestBody: { required: true, content: { 'application/json': { schema: alertRulesSchema } } },
+      responses: { 200: jsonAnswer('`{ rules: [...] }` now in force'), ...errorAnswers(400, 413) },
+    },
+  },
+  '/api/v1/webhooks': {
+    get: { operationId: 'listWebhooks', summary: 'Webhook receivers (secrets never shown)', tags: ['webhooks'], responses: { 200: jsonAnswer('`{ webhooks: [...] }`') } },
+    post: {
+      operationId: 'createWebhook',
+      summary: 'Add a receiver; a secret generated when omitted is in this answer only',
+      tags: ['webhooks'],
+      requestBody: { required: true, content: { 'application/json': { schema: webhookCreateSchema } } },
+      responses: { 201: jsonAnswer('The receiver, with `id` (and `secret` if generated)'), ...errorAnswers(400, 413) },
+    },
+  },
+  '/api/v1/webhooks/deliveries': {
+    get: {
+      operationId: 'listDeliveries',
+      summary: 'Outbox entries, newest first: pending, delivered, or dead letters with their last error',
+      tags: ['webhooks'],
+      requestParams: { query: deliveriesQuery },
+      responses: { 200: jsonAnswer('`{ deliveries: [{ id, receiverId, groupKey, seq, state, createdAtMs, nextAttemptMs, attempts, lastError, doneAtMs }] }`'), ...errorAnswers(400) },
+    },
+  },
+  '/api/v1/webhooks/{id}': {
+    get: { operationId: 'getWebhook', summary: 'One receiver', tags: ['webhooks'], requestParams: { path: idParams }, responses: { 200: jsonAnswer('The receiver'), ...errorAnswers(400, 404) } },
+    put: {
+      operationId: 'putWebhook',
+      summary: 'Replace a receiver; a new secret rotates (the old one keeps signing for rotationHours)',
+      tags: ['webhooks'],
+      requestParams: { path: idParams },
+      requestBody: { required: true, content: { 'application/json': { schema: webhookUpdateSchema } } },
+      responses: { 200: jsonAnswer('The receiver now'), ...errorAnswers(400, 404, 413) },
+    },
+    delete: { operationId: 'deleteWebhook', summary: 'Remove a receiver (its pending deliveries go to the dead letters)', tags: ['webhooks'], requestParams: { path: idParams }, responses: { 204: { description: 'Removed' }, ...errorAnswers(400, 404) } },
+  },
+  '/api/v1/webhooks/{id}/test': {
+    post: {
+      operationId: 'testWebhook',
+      summary: 'Send a test notification through the outbox',
+      tags: ['webhooks'],
+      requestParams: { path: idParams },
+      responses: { 202: jsonAnswer('`{ id }`: the webhook-id it is sent with'), ...errorAnswers(400, 404) },
+    },
+  },
+};

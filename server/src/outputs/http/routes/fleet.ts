@@ -1,0 +1,75 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { DomainError } from '../../../domain/errors.js';
+import { gpuReport, hallsReport, podsReport, siteReport } from '../../../domain/fleet/fleet-report.js';
+import type { FleetSummary } from '../../../domain/fleet/summary.js';
+import type { AppDeps } from '../deps.js';
+import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+
+const uuidParam = z.object({ uuid: z.string().min(1).max(256).describe('GPU UUID as DCGM and nvidia-smi print it (`GPU-81d79b08-…`)') });
+
+export function fleetRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const latest = (): FleetSummary => {
+    const summary = deps.fleet.latest();
+    if (!summary) throw new DomainError('unavailable', 'fleet state is still loading: retry shortly (see /readyz)');
+    return summary;
+  };
+  router.get('/fleet', (_req, res) => {
+    res.json(siteReport(deps.fleet.state, latest()));
+  });
+  router.get('/fleet/halls', (_req, res) => {
+    res.json(hallsReport(deps.fleet.state, latest()));
+  });
+  router.get('/fleet/pods', (_req, res) => {
+    res.json(podsReport(deps.fleet.state, latest()));
+  });
+  router.get('/gpus/:uuid', (req, res) => {
+    const { uuid } = uuidParam.parse(req.params);
+    const report = gpuReport(deps.fleet.state, uuid);
+    if (!report) throw new DomainError('not_found', `no GPU with UUID ${uuid} has reported`);
+    res.json(report);
+  });
+  return router;
+}
+
+/**
+ * The operations above for the OpenAPI document. The reports are TypeScript types of
+ * domain/fleet/fleet-report.ts with no zod schema, so their bodies are described in words only.
+ */
+export const fleetPaths: ZodOpenApiPathsObject = {
+  '/api/v1/fleet': {
+    get: {
+      operationId: 'getSite',
+      summary: 'Site totals: GPUs by state, feed, draw and headroom',
+      tags: ['fleet'],
+      responses: { 200: jsonAnswer('Site report (fleet-report.ts `siteReport`)'), ...errorAnswers(503) },
+    },
+  },
+  '/api/v1/fleet/halls': {
+    get: {
+      operationId: 'getHalls',
+      summary: 'The same per hall',
+      tags: ['fleet'],
+      responses: { 200: jsonAnswer('`{ halls: [...] }` (fleet-report.ts `hallsReport`)'), ...errorAnswers(503) },
+    },
+  },
+  '/api/v1/fleet/pods': {
+    get: {
+      operationId: 'getPods',
+      summary: 'The same per pod, the block capacity is sold in',
+      tags: ['fleet'],
+      responses: { 200: jsonAnswer('`{ pods: [...] }` (fleet-report.ts `podsReport`)'), ...errorAnswers(503) },
+    },
+  },
+  '/api/v1/gpus/{uuid}': {
+    get: {
+      operationId: 'getGpu',
+      summary: 'One GPU: placement, state, last readings',
+      tags: ['fleet'],
+      requestParams: { path: uuidParam },
+      responses: { 200: jsonAnswer('GPU report (fleet-report.ts `gpuReport`)'), ...errorAnswers(400, 404) },
+    },
+  },
+};

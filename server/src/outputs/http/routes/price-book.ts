@@ -1,0 +1,40 @@
+import express, { Router } from 'express';
+import type { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { priceBookSchema } from '../../../domain/contracts/price-book.js';
+import type { ContractsDeps } from '../deps.js';
+import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+
+/** The answer is what priceBookSchema parses to, so the one schema describes both ways. */
+type PriceBookAnswer = z.output<typeof priceBookSchema>;
+
+/** GET/PUT `/pricebook`: the price book in force; PUT replaces it whole (400 naming a bad field). */
+export function priceBookRoutes(contracts: ContractsDeps): Router {
+  const router = Router();
+  router.get('/pricebook', (_req, res) => {
+    res.json(contracts.getPriceBook() satisfies PriceBookAnswer);
+  });
+  router.put('/pricebook', express.json({ limit: 65_536 }), (req, res) => {
+    res.json(contracts.putPriceBook(req.body) satisfies PriceBookAnswer);
+  });
+  return router;
+}
+
+/** The operations above for the OpenAPI document; PUT's body is the schema the service parses with. */
+export const priceBookPaths: ZodOpenApiPathsObject = {
+  '/api/v1/pricebook': {
+    get: {
+      operationId: 'getPriceBook',
+      summary: 'Prices per GPU-hour (by model) and per facility MW-month, with their sources',
+      tags: ['pricing'],
+      responses: { 200: jsonAnswer('The price book in force', priceBookSchema) },
+    },
+    put: {
+      operationId: 'putPriceBook',
+      summary: 'Replace the price book whole',
+      tags: ['pricing'],
+      requestBody: { required: true, content: { 'application/json': { schema: priceBookSchema } } },
+      responses: { 200: jsonAnswer('The price book now in force', priceBookSchema), ...errorAnswers(400, 413) },
+    },
+  },
+};

@@ -1,0 +1,123 @@
+import { siteReport } from '../../domain/fleet/fleet-report.js';
+import type { FleetState } from '../../domain/fleet/fleet-state.js';
+import { GPU_STATES } from '../../domain/fleet/gpu-state.js';
+import type { FleetSummary } from '../../domain/fleet/summary.js';
+import type { Topology } from '../../domain/fleet/topology.js';
+import { HEATMAP_STATES, type Headline, type Layout, type PodCell, type PlansFigures } from './protocol.js';
+
+/**
+ * The live view's figures, pure: fleet summary + capacity report + contracts in term → the
+ * protocol's Headline and heatmap cells. Built from the same functions the REST answers are
+ * (siteReport for /fleet, the capacity service's report for /capacity), so the page and the API
+ * cannot disagree at one moment.
+ */
+
+/** What the headline and heatmap read of GET /capacity's answer (capacity-service.ts `capacity()`). */
+export interface CapacityFigures {
+  gpus: { reserve: number };
+  power: { strandedWatts: number };
+  sellable: { blocks: ReadonlyArray<{ pods: readonly string[] }>; gpus: number; watts: number; valueUsdPerMonth: number };
+  risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: string | null; firstRiskAt: string | null };
+}
+
+/** One customer's contracts in term on a day (contract-service.ts `contractedAt`). */
+export interface ContractedFigures {
+  monthlyUsd: number;
+  gpus: number;
+  contracts: number;
+}
+
+// The heatmap frame stores counts in HEATMAP_STATES order and the summary in GPU_STATES order:
+// one mapping, checked once, rather than trusting that the two lists stay alike.
+const STATE_CODE = HEATMAP_STATES.map((name) => {
+  const code = GPU_STATES.indexOf(name);
+  if (code < 0) throw new Error(`heatmap state ${name} is not a GPU state`);
+  return code;
+});
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/**
+ * The headline at the summary's moment.
+ *
+ * `gpus` and `power` are siteReport's (GET /api/v1/fleet, rounded the same way); `capacity`, `risk`
+ * and `power.strandedWatts` are GET /api/v1/capacity's, or null while it is unavailable (history
+ * still loading). `contracts` sums the customers in term: contracts, their monthly prices in force
+ * (ramp applied, to the cent) and their GPUs.
+ */
+export function headlineOf(
+  state: FleetState,
+  summary: FleetSummary,
+  capacity: CapacityFigures | null,
+  contracted: readonly ContractedFigures[],
+  plans: PlansFigures = { count: 0, revision: 0 },
+): Headline {
+  const report = siteReport(state, summary);
+  const { power } = report;
+  return {
+    atMs: summary.atMs,
+    site: { id: report.site.id, name: report.site.name },
+    power: {
+      feedWatts: power.feedWatts,
+      itDrawWatts: power.itDrawWatts,
+      facilityDrawWatts: power.facilityDrawWatts,
+      headroomWatts: power.headroomWatts,
+      strandedWatts: capacity ? capacity.power.strandedWatts : null,
+    },
+    gpus: { ...report.gpus },
+    capacity: capacity
+      ? {
+          reserveGpus: capacity.gpus.reserve,
+          sellableGpus: capacity.sellable.gpus,
+          sellableWatts: capacity.sellable.watts,
+          sellableBlocks: capacity.sellable.blocks.length,
+          sellableValueUsdPerMonth: capacity.sellable.valueUsdPerMonth,
+        }
+      : null,
+    risk: capacity ? { ...capacity.risk } : null,
+    contracts: {
+      active: contracted.reduce((n, c) => n + c.contracts, 0),
+      revenueUsdPerMonth: round2(contracted.reduce((usd, c) => usd + c.monthlyUsd, 0)),
+      contractedGpus: contracted.reduce((n, c) => n + c.gpus, 0),
+    },
+    plans: { ...plans },
+  };
+}
+
+/** Halls in topology order, each with its pods; `podOrder` is the pod indexes in that order (the heatmap's). */
+export function layoutOf(topology: Topology): { layout: Layout; podOrder: number[] } {
+  const halls = topology.halls.map((hall) => ({ id: hall.id, pods: [] as string[], indexes: [] as number[] }));
+  for (const pod of topology.pods) {
+    const hall = halls[pod.hallIndex];
+    if (!hall) continue; // every generated pod has a hall; one without would have no place on the page
+    hall.pods.push(pod.id);
+    hall.indexes.push(pod.index);
+  }
+  return {
+    layout: { halls: halls.map(({ id, pods }) => ({ id, pods })) },
+    podOrder: halls.flatMap((h) => h.indexes),
+  };
+}
+
+/** Pod ids in any sellable block of the report (none while it is unavailable). */
+export function sellablePodsOf(capacity: CapacityFigures | null): Set<string> {
+  return new Set(capacity?.sellable.blocks.flatMap((b) => b.pods) ?? []);
+}
+
+/**
+ * One heatmap cell per pod of `podOrder`: the mean utilization estimate of the pod's GPUs that
+ * have one (null when none has: unknown, not idle), whether the pod is delivered to a customer
+ * now (as GET /fleet/pods `sold`), whether it is in a sellable block, and its GPUs by state.
+ */
+export function podCellsOf(state: FleetState, summary: FleetSummary, podOrder: readonly number[], sellablePods: ReadonlySet<string>): PodCell[] {
+  return podOrder.map((index) => {
+    const figures = summary.pods[index];
+    const id = state.topology.pods[index]?.id ?? '';
+    return {
+      utilization: figures && figures.utilizationCount > 0 ? figures.utilizationSum / figures.utilizationCount : null,
+      sold: (state.podSold[index] ?? 0) === 1,
+      sellable: sellablePods.has(id),
+      counts: STATE_CODE.map((code) => figures?.counts[code] ?? 0),
+    };
+  });
+}

@@ -1,0 +1,105 @@
+import type { GpuSample, IngestBatch, MeterReading, NodeStatus } from '../../domain/fleet/readings.js';
+
+/**
+ * The ingest journal's on-disk form of an IngestBatch: JSON with positional arrays instead of
+ * objects, so field names are not repeated per sample (about half the bytes of plain JSON):
+ *
+ *   {"v":1,
+ *    "s":[[uuid, host, index, modelName, utilPercent, powerWatts, memUsedMiB, memTotalMiB, xid, offsetMs], …],
+ *    "n":[[host, drained 0|1, reason], …],
+ *    "m":[[id, scope, watts], …]}
+ *
+ * Non-finite numbers become null (JSON has no NaN), which reads back as "not reported".
+ */
+const VERSION = 1;
+
+type SampleTuple = [string, string, number, string | null, ...Array<number | null>];
+
+export function encodeBatch(batch: IngestBatch): string {
+  return JSON.stringify({
+    v: VERSION,
+    s: batch.samples.map((s): SampleTuple => [
+      s.uuid,
+      s.host,
+      s.index,
+      s.modelName,
+      s.utilPercent,
+      s.powerWatts,
+      s.memUsedMiB,
+      s.memTotalMiB,
+      s.xid,
+      s.offsetMs,
+    ]),
+    n: batch.nodes.map((n) => [n.host, n.drained ? 1 : 0, n.reason]),
+    m: batch.meters.map((m) => [m.id, m.scope, m.watts]),
+  });
+}
+
+/** @throws Error when `text` is not a batch this codec wrote. */
+export function decodeBatch(text: string): IngestBatch {
+  const doc: unknown = JSON.parse(text);
+  if (!isRecord(doc) || doc['v'] !== VERSION) throw new Error('not a version-1 journal batch');
+  return {
+    samples: arrayOf(doc['s'], 's').map(decodeSample),
+    nodes: arrayOf(doc['n'], 'n').map(decodeNode),
+    meters: arrayOf(doc['m'], 'm').map(decodeMeter),
+  };
+}
+
+function decodeSample(value: unknown): GpuSample {
+  const t = tuple(value, 10, 'sample');
+  return {
+    uuid: str(t[0]),
+    host: str(t[1]),
+    index: num(t[2]),
+    modelName: optStr(t[3]),
+    utilPercent: optNum(t[4]),
+    powerWatts: optNum(t[5]),
+    memUsedMiB: optNum(t[6]),
+    memTotalMiB: optNum(t[7]),
+    xid: optNum(t[8]),
+    offsetMs: num(t[9]),
+  };
+}
+
+function decodeNode(value: unknown): NodeStatus {
+  const t = tuple(value, 3, 'node');
+  return { host: str(t[0]), drained: num(t[1]) !== 0, reason: optStr(t[2]) };
+}
+
+function decodeMeter(value: unknown): MeterReading {
+  const t = tuple(value, 3, 'meter');
+  return { id: str(t[0]), scope: str(t[1]), watts: num(t[2]) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function arrayOf(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`journal batch field ${field} is not an array`);
+  return value;
+}
+
+function tuple(value: unknown, length: number, what: string): unknown[] {
+  if (!Array.isArray(value) || value.length !== length) throw new Error(`journal ${what} is not a ${length}-tuple`);
+  return value;
+}
+
+function str(value: unknown): string {
+  if (typeof value !== 'string') throw new Error(`expected a string, got ${typeof value}`);
+  return value;
+}
+
+function optStr(value: unknown): string | null {
+  return value === null ? null : str(value);
+}
+
+function num(value: unknown): number {
+  if (typeof value !== 'number') throw new Error(`expected a number, got ${typeof value}`);
+  return value;
+}
+
+function optNum(value: unknown): number | null {
+  return value === null ? null : num(value);
+}
