@@ -10,7 +10,8 @@ import { contractSiteOf, rankPodsByInternalUse } from '../services/contracts/con
 import { createContractService } from '../services/contracts/contract-service.js';
 import type { Simulator } from '../sim/simulator.js';
 import { nextTurn } from './lifecycle.js';
-import { isoDay, seedDemoBook } from './sim-site.js';
+import { seedDemoBook } from './sim-site.js';
+import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
 /**
  * The contract book, the demand plans and the capacity service over the collector and the
@@ -28,13 +29,13 @@ export function createServices(
     priceBooks: stores.priceBooks,
     site: () => contractSite,
     rankPodsForSale: () => rankPodsByInternalUse(contractSite.pods, collector.latest()),
-    today: () => isoDay(clock.now()),
+    today: () => isoDateOfMs(clock.now()),
     nowMs: clock.now,
   });
   // Asked per pod and per round: one lookup per moment.
   let soldMemo: { tMs: number; pods: ReadonlySet<number> } | null = null;
   function soldPodsAt(tMs: number): ReadonlySet<number> {
-    if (soldMemo?.tMs !== tMs) soldMemo = { tMs, pods: contracts.soldPodsAt(isoDay(tMs)) };
+    if (soldMemo?.tMs !== tMs) soldMemo = { tMs, pods: contracts.soldPodsAt(isoDateOfMs(tMs)) };
     return soldMemo.pods;
   }
   const demandPlans = createDemandPlanService({ store: stores.demandPlans, siteGpus: () => contractSite.gpus, nowMs: clock.now });

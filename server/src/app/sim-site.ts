@@ -4,6 +4,7 @@ import { buildPreset } from '../domain/fleet/presets.js';
 import { demoContracts } from '../sim/demo-contracts.js';
 import { demoPlans } from '../sim/demo-plans.js';
 import { createSimulator, type Simulator } from '../sim/simulator.js';
+import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
 const SIM_CLOCK_KEY = 'sim_clock_ms';
 /** Set once the demo contract book was written, so deleting it does not bring it back. */
@@ -11,7 +12,6 @@ const DEMO_CONTRACTS_KEY = 'demo_contracts_seeded';
 /** The same for the demo plans (only `rebound` has one: the owner's comeback). */
 const DEMO_PLANS_KEY = 'demo_plans_seeded';
 
-export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 interface MetaPort {
   get(key: string): string | null;
@@ -62,7 +62,7 @@ export function seedDemoBook(
   },
 ): void {
   const { sim, meta } = at;
-  const today = isoDay(at.nowMs);
+  const today = isoDateOfMs(at.nowMs);
   if (sim && config.sim.contracts === 'demo' && meta.get(DEMO_CONTRACTS_KEY) === null) {
     for (const terms of demoContracts(at.contractSite, today)) at.contracts.create(terms);
     meta.set(DEMO_CONTRACTS_KEY, today);

@@ -1,5 +1,6 @@
 import type { IsoDate } from '../domain/contracts/calendar.js';
 import type { ScenarioName, ScenarioParams } from './scenario.js';
+import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
 /** A plan of the owner's internal demand as the API takes it: whole days, end inclusive or open. */
 export interface DemoPlan {
@@ -23,7 +24,7 @@ export function demoPlans(scenario: ScenarioName, params: Readonly<ScenarioParam
     {
       name: 'Own training returns',
       gpus: Math.round(params.reboundLevel * (1 + params.dailyAmplitude) * totalGpus),
-      start: new Date(params.reboundAtMs).toISOString().slice(0, 10),
+      start: isoDateOfMs(params.reboundAtMs),
       end: null,
       note: `simulated: internal demand comes back to ${Math.round(params.reboundLevel * 100)} % of the site (daily peaks ${Math.round(params.reboundLevel * (1 + params.dailyAmplitude) * 100)} %)`,
     },

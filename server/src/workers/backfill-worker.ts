@@ -3,6 +3,7 @@ import { backfillTarget, openBackfillConnection } from '../pipeline/store/backfi
 import { backfillHistory } from '../pipeline/collector/backfill.js';
 import { buildPreset, type PresetName } from '../domain/fleet/presets.js';
 import { createSimulator, type ScenarioName } from '../sim/simulator.js';
+import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
 /**
  * Start-up backfill on the second core: its own simulator (same seed, so the same site) and its
@@ -36,7 +37,7 @@ let soldMemo: { tMs: number; pods: Set<number> } | null = null;
 /** Pods sold on the day of tMs; asked per pod, so worked out once per moment. */
 function soldAt(tMs: number): Set<number> {
   if (soldMemo?.tMs === tMs) return soldMemo.pods;
-  const day = new Date(tMs).toISOString().slice(0, 10);
+  const day = isoDateOfMs(tMs);
   const pods = new Set(job.sold.filter((c) => c.status === 'active' && c.start <= day && day <= c.end).flatMap((c) => c.pods));
   soldMemo = { tMs, pods };
   return pods;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationSeconds } from '../../../server/src/domain/alerts/duration.js';
+import { parseDurationSeconds } from '../../../server/src/domain/duration.js';
 import { compare, parseAlertRules, RESERVED_LABELS } from '../../../server/src/domain/alerts/rule.js';
 import { expectInvalid } from './builders.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSeconds } from './duration.js';
+import { durationSeconds } from '../duration.js';
 import { LABEL_NAME } from './labels.js';
 import { matcherSchema, type Matcher } from './matchers.js';
 

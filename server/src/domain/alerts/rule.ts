@@ -1,6 +1,6 @@
 import { invalidBody } from '../invalid-input.js';
 import { z } from 'zod';
-import { durationSeconds } from './duration.js';
+import { durationSeconds } from '../duration.js';
 import { FIGURE_NAMES, FIGURE_SCOPE, INSTANCE_LABELS, type FigureName } from './figures.js';
 import { LABEL_NAME } from './labels.js';
 import { templateErrors } from './template.js';

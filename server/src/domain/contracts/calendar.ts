@@ -158,3 +158,10 @@ export function calendarMonthsSpanned(start: IsoDate, end: IsoDate): number {
   const b = parseIsoDate(end, 'end');
   return (b.year - a.year) * 12 + (b.month - a.month) + 1;
 }
+
+const DAY_MS = 86_400_000;
+
+/** The UTC day of a unix-ms instant, `YYYY-MM-DD` (what "today" is for contracts and reports). */
+export function isoDateOfMs(ms: number): IsoDate {
+  return isoDateOf(Math.floor(ms / DAY_MS));
+}

@@ -8,6 +8,7 @@ import type { LiveAccess } from './live-access.js';
 import { alertsKeyOf, alertsStateOf, type DeliveryStats } from './alerts-view.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures, type ContractedFigures } from './live-figures.js';
 import { encodeHeatmap, LIVE_EVENTS, UPDATE_MIN_INTERVAL_MS, type AlertsState, type Headline, type PlansFigures, type Progress, type Snapshot, type Update } from './protocol.js';
+import { isoDateOfMs } from '../../domain/contracts/calendar.js';
 
 interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
@@ -46,7 +47,6 @@ export type LiveServer = ReturnType<typeof createLiveServer>;
 /** Sockets that got their snapshot; updates and alerts go to this room only. */
 const ROOM = 'live';
 
-const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * The live view's socket.io server, on the HTTP server express listens on (path /socket.io).
@@ -123,7 +123,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   /** The headline and heatmap frame at the summary's moment. */
   function framesAt(summary: FleetSummary): { headline: Headline; heatmap: ArrayBuffer } {
     const capacity = readCapacity();
-    const headline = headlineOf(state, summary, capacity, deps.contractedAt(isoDay(summary.atMs)), deps.plans?.());
+    const headline = headlineOf(state, summary, capacity, deps.contractedAt(isoDateOfMs(summary.atMs)), deps.plans?.());
     const heatmap = encodeHeatmap(summary.atMs, podCellsOf(state, summary, podOrder, sellablePodsOf(capacity)));
     return { headline, heatmap };
   }

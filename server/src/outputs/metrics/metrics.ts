@@ -9,6 +9,7 @@ import { collectorMetrics } from './collector-metrics.js';
 import { deliveryMetrics, type DeliveryMetricsSource } from './delivery-metrics.js';
 import { fleetGauges } from './fleet-gauges.js';
 import { liveMetrics, type LiveStats } from './live-metrics.js';
+import { isoDateOfMs } from '../../domain/contracts/calendar.js';
 
 export interface MetricsDeps {
   info: { siteId: string; siteName: string; preset: string; version: string; simulated: boolean };
@@ -83,7 +84,7 @@ export function createMetrics(deps: MetricsDeps) {
         shownReport = null;
       }
     }
-    if (deps.contracts) contracts.update(deps.contracts, new Date(nowMs).toISOString().slice(0, 10));
+    if (deps.contracts) contracts.update(deps.contracts, isoDateOfMs(nowMs));
     const latestS = deps.rollupLatestS();
     rollupLag.reset();
     if (latestS !== null) rollupLag.set(Math.max(0, nowMs / 1000 - latestS));

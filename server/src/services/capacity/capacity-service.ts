@@ -10,6 +10,7 @@ import { DomainError } from '../../domain/errors.js';
 import { gpuModelAt } from '../../domain/fleet/gpu-models.js';
 import { stateCountsOf, type FleetSummary } from '../../domain/fleet/summary.js';
 import type { FleetPort, HistoryPort, PlansPort, SoldPodsPort } from './ports.js';
+import { isoDateOfMs } from '../../domain/contracts/calendar.js';
 
 export interface CapacityPolicyConfig {
   horizonDays: number;
@@ -40,7 +41,6 @@ const HISTORY_QUERY_PARTS = 3;
 const FORECAST_STEP_S = 3_600;
 const DAY_S = 86_400;
 
-const isoDate = (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
 
 /** A what-if sale: extra GPUs sold from `startS` for `months` (730-hour months). */
 export interface WhatIf {
@@ -114,13 +114,13 @@ export function createCapacityService(deps: CapacityServiceDeps) {
     const soldByDay = new Map<string, number>();
     const committed = new Set<number>();
     for (let d = 0; d <= deps.policy.horizonDays; d++) {
-      const day = isoDate(nowS + d * DAY_S);
+      const day = isoDateOfMs((nowS + d * DAY_S) * 1000);
       const pods = deps.contracts.soldPodsAt(day);
       let gpus = 0;
       for (const p of pods) (gpus += podGpus[p] ?? 0), committed.add(p);
       soldByDay.set(day, gpus);
     }
-    return { soldAt: (t: number) => soldByDay.get(isoDate(t)) ?? 0, committed };
+    return { soldAt: (t: number) => soldByDay.get(isoDateOfMs(t * 1000)) ?? 0, committed };
   }
 
   function compute(summary: FleetSummary, extra: WhatIf | null, fittedNow?: DemandForecast | null): Omit<Computed, 'atMs'> {

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { durationSeconds } from '../../../domain/duration.js';
 import { DomainError } from '../../../domain/errors.js';
 import { GPU_HISTORY_METRICS, HISTORY_METRICS } from '../../../domain/fleet/rollup.js';
 import { formatParam, sendCsv, withCsv } from '../csv.js';
 import type { AppDeps } from '../deps.js';
-import { parseDurationS } from '../duration.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
 /** Finest step each scope is stored at (see README "History and storage"). */
@@ -20,7 +20,7 @@ const historyQuery = z.object({
   metric: z.enum(HISTORY_METRICS).describe(`Per GPU only ${GPU_HISTORY_METRICS.join(' and ')}`),
   from: isoTime.optional().describe('Start, RFC 3339; default `to` − 24 h'),
   to: isoTime.optional().describe('End, RFC 3339; default now'),
-  step: z.string().optional().describe('Duration like 30s, 5m, 1h, 7d; rounded up to the scope\'s stored resolution'),
+  step: durationSeconds(1).optional().describe('Duration like 30s, 5m, 1h, 7d (or seconds); rounded up to the scope\'s stored resolution'),
   format: formatParam,
 });
 
@@ -45,7 +45,7 @@ export function historyRoutes(deps: AppDeps): Router {
     const toS = q.to ?? nowS;
     const fromS = q.from ?? toS - 86_400;
     if (fromS >= toS) throw new DomainError('invalid', 'from: must be before to', { path: 'from' });
-    const requested = q.step === undefined ? resolution : parseDurationS(q.step, 'step');
+    const requested = q.step ?? resolution;
     const stepS = Math.max(resolution, Math.ceil(requested / resolution) * resolution);
     if ((toS - fromS) / stepS > MAX_POINTS) {
       throw new DomainError('invalid', `step: ${stepS}s over this range gives more than ${MAX_POINTS} points; use a larger step`, { path: 'step' });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Durations in rules and receivers: a number of seconds, or a Prometheus-style string
- * (`30s`, `5m`, `6h`, `1h30m`, `7d`, `2w`), as people write `for:` and `group_wait:` in
- * Prometheus and Alertmanager files.
+ * The one duration grammar of the API (alert rules, receivers, history steps): a number of
+ * seconds, or a Prometheus-style string (`30s`, `5m`, `6h`, `1h30m`, `7d`, `2w`), as people write
+ * `for:` and `group_wait:` in Prometheus and Alertmanager files and `step` in PromQL queries.
  */
 
 const UNIT_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
