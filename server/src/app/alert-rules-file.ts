@@ -8,6 +8,6 @@ export function loadRulesFile(file: string): AlertRule[] {
     const body: unknown = YAML.parse(readFileSync(file, 'utf8'));
     return parseAlertRules(typeof body === 'object' && body !== null && 'rules' in body ? body.rules : body);
   } catch (error) {
-    throw new Error(`ALERT_RULES_FILE ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`ALERT_RULES_FILE ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

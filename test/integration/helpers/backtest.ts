@@ -107,7 +107,10 @@ export function peakOver(series: Series, fromMs: number, toMs: number): { value:
   let atMs = Number.NaN;
   for (let i = seriesIndex(series, fromMs) + 1; i <= seriesIndex(series, toMs); i++) {
     const v = series.values[i] ?? Number.NaN;
-    if (v > value) (value = v), (atMs = series.startMs + i * series.stepMs);
+    if (v > value) {
+      value = v;
+      atMs = series.startMs + i * series.stepMs;
+    }
   }
   return { value, atMs };
 }

@@ -42,7 +42,7 @@ export type WebhookRecord = z.output<typeof webhookRecordSchema>;
 
 /** The receiver as the API shows it: never a secret, only how many sign now. */
 export function publicView(id: string, record: WebhookRecord, nowMs: number) {
-  const { secrets, ...rest } = record;
+  const { secrets: _secrets, ...rest } = record;
   return { id, ...rest, signingSecrets: activeSecrets(record, nowMs).length };
 }
 

@@ -78,9 +78,18 @@ export function classifySlots(
         fresh++;
         const cls = classifySample(util, power, mem, model);
         votes[cls] = (votes[cls] ?? 0) + 1;
-        if (Number.isFinite(util)) (utilSum += util), utilN++;
-        if (Number.isFinite(power)) (powerSum += power), powerN++;
-        if (Number.isFinite(mem)) (memSum += mem), memN++;
+        if (Number.isFinite(util)) {
+          utilSum += util;
+          utilN++;
+        }
+        if (Number.isFinite(power)) {
+          powerSum += power;
+          powerN++;
+        }
+        if (Number.isFinite(mem)) {
+          memSum += mem;
+          memN++;
+        }
       }
     }
     const utilization = activityCount > 0 ? activitySum / activityCount : Number.NaN;
@@ -116,7 +125,10 @@ export function estimateUtilization(
   let n = 0;
   for (const s of samples) {
     const a = sampleActivity(s.utilPercent ?? Number.NaN, s.powerWatts ?? Number.NaN, model);
-    if (!Number.isNaN(a)) (sum += a), n++;
+    if (!Number.isNaN(a)) {
+      sum += a;
+      n++;
+    }
   }
   return n === 0 ? Number.NaN : sum / n;
 }

@@ -123,9 +123,15 @@ export function startGpuTick(acc: GpuHourAccumulator, slots: number, nowMs: numb
 export function addGpuSlots(acc: GpuHourAccumulator, state: FleetState, from: number, to: number, utilizations: Float32Array): void {
   for (let slot = from; slot < to; slot++) {
     const u = utilizations[slot] ?? Number.NaN;
-    if (!Number.isNaN(u)) (acc.utilSum[slot] = (acc.utilSum[slot] ?? 0) + u), (acc.utilN[slot] = (acc.utilN[slot] ?? 0) + 1);
+    if (!Number.isNaN(u)) {
+      acc.utilSum[slot] = (acc.utilSum[slot] ?? 0) + u;
+      acc.utilN[slot] = (acc.utilN[slot] ?? 0) + 1;
+    }
     const p = latestPowerWatts(state, slot);
-    if (Number.isFinite(p)) (acc.powerSum[slot] = (acc.powerSum[slot] ?? 0) + p), (acc.powerN[slot] = (acc.powerN[slot] ?? 0) + 1);
+    if (Number.isFinite(p)) {
+      acc.powerSum[slot] = (acc.powerSum[slot] ?? 0) + p;
+      acc.powerN[slot] = (acc.powerN[slot] ?? 0) + 1;
+    }
   }
 }
 

@@ -92,7 +92,10 @@ export function addNodes(
       const power = state.powerRing[newest] ?? Number.NaN;
       const sampledMs = state.timeRing[newest] ?? 0;
       const live = code !== GpuState.unknown && code !== GpuState.down;
-      if (live && Number.isFinite(power)) (gpuWatts += power), (reported = true);
+      if (live && Number.isFinite(power)) {
+        gpuWatts += power;
+        reported = true;
+      }
       addGpu(summary.site, code, utilization, sampledMs);
       if (hall) addGpu(hall, code, utilization, sampledMs);
       if (pod) addGpu(pod, code, utilization, sampledMs);
@@ -107,7 +110,10 @@ export function addNodes(
 
 function addGpu(figures: ScopeFigures, code: number, utilization: number, sampledMs: number): void {
   figures.counts[code] = (figures.counts[code] ?? 0) + 1;
-  if (!Number.isNaN(utilization)) (figures.utilizationSum += utilization), figures.utilizationCount++;
+  if (!Number.isNaN(utilization)) {
+    figures.utilizationSum += utilization;
+    figures.utilizationCount++;
+  }
   if (sampledMs > figures.newestSampleMs) figures.newestSampleMs = sampledMs;
 }
 

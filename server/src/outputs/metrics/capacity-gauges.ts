@@ -70,7 +70,10 @@ export function capacityGauges(registry: Registry) {
       strandedGpus.set(report.power.strandedGpus);
       let peakMedian = 0;
       let peakHigh = 0;
-      for (const [, median, high] of report.forecast.points) (peakMedian = Math.max(peakMedian, median)), (peakHigh = Math.max(peakHigh, high));
+      for (const [, median, high] of report.forecast.points) {
+        peakMedian = Math.max(peakMedian, median);
+        peakHigh = Math.max(peakHigh, high);
+      }
       peak.set({ band: 'median' }, Math.round(peakMedian));
       peak.set({ band: 'high' }, Math.round(peakHigh));
       horizon.set(report.forecast.horizonDays * 86_400);

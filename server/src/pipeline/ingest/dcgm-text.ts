@@ -8,7 +8,8 @@
  */
 import { DomainError } from '../../domain/errors.js';
 import type { GpuSample, IngestBatch } from '../../domain/fleet/readings.js';
-import { FAMILY_COUNT, F_FB_FREE, F_FB_RESERVED, F_FB_USED, F_GR_ACTIVE, F_POWER, F_UTIL, foldGpu, GpuAcc, InstanceAcc } from './dcgm-fold.js';
+import type { InstanceAcc } from './dcgm-fold.js';
+import { FAMILY_COUNT, F_FB_FREE, F_FB_RESERVED, F_FB_USED, F_GR_ACTIVE, F_POWER, F_UTIL, foldGpu, GpuAcc } from './dcgm-fold.js';
 import { LabelBlock, LabelScanner, skipWs, type FailFn, type TooLongFn } from './dcgm-labels.js';
 import { blankToNaN, canonicalLabelSet, CH_CR, CH_HASH, CH_LBRACE, CH_SPACE, CH_TAB, ERROR_SNIPPET_CHARS, isNameChar, isNameStart, parseFloatToken, unescapeLabelValue } from './dcgm-lexer.js';
 import { labelTooLong } from './label-length.js';

@@ -174,7 +174,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   function pump(): void {
     pumpQueued = false;
     if (!running) return;
-    dispatch();
+    // Each launch settles and records itself; only flushes wait for the promises.
+    void dispatch();
     wakeAt(deps.nowMs() + pollMs);
   }
 

@@ -117,7 +117,10 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       const day = isoDateOfMs((nowS + d * DAY_S) * 1000);
       const pods = deps.contracts.soldPodsAt(day);
       let gpus = 0;
-      for (const p of pods) (gpus += podGpus[p] ?? 0), committed.add(p);
+      for (const p of pods) {
+        gpus += podGpus[p] ?? 0;
+        committed.add(p);
+      }
       soldByDay.set(day, gpus);
     }
     return { soldAt: (t: number) => soldByDay.get(isoDateOfMs(t * 1000)) ?? 0, committed };
