@@ -25,13 +25,7 @@ const STALE_SECONDS = 6 * 3_600;
 /** Below this share of the samples a span should hold, the history is reported as sparse. */
 const SPARSE_SHARE = 0.5;
 
-interface Resolved {
-  now: number;
-  horizonSeconds: number;
-  stepSeconds: number;
-  quantile: number;
-  bandConfidence: number;
-  capacity: number | null;
+interface Resolved extends Pick<DemandForecast, 'now' | 'horizonSeconds' | 'stepSeconds' | 'quantile' | 'bandConfidence' | 'capacity'> {
   damping: TrendDamping;
   dampingDays: number | undefined;
 }

@@ -10,17 +10,6 @@ export interface StoredDemandPlan {
   updatedAtMs: number;
 }
 
-/** Planned internal demand (table `demand_plans`, migration 5). */
-export interface DemandPlanStore {
-  /** Every plan, by id. */
-  list(): StoredDemandPlan[];
-  /** Records a new plan; returns it with its new id. */
-  insert(terms: DemandPlanTerms, nowMs: number): StoredDemandPlan;
-  /** Replaces a plan's terms; null if there is no such id. */
-  update(id: number, terms: DemandPlanTerms, nowMs: number): StoredDemandPlan | null;
-  /** Deletes a plan; returns whether it existed. */
-  remove(id: number): boolean;
-}
 
 interface Row {
   id: number;
@@ -42,7 +31,8 @@ function read(row: Row): StoredDemandPlan {
   return { id: row.id, terms: parsed.data, createdAtMs: row.created_at_ms, updatedAtMs: row.updated_at_ms };
 }
 
-export function createDemandPlanStore(db: Database): DemandPlanStore {
+/** Planned internal demand (table `demand_plans`, migration 5); implements the capacity service's DemandPlanPort. */
+export function createDemandPlanStore(db: Database) {
   const selectAll = db.prepare<[], Row>('SELECT * FROM demand_plans ORDER BY id');
   const selectCreated = db.prepare<[number], number>('SELECT created_at_ms FROM demand_plans WHERE id = ?').pluck();
   const insertRow = db.prepare<[string, number, string, string | null, string | null, number, number]>(

@@ -1,6 +1,6 @@
 import { createContractStore, type ContractStore } from './contract-store.js';
 import type { Database } from './db.js';
-import { createDemandPlanStore, type DemandPlanStore } from './demand-plan-store.js';
+import { createDemandPlanStore } from './demand-plan-store.js';
 import { createGpuHistoryStore, type GpuHistoryStore } from './gpu-history-store.js';
 import { createIngestJournal, type IngestJournal } from './ingest-journal.js';
 import { createMetaStore, type MetaStore } from './meta-store.js';
@@ -19,7 +19,7 @@ export interface Stores {
   journal: IngestJournal;
   contracts: ContractStore;
   priceBooks: PriceBookStore;
-  demandPlans: DemandPlanStore;
+  demandPlans: ReturnType<typeof createDemandPlanStore>;
 }
 
 export function createStores(db: Database): Stores {
