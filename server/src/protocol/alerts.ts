@@ -118,3 +118,6 @@ export type AlertRuleAnswer = z.output<typeof alertRuleAnswer>;
 export type AlertAnswer = z.output<typeof alertAnswer>;
 export type WebhookAnswer = z.output<typeof webhookAnswer>;
 export type DeliveryAnswer = z.output<typeof deliveryAnswer>;
+export type AlertListAnswer = z.output<typeof alertListAnswer>;
+export type WebhookListAnswer = z.output<typeof webhookListAnswer>;
+export type DeliveryListAnswer = z.output<typeof deliveryListAnswer>;

@@ -59,5 +59,6 @@ export const priceBookAnswer = z
   .meta({ id: 'PriceBookAnswer' });
 
 export type ContractAnswer = z.output<typeof contractAnswer>;
+export type ContractListAnswer = z.output<typeof contractListAnswer>;
 export type ValuationAnswer = z.output<typeof valuationAnswer>;
 export type PriceBookAnswer = z.output<typeof priceBookAnswer>;

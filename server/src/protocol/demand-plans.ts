@@ -17,3 +17,4 @@ export const demandPlanAnswer = z
 export const demandPlanListAnswer = z.strictObject({ plans: z.array(demandPlanAnswer) });
 
 export type DemandPlanAnswer = z.output<typeof demandPlanAnswer>;
+export type DemandPlanListAnswer = z.output<typeof demandPlanListAnswer>;
