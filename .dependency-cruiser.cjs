@@ -2,7 +2,9 @@
  * Import rules of server/src (and of the client's one way into it), run by `npm run lint:deps`
  * (part of `npm test`). The folders read as the architecture: domain is pure; services hold
  * their ports; pipeline, outputs and sim are edges that meet only in app/ (the composition root).
- * Allowed edges form a DAG, so no two top-level folders can import each other.
+ * Allowed edges form a DAG, so no two top-level folders can import each other. protocol/ is the
+ * contract with the dashboard (live events and REST answers): it stands alone, so the client can
+ * import it without pulling in the server.
  */
 const S = '^server/src/';
 const OURS = '^(server|client)/';
@@ -28,18 +30,25 @@ module.exports = {
       to: { path: OURS, pathNot: `${S}domain/` },
     },
     {
+      name: 'protocol-stands-alone',
+      severity: 'error',
+      comment: 'protocol/ imports only itself and zod: the client bundles it, so it must not pull in domain/ or anything with I/O.',
+      from: { path: `${S}protocol/` },
+      to: { pathNot: [`${S}protocol/`, '^node_modules/zod/'] },
+    },
+    {
       name: 'services-import-domain-and-own-ports',
       severity: 'error',
-      comment: 'A service imports domain/ and its own folder (its ports.ts); storage, collectors and outputs are passed in by app/.',
+      comment: 'A service imports domain/, protocol/ and its own folder (its ports.ts); storage, collectors and outputs are passed in by app/.',
       from: { path: `${S}services/([^/]+)/` },
-      to: { path: OURS, pathNot: [`${S}domain/`, `${S}services/$1/`] },
+      to: { path: OURS, pathNot: [`${S}domain/`, `${S}protocol/`, `${S}services/$1/`] },
     },
     {
       name: 'outputs-not-pipeline',
       severity: 'error',
-      comment: 'outputs/ (http, live, metrics) read services and domain, never pipeline/ internals, app/ or sim/.',
+      comment: 'outputs/ (http, live, metrics) read services, domain and protocol, never pipeline/ internals, app/ or sim/.',
       from: { path: `${S}outputs/` },
-      to: { path: OURS, pathNot: [`${S}domain/`, `${S}services/`, `${S}outputs/`] },
+      to: { path: OURS, pathNot: [`${S}domain/`, `${S}services/`, `${S}outputs/`, `${S}protocol/`] },
     },
     {
       name: 'pipeline-not-services-or-outputs',
@@ -86,9 +95,9 @@ module.exports = {
     {
       name: 'client-only-via-protocol',
       severity: 'error',
-      comment: 'The dashboard imports one server module: the live protocol (alias @live/protocol).',
+      comment: 'The dashboard imports one server folder: protocol/ (alias @protocol/*), its contract with the server.',
       from: { path: '^client/src/' },
-      to: { path: '^server/', pathNot: `${S}outputs/live/protocol\\.ts$` },
+      to: { path: '^server/', pathNot: `${S}protocol/` },
     },
     {
       name: 'no-circular',
@@ -102,7 +111,7 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: ['node_modules', 'client/dist'] },
     tsPreCompilationDeps: true,
-    // client/tsconfig.json maps @live/protocol to the server's protocol module.
+    // client/tsconfig.json maps @protocol/* to the server's protocol/ folder.
     tsConfig: { fileName: `${__dirname}/client/tsconfig.json` },
     enhancedResolveOptions: {
       extensions: ['.ts', '.mjs', '.js'],

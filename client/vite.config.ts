@@ -3,13 +3,13 @@ import { defineConfig } from 'vite';
 
 /**
  * The dashboard build: `npx vite build client` → client/dist (index.html + hashed assets/).
- * The live protocol is the server's own file, imported as is (no copy).
+ * The protocol (live events, REST answers) is the server's own protocol/ folder, imported as is (no copy).
  */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   resolve: {
-    alias: { '@live/protocol': fileURLToPath(new URL('../server/src/outputs/live/protocol.ts', import.meta.url)) },
+    alias: { '@protocol': fileURLToPath(new URL('../server/src/protocol', import.meta.url)) },
   },
   build: {
     outDir: 'dist',

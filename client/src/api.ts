@@ -1,126 +1,35 @@
-import { authHeaders, signInNeeded, type WhoAmI } from './session.js';
+import type { AlertAnswer, AlertListAnswer, DeliveryAnswer, DeliveryListAnswer, WebhookListAnswer } from '@protocol/alerts';
+import type { CapacityAnswer, Risk, SellableBlock, WhatIfAnswer } from '@protocol/capacity';
+import type { ContractAnswer, ContractListAnswer, ValuationAnswer } from '@protocol/contracts';
+import type { DemandPlanAnswer, DemandPlanListAnswer } from '@protocol/demand-plans';
+import type { HistoryAnswer, HistoryMetric } from '@protocol/history';
+import type { WhoAmI } from '@protocol/tokens';
+import { authHeaders, signInNeeded } from './session.js';
 
 /**
- * The REST answers the page reads (README "API"), typed to the fields it uses. Live figures never come
+ * The REST answers the page reads (README "API"), typed by the server's protocol/. Live figures never come
  * from here: they arrive on the socket. REST is read once per section, when a chart's range changes,
  * and again only when a live message says the thing it shows has changed.
  */
 
-export interface SellableBlock {
-  id: string;
-  hall: string;
-  pods: string[];
-  gpus: number;
-  watts: number;
-  addedWatts: number;
-  valueUsdPerMonth: number;
-}
-
-export interface Risk {
-  oversold: boolean;
-  shortfallGpus: number;
-  firstShortfallAt: string | null;
-  firstRiskAt: string | null;
-}
-
-export interface CapacityReport {
-  gpus: { total: number; up: number; down: number; sold: number; internal: number; reserve: number; sellable: number };
-  power: { feedWatts: number; facilityDrawWatts: number; headroomWatts: number; strandedWatts: number; strandedGpus: number };
-  sellable: { blocks: SellableBlock[]; gpus: number; watts: number; limitedBy: string; valueUsdPerMonth: number; valueUsdOverHorizon: number };
-  reserve: { gpus: number };
-  risk: Risk;
-  forecast: { horizonDays: number; basis: string; points: Array<[number, number, number]> };
-  updatedAt: string;
-}
-
-export interface Contract {
-  id: string;
-  customer: string;
-  capacity: { pods?: number; gpus?: number; watts?: number };
-  start: string;
-  end: string;
-  monthlyPriceUsd: number;
-  ramp: Array<{ months: number; factor: number }>;
-  noticeDays: number;
-  status: string;
-  pods: string[];
-  shortfallPods: number;
-}
-
+// The answers' types are the server's own schemas (server/src/protocol/, checked against real
+// answers by its tests); type-only imports, so zod stays out of the bundle.
+export type { HistoryMetric, Risk, SellableBlock, WhatIfAnswer };
+export type CapacityReport = CapacityAnswer;
+export type Contract = ContractAnswer;
 /** The owner's planned internal demand (GET /api/v1/demand-plans): days in UTC, `end` inclusive, null = until further notice. */
-export interface DemandPlan {
-  id: number;
-  name: string;
-  gpus: number;
-  start: string;
-  end: string | null;
-  note: string | null;
-  createdAt: string;
-}
+export type DemandPlan = DemandPlanAnswer;
+export type Valuation = ValuationAnswer;
+export type AlertView = AlertAnswer;
+export type Delivery = DeliveryAnswer;
 
-export interface Valuation {
-  asOf: string;
-  phase: string;
-  monthlyUsd: number;
-  currentMonthUsd: number;
-  tcvUsd: number;
-  revenueToDateUsd: number;
-  guaranteedUsd: number;
-  remainingUsd: number;
-  gpus: number;
-  facilityWatts: number;
-}
-
+/** POST /api/v1/what-if as the page sends it (a request: the server's whatIfSchema allows gpus or watts instead of pods). */
 export interface WhatIfRequest {
   pods: number;
   start: string;
   months: number;
   monthlyPriceUsd?: number;
 }
-
-export interface WhatIfAnswer {
-  gpus: number;
-  pods: number;
-  facilityWatts: number;
-  months: number;
-  monthlyUsd: number;
-  totalUsd: number;
-  priceBook: { valueUsdPerMonth: number; basis: string; atGpuHourUsd: number; atMwMonthUsd: number };
-  fitsSellable: boolean;
-  risk: Risk;
-}
-
-export interface AlertView {
-  fingerprint: string;
-  status: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  activeSince: string;
-  startsAt: string | null;
-  endsAt: string | null;
-}
-
-export interface Delivery {
-  id: string;
-  receiverId: string;
-  groupKey: string;
-  state: string;
-  createdAtMs: number;
-  attempts: number;
-  lastError: string | null;
-  doneAtMs: number | null;
-}
-
-export type HistoryMetric =
-  | 'utilization'
-  | 'power_watts'
-  | 'facility_watts'
-  | 'gpus_busy'
-  | 'gpus_held'
-  | 'gpus_idle'
-  | 'gpus_sold'
-  | 'gpus_down'
-  | 'gpus_unknown';
 
 export class ApiError extends Error {
   constructor(
@@ -157,19 +66,19 @@ export const api = {
   /** Public: who this browser's token (or the one given) is, and whether reads need one. */
   whoami: (token?: string) => json<WhoAmI>('/api/v1/whoami', token === undefined ? undefined : { headers: authHeaders(token) }),
   capacity: () => json<CapacityReport>('/api/v1/capacity'),
-  contracts: () => json<{ contracts: Contract[] }>('/api/v1/contracts').then((b) => b.contracts),
+  contracts: () => json<ContractListAnswer>('/api/v1/contracts').then((b) => b.contracts),
   valuation: (id: string) => json<Valuation>(`/api/v1/contracts/${encodeURIComponent(id)}/valuation`),
-  demandPlans: () => json<{ plans: DemandPlan[] }>('/api/v1/demand-plans').then((b) => b.plans),
-  alerts: () => json<{ active: AlertView[]; recent: AlertView[] }>('/api/v1/alerts'),
-  deadLetters: () => json<{ deliveries: Delivery[] }>('/api/v1/webhooks/deliveries?state=dead&limit=50').then((b) => b.deliveries),
+  demandPlans: () => json<DemandPlanListAnswer>('/api/v1/demand-plans').then((b) => b.plans),
+  alerts: () => json<AlertListAnswer>('/api/v1/alerts'),
+  deadLetters: () => json<DeliveryListAnswer>('/api/v1/webhooks/deliveries?state=dead&limit=50').then((b) => b.deliveries),
   webhookNames: () =>
-    json<{ webhooks: Array<{ id: string; name: string }> }>('/api/v1/webhooks').then((b) => new Map(b.webhooks.map((w) => [w.id, w.name]))),
-  pendingDeliveries: () => json<{ deliveries: Delivery[] }>('/api/v1/webhooks/deliveries?state=pending&limit=200').then((b) => b.deliveries),
+    json<WebhookListAnswer>('/api/v1/webhooks').then((b) => new Map(b.webhooks.map((w) => [w.id, w.name]))),
+  pendingDeliveries: () => json<DeliveryListAnswer>('/api/v1/webhooks/deliveries?state=pending&limit=200').then((b) => b.deliveries),
   whatIf: (body: WhatIfRequest) =>
     json<WhatIfAnswer>('/api/v1/what-if', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   /** `[unix seconds, value]` pairs; `fromMs` on the collection clock, the server's `to` (its now) by default. */
   history: (scope: string, metric: HistoryMetric, fromMs: number, stepS: number) =>
-    json<{ points: Array<[number, number]> }>(
+    json<HistoryAnswer>(
       `/api/v1/history?${new URLSearchParams({ scope, metric, from: new Date(fromMs).toISOString(), step: `${stepS}s` })}`,
     ).then((b) => b.points),
 };

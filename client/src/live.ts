@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_EVENTS, decodeHeatmap, type AlertsState, type PodCell, type Progress, type Snapshot, type Update } from '@live/protocol';
+import { LIVE_EVENTS, decodeHeatmap, type AlertsState, type PodCell, type Progress, type Snapshot, type Update } from '@protocol/live';
 
 /** What the page is told: decoded frames, connection state and when figures last arrived. */
 export interface LiveHandlers {

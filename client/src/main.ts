@@ -5,7 +5,7 @@
  * and again only when a live message says it changed. No polling. Both carry this browser's API token (session.ts);
  * a refusal brings up the sign-in prompt.
  */
-import type { Headline, Layout, PodCell } from '@live/protocol';
+import type { Headline, Layout, PodCell } from '@protocol/live';
 import { api, type Contract, type Valuation } from './api.js';
 import { h } from './dom.js';
 import { formatDay } from './format.js';

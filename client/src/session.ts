@@ -4,16 +4,16 @@
  * sign-in prompt) and what the server says about it (GET /api/v1/whoami).
  */
 
+import type { WhoAmI } from '@protocol/tokens';
+
 const KEY = 'headroom.token';
 const SIGN_IN_NEEDED = 'headroom:sign-in-needed';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** GET /api/v1/whoami. `reason` is read when a server sends one for a token it refused. */
-export type WhoAmI =
-  | { authenticated: true; id: string; name: string; role: Role; publicRead: boolean }
-  | { authenticated: false; publicRead: boolean; reason?: string };
+/** GET /api/v1/whoami (the server's protocol/tokens.ts). `reason` is read when a server sends one for a token it refused. */
+export type { WhoAmI };
 
 /** Where the token lives when localStorage is refused (storage disabled): this page only. */
 let memory: string | null = null;

@@ -206,6 +206,20 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
     expect(bodyOf('/api/v1/ingest/json', 'post')).toBe(jsonPushSchema);
   });
 
+  it('describes every 2xx JSON answer of every operation by a schema, not in words only', () => {
+    const wordsOnly: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const method of METHODS.filter((m) => item[m] !== undefined)) {
+        for (const [status, answer] of Object.entries(item[method]?.responses ?? {})) {
+          const media = answer.content?.['application/json'] as { schema?: object } | undefined;
+          if (!status.startsWith('2') || media === undefined) continue;
+          if (!media.schema || Object.keys(media.schema).length === 0) wordsOnly.push(`${method.toUpperCase()} ${path} ${status}`);
+        }
+      }
+    }
+    expect(wordsOnly).toEqual([]);
+  });
+
   it('describes bodies the server refuses, naming the field, as the document forbids them', async () => {
     const schemas = doc.components.schemas;
     const monthsMax = schemas.WhatIf?.properties?.months?.maximum;

@@ -1,4 +1,4 @@
-import type { AlertsState } from '@live/protocol';
+import type { AlertsState } from '@protocol/live';
 import type { AlertView, Delivery } from '../api.js';
 import { card, fill, h, markLoaded, setText } from '../dom.js';
 import { formatAge, formatClock, formatCount, formatDay } from '../format.js';

@@ -4,7 +4,7 @@ import { card, fill, h, markLoaded } from '../dom.js';
 import { formatCount, formatPower, formatUsd, plural } from '../format.js';
 
 function capacityText(c: Contract, v: Valuation | undefined): string {
-  const asked = c.capacity.pods !== undefined ? plural(c.capacity.pods, 'pod') : c.capacity.gpus !== undefined ? plural(c.capacity.gpus, 'GPU') : formatPower(c.capacity.watts ?? 0);
+  const asked = 'pods' in c.capacity ? plural(c.capacity.pods, 'pod') : 'gpus' in c.capacity ? plural(c.capacity.gpus, 'GPU') : formatPower(c.capacity.watts);
   const delivered = v ? plural(v.gpus, 'GPU') : plural(c.pods.length, 'pod');
   return `${asked} → ${delivered}`;
 }

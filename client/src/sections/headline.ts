@@ -1,4 +1,4 @@
-import { HEATMAP_STATES, type Headline } from '@live/protocol';
+import { HEATMAP_STATES, type Headline } from '@protocol/live';
 import { card, fill, h, markLoaded, setFigure, setText } from '../dom.js';
 import { formatCount, formatDay, formatLead, formatMwNumber, formatPercent, formatUsdCompact } from '../format.js';
 

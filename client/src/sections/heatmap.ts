@@ -1,4 +1,4 @@
-import { HEATMAP_STATES, type Layout, type PodCell } from '@live/protocol';
+import { HEATMAP_STATES, type Layout, type PodCell } from '@protocol/live';
 import { card, fill, h, markLoaded, setText } from '../dom.js';
 import { formatCount, formatPercent } from '../format.js';
 

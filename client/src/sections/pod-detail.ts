@@ -1,4 +1,4 @@
-import { HEATMAP_STATES, type PodCell } from '@live/protocol';
+import { HEATMAP_STATES, type PodCell } from '@protocol/live';
 import { api } from '../api.js';
 import { alignSeries, createChart } from '../chart.js';
 import { downloadCsv } from '../csv.js';

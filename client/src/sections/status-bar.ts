@@ -1,4 +1,4 @@
-import type { Headline, Progress } from '@live/protocol';
+import type { Headline, Progress } from '@protocol/live';
 import { fill, h, setText } from '../dom.js';
 import { formatAge, formatClock, formatDay, formatPercent } from '../format.js';
 import type { ConnectionState } from '../live.js';

@@ -1,4 +1,4 @@
-import type { Headline } from '@live/protocol';
+import type { Headline } from '@protocol/live';
 import { api, type CapacityReport } from '../api.js';
 import { alignSeries, createChart } from '../chart.js';
 import { downloadCsv } from '../csv.js';

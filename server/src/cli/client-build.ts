@@ -4,8 +4,8 @@ import { join } from 'node:path';
 const ROOT = new URL('../../../', import.meta.url).pathname;
 export const CLIENT_DIR = join(ROOT, 'client');
 export const CLIENT_DIST = join(CLIENT_DIR, 'dist');
-/** The client imports the live protocol from the server: a change there is a change to the client. */
-const SHARED = [join(ROOT, 'server/src/outputs/live/protocol.ts')];
+/** The client imports the server's protocol/ folder (live and REST answers): a change there is a change to the client. */
+const SHARED = [join(ROOT, 'server/src/protocol')];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatMwNumber, formatUsd, formatUsdCompact } from '../../../client/src/format.js';
-import { HEATMAP_STATES } from '../../../server/src/outputs/live/protocol.js';
+import { HEATMAP_STATES } from '../../../server/src/protocol/live.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 import { SCREENSHOTS, VIEWPORTS, buildClient, figure, freeLoopbackPort, hasChromium, horizontalOverflow, launch, loadDashboard, openPage, signInUrl, sleep, until, type WatchedPage } from './browser.js';
 import { authedFetch } from '../helpers/auth.js';

@@ -1,6 +1,6 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ADMIN_TOKEN } from '../helpers/auth.js';
-import { decodeHeatmap, LIVE_EVENTS, type AlertsState, type PodCell, type Progress, type Snapshot, type Update } from '../../../server/src/outputs/live/protocol.js';
+import { decodeHeatmap, LIVE_EVENTS, type AlertsState, type PodCell, type Progress, type Snapshot, type Update } from '../../../server/src/protocol/live.js';
 
 /** What arrived, in order, with its arrival time (performance.now()). */
 export type Received =

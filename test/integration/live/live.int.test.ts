@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEATMAP_STATES, UPDATE_MIN_INTERVAL_MS, type Headline } from '../../../server/src/outputs/live/protocol.js';
+import { HEATMAP_STATES, UPDATE_MIN_INTERVAL_MS, type Headline } from '../../../server/src/protocol/live.js';
 import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';
 import { heatmapOf, liveClient, sleep, type LiveClient } from './live-client.js';
 import { authedFetch } from '../helpers/auth.js';

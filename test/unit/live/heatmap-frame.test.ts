@@ -3,7 +3,7 @@ import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.j
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import { summarizeFleet } from '../../../server/src/domain/fleet/summary.js';
 import { layoutOf, podCellsOf } from '../../../server/src/outputs/live/live-figures.js';
-import { decodeHeatmap, encodeHeatmap, HEATMAP_HEADER_BYTES, HEATMAP_POD_BYTES, type PodCell } from '../../../server/src/outputs/live/protocol.js';
+import { decodeHeatmap, encodeHeatmap, HEATMAP_HEADER_BYTES, HEATMAP_POD_BYTES, type PodCell } from '../../../server/src/protocol/live.js';
 
 /** The frame budget per update: a wall screen on a slow link still draws one a second. */
 const MAX_FRAME_BYTES = 32 * 1024;

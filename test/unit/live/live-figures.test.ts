@@ -5,7 +5,7 @@ import { createFleetState, type FleetState } from '../../../server/src/domain/fl
 import { podsReport, siteReport } from '../../../server/src/domain/fleet/fleet-report.js';
 import { summarizeFleet, type FleetSummary } from '../../../server/src/domain/fleet/summary.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures } from '../../../server/src/outputs/live/live-figures.js';
-import { HEATMAP_STATES } from '../../../server/src/outputs/live/protocol.js';
+import { HEATMAP_STATES } from '../../../server/src/protocol/live.js';
 import { batch, nodeSamples, READINGS, tinyTopology } from '../fleet/builders.js';
 
 const STALE = 30_000;

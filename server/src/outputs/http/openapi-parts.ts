@@ -19,12 +19,9 @@ const ERROR_WHEN = {
 } as const;
 type ErrorStatus = keyof typeof ERROR_WHEN;
 
-/**
- * A JSON answer. Give `schema` only where a zod schema is the source of the body's shape;
- * bodies typed by TypeScript alone are described in words (the document does not invent a copy).
- */
-export function jsonAnswer(description: string, schema?: ZodType): ZodOpenApiResponseObject {
-  return { description, content: { 'application/json': schema ? { schema } : {} } };
+/** A JSON answer, described by its schema (protocol/ for every 2xx answer, the routes' types are checked against it). */
+export function jsonAnswer(description: string, schema: ZodType): ZodOpenApiResponseObject {
+  return { description, content: { 'application/json': { schema } } };
 }
 
 /** A text answer (HTML, exposition format) of the given media type. */

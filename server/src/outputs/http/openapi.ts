@@ -4,6 +4,7 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { demandPlanBodySchema } from '../../domain/capacity/demand-plan-terms.js';
 import { contractBodySchema } from '../../domain/contracts/contract.js';
 import { priceBookSchema } from '../../domain/contracts/price-book.js';
+import { openApiAnswer } from '../../protocol/health.js';
 import type { AppDeps } from './deps.js';
 import { accessOf, METHODS } from './access.js';
 import { errorAnswers, jsonAnswer } from './openapi-parts.js';
@@ -56,7 +57,7 @@ const openApiPaths: ZodOpenApiPathsObject = {
       operationId: 'openApi',
       summary: 'This document',
       tags: ['meta'],
-      responses: { 200: jsonAnswer('OpenAPI 3.1 document of this server') },
+      responses: { 200: jsonAnswer('OpenAPI 3.1 document of this server', openApiAnswer) },
     },
   },
 };

@@ -1,5 +1,5 @@
 import type { AlertState } from '../../domain/alerts/alert-state.js';
-import type { AlertsState } from './protocol.js';
+import type { AlertsState } from '../../protocol/live.js';
 
 /** The outbox as the page shows it: what waits, since when, and what was given up on. */
 export interface DeliveryStats {

@@ -3,7 +3,7 @@ import type { FleetState } from '../../domain/fleet/fleet-state.js';
 import { GPU_STATES } from '../../domain/fleet/gpu-state.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { Topology } from '../../domain/fleet/topology.js';
-import { HEATMAP_STATES, type Headline, type Layout, type PodCell, type PlansFigures } from './protocol.js';
+import { HEATMAP_STATES, type Headline, type Layout, type PodCell, type PlansFigures } from '../../protocol/live.js';
 
 /**
  * The live view's figures, pure: fleet summary + capacity report + contracts in term → the

@@ -7,7 +7,7 @@ import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { LiveAccess } from './live-access.js';
 import { alertsKeyOf, alertsStateOf, type DeliveryStats } from './alerts-view.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures, type ContractedFigures } from './live-figures.js';
-import { encodeHeatmap, LIVE_EVENTS, UPDATE_MIN_INTERVAL_MS, type AlertsState, type Headline, type PlansFigures, type Progress, type Snapshot, type Update } from './protocol.js';
+import { encodeHeatmap, LIVE_EVENTS, UPDATE_MIN_INTERVAL_MS, type AlertsState, type Headline, type PlansFigures, type Progress, type Snapshot, type Update } from '../../protocol/live.js';
 import { isoDateOfMs } from '../../domain/contracts/calendar.js';
 
 interface ServerToClientEvents {

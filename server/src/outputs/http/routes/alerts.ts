@@ -2,12 +2,28 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { AlertState } from '../../../domain/alerts/alert-state.js';
+import type { FigureName } from '../../../domain/alerts/figures.js';
 import { alertRulesSchema } from '../../../domain/alerts/rule.js';
 import { webhookCreateSchema, webhookUpdateSchema } from '../../../domain/alerts/webhook.js';
+import {
+  FIGURE_NAMES,
+  alertListAnswer,
+  alertRulesAnswer,
+  deliveryListAnswer,
+  webhookAnswer,
+  webhookCreatedAnswer,
+  webhookListAnswer,
+  webhookTestAnswer,
+} from '../../../protocol/alerts.js';
+import type { Sent } from '../../../protocol/sent.js';
 import type { AlertsDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
 const JSON_LIMIT_BYTES = 256 * 1024;
+
+type AnsweredFigure = (typeof FIGURE_NAMES)[number];
+// The protocol restates the figure names (it may not import domain/): this stops compiling when the two differ.
+const _sameFigures: [FigureName, AnsweredFigure] extends [AnsweredFigure, FigureName] ? true : false = true;
 const idParams = z.object({ id: z.string().regex(/^wh_[0-9a-f]{16}$/, 'must be a webhook id (wh_ and 16 hex digits)').describe('Webhook receiver id') });
 const alertsQuery = z.object({
   fingerprint: z.string().regex(/^[0-9a-f]{16}$/).optional().describe('Only the alert with this fingerprint (its generatorURL)'),
@@ -38,42 +54,42 @@ export function alertRoutes(alerts: AlertsDeps): Router {
   router.get('/alerts', (req, res) => {
     const { fingerprint } = alertsQuery.parse(req.query);
     const all = alerts.states().filter((s) => fingerprint === undefined || s.fingerprint === fingerprint).map(alertView);
-    res.json({ active: all.filter((a) => a.status !== 'resolved'), recent: all.filter((a) => a.status === 'resolved') });
+    res.json({ active: all.filter((a) => a.status !== 'resolved'), recent: all.filter((a) => a.status === 'resolved') } satisfies Sent<typeof alertListAnswer>);
   });
   router.get('/alerts/rules', (_req, res) => {
-    res.json({ rules: alerts.rules() });
+    res.json({ rules: alerts.rules() } satisfies Sent<typeof alertRulesAnswer>);
   });
   router.put('/alerts/rules', json, (req, res) => {
     const body = req.body as { rules?: unknown } | unknown;
-    res.json({ rules: alerts.putRules(typeof body === 'object' && body !== null && 'rules' in body ? body.rules : body) });
+    res.json({ rules: alerts.putRules(typeof body === 'object' && body !== null && 'rules' in body ? body.rules : body) } satisfies Sent<typeof alertRulesAnswer>);
   });
   router.get('/webhooks', (_req, res) => {
-    res.json({ webhooks: alerts.listWebhooks() });
+    res.json({ webhooks: alerts.listWebhooks() } satisfies Sent<typeof webhookListAnswer>);
   });
   router.post('/webhooks', json, async (req, res) => {
-    res.status(201).json(await alerts.createWebhook(req.body));
+    res.status(201).json((await alerts.createWebhook(req.body)) satisfies Sent<typeof webhookCreatedAnswer>);
   });
   router.get('/webhooks/deliveries', (req, res) => {
     const q = deliveriesQuery.parse(req.query);
-    res.json({ deliveries: alerts.deliveries(q.state ?? null, q.limit) });
+    res.json({ deliveries: alerts.deliveries(q.state ?? null, q.limit) } satisfies Sent<typeof deliveryListAnswer>);
   });
   router.get('/webhooks/:id', (req, res) => {
-    res.json(alerts.getWebhook(idParams.parse(req.params).id));
+    res.json(alerts.getWebhook(idParams.parse(req.params).id) satisfies Sent<typeof webhookAnswer>);
   });
   router.put('/webhooks/:id', json, async (req, res) => {
-    res.json(await alerts.updateWebhook(idParams.parse(req.params).id, req.body));
+    res.json((await alerts.updateWebhook(idParams.parse(req.params).id, req.body)) satisfies Sent<typeof webhookAnswer>);
   });
   router.delete('/webhooks/:id', (req, res) => {
     alerts.deleteWebhook(idParams.parse(req.params).id);
     res.status(204).end();
   });
   router.post('/webhooks/:id/test', (req, res) => {
-    res.status(202).json(alerts.sendTest(idParams.parse(req.params).id));
+    res.status(202).json(alerts.sendTest(idParams.parse(req.params).id) satisfies Sent<typeof webhookTestAnswer>);
   });
   return router;
 }
 
-/** The operations above for the OpenAPI document. */
+/** The operations above for the OpenAPI document; answers are the protocol/alerts.ts schemas. */
 export const alertPaths: ZodOpenApiPathsObject = {
   '/api/v1/alerts': {
     get: {
@@ -81,27 +97,27 @@ export const alertPaths: ZodOpenApiPathsObject = {
       summary: 'Active (pending, firing) and recently resolved alerts',
       tags: ['alerts'],
       requestParams: { query: alertsQuery },
-      responses: { 200: jsonAnswer('`{ active: [...], recent: [...] }`: fingerprint, status, labels, annotations, activeSince, startsAt, endsAt, value'), ...errorAnswers(400) },
+      responses: { 200: jsonAnswer('Active and recently resolved alerts', alertListAnswer), ...errorAnswers(400) },
     },
   },
   '/api/v1/alerts/rules': {
-    get: { operationId: 'getAlertRules', summary: 'The alert rules in force', tags: ['alerts'], responses: { 200: jsonAnswer('`{ rules: [...] }`') } },
+    get: { operationId: 'getAlertRules', summary: 'The alert rules in force', tags: ['alerts'], responses: { 200: jsonAnswer('The rules in force', alertRulesAnswer) } },
     put: {
       operationId: 'putAlertRules',
       summary: 'Replace the alert rules whole (`{ rules: [...] }` or the bare list)',
       tags: ['alerts'],
       requestBody: { required: true, content: { 'application/json': { schema: alertRulesSchema } } },
-      responses: { 200: jsonAnswer('`{ rules: [...] }` now in force'), ...errorAnswers(400, 413) },
+      responses: { 200: jsonAnswer('The rules now in force', alertRulesAnswer), ...errorAnswers(400, 413) },
     },
   },
   '/api/v1/webhooks': {
-    get: { operationId: 'listWebhooks', summary: 'Webhook receivers (secrets never shown)', tags: ['webhooks'], responses: { 200: jsonAnswer('`{ webhooks: [...] }`') } },
+    get: { operationId: 'listWebhooks', summary: 'Webhook receivers (secrets never shown)', tags: ['webhooks'], responses: { 200: jsonAnswer('Every receiver', webhookListAnswer) } },
     post: {
       operationId: 'createWebhook',
       summary: 'Add a receiver; a secret generated when omitted is in this answer only',
       tags: ['webhooks'],
       requestBody: { required: true, content: { 'application/json': { schema: webhookCreateSchema } } },
-      responses: { 201: jsonAnswer('The receiver, with `id` (and `secret` if generated)'), ...errorAnswers(400, 413) },
+      responses: { 201: jsonAnswer('The receiver, with `id` (and `secret` if generated)', webhookCreatedAnswer), ...errorAnswers(400, 413) },
     },
   },
   '/api/v1/webhooks/deliveries': {
@@ -110,18 +126,18 @@ export const alertPaths: ZodOpenApiPathsObject = {
       summary: 'Outbox entries, newest first: pending, delivered, or dead letters with their last error',
       tags: ['webhooks'],
       requestParams: { query: deliveriesQuery },
-      responses: { 200: jsonAnswer('`{ deliveries: [{ id, receiverId, groupKey, seq, state, createdAtMs, nextAttemptMs, attempts, lastError, doneAtMs }] }`'), ...errorAnswers(400) },
+      responses: { 200: jsonAnswer('Outbox entries, newest first', deliveryListAnswer), ...errorAnswers(400) },
     },
   },
   '/api/v1/webhooks/{id}': {
-    get: { operationId: 'getWebhook', summary: 'One receiver', tags: ['webhooks'], requestParams: { path: idParams }, responses: { 200: jsonAnswer('The receiver'), ...errorAnswers(400, 404) } },
+    get: { operationId: 'getWebhook', summary: 'One receiver', tags: ['webhooks'], requestParams: { path: idParams }, responses: { 200: jsonAnswer('The receiver', webhookAnswer), ...errorAnswers(400, 404) } },
     put: {
       operationId: 'putWebhook',
       summary: 'Replace a receiver; a new secret rotates (the old one keeps signing for rotationHours)',
       tags: ['webhooks'],
       requestParams: { path: idParams },
       requestBody: { required: true, content: { 'application/json': { schema: webhookUpdateSchema } } },
-      responses: { 200: jsonAnswer('The receiver now'), ...errorAnswers(400, 404, 413) },
+      responses: { 200: jsonAnswer('The receiver now', webhookAnswer), ...errorAnswers(400, 404, 413) },
     },
     delete: { operationId: 'deleteWebhook', summary: 'Remove a receiver (its pending deliveries go to the dead letters)', tags: ['webhooks'], requestParams: { path: idParams }, responses: { 204: { description: 'Removed' }, ...errorAnswers(400, 404) } },
   },
@@ -131,7 +147,7 @@ export const alertPaths: ZodOpenApiPathsObject = {
       summary: 'Send a test notification through the outbox',
       tags: ['webhooks'],
       requestParams: { path: idParams },
-      responses: { 202: jsonAnswer('`{ id }`: the webhook-id it is sent with'), ...errorAnswers(400, 404) },
+      responses: { 202: jsonAnswer('Queued', webhookTestAnswer), ...errorAnswers(400, 404) },
     },
   },
 };

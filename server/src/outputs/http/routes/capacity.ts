@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { formatParam, sendCsv, withCsv } from '../csv.js';
+import { capacityAnswer, whatIfAnswer } from '../../../protocol/capacity.js';
+import type { Sent } from '../../../protocol/sent.js';
 import type { CapacityDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -31,7 +33,8 @@ export function capacityRoutes(capacity: CapacityDeps): Router {
   const router = Router();
   router.get('/capacity', (req, res) => {
     const { format } = capacityQuery.parse(req.query);
-    const report = capacity.capacity();
+    // Typed, not parsed: at Colossus scale the report is large and served every few seconds.
+    const report = capacity.capacity() satisfies Sent<typeof capacityAnswer>;
     if (format !== 'csv') {
       res.json(report);
       return;
@@ -49,16 +52,13 @@ export function capacityRoutes(capacity: CapacityDeps): Router {
         startS: Date.parse(`${body.start}T00:00:00Z`) / 1000,
         months: body.months,
         monthlyPriceUsd: body.monthlyPriceUsd ?? null,
-      }),
+      }) satisfies Sent<typeof whatIfAnswer>,
     );
   });
   return router;
 }
 
-/**
- * The operations above for the OpenAPI document. Both answers are TypeScript types of
- * capacity/capacity-service.ts with no zod schema, so they are described in words only.
- */
+/** The operations above for the OpenAPI document; answers are the protocol/capacity.ts schemas. */
 export const capacityPaths: ZodOpenApiPathsObject = {
   '/api/v1/capacity': {
     get: {
@@ -68,7 +68,7 @@ export const capacityPaths: ZodOpenApiPathsObject = {
       requestParams: { query: capacityQuery },
       responses: {
         200: withCsv(
-          jsonAnswer('GPUs by state, power, sellable blocks with their value, risk and the demand forecast (capacity-service.ts `capacity()`)'),
+          jsonAnswer('GPUs by state, power, sellable blocks with their value, risk and the demand forecast', capacityAnswer),
           `one line per sellable block: ${BLOCK_COLUMNS.join(', ')} (pods separated by spaces)`,
         ),
         ...errorAnswers(400, 503),
@@ -81,7 +81,7 @@ export const capacityPaths: ZodOpenApiPathsObject = {
       summary: 'What selling this much from this date would do: fit, shortfall, value and risk',
       tags: ['capacity'],
       requestBody: { required: true, content: { 'application/json': { schema: whatIfSchema } } },
-      responses: { 200: jsonAnswer('The what-if answer (capacity-service.ts `whatIf()`)'), ...errorAnswers(400, 413, 503) },
+      responses: { 200: jsonAnswer('The what-if answer', whatIfAnswer), ...errorAnswers(400, 413, 503) },
     },
   },
 };

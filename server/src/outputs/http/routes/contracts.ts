@@ -4,6 +4,8 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { contractBodySchema, type ContractCapacity } from '../../../domain/contracts/contract.js';
 import { DomainError } from '../../../domain/errors.js';
 import { formatParam, sendCsv, withCsv } from '../csv.js';
+import { contractAnswer, contractListAnswer, valuationAnswer } from '../../../protocol/contracts.js';
+import type { Sent } from '../../../protocol/sent.js';
 import type { ContractsDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -18,15 +20,7 @@ const valuationQuery = z.object({
   asOf: z.iso.date('must be an ISO date YYYY-MM-DD').optional().describe('Valuation date; today by the collection clock if omitted'),
 });
 
-/** A contract as answered: its terms plus what the server computes (checked against real answers by the tests). */
-const contractAnswer = contractBodySchema
-  .extend({
-    id: z.string().describe('Contract id (a whole number, as a string)'),
-    pods: z.array(z.string()).describe('Pods it is delivered on (`h01-p003`), in pod order'),
-    shortfallPods: z.number().int().min(0).describe('Pods it needs beyond those it got: > 0 when sold past what was free'),
-  })
-  .meta({ id: 'Contract' });
-type ContractAnswer = z.output<typeof contractAnswer>;
+type ContractAnswer = Sent<typeof contractAnswer>;
 
 const listQuery = z.object({ format: formatParam });
 
@@ -54,9 +48,9 @@ export function contractRoutes(contracts: ContractsDeps): Router {
 
   router.get('/contracts', (req, res) => {
     const { format } = listQuery.parse(req.query);
-    const list = contracts.list() satisfies ContractAnswer[];
+    const list = contracts.list() satisfies readonly ContractAnswer[];
     if (format !== 'csv') {
-      res.json({ contracts: list });
+      res.json({ contracts: list } satisfies Sent<typeof contractListAnswer>);
       return;
     }
     const rows = list.map((c) => {
@@ -92,12 +86,12 @@ export function contractRoutes(contracts: ContractsDeps): Router {
   router.get('/contracts/:id/valuation', (req, res) => {
     const { id } = idParams.parse(req.params);
     const { asOf } = valuationQuery.parse(req.query);
-    res.json(contracts.valuation(id, asOf));
+    res.json(contracts.valuation(id, asOf) satisfies Sent<typeof valuationAnswer>);
   });
   return router;
 }
 
-/** The operations above for the OpenAPI document; bodies are the `contractBodySchema` the service parses with. */
+/** The operations above for the OpenAPI document; request bodies are the `contractBodySchema` the service parses with, answers protocol/contracts.ts. */
 export const contractPaths: ZodOpenApiPathsObject = {
   '/api/v1/contracts': {
     get: {
@@ -107,7 +101,7 @@ export const contractPaths: ZodOpenApiPathsObject = {
       requestParams: { query: listQuery },
       responses: {
         200: withCsv(
-          jsonAnswer('Every contract, with the pods it is delivered on', z.object({ contracts: z.array(contractAnswer) })),
+          jsonAnswer('Every contract, with the pods it is delivered on', contractListAnswer),
           `one line per contract: ${CONTRACT_COLUMNS.join(', ')} (valued as of today; capacity as \`4 pods\`, \`64 gpus\` or \`30000000 watts\`)`,
         ),
         ...errorAnswers(400),
@@ -154,8 +148,7 @@ export const contractPaths: ZodOpenApiPathsObject = {
       summary: 'What a contract is worth on a date: TCV, revenue to date, guaranteed, implied rates',
       tags: ['contracts'],
       requestParams: { path: idParams, query: valuationQuery },
-      // ContractValuation is a TypeScript type (domain/contracts/valuation.ts), with no zod schema to render.
-      responses: { 200: jsonAnswer('ContractValuation (domain/contracts/valuation.ts); fields in USD'), ...errorAnswers(400, 404) },
+      responses: { 200: jsonAnswer('What the contract is worth as of the date; fields in USD', valuationAnswer), ...errorAnswers(400, 404) },
     },
   },
 };

@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { demandPlanBodySchema } from '../../../domain/capacity/demand-plan-terms.js';
+import { demandPlanAnswer, demandPlanListAnswer } from '../../../protocol/demand-plans.js';
+import type { Sent } from '../../../protocol/sent.js';
 import type { DemandPlansDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -13,16 +15,7 @@ const idParams = z.object({
     .transform(Number),
 });
 
-/** A plan as answered: its terms plus what the server sets (checked against real answers by the OpenAPI test). */
-export const demandPlanAnswer = demandPlanBodySchema
-  .extend({
-    id: z.number().int().min(1).describe('Demand plan id'),
-    end: z.iso.date().nullable().describe('Last day in force (inclusive), or null: until further notice'),
-    note: z.string().nullable(),
-    createdAt: z.iso.datetime().describe('When it was recorded, by the collection clock'),
-  })
-  .meta({ id: 'DemandPlan' });
-type DemandPlanAnswer = z.output<typeof demandPlanAnswer>;
+type DemandPlanAnswer = Sent<typeof demandPlanAnswer>;
 
 /** A plan's body is a few short fields and a note of at most 2,000 characters. */
 const JSON_LIMIT_BYTES = 16_384;
@@ -36,7 +29,7 @@ export function demandPlanRoutes(plans: DemandPlansDeps): Router {
   const json = express.json({ limit: JSON_LIMIT_BYTES });
 
   router.get('/demand-plans', (_req, res) => {
-    res.json({ plans: plans.list() satisfies DemandPlanAnswer[] });
+    res.json({ plans: plans.list() } satisfies Sent<typeof demandPlanListAnswer>);
   });
 
   router.post('/demand-plans', json, (req, res) => {
@@ -71,7 +64,7 @@ export const demandPlanPaths: ZodOpenApiPathsObject = {
       operationId: 'listDemandPlans',
       summary: 'Planned internal demand: every plan',
       tags: TAGS,
-      responses: { 200: jsonAnswer('Every plan, by id', z.object({ plans: z.array(demandPlanAnswer) })) },
+      responses: { 200: jsonAnswer('Every plan, by id', demandPlanListAnswer) },
     },
     post: {
       operationId: 'createDemandPlan',

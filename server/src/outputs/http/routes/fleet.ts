@@ -4,6 +4,8 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../../domain/errors.js';
 import { gpuReport, hallsReport, podsReport, siteReport } from '../../../domain/fleet/fleet-report.js';
 import type { FleetSummary } from '../../../domain/fleet/summary.js';
+import { gpuAnswer, hallsAnswer, podsAnswer, siteAnswer } from '../../../protocol/fleet.js';
+import type { Sent } from '../../../protocol/sent.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -17,34 +19,31 @@ export function fleetRoutes(deps: AppDeps): Router {
     return summary;
   };
   router.get('/fleet', (_req, res) => {
-    res.json(siteReport(deps.fleet.state, latest()));
+    res.json(siteReport(deps.fleet.state, latest()) satisfies Sent<typeof siteAnswer>);
   });
   router.get('/fleet/halls', (_req, res) => {
-    res.json(hallsReport(deps.fleet.state, latest()));
+    res.json(hallsReport(deps.fleet.state, latest()) satisfies Sent<typeof hallsAnswer>);
   });
   router.get('/fleet/pods', (_req, res) => {
-    res.json(podsReport(deps.fleet.state, latest()));
+    res.json(podsReport(deps.fleet.state, latest()) satisfies Sent<typeof podsAnswer>);
   });
   router.get('/gpus/:uuid', (req, res) => {
     const { uuid } = uuidParam.parse(req.params);
     const report = gpuReport(deps.fleet.state, uuid);
     if (!report) throw new DomainError('not_found', `no GPU with UUID ${uuid} has reported`);
-    res.json(report);
+    res.json(report satisfies Sent<typeof gpuAnswer>);
   });
   return router;
 }
 
-/**
- * The operations above for the OpenAPI document. The reports are TypeScript types of
- * domain/fleet/fleet-report.ts with no zod schema, so their bodies are described in words only.
- */
+/** The operations above for the OpenAPI document; answers are the protocol/fleet.ts schemas. */
 export const fleetPaths: ZodOpenApiPathsObject = {
   '/api/v1/fleet': {
     get: {
       operationId: 'getSite',
       summary: 'Site totals: GPUs by state, feed, draw and headroom',
       tags: ['fleet'],
-      responses: { 200: jsonAnswer('Site report (fleet-report.ts `siteReport`)'), ...errorAnswers(503) },
+      responses: { 200: jsonAnswer('Site report', siteAnswer), ...errorAnswers(503) },
     },
   },
   '/api/v1/fleet/halls': {
@@ -52,7 +51,7 @@ export const fleetPaths: ZodOpenApiPathsObject = {
       operationId: 'getHalls',
       summary: 'The same per hall',
       tags: ['fleet'],
-      responses: { 200: jsonAnswer('`{ halls: [...] }` (fleet-report.ts `hallsReport`)'), ...errorAnswers(503) },
+      responses: { 200: jsonAnswer('Each hall', hallsAnswer), ...errorAnswers(503) },
     },
   },
   '/api/v1/fleet/pods': {
@@ -60,7 +59,7 @@ export const fleetPaths: ZodOpenApiPathsObject = {
       operationId: 'getPods',
       summary: 'The same per pod, the block capacity is sold in',
       tags: ['fleet'],
-      responses: { 200: jsonAnswer('`{ pods: [...] }` (fleet-report.ts `podsReport`)'), ...errorAnswers(503) },
+      responses: { 200: jsonAnswer('Each pod', podsAnswer), ...errorAnswers(503) },
     },
   },
   '/api/v1/gpus/{uuid}': {
@@ -69,7 +68,7 @@ export const fleetPaths: ZodOpenApiPathsObject = {
       summary: 'One GPU: placement, state, last readings',
       tags: ['fleet'],
       requestParams: { path: uuidParam },
-      responses: { 200: jsonAnswer('GPU report (fleet-report.ts `gpuReport`)'), ...errorAnswers(400, 404) },
+      responses: { 200: jsonAnswer('GPU report', gpuAnswer), ...errorAnswers(400, 404) },
     },
   },
 };

@@ -1,21 +1,21 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { liveAnswer, readyAnswer } from '../../../protocol/health.js';
+import type { Sent } from '../../../protocol/sent.js';
 import type { AppDeps } from '../deps.js';
 import { jsonAnswer } from '../openapi-parts.js';
 
-const liveAnswer = z.object({ status: z.literal('ok') });
-const readyAnswer = z.object({ status: z.enum(['ready', 'starting', 'draining']) });
 type ReadyStatus = z.output<typeof readyAnswer>['status'];
 
 export function healthRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' } satisfies z.output<typeof liveAnswer>);
+    res.json({ status: 'ok' } satisfies Sent<typeof liveAnswer>);
   });
   router.get('/readyz', (_req, res) => {
     const status: ReadyStatus = deps.isDraining?.() ? 'draining' : deps.isReady() ? 'ready' : 'starting';
-    res.status(status === 'ready' ? 200 : 503).json({ status } satisfies z.output<typeof readyAnswer>);
+    res.status(status === 'ready' ? 200 : 503).json({ status } satisfies Sent<typeof readyAnswer>);
   });
   return router;
 }

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { durationSeconds } from '../../../domain/duration.js';
 import { DomainError } from '../../../domain/errors.js';
-import { GPU_HISTORY_METRICS, HISTORY_METRICS } from '../../../domain/fleet/rollup.js';
+import { GPU_HISTORY_METRICS, HISTORY_METRICS, type HistoryMetric } from '../../../domain/fleet/rollup.js';
+import { HISTORY_METRICS as ANSWERED_METRICS, historyAnswer } from '../../../protocol/history.js';
+import type { Sent } from '../../../protocol/sent.js';
 import { formatParam, sendCsv, withCsv } from '../csv.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
@@ -26,14 +28,9 @@ const historyQuery = z.object({
 
 const HISTORY_COLUMNS = ['timestamp', 'unixSeconds', 'value'];
 
-const historyAnswer = z.object({
-  scope: z.string(),
-  metric: z.enum(HISTORY_METRICS),
-  from: z.number().int().describe('Unix seconds'),
-  to: z.number().int().describe('Unix seconds'),
-  stepSeconds: z.number().int(),
-  points: z.array(z.tuple([z.number().int(), z.number()])).describe('`[unix seconds, value]` pairs'),
-});
+type AnsweredMetric = (typeof ANSWERED_METRICS)[number];
+// The protocol restates the metric list (it may not import domain/): this stops compiling when the two differ.
+const _sameMetrics: [HistoryMetric, AnsweredMetric] extends [AnsweredMetric, HistoryMetric] ? true : false = true;
 
 export function historyRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -70,7 +67,7 @@ export function historyRoutes(deps: AppDeps): Router {
       sendCsv(res, `history-${q.scope}-${q.metric}.csv`, HISTORY_COLUMNS, rows);
       return;
     }
-    res.json({ scope: q.scope, metric: q.metric, from: fromS, to: toS, stepSeconds: stepS, points } satisfies z.output<typeof historyAnswer>);
+    res.json({ scope: q.scope, metric: q.metric, from: fromS, to: toS, stepSeconds: stepS, points } satisfies Sent<typeof historyAnswer>);
   });
   return router;
 }

@@ -4,6 +4,8 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../../domain/errors.js';
 import type { IngestBatch } from '../../../domain/fleet/readings.js';
 import { PUSH_SOURCES } from '../../../domain/fleet/ingest-sources.js';
+import { ingestAnswer } from '../../../protocol/ingest.js';
+import type { Sent } from '../../../protocol/sent.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -65,7 +67,7 @@ export function ingestRoutes(deps: AppDeps): Router {
     });
   }
 
-  const accept = async (req: Request, source: string, batch: IngestBatch) => {
+  const accept = async (req: Request, source: string, batch: IngestBatch): Promise<Sent<typeof ingestAnswer>> => {
     const key = idempotencyKey.parse(req.get('idempotency-key') ?? null);
     const result = await deps.fleet.push(batch, source, key, deps.now());
     if (!result.replayed) deps.ingestObserver?.accepted(source, result.samples);
@@ -88,12 +90,6 @@ export function ingestRoutes(deps: AppDeps): Router {
   return router;
 }
 
-const ingestAnswer = z.object({
-  accepted: z.number().int().describe('Samples taken'),
-  gpus: z.number().int().describe('Distinct GPUs in the batch'),
-  seq: z.number().int().describe('Journal sequence number of the batch'),
-  replayed: z.boolean().describe('true when the Idempotency-Key was seen before: nothing was applied again'),
-});
 const idempotencyHeaders = z.object({
   'idempotency-key': idempotencyKeyHeader.optional().describe('Retry-safe key: a batch sent again with it is answered, not applied twice'),
 });

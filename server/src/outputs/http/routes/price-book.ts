@@ -1,12 +1,13 @@
 import express, { Router } from 'express';
-import type { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { priceBookSchema } from '../../../domain/contracts/price-book.js';
+import { priceBookAnswer } from '../../../protocol/contracts.js';
+import type { Sent } from '../../../protocol/sent.js';
 import type { ContractsDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
-/** The answer is what priceBookSchema parses to, so the one schema describes both ways. */
-type PriceBookAnswer = z.output<typeof priceBookSchema>;
+/** The book as answered (protocol/contracts.ts): what priceBookSchema parses to, restated where the client can import it. */
+type PriceBookAnswer = Sent<typeof priceBookAnswer>;
 
 /** GET/PUT `/pricebook`: the price book in force; PUT replaces it whole (400 naming a bad field). */
 export function priceBookRoutes(contracts: ContractsDeps): Router {
@@ -27,14 +28,14 @@ export const priceBookPaths: ZodOpenApiPathsObject = {
       operationId: 'getPriceBook',
       summary: 'Prices per GPU-hour (by model) and per facility MW-month, with their sources',
       tags: ['pricing'],
-      responses: { 200: jsonAnswer('The price book in force', priceBookSchema) },
+      responses: { 200: jsonAnswer('The price book in force', priceBookAnswer) },
     },
     put: {
       operationId: 'putPriceBook',
       summary: 'Replace the price book whole',
       tags: ['pricing'],
       requestBody: { required: true, content: { 'application/json': { schema: priceBookSchema } } },
-      responses: { 200: jsonAnswer('The price book now in force', priceBookSchema), ...errorAnswers(400, 413) },
+      responses: { 200: jsonAnswer('The price book now in force', priceBookAnswer), ...errorAnswers(400, 413) },
     },
   },
 };

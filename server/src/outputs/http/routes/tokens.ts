@@ -4,6 +4,8 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { newTokenSchema, type TokenService } from '../../../services/auth/token-service.js';
 import type { AuditPort } from '../../../services/auth/ports.js';
 import { principalOf } from '../auth.js';
+import { auditAnswer, tokenAnswer, tokenCreatedAnswer, tokenListAnswer, whoAmIAnswer } from '../../../protocol/tokens.js';
+import type { Sent } from '../../../protocol/sent.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be a token id (16 hex digits)').describe('Token id (the part after `hr_`)') });
@@ -24,41 +26,39 @@ export function tokenRoutes(deps: TokenDeps): Router {
   router.get('/whoami', (_req, res) => {
     const who = principalOf(res);
     const refused = res.locals.refusedToken as string | undefined;
-    res.json(
-      who
-        ? { authenticated: true, id: who.tokenId, name: who.name, role: who.role, publicRead: deps.publicRead }
-        : { authenticated: false, publicRead: deps.publicRead, ...(refused ? { reason: refused } : {}) },
-    );
+    const answer: Sent<typeof whoAmIAnswer> = who
+      ? { authenticated: true, id: who.tokenId, name: who.name, role: who.role, publicRead: deps.publicRead }
+      : { authenticated: false, publicRead: deps.publicRead, ...(refused ? { reason: refused } : {}) };
+    res.json(answer);
   });
   router.post('/tokens', express.json({ limit: 4096 }), (req, res) => {
     const who = principalOf(res);
     const created = deps.tokens.create(req.body, who ? `token:${who.tokenId} (${who.name})` : 'unknown');
-    res.status(201).location(`/api/v1/tokens/${created.id}`).json(created);
+    res.status(201).location(`/api/v1/tokens/${created.id}`).json(created satisfies Sent<typeof tokenCreatedAnswer>);
   });
   router.get('/tokens', (_req, res) => {
-    res.json({ tokens: deps.tokens.list() });
+    res.json({ tokens: deps.tokens.list() } satisfies Sent<typeof tokenListAnswer>);
   });
   router.delete('/tokens/:id', (req, res) => {
-    res.json(deps.tokens.revoke(idParams.parse(req.params).id));
+    res.json(deps.tokens.revoke(idParams.parse(req.params).id) satisfies Sent<typeof tokenAnswer>);
   });
   router.get('/audit', (req, res) => {
     const q = auditQuery.parse(req.query);
     const entries = deps.audit.list(q.limit, q.before).map(({ atMs, ...e }) => ({ ...e, at: new Date(atMs).toISOString() }));
-    res.json({ entries });
+    res.json({ entries } satisfies Sent<typeof auditAnswer>);
   });
   return router;
 }
 
-const TOKEN_VIEW = '`id`, `name`, `role`, `createdAt`, `createdBy`, `lastUsedAt`, `revokedAt`';
 
-/** The operations above for the OpenAPI document. */
+/** The operations above for the OpenAPI document; answers are the protocol/tokens.ts schemas. */
 export const tokenPaths: ZodOpenApiPathsObject = {
   '/api/v1/whoami': {
     get: {
       operationId: 'whoAmI',
       summary: 'The caller as its token names it, and whether reads are public',
       tags: ['auth'],
-      responses: { 200: jsonAnswer('`{ authenticated, id?, name?, role?, publicRead, reason? }`: `reason` says why a token sent was refused') },
+      responses: { 200: jsonAnswer('Who the caller is: `reason` says why a token sent was refused', whoAmIAnswer) },
     },
   },
   '/api/v1/tokens': {
@@ -67,13 +67,13 @@ export const tokenPaths: ZodOpenApiPathsObject = {
       summary: 'Make an API token; the token itself is in this answer only (stored hashed)',
       tags: ['auth'],
       requestBody: { required: true, content: { 'application/json': { schema: newTokenSchema } } },
-      responses: { 201: jsonAnswer(`${TOKEN_VIEW} and \`token\` (\`hr_<id>_<secret>\`)`), ...errorAnswers(400, 401, 403, 413) },
+      responses: { 201: jsonAnswer('The token record and `token` (`hr_<id>_<secret>`), shown this once', tokenCreatedAnswer), ...errorAnswers(400, 401, 403, 413) },
     },
     get: {
       operationId: 'listTokens',
       summary: 'Every token, live and revoked (never the token itself)',
       tags: ['auth'],
-      responses: { 200: jsonAnswer(`\`{ tokens: [...] }\`: ${TOKEN_VIEW}`), ...errorAnswers(401, 403) },
+      responses: { 200: jsonAnswer('Every token', tokenListAnswer), ...errorAnswers(401, 403) },
     },
   },
   '/api/v1/tokens/{id}': {
@@ -82,7 +82,7 @@ export const tokenPaths: ZodOpenApiPathsObject = {
       summary: 'Revoke a token: it is refused from the next request on',
       tags: ['auth'],
       requestParams: { path: idParams },
-      responses: { 200: jsonAnswer(`The token, revoked: ${TOKEN_VIEW}`), ...errorAnswers(400, 401, 403, 404) },
+      responses: { 200: jsonAnswer('The token, revoked', tokenAnswer), ...errorAnswers(400, 401, 403, 404) },
     },
   },
   '/api/v1/audit': {
@@ -91,7 +91,7 @@ export const tokenPaths: ZodOpenApiPathsObject = {
       summary: 'The audit log, newest first: every change to contracts, price book, rules, webhooks and tokens',
       tags: ['auth'],
       requestParams: { query: auditQuery },
-      responses: { 200: jsonAnswer('`{ entries: [{ id, at, actor, action, target, status, detail }] }` (secrets in `detail` masked)'), ...errorAnswers(400, 401, 403) },
+      responses: { 200: jsonAnswer('Audit entries, newest first (secrets in `detail` masked)', auditAnswer), ...errorAnswers(400, 401, 403) },
     },
   },
 };

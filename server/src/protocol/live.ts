@@ -1,5 +1,5 @@
 /**
- * The live protocol between the server (live/) and the dashboard (client/): socket.io event
+ * The live protocol between the server (outputs/live/) and the dashboard (client/): socket.io event
  * names and payloads. Plain types and one codec, no imports, so client/ imports this file as is.
  *
  * On connect the server emits `snapshot` (everything the page needs to draw), then `update` after

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** Answers of GET /api/v1/fleet, /fleet/halls, /fleet/pods and /gpus/{uuid} (domain/fleet/fleet-report.ts builds them). */
+
+export const GPU_STATES = ['busy', 'held', 'idle', 'sold', 'down', 'unknown'] as const;
+
+const isoTime = z.iso.datetime().describe('ISO 8601, UTC');
+
+/** GPUs by state, and their total. */
+export const gpuCounts = z.strictObject({
+  total: z.number().int(),
+  busy: z.number().int(),
+  held: z.number().int(),
+  idle: z.number().int(),
+  sold: z.number().int(),
+  down: z.number().int(),
+  unknown: z.number().int(),
+});
+
+const utilization = z.number().describe('Mean utilization of the GPUs that report, 0–1');
+
+export const siteAnswer = z
+  .strictObject({
+    site: z.strictObject({ id: z.string(), name: z.string(), feedWatts: z.number(), pue: z.number() }),
+    gpus: gpuCounts,
+    power: z.strictObject({
+      feedWatts: z.number(),
+      itDrawWatts: z.number(),
+      facilityDrawWatts: z.number(),
+      headroomWatts: z.number(),
+      metered: z.boolean().describe('true when facility draw comes from power meters, not IT draw × PUE'),
+    }),
+    utilization,
+    topology: z.strictObject({ halls: z.number().int(), pods: z.number().int(), nodes: z.number().int() }),
+    unplaced: gpuCounts.describe('GPUs that report but are on no known node'),
+    updatedAt: isoTime,
+  })
+  .meta({ id: 'SiteReport' });
+
+const scopeFigures = {
+  gpus: gpuCounts,
+  power: z.strictObject({ itDrawWatts: z.number(), facilityDrawWatts: z.number() }),
+  utilization,
+};
+
+export const hallsAnswer = z
+  .strictObject({
+    halls: z.array(z.strictObject({ id: z.string(), pods: z.number().int(), ...scopeFigures })),
+    updatedAt: isoTime,
+  })
+  .meta({ id: 'HallsReport' });
+
+export const podsAnswer = z
+  .strictObject({
+    pods: z.array(
+      z.strictObject({
+        id: z.string(),
+        hall: z.string().nullable(),
+        nodes: z.number().int(),
+        sold: z.boolean().describe('Allocated to a contract in force'),
+        ...scopeFigures,
+      }),
+    ),
+    updatedAt: isoTime,
+  })
+  .meta({ id: 'PodsReport' });
+
+export const gpuAnswer = z
+  .strictObject({
+    uuid: z.string(),
+    host: z.string().nullable(),
+    index: z.number().int().describe('GPU index on its host; -1 when unknown'),
+    hall: z.string().nullable(),
+    pod: z.string().nullable(),
+    model: z.string().describe('GPU model key (`H100-SXM`)'),
+    state: z.enum(GPU_STATES),
+    utilization: utilization.nullable(),
+    powerWatts: z.number().nullable(),
+    utilizationPercent: z.number().nullable(),
+    memoryUsedMiB: z.number().nullable(),
+    memoryTotalMiB: z.number().nullable(),
+    lastSampleAt: isoTime.nullable(),
+    samplesInWindow: z.number().int(),
+  })
+  .meta({ id: 'GpuReport' });
+
+export type SiteAnswer = z.output<typeof siteAnswer>;
+export type HallsAnswer = z.output<typeof hallsAnswer>;
+export type PodsAnswer = z.output<typeof podsAnswer>;
+export type GpuAnswer = z.output<typeof gpuAnswer>;
