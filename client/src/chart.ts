@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { toCsv } from './csv.js';
+import { toCsv } from '@protocol/csv';
 import { h } from './dom.js';
 import { formatClock, formatDay } from './format.js';
 

@@ -1,18 +1,6 @@
-/** CSV built in the page (a chart's own series), RFC 4180 quoting, downloaded as a file; and the server's CSV exports. */
+/** Downloads: CSV the page built (a chart's series, written by protocol/csv.ts as the server's exports are) and the server's own exports. */
 import { ApiError, serverCsv } from './api.js';
 import { h } from './dom.js';
-
-export type Cell = string | number | boolean | null | undefined;
-
-function quote(cell: Cell): string {
-  if (cell === null || cell === undefined) return '';
-  const s = typeof cell === 'number' ? (Number.isFinite(cell) ? String(cell) : '') : String(cell);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
-  return [header, ...rows].map((row) => row.map(quote).join(',')).join('\r\n') + '\r\n';
-}
 
 export function downloadCsv(filename: string, csv: string): void {
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));

@@ -147,7 +147,18 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
     };
     const blocks = await download('export-blocks-csv');
     expect(blocks.split(/\r?\n/)[0]).toMatch(/^id,hall,pods,gpus,watts,valueUsdPerMonth/);
+    // A customer named as a spreadsheet formula arrives as text (the one CSV writer's guard).
+    const formula = '=HYPERLINK("http://attacker.example","click")';
+    const today = new Date(h.clock.now()).toISOString().slice(0, 10);
+    const created = await authedFetch(`${h.url}/api/v1/contracts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: formula, capacity: { pods: 1 }, start: today, end: '2027-12-31', monthlyPriceUsd: 1_000, ramp: [], noticeDays: 30 }),
+    });
+    expect(created.status).toBe(201);
     const contracts = await download('export-contracts-csv');
+    expect(contracts).toContain(`"'=HYPERLINK(""http://attacker.example"",""click"")"`);
+    expect(contracts).not.toMatch(/(^|,)=HYPERLINK/m);
     const contractCount = (await h.getJson<{ contracts: unknown[] }>('/api/v1/contracts')).body.contracts.length;
     expect(contracts.trim().split(/\r?\n/)).toHaveLength(1 + contractCount);
     const gpus = (await download('export-gpu-csv')).trim().split(/\r?\n/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCsv } from '../../../server/src/outputs/http/csv.js';
+import { toCsv } from '../../../server/src/protocol/csv.js';
 
 describe('toCsv (RFC 4180)', () => {
   it('writes a header and rows, CRLF after every record', () => {
