@@ -15,7 +15,8 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment: 'domain/ imports nothing of ours outside domain/, and no I/O module (fs, net, http, workers, child processes, sqlite) nor clock package.',
+      comment:
+        'domain/ imports nothing of ours outside domain/, and no I/O module (fs, net, http, workers, child processes, sqlite) nor clock package.',
       from: { path: `${S}domain/` },
       to: {
         pathNot: [`${S}domain/`, '^node_modules/zod/'],
@@ -39,7 +40,8 @@ module.exports = {
     {
       name: 'services-import-domain-and-own-ports',
       severity: 'error',
-      comment: 'A service imports domain/, protocol/ and its own folder (its ports.ts); storage, collectors and outputs are passed in by app/.',
+      comment:
+        'A service imports domain/, protocol/ and its own folder (its ports.ts); storage, collectors and outputs are passed in by app/.',
       from: { path: `${S}services/([^/]+)/` },
       to: { path: OURS, pathNot: [`${S}domain/`, `${S}protocol/`, `${S}services/$1/`] },
     },
@@ -53,7 +55,7 @@ module.exports = {
     {
       name: 'pipeline-not-services-or-outputs',
       severity: 'error',
-      comment: 'pipeline/ (ingest, collector, store) imports domain/ and itself only: stores implement the services\' ports structurally.',
+      comment: "pipeline/ (ingest, collector, store) imports domain/ and itself only: stores implement the services' ports structurally.",
       from: { path: `${S}pipeline/` },
       to: { path: OURS, pathNot: [`${S}domain/`, `${S}pipeline/`] },
     },

@@ -51,7 +51,10 @@ function reasonOf(body: unknown, response: Response): string {
  * show where it happened.
  */
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(path, { ...init, headers: { ...authHeaders(), ...Object.fromEntries(new Headers(init.headers).entries()) } });
+  const response = await fetch(path, {
+    ...init,
+    headers: { ...authHeaders(), ...Object.fromEntries(new Headers(init.headers).entries()) },
+  });
   if (response.ok) return response;
   const reason = reasonOf(await response.json().catch(() => null), response);
   if (response.status === 401) signInNeeded(reason);
@@ -71,8 +74,7 @@ export const api = {
   demandPlans: () => json<DemandPlanListAnswer>('/api/v1/demand-plans').then((b) => b.plans),
   alerts: () => json<AlertListAnswer>('/api/v1/alerts'),
   deadLetters: () => json<DeliveryListAnswer>('/api/v1/webhooks/deliveries?state=dead&limit=50').then((b) => b.deliveries),
-  webhookNames: () =>
-    json<WebhookListAnswer>('/api/v1/webhooks').then((b) => new Map(b.webhooks.map((w) => [w.id, w.name]))),
+  webhookNames: () => json<WebhookListAnswer>('/api/v1/webhooks').then((b) => new Map(b.webhooks.map((w) => [w.id, w.name]))),
   pendingDeliveries: () => json<DeliveryListAnswer>('/api/v1/webhooks/deliveries?state=pending&limit=200').then((b) => b.deliveries),
   whatIf: (body: WhatIfRequest) =>
     json<WhatIfAnswer>('/api/v1/what-if', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),

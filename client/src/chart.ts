@@ -88,40 +88,38 @@ export function createChart(spec: ChartSpec): Chart {
       scales: { x: { time: true }, ...Object.fromEntries(Object.entries(spec.ranges ?? {}).map(([k, range]) => [k, { range }])) },
       series: [
         { label: 'UTC', value: (u, v, _si, idx) => timeText(idx === null ? (u.data[0][restingIndex(u)] ?? null) : v) },
-        ...spec.series.map(
-          (s): uPlot.Series => ({
-            label: s.label,
-            stroke: s.color,
-            width: (s.width ?? 2) * Math.max(1, px / 16),
-            scale: s.scale ?? 'y',
-            spanGaps: false,
-            points: { show: false },
-            ...(s.dash ? { dash: s.dash.map((d) => d * Math.max(1, px / 16)) } : {}),
-            ...(s.fill ? { fill: s.fill } : {}),
-            // Not hovering: the latest value, so the legend reads as a live key.
-            value: (u, v, si, idx) => {
-              const shown = idx === null ? valueNear(u.data[si], restingIndex(u)) : v;
-              return shown === null || shown === undefined ? '–' : (spec.axes.find((a) => a.scale === (s.scale ?? 'y'))?.format(shown) ?? String(shown));
-            },
-          }),
-        ),
+        ...spec.series.map((s): uPlot.Series => ({
+          label: s.label,
+          stroke: s.color,
+          width: (s.width ?? 2) * Math.max(1, px / 16),
+          scale: s.scale ?? 'y',
+          spanGaps: false,
+          points: { show: false },
+          ...(s.dash ? { dash: s.dash.map((d) => d * Math.max(1, px / 16)) } : {}),
+          ...(s.fill ? { fill: s.fill } : {}),
+          // Not hovering: the latest value, so the legend reads as a live key.
+          value: (u, v, si, idx) => {
+            const shown = idx === null ? valueNear(u.data[si], restingIndex(u)) : v;
+            return shown === null || shown === undefined
+              ? '–'
+              : (spec.axes.find((a) => a.scale === (s.scale ?? 'y'))?.format(shown) ?? String(shown));
+          },
+        })),
       ],
       bands: (spec.bands ?? []).map((b) => ({ series: [b.upper + 1, b.lower + 1] as [number, number], fill: b.fill })),
       axes: [
         { stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID }, font, size: Math.round(px * 3.2), space: Math.round(px * 5.5) },
-        ...spec.axes.map(
-          (a): uPlot.Axis => ({
-            scale: a.scale,
-            side: a.side === 'right' ? 1 : 3,
-            stroke: AXIS,
-            grid: { show: a.side !== 'right', stroke: GRID },
-            ticks: { stroke: GRID },
-            font,
-            size: Math.round(px * 6),
-            space: Math.round(px * 2.6),
-            values: (_u, splits, _ai, _space, incr) => splits.map((v) => a.format(v, incr)),
-          }),
-        ),
+        ...spec.axes.map((a): uPlot.Axis => ({
+          scale: a.scale,
+          side: a.side === 'right' ? 1 : 3,
+          stroke: AXIS,
+          grid: { show: a.side !== 'right', stroke: GRID },
+          ticks: { stroke: GRID },
+          font,
+          size: Math.round(px * 6),
+          space: Math.round(px * 2.6),
+          values: (_u, splits, _ai, _space, incr) => splits.map((v) => a.format(v, incr)),
+        })),
       ],
     };
     if (spec.now) {
@@ -189,7 +187,10 @@ export function createChart(spec: ChartSpec): Chart {
     },
     csv() {
       const header = ['time_utc', 'unix_seconds', ...spec.series.map((s) => s.column)];
-      return toCsv(header, x.map((t, i) => [new Date(t * 1000).toISOString(), t, ...ys.map((col) => col[i] ?? null)]));
+      return toCsv(
+        header,
+        x.map((t, i) => [new Date(t * 1000).toISOString(), t, ...ys.map((col) => col[i] ?? null)]),
+      );
     },
     pointCount: () => x.length,
     destroy() {
@@ -218,7 +219,10 @@ function valueNear(col: ArrayLike<number | null | undefined> | undefined, i: num
  * Joins series sampled at different times into uPlot's aligned columns: the union of timestamps,
  * null where a series has no point.
  */
-export function alignSeries(series: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): { x: number[]; ys: Array<Array<number | null>> } {
+export function alignSeries(series: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): {
+  x: number[];
+  ys: Array<Array<number | null>>;
+} {
   const times = new Set<number>();
   for (const s of series) for (const [t] of s) times.add(t);
   const x = [...times].sort((a, b) => a - b);

@@ -45,12 +45,23 @@ export function setFigure(el: HTMLElement, text: string, raw: number | string | 
 export function card(id: string, title: string, tools: Child[] = []): { el: HTMLElement; body: HTMLElement; tools: HTMLElement } {
   const toolsEl = h('div', { class: 'card-tools' }, ...tools);
   const body = h('div', { class: 'card-body' }, loading());
-  const el = h('section', { class: 'card', id, 'data-testid': id, 'aria-busy': 'true' }, h('header', { class: 'card-head' }, h('h2', {}, title), toolsEl), body);
+  const el = h(
+    'section',
+    { class: 'card', id, 'data-testid': id, 'aria-busy': 'true' },
+    h('header', { class: 'card-head' }, h('h2', {}, title), toolsEl),
+    body,
+  );
   return { el, body, tools: toolsEl };
 }
 
 export function loading(what = 'loading…'): HTMLElement {
-  return h('div', { class: 'loading', 'data-testid': 'loading' }, h('span', { class: 'skeleton' }), h('span', { class: 'skeleton short' }), h('span', { class: 'loading-text' }, what));
+  return h(
+    'div',
+    { class: 'loading', 'data-testid': 'loading' },
+    h('span', { class: 'skeleton' }),
+    h('span', { class: 'skeleton short' }),
+    h('span', { class: 'loading-text' }, what),
+  );
 }
 
 /** Marks a section drawn (aria-busy off): the first-render measurement waits for all of them. */

@@ -13,7 +13,13 @@ const usdCents = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'U
 const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 0 });
 const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'always' });
 const dayUtc = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
-const clockUtc = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const clockUtc = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 
 /** Watts as megawatts with one decimal: 300,000,000 → "300.0 MW". */
 export const formatMw = (watts: number): string => `${mwOne.format(watts / 1e6)} MW`;

@@ -96,7 +96,9 @@ const refreshCapacity = onChange(
   () => {
     const c = last?.capacity;
     const r = last?.risk;
-    return c ? `${c.sellableGpus}|${c.sellableBlocks}|${c.sellableWatts}|${c.reserveGpus}|${r?.oversold}|${r?.firstShortfallAt}|${r?.firstRiskAt}` : 'none';
+    return c
+      ? `${c.sellableGpus}|${c.sellableBlocks}|${c.sellableWatts}|${c.reserveGpus}|${r?.oversold}|${r?.firstShortfallAt}|${r?.firstRiskAt}`
+      : 'none';
   },
   async () => {
     if (!last?.capacity) {
@@ -151,7 +153,12 @@ const refreshAlerts = onChange(
     try {
       const who = await session.identity();
       const { operatorRead } = session;
-      const [list, dead, pending, names] = await Promise.all([api.alerts(), operatorRead(api.deadLetters), operatorRead(api.pendingDeliveries), operatorRead(api.webhookNames)]);
+      const [list, dead, pending, names] = await Promise.all([
+        api.alerts(),
+        operatorRead(api.deadLetters),
+        operatorRead(api.pendingDeliveries),
+        operatorRead(api.webhookNames),
+      ]);
       const restricted =
         dead === null || pending === null || names === null
           ? `Which deliveries fail, the dead letters and the receivers' names need an operator token (${who?.authenticated ? `this one is ${who.role}` : 'reading without a token'}).`
@@ -208,45 +215,49 @@ function rendered(): void {
   document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
 }
 
-const startLive = () => connectLive({
-  snapshot(snapshot, cells) {
-    layout = snapshot.layout;
-    drawLive(snapshot.headline, cells);
-    pickFromHash();
-    // A (re)connect: everything read over REST may be stale, read it again.
-    trends.reload(snapshot.headline);
-    refreshCapacity(true);
-    refreshContracts(true);
-    refreshPlans(true);
-    refreshAlerts(true);
-    rendered();
-  },
-  update(update, cells) {
-    drawLive(update.headline, cells);
-    trends.live(update.headline);
-    refreshCapacity();
-    refreshContracts();
-    refreshPlans();
-    rendered();
-  },
-  alerts(state) {
-    alerts.live(state);
-    alertsKey = `${state.active.map((a) => `${a.fingerprint}:${a.status}`).join(',')}|${state.delivery.pending}|${state.delivery.dead}`;
-    refreshAlerts();
-    rendered();
-  },
-  progress(p) {
-    status.progress(p);
-    const running = p !== null && p.done < p.total;
-    // The backfill wrote history the charts did not have when they loaded.
-    if (backfilling && !running && last) trends.reload(last);
-    backfilling = running;
-  },
-  connection(state) {
-    status.connection(state);
-    if (state.status === 'unauthorized') session.refused(state.reason);
-  },
-}, readToken);
+const startLive = () =>
+  connectLive(
+    {
+      snapshot(snapshot, cells) {
+        layout = snapshot.layout;
+        drawLive(snapshot.headline, cells);
+        pickFromHash();
+        // A (re)connect: everything read over REST may be stale, read it again.
+        trends.reload(snapshot.headline);
+        refreshCapacity(true);
+        refreshContracts(true);
+        refreshPlans(true);
+        refreshAlerts(true);
+        rendered();
+      },
+      update(update, cells) {
+        drawLive(update.headline, cells);
+        trends.live(update.headline);
+        refreshCapacity();
+        refreshContracts();
+        refreshPlans();
+        rendered();
+      },
+      alerts(state) {
+        alerts.live(state);
+        alertsKey = `${state.active.map((a) => `${a.fingerprint}:${a.status}`).join(',')}|${state.delivery.pending}|${state.delivery.dead}`;
+        refreshAlerts();
+        rendered();
+      },
+      progress(p) {
+        status.progress(p);
+        const running = p !== null && p.done < p.total;
+        // The backfill wrote history the charts did not have when they loaded.
+        if (backfilling && !running && last) trends.reload(last);
+        backfilling = running;
+      },
+      connection(state) {
+        status.connection(state);
+        if (state.status === 'unauthorized') session.refused(state.reason);
+      },
+    },
+    readToken,
+  );
 
 /**
  * With a token, the live view and /whoami start together (a refused token is answered by the

@@ -60,8 +60,11 @@ export function createSessionView(restart: () => void) {
     refusal = serverReason ?? refusal;
     const publicRead = who?.publicRead ?? false;
     let why: string;
-    if (readToken() !== null) why = `The server refused the token this browser keeps${refusal ? `: ${refusal}` : ''}. Paste another one, or sign out.`;
-    else if (publicRead) why = 'Reads are public on this server; a token shows what your role allows (webhook deliveries need operator) and lets you make changes.';
+    if (readToken() !== null)
+      why = `The server refused the token this browser keeps${refusal ? `: ${refusal}` : ''}. Paste another one, or sign out.`;
+    else if (publicRead)
+      why =
+        'Reads are public on this server; a token shows what your role allows (webhook deliveries need operator) and lets you make changes.';
     else why = 'This Headroom server needs an API token to show its figures.';
     signIn.show(why, publicRead);
   }

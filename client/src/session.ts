@@ -85,7 +85,8 @@ export function authHeaders(token: string | null = readToken()): Record<string, 
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-export const hasRole = (who: WhoAmI | null, role: Role): boolean => who?.authenticated === true && ROLES.indexOf(who.role) >= ROLES.indexOf(role);
+export const hasRole = (who: WhoAmI | null, role: Role): boolean =>
+  who?.authenticated === true && ROLES.indexOf(who.role) >= ROLES.indexOf(role);
 
 /**
  * Tells the page the server refused this browser (REST 401 or the live handshake) with its reason.

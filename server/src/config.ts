@@ -19,7 +19,10 @@ const envSchema = z.object({
   SIM_SPEED: z.coerce.number().positive().max(10_000).default(1),
   SIM_SEED: int(0, 2 ** 31 - 1).default(42),
   // An instant with its zone (…Z or ±hh:mm), so the same value means the same moment everywhere.
-  SIM_START: z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)).optional(),
+  SIM_START: z.iso
+    .datetime({ offset: true })
+    .transform((v) => Date.parse(v))
+    .optional(),
   BACKFILL_DAYS: z.coerce.number().min(0).max(400).default(14),
   RETENTION_DAYS: z.coerce.number().positive().max(3650).default(90),
   GPU_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(14),
@@ -51,7 +54,10 @@ const envSchema = z.object({
     .optional(),
   SITE_NAME: z.string().min(1).max(200).optional(),
   METRICS_BEARER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  METRICS_BASIC_AUTH: z.string().regex(/^[^:]+:.{8,}$/, 'must be user:password, the password at least 8 characters').optional(),
+  METRICS_BASIC_AUTH: z
+    .string()
+    .regex(/^[^:]+:.{8,}$/, 'must be user:password, the password at least 8 characters')
+    .optional(),
   EXTERNAL_URL: z.url().optional(),
   ALERT_RULES_FILE: z.string().min(1).optional(),
   WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(5_000),
@@ -60,7 +66,11 @@ const envSchema = z.object({
   WEBHOOK_GIVE_UP_AFTER_MS: int(1_000, 30 * 86_400_000).default(86_400_000),
   ALERTMANAGER_URLS: z.string().default(''),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
-  HEADROOM_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').regex(/^\S+$/, 'must not contain spaces').optional(),
+  HEADROOM_ADMIN_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+    .regex(/^\S+$/, 'must not contain spaces')
+    .optional(),
   PUBLIC_READ: bool.default(false),
   CORS_ORIGINS: z.string().default(''),
   API_RATE_LIMIT_PER_MIN: int(1, 1_000_000_000).default(3_000),
@@ -93,7 +103,15 @@ export interface Config {
     contracts: 'demo' | 'none';
     plans: 'demo' | 'none';
   };
-  capacity: { horizonDays: number; marginFraction: number; marginGpus: number; blockPods: number; historyDays: number; quantile: number; bandConfidence: number };
+  capacity: {
+    horizonDays: number;
+    marginFraction: number;
+    marginGpus: number;
+    blockPods: number;
+    historyDays: number;
+    quantile: number;
+    bandConfidence: number;
+  };
   backfillDays: number;
   retentionDays: number;
   gpuRetentionDays: number;
@@ -171,7 +189,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Three missed scrapes: one late answer is noise, three is a source that stopped.
     staleAfterMs: e.STALE_AFTER_MS ?? e.SCRAPE_INTERVAL_MS * 3,
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
-    limits: { maxBodyBytes: e.MAX_BODY_BYTES, maxLinesPerBatch: e.MAX_LINES_PER_BATCH, maxSeriesPerBatch: e.MAX_SERIES_PER_BATCH, maxLabelLength: e.MAX_LABEL_LENGTH },
+    limits: {
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxLinesPerBatch: e.MAX_LINES_PER_BATCH,
+      maxSeriesPerBatch: e.MAX_SERIES_PER_BATCH,
+      maxLabelLength: e.MAX_LABEL_LENGTH,
+    },
     externalUrl: e.EXTERNAL_URL ?? null,
     alerts: {
       rulesFile: e.ALERT_RULES_FILE ?? null,
@@ -185,14 +208,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alertmanagerUrls: urlList('ALERTMANAGER_URLS', e.ALERTMANAGER_URLS),
     },
     auth: { adminToken: e.HEADROOM_ADMIN_TOKEN ?? null, publicRead: e.PUBLIC_READ, corsOrigins: originList(e.CORS_ORIGINS) },
-    rateLimits: { apiPerMin: e.API_RATE_LIMIT_PER_MIN, ingestPerTokenPerS: e.INGEST_RATE_LIMIT_PER_S, ingestTotalPerS: e.INGEST_RATE_LIMIT_TOTAL_PER_S },
+    rateLimits: {
+      apiPerMin: e.API_RATE_LIMIT_PER_MIN,
+      ingestPerTokenPerS: e.INGEST_RATE_LIMIT_PER_S,
+      ingestTotalPerS: e.INGEST_RATE_LIMIT_TOTAL_PER_S,
+    },
     live: { maxConnections: e.LIVE_MAX_CONNECTIONS, maxConnectionsPerAddress: e.LIVE_MAX_CONNECTIONS_PER_ADDRESS },
     logLevel: e.LOG_LEVEL,
   };
 }
 
 function urlList(name: string, value: string): string[] {
-  const urls = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const urls = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const u of urls) {
     if (!URL.canParse(u)) throw new Error(`invalid configuration: ${name}: "${u}" is not a URL`);
   }
@@ -202,7 +232,8 @@ function urlList(name: string, value: string): string[] {
 /** SCRAPE_TARGETS and the file's targets together; a URL in both (or twice) is refused, naming both places. */
 function scrapeTargets(inline: string, file: string | undefined): string[] {
   const listed = urlList('SCRAPE_TARGETS', inline).map((url, i) => ({ url, where: `SCRAPE_TARGETS entry ${i + 1}` }));
-  if (file !== undefined) listed.push(...readScrapeTargetsFile(file).map((t) => ({ url: t.url, where: `SCRAPE_TARGETS_FILE ${file}: ${t.where}` })));
+  if (file !== undefined)
+    listed.push(...readScrapeTargetsFile(file).map((t) => ({ url: t.url, where: `SCRAPE_TARGETS_FILE ${file}: ${t.where}` })));
   const seen = new Map<string, string>();
   for (const t of listed) {
     const first = seen.get(t.url);
@@ -230,9 +261,13 @@ function defaultMaxConnections(): number {
 
 /** Browser origins (`https://ops.example.com`), each checked to be one: scheme, host and port only. */
 function originList(value: string): string[] {
-  const origins = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const origins = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const o of origins) {
-    if (!URL.canParse(o) || new URL(o).origin !== o) throw new Error(`invalid configuration: CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path)`);
+    if (!URL.canParse(o) || new URL(o).origin !== o)
+      throw new Error(`invalid configuration: CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path)`);
   }
   return origins;
 }

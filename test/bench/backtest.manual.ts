@@ -38,19 +38,8 @@ import {
   summarizeDecline,
   type DeclineRecord,
 } from '../integration/helpers/backtest-decline.js';
-import {
-  reboundTruth,
-  runRebound,
-  type ReboundRun,
-  type SaleMode,
-} from '../integration/helpers/backtest-rebound.js';
-import {
-  distribution,
-  iso,
-  pct,
-  quantile,
-  type Distribution,
-} from '../integration/helpers/backtest-stats.js';
+import { reboundTruth, runRebound, type ReboundRun, type SaleMode } from '../integration/helpers/backtest-rebound.js';
+import { distribution, iso, pct, quantile, type Distribution } from '../integration/helpers/backtest-stats.js';
 
 const detail = process.argv.includes('--detail');
 const seedArg = process.argv.find((a) => a.startsWith('--seed='));
@@ -77,7 +66,9 @@ const dist = (d: Distribution): string =>
 function printDecline(name: string, records: DeclineRecord[]): void {
   const s = summarizeDecline(records);
   console.log(`## decline, ${name}: ${s.evaluations} evaluations, 2026-11-01 → 2026-12-01 every 6 h, 90-day notice period`);
-  console.log(`A1 reserve ≥ true 90-day peak (per evaluation)          ${pct(s.peakCoverage)}   (largest true peak − reserve: ${s.worstUncoveredGpus.toFixed(0)} GPUs)`);
+  console.log(
+    `A1 reserve ≥ true 90-day peak (per evaluation)          ${pct(s.peakCoverage)}   (largest true peak − reserve: ${s.worstUncoveredGpus.toFixed(0)} GPUs)`,
+  );
   console.log(`A1 reserve ≥ true demand (evaluation × 15-min instant)  ${pct(s.pairCoverage, 3)}`);
   console.log(HEAD);
   console.log(`reserve over true peak (share of peak)    ${dist(s.reserveExcess)}`);
@@ -85,12 +76,28 @@ function printDecline(name: string, records: DeclineRecord[]): void {
   console.log(`A2 unsoldUnreserved vs truth (GPUs)       ${dist(s.relErr)}   |err| ≤ 5 %: ${pct(s.within5)}`);
   console.log(`   the same error, as a share of up       ${dist(s.errOfUp)}   |err| ≤ 5 %: ${pct(s.within5OfUp)}`);
   console.log(`A2 sellable vs truth (whole pods)         ${dist(s.relErrPods)}   |err| ≤ 5 %: ${pct(s.within5Pods)}`);
-  console.log(`sellable limited by: ${Object.entries(s.limitedBy).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  console.log(
+    `sellable limited by: ${Object.entries(s.limitedBy)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}\n`,
+  );
   if (!detail) return;
   console.log('time                     up  internal   reserve true peak true unus unsoldUnr       err  sellable true pods       err');
   for (const r of records) {
     console.log(
-      [iso(r.tMs), r.up, r.internalNow, r.reserve, r.truePeak, r.trueUnused, r.unsoldUnreserved, pct(r.relErr), r.sellable, r.trueSellablePods, pct(r.relErrPods)]
+      [
+        iso(r.tMs),
+        r.up,
+        r.internalNow,
+        r.reserve,
+        r.truePeak,
+        r.trueUnused,
+        r.unsoldUnreserved,
+        pct(r.relErr),
+        r.sellable,
+        r.trueSellablePods,
+        pct(r.relErrPods),
+      ]
         .map((x) => String(x).padStart(9))
         .join(' '),
     );
@@ -99,16 +106,25 @@ function printDecline(name: string, records: DeclineRecord[]): void {
 }
 
 function printRebound(name: string, run: ReboundRun): void {
-  const how = run.mode === 'pods' ? 'pods sold in the simulator: the site shows internal demand capped by the unsold pods' : 'sold on paper: the engine sees the owner\'s whole demand';
+  const how =
+    run.mode === 'pods'
+      ? 'pods sold in the simulator: the site shows internal demand capped by the unsold pods'
+      : "sold on paper: the engine sees the owner's whole demand";
   console.log(`## rebound, ${name}, ${how}`);
-  console.log(`sold ${run.soldGpus} GPUs (${run.soldPods} pods) at ${iso(run.saleAtMs)}; evaluated hourly from 3 days before to 3 days after the rebound`);
+  console.log(
+    `sold ${run.soldGpus} GPUs (${run.soldPods} pods) at ${iso(run.saleAtMs)}; evaluated hourly from 3 days before to 3 days after the rebound`,
+  );
   const h = (x: number | null): string => (x === null ? '—' : `${x.toFixed(1)} h`);
   const gpus = (x: number | null): string => (x === null ? '—' : x.toFixed(0));
   console.log(`true first shortfall (sold + true internal > up)       ${iso(run.trueFirstShortfallMs)}`);
   console.log(`A3 first risk.oversold (median crossing)               ${iso(run.firstOversoldMs)}   lead ${h(run.leadHours)}`);
   console.log(`   first high-quantile crossing (firstRiskAt ≠ null)   ${iso(run.firstRiskMs)}   lead ${h(run.riskLeadHours)}`);
-  console.log(`A3 shortfall at the first oversold report              ${gpus(run.reportedAtWarning)} GPUs vs true worst ${gpus(run.trueWorstAtWarning)} → ${pct(run.errAtWarning)}`);
-  console.log(`   largest shortfall reported before the true one      ${run.maxReportedBeforeTruth} GPUs vs true worst ${gpus(run.trueWorstBeforeTruth)} → ${pct(run.errMaxBeforeTruth)}`);
+  console.log(
+    `A3 shortfall at the first oversold report              ${gpus(run.reportedAtWarning)} GPUs vs true worst ${gpus(run.trueWorstAtWarning)} → ${pct(run.errAtWarning)}`,
+  );
+  console.log(
+    `   largest shortfall reported before the true one      ${run.maxReportedBeforeTruth} GPUs vs true worst ${gpus(run.trueWorstBeforeTruth)} → ${pct(run.errMaxBeforeTruth)}`,
+  );
   console.log(`   largest shortfall reported in the window            ${run.maxReported} GPUs`);
   console.log(`   first report within 10 % of its true worst          ${iso(run.firstWithin10Ms)}\n`);
   const near = (tMs: number): boolean => Math.abs(tMs - (run.trueFirstShortfallMs ?? tMs)) <= 6 * HOUR_MS || tMs % (12 * HOUR_MS) === 0;
@@ -117,7 +133,17 @@ function printRebound(name: string, run: ReboundRun): void {
   console.log('time                     up seen int.   reserve  oversold shortfall first shortfall   first risk        true worst');
   for (const r of rows) {
     console.log(
-      [iso(r.tMs), r.up, r.seenInternal, r.reserve, r.oversold ? 'yes' : 'no', r.shortfallGpus, iso(r.firstShortfallAtMs), iso(r.firstRiskAtMs), r.trueWorstShortfall.toFixed(0)]
+      [
+        iso(r.tMs),
+        r.up,
+        r.seenInternal,
+        r.reserve,
+        r.oversold ? 'yes' : 'no',
+        r.shortfallGpus,
+        iso(r.firstShortfallAtMs),
+        iso(r.firstRiskAtMs),
+        r.trueWorstShortfall.toFixed(0),
+      ]
         .map((x) => String(x).padStart(9))
         .join(' '),
     );
@@ -129,11 +155,13 @@ const declineRuns = variants.map(({ name, options }) => ({ name, records: runDec
 for (const { name, records } of declineRuns) printDecline(name, records);
 console.log(`(${seconds()})\n`);
 
-console.log('## what any forecast could do: reserve from the scenario\'s own curve, scaled in hindsight to centre on the true peaks');
+console.log("## what any forecast could do: reserve from the scenario's own curve, scaled in hindsight to centre on the true peaks");
 for (const knows of ['shape', 'share'] as const) {
   const o = oracleDecline(decline, knows);
   const what = knows === 'shape' ? 'level × daily × weekly (no noise)' : 'D(t) with its noise            ';
-  console.log(`knows ${what}  scale ${o.scale.toFixed(4)}  A1 ${pct(o.peakCoverage)}  A2 err p5 ${pct(o.relErr.p5)} median ${pct(o.relErr.median)} p95 ${pct(o.relErr.p95)}  |err| ≤ 5 %: ${pct(o.within5)}`);
+  console.log(
+    `knows ${what}  scale ${o.scale.toFixed(4)}  A1 ${pct(o.peakCoverage)}  A2 err p5 ${pct(o.relErr.p5)} median ${pct(o.relErr.median)} p95 ${pct(o.relErr.p95)}  |err| ≤ 5 %: ${pct(o.within5)}`,
+  );
 }
 timeQuantileReading();
 const resolution = peakResolution(decline, declineRuns[0]?.records ?? []);
@@ -149,7 +177,9 @@ console.log(`(${seconds()})\n`);
  * trend weeks ahead, through its acceleration. Forecast variants: trend damping and history length.
  */
 function timeQuantileReading(): void {
-  console.log('\n## acceptance 2 read over time: reserve = 95th percentile over the notice period (+ 5 %), truth the same of the true demand');
+  console.log(
+    '\n## acceptance 2 read over time: reserve = 95th percentile over the notice period (+ 5 %), truth the same of the true demand',
+  );
   const rows = declineEvaluationTimes().map((tMs) => {
     const future: number[] = [];
     const curve: number[] = [];
@@ -167,7 +197,9 @@ function timeQuantileReading(): void {
     const errs = rows.map((r, i) => (r.up - (reserves[i] ?? Number.NaN) - r.trueUnused) / r.trueUnused);
     const cover = rows.map((r, i) => r.future.filter((v) => v <= (reserves[i] ?? Number.NaN)).length / r.future.length);
     const within = errs.filter((e) => Math.abs(e) <= 0.05).length;
-    console.log(`${name.padEnd(44)} err ${dist(distribution(errs))}  |err| ≤ 5 %: ${within}/${rows.length}; time covered min ${pct(Math.min(...cover))}`);
+    console.log(
+      `${name.padEnd(44)} err ${dist(distribution(errs))}  |err| ≤ 5 %: ${within}/${rows.length}; time covered min ${pct(Math.min(...cover))}`,
+    );
   };
   report('scenario curve, no noise (oracle)', (r) => r.curveQ);
   const variantsOverTime: Array<[string, Partial<ForecastOptions>, number]> = [
@@ -184,7 +216,12 @@ function timeQuantileReading(): void {
         capacity: decline.site.totalGpus,
         ...options,
       });
-      return f ? quantile(f.points.map((p) => p[1]), 0.95) : Number.NaN;
+      return f
+        ? quantile(
+            f.points.map((p) => p[1]),
+            0.95,
+          )
+        : Number.NaN;
     });
   }
 }

@@ -29,8 +29,30 @@ const MB = 1e6;
 /** The row a benchmark shows when no repetition gave a result. */
 function failedRows(b: Benchmark, results: ChildResult[], errors: string[], goal: string): TableRow[] | null {
   const skipped = results.find((r) => r.skipped)?.skipped;
-  if (skipped) return [{ id: String(b.id), benchmark: b.title, figure: skipped, goal, baseline: '—', ratio: '—', verdict: skipped.startsWith('not yet') ? 'n/a' : 'skipped' }];
-  if (results.length === 0) return [{ id: String(b.id), benchmark: b.title, figure: `no result: ${errors[0] ?? 'unknown error'}`, goal, baseline: '—', ratio: '—', verdict: 'error' }];
+  if (skipped)
+    return [
+      {
+        id: String(b.id),
+        benchmark: b.title,
+        figure: skipped,
+        goal,
+        baseline: '—',
+        ratio: '—',
+        verdict: skipped.startsWith('not yet') ? 'n/a' : 'skipped',
+      },
+    ];
+  if (results.length === 0)
+    return [
+      {
+        id: String(b.id),
+        benchmark: b.title,
+        figure: `no result: ${errors[0] ?? 'unknown error'}`,
+        goal,
+        baseline: '—',
+        ratio: '—',
+        verdict: 'error',
+      },
+    ];
   return null;
 }
 
@@ -51,11 +73,17 @@ export const BENCHMARKS: Benchmark[] = [
       const ours = metric(results, 'oursSamplesPerS');
       const base = metric(results, 'baselineSamplesPerS');
       const r = metric(results, 'ratio');
-      return [{
-        id: '1', benchmark: this.title, figure: `${withSpread(ours, (x) => si(x))} samples/s`, goal,
-        baseline: `parse-prometheus-text-format ${withSpread(base, (x) => si(x))} samples/s`, ratio: ratio(r.median),
-        verdict: verdict(r.median >= 8 && ours.median >= 2e6),
-      }];
+      return [
+        {
+          id: '1',
+          benchmark: this.title,
+          figure: `${withSpread(ours, (x) => si(x))} samples/s`,
+          goal,
+          baseline: `parse-prometheus-text-format ${withSpread(base, (x) => si(x))} samples/s`,
+          ratio: ratio(r.median),
+          verdict: verdict(r.median >= 8 && ours.median >= 2e6),
+        },
+      ];
     },
   },
   {
@@ -76,11 +104,17 @@ export const BENCHMARKS: Benchmark[] = [
       const prom = metric(results, 'promUsPerSample');
       const r = metric(results, 'ratio');
       const us = (x: number): string => x.toFixed(2);
-      return [{
-        id: '2', benchmark: this.title, figure: `${withSpread(ours, us)} µs CPU/sample`, goal,
-        baseline: `Prometheus 2.42 ${withSpread(prom, us)} µs CPU/appended sample`, ratio: ratio(r.median),
-        verdict: verdict(r.median <= 1.0),
-      }];
+      return [
+        {
+          id: '2',
+          benchmark: this.title,
+          figure: `${withSpread(ours, us)} µs CPU/sample`,
+          goal,
+          baseline: `Prometheus 2.42 ${withSpread(prom, us)} µs CPU/appended sample`,
+          ratio: ratio(r.median),
+          verdict: verdict(r.median <= 1.0),
+        },
+      ];
     },
   },
   {
@@ -90,8 +124,8 @@ export const BENCHMARKS: Benchmark[] = [
     timeoutMs: 300_000,
     needs: [],
     caveats: [
-      'The collector process (as in 2, Colossus topology, SQLite rollups) scrapes 24,576 endpoints, each its own loopback address, every 10 s; round 1 (cold: every kept connection is opened, JIT, first identity bindings) is left out, then 3 rounds are measured; when round 1 overruns the interval twofold, round 1 is the one measurement of its repetition. p99 over the measured cycles of all repetitions is their maximum at these counts. Steady CPU: the process\'s /proc CPU per measured round (from the end of round 1 to the end of the last measured one, ÷ rounds) as a share of one core over the 10-s interval — what keeping the cadence needs; CPU ÷ wall time would read low when rounds overrun and stretch. The target server\'s CPU share is shown too: it is not the bottleneck when it stays well under a core.',
-      'Connections: targets from SCRAPE_TARGETS_FILE; the collector keeps at most its default SCRAPE_MAX_CONNECTIONS (¾ of this machine\'s 20,000 open files = 15,000, less SCRAPE_CONCURRENCY for per-scrape ones), so ≈ 9,800 targets reconnect every round — the figure shows the connections the target server saw opened per measured round. The target server, like Go\'s net/http, never closes idle connections.',
+      "The collector process (as in 2, Colossus topology, SQLite rollups) scrapes 24,576 endpoints, each its own loopback address, every 10 s; round 1 (cold: every kept connection is opened, JIT, first identity bindings) is left out, then 3 rounds are measured; when round 1 overruns the interval twofold, round 1 is the one measurement of its repetition. p99 over the measured cycles of all repetitions is their maximum at these counts. Steady CPU: the process's /proc CPU per measured round (from the end of round 1 to the end of the last measured one, ÷ rounds) as a share of one core over the 10-s interval — what keeping the cadence needs; CPU ÷ wall time would read low when rounds overrun and stretch. The target server's CPU share is shown too: it is not the bottleneck when it stays well under a core.",
+      "Connections: targets from SCRAPE_TARGETS_FILE; the collector keeps at most its default SCRAPE_MAX_CONNECTIONS (¾ of this machine's 20,000 open files = 15,000, less SCRAPE_CONCURRENCY for per-scrape ones), so ≈ 9,800 targets reconnect every round — the figure shows the connections the target server saw opened per measured round. The target server, like Go's net/http, never closes idle connections.",
       'Stand-in, stated: not the whole Headroom process — startHeadroom runs two rounds before it is ready; its API, alerts and capacity work are measured in 5, 6 and 8.',
     ],
     rows(results, errors) {
@@ -103,20 +137,31 @@ export const BENCHMARKS: Benchmark[] = [
       const targetCpu = metric(results, 'targetCpuShare');
       const failedPerRound = metric(results, 'failedPerRound');
       const coldOnly = results.filter((r) => (r.metrics.coldOnly ?? 0) > 0).length;
-      const coldNote = coldOnly > 0 ? `; ${coldOnly} of ${results.length} repetitions measured their first round only, rounds overrunning` : '';
+      const coldNote =
+        coldOnly > 0 ? `; ${coldOnly} of ${results.length} repetitions measured their first round only, rounds overrunning` : '';
       const perRound = metric(results, 'connectionsPerRound').median;
       const cap = metric(results, 'maxConnections').median;
-      const connNote = Number.isFinite(perRound) ? `; ${Math.round(perRound).toLocaleString('en-US')} connections opened/round, cap ${cap.toLocaleString('en-US')}` : '';
+      const connNote = Number.isFinite(perRound)
+        ? `; ${Math.round(perRound).toLocaleString('en-US')} connections opened/round, cap ${cap.toLocaleString('en-US')}`
+        : '';
       return [
         {
-          id: '3a', benchmark: `${this.title}: cycle time`,
+          id: '3a',
+          benchmark: `${this.title}: cycle time`,
           figure: `p99 ${seconds(p99)} s over ${cycles.length} cycles (median ${seconds(median(cycles) / 1000)} s; ${failedPerRound.median.toFixed(0)} failed scrapes/round${connNote}${coldNote})`,
-          goal: '≤ 5 s (p99)', baseline: '—', ratio: '—', verdict: verdict(p99 <= 5),
+          goal: '≤ 5 s (p99)',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(p99 <= 5),
         },
         {
-          id: '3b', benchmark: `${this.title}: steady CPU`,
+          id: '3b',
+          benchmark: `${this.title}: steady CPU`,
           figure: `${withSpread(cpu, pct)} of one core per 10-s interval (${seconds(metric(results, 'cpuPerRoundMs').median / 1000)} s CPU a round; target server meanwhile ${pct(targetCpu.median)} of a core)`,
-          goal: '≤ 25% of one core', baseline: '—', ratio: '—', verdict: verdict(cpu.median <= 0.25),
+          goal: '≤ 25% of one core',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(cpu.median <= 0.25),
         },
       ];
     },
@@ -128,8 +173,8 @@ export const BENCHMARKS: Benchmark[] = [
     timeoutMs: 180_000,
     needs: ['big'],
     caveats: [
-      'Rows: one simulated Colossus day at 5 min (781 rows a bucket, 224,928 rows), time-major as produced. Ours = backfillHistory → rollup store as the start-up backfill runs it (the path large rollup writes take: key-ordered multi-row INSERT OR REPLACE, 12-hour spans in transactions of ≤ 2,048 rows of whole pods, its own connection with synchronous=NORMAL, checkpoints on the server\'s checkpoint worker, PASSIVE only). Ceiling = better-sqlite3, one prepared plain INSERT per table, one transaction, values encoded before timing; same schema, WAL, synchronous=FULL, its checkpoint inline at commit (ours\' WAL is checkpointed, untimed, before it writes). Fresh: each into its own new database; 10M: both into one copy of a database whose rollup_5m holds 10,000,128 rows, on two different days after its history (order alternating between repetitions).',
-      'Transactions: ours\' backfill transactions (BEGIN to COMMIT, the wait at the write gate not counted); live collector transactions at 10M rows (a 5-minute bucket of 781 rows; an hour of per-GPU blobs for 196,608 GPUs). Event loop: main thread, monitorEventLoopDelay, while ours backfills a day on a worker thread with its own connection (as the start-up backfill does: through the write gate) and the main thread writes a live minute every 50 ms through the production write path (writeTransaction, gate attached).',
+      "Rows: one simulated Colossus day at 5 min (781 rows a bucket, 224,928 rows), time-major as produced. Ours = backfillHistory → rollup store as the start-up backfill runs it (the path large rollup writes take: key-ordered multi-row INSERT OR REPLACE, 12-hour spans in transactions of ≤ 2,048 rows of whole pods, its own connection with synchronous=NORMAL, checkpoints on the server's checkpoint worker, PASSIVE only). Ceiling = better-sqlite3, one prepared plain INSERT per table, one transaction, values encoded before timing; same schema, WAL, synchronous=FULL, its checkpoint inline at commit (ours' WAL is checkpointed, untimed, before it writes). Fresh: each into its own new database; 10M: both into one copy of a database whose rollup_5m holds 10,000,128 rows, on two different days after its history (order alternating between repetitions).",
+      "Transactions: ours' backfill transactions (BEGIN to COMMIT, the wait at the write gate not counted); live collector transactions at 10M rows (a 5-minute bucket of 781 rows; an hour of per-GPU blobs for 196,608 GPUs). Event loop: main thread, monitorEventLoopDelay, while ours backfills a day on a worker thread with its own connection (as the start-up backfill does: through the write gate) and the main thread writes a live minute every 50 ms through the production write path (writeTransaction, gate attached).",
     ],
     rows(results, errors) {
       const failed = failedRows(this, results, errors, '≥ 50% of ceiling');
@@ -139,8 +184,13 @@ export const BENCHMARKS: Benchmark[] = [
         const ceil = metric(results, `${prefix}CeilingRowsPerS`);
         const r = metric(results, `${prefix}Ratio`);
         return {
-          id: prefix === 'fresh' ? '4a' : '4b', benchmark: `rollup writes, ${label}`, figure: `${withSpread(ours, (x) => si(x))} rows/s`,
-          goal: '≥ 50% of ceiling', baseline: `better-sqlite3 ceiling ${withSpread(ceil, (x) => si(x))} rows/s`, ratio: pct(r.median), verdict: verdict(r.median >= 0.5),
+          id: prefix === 'fresh' ? '4a' : '4b',
+          benchmark: `rollup writes, ${label}`,
+          figure: `${withSpread(ours, (x) => si(x))} rows/s`,
+          goal: '≥ 50% of ceiling',
+          baseline: `better-sqlite3 ceiling ${withSpread(ceil, (x) => si(x))} rows/s`,
+          ratio: pct(r.median),
+          verdict: verdict(r.median >= 0.5),
         };
       };
       const backfillTx = metric(results, 'backfillTxMaxMs');
@@ -153,14 +203,22 @@ export const BENCHMARKS: Benchmark[] = [
         rows('fresh table', 'fresh'),
         rows(`table at ${si(metric(results, 'bigTableRows').median)} rows`, 'big'),
         {
-          id: '4c', benchmark: 'longest write transaction',
+          id: '4c',
+          benchmark: 'longest write transaction',
           figure: `backfill ${withSpread(backfillTx, ms)} ms; live 5-min bucket ${withSpread(bucketTx, ms)} ms; live GPU hour ${withSpread(hourTx, ms)} ms`,
-          goal: '≤ 20 ms', baseline: '—', ratio: '—', verdict: verdict(longest <= 20),
+          goal: '≤ 20 ms',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(longest <= 20),
         },
         {
-          id: '4d', benchmark: 'event loop blocked (backfill on its worker + live writes)',
+          id: '4d',
+          benchmark: 'event loop blocked (backfill on its worker + live writes)',
           figure: `${withSpread(loop, ms)} ms max (longest live write, its wait at the write gate included: ${ms(liveWait.median)} ms)`,
-          goal: '≤ 50 ms', baseline: '—', ratio: '—', verdict: verdict(loop.median <= 50),
+          goal: '≤ 50 ms',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(loop.median <= 50),
         },
       ];
     },
@@ -172,7 +230,7 @@ export const BENCHMARKS: Benchmark[] = [
     timeoutMs: 150_000,
     needs: ['history'],
     caveats: [
-      'A Headroom process (startHeadroom as npm start runs it) on a copy of the prepared 30-day Colossus database, collecting from the simulator every 10 s; GET /metrics every 100 ms for 10 s from another process over loopback, so scrapes meet rounds in progress as a real Prometheus\'s would. p99 pooled over the repetitions\' 300 scrapes. Series = sample lines (histogram buckets count).',
+      "A Headroom process (startHeadroom as npm start runs it) on a copy of the prepared 30-day Colossus database, collecting from the simulator every 10 s; GET /metrics every 100 ms for 10 s from another process over loopback, so scrapes meet rounds in progress as a real Prometheus's would. p99 pooled over the repetitions' 300 scrapes. Series = sample lines (histogram buckets count).",
     ],
     rows(results, errors) {
       const failed = failedRows(this, results, errors, '≤ 10k series; p99 ≤ 25 ms');
@@ -181,11 +239,23 @@ export const BENCHMARKS: Benchmark[] = [
       const lat = pooled(results, 'latencyMs');
       const p99 = percentile(lat, 99);
       return [
-        { id: '5a', benchmark: '/metrics at Colossus: series', figure: `${series.median.toFixed(0)} series (${si(metric(results, 'bytes').median)} B)`, goal: '≤ 10k series', baseline: '—', ratio: '—', verdict: verdict(series.median <= 10_000) },
         {
-          id: '5b', benchmark: '/metrics at Colossus: scrape latency',
+          id: '5a',
+          benchmark: '/metrics at Colossus: series',
+          figure: `${series.median.toFixed(0)} series (${si(metric(results, 'bytes').median)} B)`,
+          goal: '≤ 10k series',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(series.median <= 10_000),
+        },
+        {
+          id: '5b',
+          benchmark: '/metrics at Colossus: scrape latency',
           figure: `p99 ${ms(p99)} ms over ${lat.length} scrapes (median ${ms(median(lat))} ms, max ${ms(Math.max(...lat))} ms)`,
-          goal: 'p99 ≤ 25 ms', baseline: '—', ratio: '—', verdict: verdict(p99 <= 25),
+          goal: 'p99 ≤ 25 ms',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(p99 <= 25),
         },
       ];
     },
@@ -203,10 +273,17 @@ export const BENCHMARKS: Benchmark[] = [
       const failed = failedRows(this, results, errors, '≤ 200 ms');
       if (failed) return failed;
       const t = metric(results, 'medianMs');
-      return [{
-        id: '6', benchmark: this.title, figure: `${withSpread(t, ms)} ms (max ${ms(metric(results, 'maxMs').max)} ms; ${metric(results, 'blocks').median} blocks)`,
-        goal: '≤ 200 ms', baseline: '—', ratio: '—', verdict: verdict(t.median <= 200),
-      }];
+      return [
+        {
+          id: '6',
+          benchmark: this.title,
+          figure: `${withSpread(t, ms)} ms (max ${ms(metric(results, 'maxMs').max)} ms; ${metric(results, 'blocks').median} blocks)`,
+          goal: '≤ 200 ms',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(t.median <= 200),
+        },
+      ];
     },
   },
   {
@@ -216,7 +293,7 @@ export const BENCHMARKS: Benchmark[] = [
     timeoutMs: 180_000,
     needs: ['history'],
     caveats: [
-      'Headroom in the measuring process (production collection loop, prepared 30-day database, SIM_SPEED=2: a round and a broadcast every 5 s), 100 socket.io clients (WebSocket transport) in another process. Snapshot = what a client received on connect, JSON part + binary heatmap. Server CPU per broadcast = the smaller of process.cpuUsage (all threads, GC helpers included) and wall time over the live server\'s notifyRound (headline, heatmap encoded once, emit to the room) — both bound the main thread\'s CPU from above; instrumented by wrapping that method; socket writes the kernel finishes later are not in it. Latency = end of collector.tick (new summary) → each client\'s receipt of that update, wall clock shared by both processes; it includes the capacity report warmed before the broadcast.',
+      "Headroom in the measuring process (production collection loop, prepared 30-day database, SIM_SPEED=2: a round and a broadcast every 5 s), 100 socket.io clients (WebSocket transport) in another process. Snapshot = what a client received on connect, JSON part + binary heatmap. Server CPU per broadcast = the smaller of process.cpuUsage (all threads, GC helpers included) and wall time over the live server's notifyRound (headline, heatmap encoded once, emit to the room) — both bound the main thread's CPU from above; instrumented by wrapping that method; socket writes the kernel finishes later are not in it. Latency = end of collector.tick (new summary) → each client's receipt of that update, wall clock shared by both processes; it includes the capacity report warmed before the broadcast.",
     ],
     rows(results, errors) {
       const failed = failedRows(this, results, errors, '≤ 32 KB; ≤ 10 ms CPU; p95 ≤ 1 s');
@@ -227,9 +304,33 @@ export const BENCHMARKS: Benchmark[] = [
       const lat = pooled(results, 'latencyMs');
       const p95 = percentile(lat, 95);
       return [
-        { id: '7a', benchmark: 'live: snapshot size', figure: `${(snap.median / 1024).toFixed(1)} KiB (heatmap frame ${heat.median.toFixed(0)} B; update ${(metric(results, 'updateBytes').median / 1024).toFixed(1)} KiB)`, goal: '≤ 32 KB', baseline: '—', ratio: '—', verdict: verdict(snap.median <= 32 * 1024) },
-        { id: '7b', benchmark: 'live: server CPU per broadcast to 100 clients', figure: `${withSpread(cpu, ms)} ms (max ${ms(metric(results, 'broadcastCpuMsMax').max)} ms)`, goal: '≤ 10 ms', baseline: '—', ratio: '—', verdict: verdict(cpu.median <= 10) },
-        { id: '7c', benchmark: 'live: fleet change → client receipt', figure: `p95 ${ms(p95)} ms over ${lat.length} receipts (median ${ms(median(lat))} ms)`, goal: 'p95 ≤ 1 s', baseline: '—', ratio: '—', verdict: verdict(p95 <= 1000) },
+        {
+          id: '7a',
+          benchmark: 'live: snapshot size',
+          figure: `${(snap.median / 1024).toFixed(1)} KiB (heatmap frame ${heat.median.toFixed(0)} B; update ${(metric(results, 'updateBytes').median / 1024).toFixed(1)} KiB)`,
+          goal: '≤ 32 KB',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(snap.median <= 32 * 1024),
+        },
+        {
+          id: '7b',
+          benchmark: 'live: server CPU per broadcast to 100 clients',
+          figure: `${withSpread(cpu, ms)} ms (max ${ms(metric(results, 'broadcastCpuMsMax').max)} ms)`,
+          goal: '≤ 10 ms',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(cpu.median <= 10),
+        },
+        {
+          id: '7c',
+          benchmark: 'live: fleet change → client receipt',
+          figure: `p95 ${ms(p95)} ms over ${lat.length} receipts (median ${ms(median(lat))} ms)`,
+          goal: 'p95 ≤ 1 s',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(p95 <= 1000),
+        },
       ];
     },
   },
@@ -240,7 +341,7 @@ export const BENCHMARKS: Benchmark[] = [
     timeoutMs: 300_000,
     needs: [],
     caveats: [
-      '8 and 9 are measured on the same processes: `npm start`\'s command on a fresh DATA_DIR with the defaults (Colossus, simulator, 14-day backfill) and SIM_SPEED=60. After /readyz, RSS (/proc VmRSS) every 2 s until 30 simulated minutes have passed (30 s of wall time) and at least 60 rounds have run. A round takes ≈ 1.5–2 s of wall time, longer than a simulated interval, so rounds run back to back: 30 simulated minutes hold ≈ 20 rounds where 30 real minutes hold 180 — and memory follows rounds (each allocates its batches) more than the clock: V8 lets the old generation grow for ≈ 60 Colossus rounds before its first full collection. So the run continues to 60 rounds (≈ 80 simulated minutes) and the verdict is on the peak. Wall-clock timers (5-minute snapshot, hourly pruning) do not fire in it. Trend = RSS from ready to the end of the run.',
+      "8 and 9 are measured on the same processes: `npm start`'s command on a fresh DATA_DIR with the defaults (Colossus, simulator, 14-day backfill) and SIM_SPEED=60. After /readyz, RSS (/proc VmRSS) every 2 s until 30 simulated minutes have passed (30 s of wall time) and at least 60 rounds have run. A round takes ≈ 1.5–2 s of wall time, longer than a simulated interval, so rounds run back to back: 30 simulated minutes hold ≈ 20 rounds where 30 real minutes hold 180 — and memory follows rounds (each allocates its batches) more than the clock: V8 lets the old generation grow for ≈ 60 Colossus rounds before its first full collection. So the run continues to 60 rounds (≈ 80 simulated minutes) and the verdict is on the peak. Wall-clock timers (5-minute snapshot, hourly pruning) do not fire in it. Trend = RSS from ready to the end of the run.",
     ],
     rows(results, errors) {
       const failed = failedRows(this, results, errors, '≤ 1 GB');
@@ -253,11 +354,17 @@ export const BENCHMARKS: Benchmark[] = [
       const simRun = metric(results, 'simMinutesRun').median;
       const rounds = metric(results, 'rounds');
       const growth = spread(results.map((r) => (r.metrics.rssEndBytes ?? Number.NaN) - (r.metrics.rssAtReadyBytes ?? Number.NaN)));
-      return [{
-        id: '8', benchmark: this.title,
-        figure: `${withSpread(atTarget, gb)} at ${metric(results, 'simMinutes').median} simulated min; peak ${withSpread(peak, gb)} over ${rounds.median.toFixed(0)} rounds (${simRun.toFixed(0)} simulated min at SIM_SPEED=${speed}, ${wallS.toFixed(0)} s wall); end ${gb(end.median)} (${growth.median >= 0 ? '+' : ''}${(growth.median / MB).toFixed(0)} MB from ready)`,
-        goal: '≤ 1 GB', baseline: '—', ratio: '—', verdict: verdict(peak.median <= 1e9),
-      }];
+      return [
+        {
+          id: '8',
+          benchmark: this.title,
+          figure: `${withSpread(atTarget, gb)} at ${metric(results, 'simMinutes').median} simulated min; peak ${withSpread(peak, gb)} over ${rounds.median.toFixed(0)} rounds (${simRun.toFixed(0)} simulated min at SIM_SPEED=${speed}, ${wallS.toFixed(0)} s wall); end ${gb(end.median)} (${growth.median >= 0 ? '+' : ''}${(growth.median / MB).toFixed(0)} MB from ready)`,
+          goal: '≤ 1 GB',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(peak.median <= 1e9),
+        },
+      ];
     },
   },
   {
@@ -275,11 +382,19 @@ export const BENCHMARKS: Benchmark[] = [
       const ready = metric(results, 'readyMs');
       const built = results.filter((r) => (r.metrics.builtClient ?? 0) > 0).length;
       const buildMs = metric(results, 'clientBuildMs');
-      const note = built > 0 ? ` (${built} of ${results.length} starts built the dashboard first, ${seconds(buildMs.median / 1000)} s)` : '';
-      return [{
-        id: '9', benchmark: this.title, figure: `${withSpread(spread(results.map((r) => (r.metrics.readyMs ?? Number.NaN) / 1000)), seconds)} s${note}`,
-        goal: '≤ 20 s', baseline: '—', ratio: '—', verdict: verdict(ready.median <= 20_000),
-      }];
+      const note =
+        built > 0 ? ` (${built} of ${results.length} starts built the dashboard first, ${seconds(buildMs.median / 1000)} s)` : '';
+      return [
+        {
+          id: '9',
+          benchmark: this.title,
+          figure: `${withSpread(spread(results.map((r) => (r.metrics.readyMs ?? Number.NaN) / 1000)), seconds)} s${note}`,
+          goal: '≤ 20 s',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(ready.median <= 20_000),
+        },
+      ];
     },
   },
   {
@@ -290,17 +405,24 @@ export const BENCHMARKS: Benchmark[] = [
     needs: ['history'],
     caveats: [
       'GET /api/v1/history?scope=site&metric=utilization&step=5m over the last 30 days (8,640 points from 43,200 1-minute rows) against a Headroom process on a copy of the prepared database while it collects; from another process over loopback, one query every 200 ms for 8 s (the first, warming, left out). Figure = median; p99 pooled.',
-      'The prepared database: Headroom\'s own 30-day backfill (site and halls every 5 min, pods every 15 min), then the 1-minute table filled in between with each 5-minute row\'s figures, so it holds what 30 days of live collection would.',
+      "The prepared database: Headroom's own 30-day backfill (site and halls every 5 min, pods every 15 min), then the 1-minute table filled in between with each 5-minute row's figures, so it holds what 30 days of live collection would.",
     ],
     rows(results, errors) {
       const failed = failedRows(this, results, errors, '≤ 50 ms');
       if (failed) return failed;
       const p50 = metric(results, 'p50Ms');
       const lat = pooled(results, 'latencyMs');
-      return [{
-        id: '10', benchmark: this.title, figure: `${withSpread(p50, ms)} ms median (p99 ${ms(percentile(lat, 99))} ms over ${lat.length}; ${metric(results, 'points').median} points)`,
-        goal: '≤ 50 ms', baseline: '—', ratio: '—', verdict: verdict(p50.median <= 50),
-      }];
+      return [
+        {
+          id: '10',
+          benchmark: this.title,
+          figure: `${withSpread(p50, ms)} ms median (p99 ${ms(percentile(lat, 99))} ms over ${lat.length}; ${metric(results, 'points').median} points)`,
+          goal: '≤ 50 ms',
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(p50.median <= 50),
+        },
+      ];
     },
   },
 ];

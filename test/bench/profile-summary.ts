@@ -42,7 +42,7 @@ for (const [id, us] of selfUs) {
   }
   const key = `${name} ${shortUrl(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-  const f = ['(garbage collector)', '(program)'].includes(name) ? name : shortUrl(node.callFrame.url).split(':')[0] ?? '';
+  const f = ['(garbage collector)', '(program)'].includes(name) ? name : (shortUrl(node.callFrame.url).split(':')[0] ?? '');
   byFile.set(f, (byFile.get(f) ?? 0) + us);
 }
 const busy = total - idle;

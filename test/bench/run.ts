@@ -46,7 +46,10 @@ function parseArgs(argv: string[]): Args {
       return next;
     };
     if (a === '--quick') args.quick = true;
-    else if (a.startsWith('--only')) args.only = value().split(',').map((s) => Number(s.trim()));
+    else if (a.startsWith('--only'))
+      args.only = value()
+        .split(',')
+        .map((s) => Number(s.trim()));
     else if (a.startsWith('--reps')) args.reps = Number(value());
     else throw new Error(`unknown argument ${a} (use --only 1,4, --quick, --reps N)`);
   }
@@ -73,7 +76,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const selected = BENCHMARKS.filter((b) => args.only === null || args.only.includes(b.id));
   // Scripts to run: 8 and 9 share one.
-  const scripts = selected.filter((b) => !(SHARED_SCRIPT_IDS[b.id] !== undefined && selected.some((o) => o.id === SHARED_SCRIPT_IDS[b.id])));
+  const scripts = selected.filter(
+    (b) => !(SHARED_SCRIPT_IDS[b.id] !== undefined && selected.some((o) => o.id === SHARED_SCRIPT_IDS[b.id])),
+  );
   const { workDir, concurrent } = claimWorkDir(join(ROOT, '.tmp', 'bench'));
   if (concurrent.length) log(`WARNING: another npm run bench is running (pid ${concurrent.join(', ')}): both runs' figures are disturbed`);
   const started = performance.now();
@@ -92,7 +97,9 @@ async function main(): Promise<void> {
   if (needs.has('history')) {
     log('preparing the 30-day Colossus database (Headroom backfills 30 days)…');
     const history = await prepareHistoryDb(workDir);
-    preparations.push(`30-day Colossus database: ${history.rows1m.toLocaleString('en')} 1-min rows, ${history.rows5m.toLocaleString('en')} pod rows, in ${(history.buildMs / 1000).toFixed(0)} s`);
+    preparations.push(
+      `30-day Colossus database: ${history.rows1m.toLocaleString('en')} 1-min rows, ${history.rows5m.toLocaleString('en')} pod rows, in ${(history.buildMs / 1000).toFixed(0)} s`,
+    );
     log(preparations[preparations.length - 1] ?? '');
   }
   if (selected.some((b) => b.id === 8 || b.id === 9) && clientBuildNeeded()) {
@@ -124,14 +131,19 @@ async function main(): Promise<void> {
 
   const rows: TableRow[] = [];
   for (const b of selected) {
-    const source = SHARED_SCRIPT_IDS[b.id] !== undefined && outcomes.has(SHARED_SCRIPT_IDS[b.id] as number) ? (SHARED_SCRIPT_IDS[b.id] as number) : b.id;
+    const source =
+      SHARED_SCRIPT_IDS[b.id] !== undefined && outcomes.has(SHARED_SCRIPT_IDS[b.id] as number) ? (SHARED_SCRIPT_IDS[b.id] as number) : b.id;
     const { results, errors } = outcomesToResults(outcomes.get(source) ?? []);
     rows.push(...b.rows(results, errors));
   }
   const wallMin = (performance.now() - started) / 60_000;
   const table = formatTable(rows);
   process.stdout.write(`\n${table}\n\n`);
-  log(`whole run ${wallMin.toFixed(1)} min; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  log(
+    `whole run ${wallMin.toFixed(1)} min; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 
   const report = renderReport({ args, selected, table, wallMin, loadBefore, preparations, outcomes, concurrent });
   writeFileSync(join(ROOT, '.tmp', 'bench-results.md'), report);
@@ -187,11 +199,18 @@ function renderReport(r: {
   const lines = [
     `# Benchmark results${r.args.quick ? ' (QUICK run: not for docs/performance.md)' : ''}`,
     '',
-    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${machine()} · ${r.args.reps} repetition(s) per benchmark, each in its own process, figures are medians [min–max over repetitions] · whole run ${r.wallMin.toFixed(1)} min · load average at start ${r.loadBefore.map((x) => x.toFixed(2)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(2)).join(' ')} (the machine is shared: absolute figures move ±20 % between runs; ratios measured side by side move less)`,
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${machine()} · ${r.args.reps} repetition(s) per benchmark, each in its own process, figures are medians [min–max over repetitions] · whole run ${r.wallMin.toFixed(1)} min · load average at start ${r.loadBefore.map((x) => x.toFixed(2)).join(' ')}, at end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (the machine is shared: absolute figures move ±20 % between runs; ratios measured side by side move less)`,
     '',
     'Reproduce: `npm run bench` (`-- --only 1,4`, `--quick` for a fast partial run).',
     '',
-    ...(r.concurrent.length ? [`**Another \`npm run bench\` (pid ${r.concurrent.join(', ')}) was running when this one started: both runs' figures are disturbed.**`, ''] : []),
+    ...(r.concurrent.length
+      ? [
+          `**Another \`npm run bench\` (pid ${r.concurrent.join(', ')}) was running when this one started: both runs' figures are disturbed.**`,
+          '',
+        ]
+      : []),
     r.table,
     '',
     '## How each figure is measured',
@@ -199,7 +218,9 @@ function renderReport(r: {
     ...r.selected.flatMap((b) => [`**${b.id}. ${b.title}.** ${b.caveats.join(' ')}`, '']),
   ];
   if (r.preparations.length) lines.push('Prepared once per run: ' + r.preparations.join('; ') + '.', '');
-  const failures = [...r.outcomes.entries()].flatMap(([id, list]) => list.flatMap((o, i) => (o.error ? [`${id} repetition ${i + 1}: ${o.error}`] : [])));
+  const failures = [...r.outcomes.entries()].flatMap(([id, list]) =>
+    list.flatMap((o, i) => (o.error ? [`${id} repetition ${i + 1}: ${o.error}`] : [])),
+  );
   if (failures.length) lines.push('## Failed repetitions', '', ...failures.map((f) => `- ${f}`), '');
   return lines.join('\n');
 }

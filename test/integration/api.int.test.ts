@@ -42,8 +42,11 @@ describe('fleet API on the simulated small site', () => {
 
   it('gives the same counts per hall and per pod, summing to the site', async () => {
     const site = (await h.getJson<Fleet>('/api/v1/fleet')).body;
-    const halls = (await h.getJson<{ halls: Array<{ id: string; gpus: { total: number; busy: number } }> }>('/api/v1/fleet/halls')).body.halls;
-    const pods = (await h.getJson<{ pods: Array<{ id: string; hall: string; gpus: { total: number; busy: number } }> }>('/api/v1/fleet/pods')).body.pods;
+    const halls = (await h.getJson<{ halls: Array<{ id: string; gpus: { total: number; busy: number } }> }>('/api/v1/fleet/halls')).body
+      .halls;
+    const pods = (
+      await h.getJson<{ pods: Array<{ id: string; hall: string; gpus: { total: number; busy: number } }> }>('/api/v1/fleet/pods')
+    ).body.pods;
     expect(halls.map((x) => x.id)).toEqual(['h01', 'h02']);
     expect(pods).toHaveLength(6);
     expect(halls.reduce((s, x) => s + x.gpus.total, 0)).toBe(384);
@@ -141,7 +144,13 @@ describe('bad input is refused whole, named, and the server keeps serving', () =
   });
 
   it('refuses a bad number', async () => {
-    await expectRefused('/api/v1/ingest/dcgm', `${GOOD}\nDCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-bad-0",Hostname="bad-node"} 12abc\n`, 'text/plain', 400, /line 2/);
+    await expectRefused(
+      '/api/v1/ingest/dcgm',
+      `${GOOD}\nDCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-bad-0",Hostname="bad-node"} 12abc\n`,
+      'text/plain',
+      400,
+      /line 2/,
+    );
   });
 
   it('refuses a duplicate series', async () => {
@@ -160,12 +169,24 @@ describe('bad input is refused whole, named, and the server keeps serving', () =
 
   it('refuses a label value past MAX_LABEL_LENGTH (default 1024) with 413 naming the limit, storing nothing', async () => {
     const long = `DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-bad-0",Hostname="bad-node",pod="${'p'.repeat(1025)}"} 5`;
-    const res = await expectRefused('/api/v1/ingest/dcgm', `${GOOD}\n${long}\n`, 'text/plain', 413, /^line 2: value of label pod longer than 1024 characters \(MAX_LABEL_LENGTH\)$/);
+    const res = await expectRefused(
+      '/api/v1/ingest/dcgm',
+      `${GOOD}\n${long}\n`,
+      'text/plain',
+      413,
+      /^line 2: value of label pod longer than 1024 characters \(MAX_LABEL_LENGTH\)$/,
+    );
     expect(res.body.detail).toEqual({ line: 2, maxLabelLength: 1024 });
   });
 
   it('refuses JSON that breaks the schema, naming the field', async () => {
-    const res = await expectRefused('/api/v1/ingest/json', JSON.stringify({ gpus: [{ uuid: 'GPU-bad-0', host: 'bad-node', powerWatts: -5 }] }), 'application/json', 400, /powerWatts/);
+    const res = await expectRefused(
+      '/api/v1/ingest/json',
+      JSON.stringify({ gpus: [{ uuid: 'GPU-bad-0', host: 'bad-node', powerWatts: -5 }] }),
+      'application/json',
+      400,
+      /powerWatts/,
+    );
     expect(res.body.error).toMatch(/gpus/);
   });
 

@@ -14,7 +14,11 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 /** `npm run backup -- <args>` against `dataDir`, as an operator would run it. */
 function runBackup(dataDir: string, args: string[]): Promise<{ code: number | null; out: string; ms: number }> {
   const started = performance.now();
-  const child = spawn('npm', ['run', '--silent', 'backup', '--', ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['run', '--silent', 'backup', '--', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -31,7 +35,14 @@ describe('npm run backup', () => {
     const created = await authedFetch(`${first.url}/api/v1/contracts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customer: 'Backup Test Co', capacity: { pods: 1 }, start: '2026-06-01', end: '2027-05-31', monthlyPriceUsd: 100_000, noticeDays: 30 }),
+      body: JSON.stringify({
+        customer: 'Backup Test Co',
+        capacity: { pods: 1 },
+        start: '2026-06-01',
+        end: '2027-05-31',
+        monthlyPriceUsd: 100_000,
+        noticeDays: 30,
+      }),
     });
     expect(created.status).toBe(201);
 
@@ -43,7 +54,9 @@ describe('npm run backup', () => {
         const res = await authedFetch(`${first.url}/api/v1/ingest/json`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ gpus: [{ uuid: uuid(i), host: `backup-node-${i}`, index: 0, powerWatts: 300, utilizationPercent: 50, memoryUsedMiB: 1000 }] }),
+          body: JSON.stringify({
+            gpus: [{ uuid: uuid(i), host: `backup-node-${i}`, index: 0, powerWatts: 300, utilizationPercent: 50, memoryUsedMiB: 1000 }],
+          }),
         });
         expect(res.status).toBe(200);
         acked = i + 1;
@@ -88,7 +101,9 @@ describe('npm run backup', () => {
     expect(contracts.contracts.map((c) => c.customer)).toContain('Backup Test Co');
     // The first server's two backfilled days came along (the second one only fills the gap since).
     const from = new Date(PINNED_START_MS - 40 * 3_600_000).toISOString();
-    const history = (await (await authedFetch(`${second.url}/api/v1/history?scope=site&metric=gpus_busy&step=1h&from=${from}`)).json()) as { points: unknown[] };
+    const history = (await (await authedFetch(`${second.url}/api/v1/history?scope=site&metric=gpus_busy&step=1h&from=${from}`)).json()) as {
+      points: unknown[];
+    };
     expect(history.points.length).toBeGreaterThanOrEqual(39);
   });
 });

@@ -5,7 +5,13 @@ import { authedFetch } from './helpers/auth.js';
 interface Capacity {
   gpus: Record<string, number>;
   power: Record<string, number>;
-  sellable: { blocks: Array<{ id: string; hall: string; gpus: number; watts: number; valueUsdPerMonth: number }>; gpus: number; watts: number; valueUsdPerMonth: number; valueUsdOverHorizon: number };
+  sellable: {
+    blocks: Array<{ id: string; hall: string; gpus: number; watts: number; valueUsdPerMonth: number }>;
+    gpus: number;
+    watts: number;
+    valueUsdPerMonth: number;
+    valueUsdOverHorizon: number;
+  };
   risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: string | null };
   forecast: { horizonDays: number; points: Array<[number, number, number]> };
 }
@@ -22,7 +28,11 @@ afterAll(async () => {
 });
 
 async function postWhatIf(body: unknown) {
-  const res = await authedFetch(`${h.url}/api/v1/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await authedFetch(`${h.url}/api/v1/what-if`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -30,7 +40,8 @@ describe('capacity API on the small simulated site with the demo contract book',
   it('starts with the demo book: three contracts, two of them in term and sold', async () => {
     const { body } = await h.getJson<{ contracts: Array<{ customer: string; pods: string[] }> }>('/api/v1/contracts');
     expect(body.contracts.map((c) => c.customer)).toEqual(['Aurora Labs', 'Helios AI', 'Kestrel Compute']);
-    const pods = (await h.getJson<{ pods: Array<{ sold: boolean; gpus: { sold: number; down: number } }> }>('/api/v1/fleet/pods')).body.pods;
+    const pods = (await h.getJson<{ pods: Array<{ sold: boolean; gpus: { sold: number; down: number } }> }>('/api/v1/fleet/pods')).body
+      .pods;
     const sold = pods.filter((p) => p.sold);
     expect(sold).toHaveLength(2);
     // A failed node of a sold pod reads down, not sold: delivery is broken there.

@@ -95,15 +95,19 @@ describe('collection round slicing', () => {
     }
   });
 
-  it('gives the whole-fleet functions’ verdicts and figures at Colossus scale, where the tick takes many steps', { timeout: 120_000 }, async () => {
-    const { collector, round } = harness('colossus', 0);
-    for (const t of [START_MS - TICK_MS, START_MS]) {
-      const stats = await collectRound(round, t);
-      const reference = atOnce(collector.state, t);
-      expect(stats.turns).toBeGreaterThan(0);
-      expect(collector.state.state).toEqual(reference.verdicts);
-      expect(collector.state.utilization).toEqual(reference.utilization);
-      expect(collector.latest()).toEqual(reference.summary);
-    }
-  });
+  it(
+    'gives the whole-fleet functions’ verdicts and figures at Colossus scale, where the tick takes many steps',
+    { timeout: 120_000 },
+    async () => {
+      const { collector, round } = harness('colossus', 0);
+      for (const t of [START_MS - TICK_MS, START_MS]) {
+        const stats = await collectRound(round, t);
+        const reference = atOnce(collector.state, t);
+        expect(stats.turns).toBeGreaterThan(0);
+        expect(collector.state.state).toEqual(reference.verdicts);
+        expect(collector.state.utilization).toEqual(reference.utilization);
+        expect(collector.latest()).toEqual(reference.summary);
+      }
+    },
+  );
 });

@@ -83,7 +83,11 @@ describe('the reference deal on a Colossus-sized site', () => {
   });
 
   it('values it as BILLING.md computes by hand, as of 2026-11-27', async () => {
-    const { status, body } = await send<Record<string, number | string | null>>(h, 'GET', `/api/v1/contracts/${dealId}/valuation?asOf=2026-11-27`);
+    const { status, body } = await send<Record<string, number | string | null>>(
+      h,
+      'GET',
+      `/api/v1/contracts/${dealId}/valuation?asOf=2026-11-27`,
+    );
     expect(status).toBe(200);
     expect(body).toMatchObject({
       asOf: '2026-11-27',
@@ -126,7 +130,11 @@ describe('the reference deal on a Colossus-sized site', () => {
   });
 
   it('gives a contract after the deal ends pods of its own', async () => {
-    const { status, body } = await send<ContractJson>(h, 'POST', '/api/v1/contracts', { ...TWO_PODS, start: '2029-06-01', end: '2029-12-31' });
+    const { status, body } = await send<ContractJson>(h, 'POST', '/api/v1/contracts', {
+      ...TWO_PODS,
+      start: '2029-06-01',
+      end: '2029-12-31',
+    });
     expect(status).toBe(201);
     expect(body.pods).toHaveLength(2);
     expect(body.shortfallPods).toBe(0);
@@ -198,7 +206,11 @@ describe('contracts API on the small site', () => {
   });
 
   it('records contracts that together exceed the site, with a shortfall', async () => {
-    const { status, body } = await send<ContractJson>(h, 'POST', '/api/v1/contracts', { ...TWO_PODS, customer: 'Beta', capacity: { pods: 5 } });
+    const { status, body } = await send<ContractJson>(h, 'POST', '/api/v1/contracts', {
+      ...TWO_PODS,
+      customer: 'Beta',
+      capacity: { pods: 5 },
+    });
     expect(status).toBe(201);
     expect(body.pods).toHaveLength(3);
     expect(body.shortfallPods).toBe(2);
@@ -270,7 +282,12 @@ describe('contracts API on the small site', () => {
     expect(initial.body).toMatchObject({ gpuHourUsd: { 'H100-SXM': 2.4, 'H200-SXM': 3.44 }, mwMonthUsd: 4_166_667, basis: 'gpu-hour' });
     expect(initial.body.sources['H100-SXM']).toMatch(/Vast\.ai/);
 
-    const next = { gpuHourUsd: { 'H100-SXM': 2.69, 'A100-SXM': 1.2 }, mwMonthUsd: 4_000_000, basis: 'mw-month', sources: { 'H100-SXM': 'RunPod' } };
+    const next = {
+      gpuHourUsd: { 'H100-SXM': 2.69, 'A100-SXM': 1.2 },
+      mwMonthUsd: 4_000_000,
+      basis: 'mw-month',
+      sources: { 'H100-SXM': 'RunPod' },
+    };
     expect(await send(h, 'PUT', '/api/v1/pricebook', next)).toMatchObject({ status: 200, body: next });
     expect((await send(h, 'GET', '/api/v1/pricebook')).body).toEqual(next);
 

@@ -28,7 +28,11 @@ interface Capacity {
 async function send<T = Record<string, unknown>>(h: TestHeadroom, method: string, path: string, body?: unknown, token?: string) {
   const response = await authedFetch(
     h.url + path,
-    { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) },
+    {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    },
     token,
   );
   const text = await response.text();
@@ -138,7 +142,11 @@ describe('demand plans API on the small site', () => {
     const posted = await send<PlanJson>(h, 'POST', '/api/v1/demand-plans', { ...TRAINING, name: 'audited' });
     expect((await send(h, 'POST', '/api/v1/demand-plans', { ...TRAINING, gpus: 10_000 })).status).toBe(400);
     expect((await send(h, 'DELETE', `/api/v1/demand-plans/${posted.body.id}`)).status).toBe(204);
-    const log = await send<{ entries: Array<{ action: string; target: string; status: number; detail: unknown }> }>(h, 'GET', '/api/v1/audit?limit=3');
+    const log = await send<{ entries: Array<{ action: string; target: string; status: number; detail: unknown }> }>(
+      h,
+      'GET',
+      '/api/v1/audit?limit=3',
+    );
     expect(log.body.entries.reverse().map((e) => `${e.action} ${e.status} ${e.target}`)).toEqual([
       `POST /api/v1/demand-plans 201 /api/v1/demand-plans/${posted.body.id}`,
       'POST /api/v1/demand-plans 400 /api/v1/demand-plans',
@@ -186,7 +194,9 @@ describe('a demand plan on the simulated Colossus site with the demo contract bo
 
   /** GPUs sold on the worst day of the horizon, from the contract book (contracts start and end over it). */
   async function soldGpusOverHorizon(today: string, horizonDays: number, totalGpus: number): Promise<number> {
-    const contracts = (await send<{ contracts: Array<{ start: string; end: string; status: string; pods: string[] }> }>(h, 'GET', '/api/v1/contracts')).body.contracts;
+    const contracts = (
+      await send<{ contracts: Array<{ start: string; end: string; status: string; pods: string[] }> }>(h, 'GET', '/api/v1/contracts')
+    ).body.contracts;
     const pods = (await send<{ pods: unknown[] }>(h, 'GET', '/api/v1/fleet/pods')).body.pods.length;
     const gpusPerPod = totalGpus / pods;
     let worst = 0;

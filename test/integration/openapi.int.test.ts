@@ -81,7 +81,15 @@ async function send(method: string, path: string, sample: Sample = {}, server: T
 
 beforeAll(async () => {
   h = await startTestHeadroom();
-  parts = { ingestJsonSchema: jsonPushSchema, contracts: true, capacity: true, demandPlans: true, alerts: true, sim: true, metrics: h.config.metricsAuth };
+  parts = {
+    ingestJsonSchema: jsonPushSchema,
+    contracts: true,
+    capacity: true,
+    demandPlans: true,
+    alerts: true,
+    sim: true,
+    metrics: h.config.metricsAuth,
+  };
   today = new Date(h.clock.now()).toISOString().slice(0, 10);
   const served = await send('GET', '/api/v1/openapi.json');
   expect(served.status).toBe(200);
@@ -113,7 +121,10 @@ function resolvePointer(root: unknown, ref: string): unknown {
     .slice(2)
     .split('/')
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined), root);
+    .reduce<unknown>(
+      (node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined),
+      root,
+    );
 }
 
 function zodOperation(paths: ZodOpenApiPathsObject, path: string, method: string): ZodOpenApiOperationObject | undefined {
@@ -151,7 +162,9 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
     // And it can say no: a parameter must say where it goes.
-    const broken = structuredClone(doc) as unknown as Record<string, unknown> & { paths: Record<string, Record<string, { parameters?: Array<{ in: string }> }>> };
+    const broken = structuredClone(doc) as unknown as Record<string, unknown> & {
+      paths: Record<string, Record<string, { parameters?: Array<{ in: string }> }>>;
+    };
     const parameter = broken.paths['/api/v1/contracts/{id}']?.get?.parameters?.[0];
     if (!parameter) throw new Error('GET /api/v1/contracts/{id} has no parameter to break');
     parameter.in = 'nowhere';
@@ -174,7 +187,10 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
         const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
         const declared = (op.parameters ?? []).filter((p) => p.in === 'path');
         expect(declared.map((p) => p.name).sort(), where).toEqual(templated);
-        expect(declared.every((p) => p.required === true), where).toBe(true);
+        expect(
+          declared.every((p) => p.required === true),
+          where,
+        ).toBe(true);
         if (op.operationId) operationIds.push(op.operationId);
       }
     }
@@ -248,7 +264,9 @@ describe('the OpenAPI document at /api/v1/openapi.json', () => {
       'GET /api/v1/history': { query: 'scope=site&metric=utilization&step=1h' },
       'POST /api/v1/ingest/dcgm': { type: 'text/plain', body: dcgm },
       'POST /api/v1/ingest/nvidia-smi': { query: 'host=openapi-smi', type: 'text/csv', body: fixture('nvidia-smi/h100-query-nounits.csv') },
-      'POST /api/v1/ingest/json': json({ gpus: [{ uuid: 'GPU-openapi-0', host: 'openapi-json', utilizationPercent: 40, powerWatts: 310 }] }),
+      'POST /api/v1/ingest/json': json({
+        gpus: [{ uuid: 'GPU-openapi-0', host: 'openapi-json', utilizationPercent: 40, powerWatts: 310 }],
+      }),
       'POST /api/v1/contracts': json(CONTRACT),
       'PUT /api/v1/contracts/{id}': json({ ...CONTRACT, customer: 'OpenAPI Labs (renamed)' }),
       'PUT /api/v1/pricebook': { type: 'application/json', body: book },
@@ -309,7 +327,10 @@ describe('the document of a server without the simulator, with /metrics behind a
     const bareDoc = JSON.parse((await send('GET', '/api/v1/openapi.json', {}, bare)).text) as OpenApiDocument;
     expect(documentedOperations(bareDoc)).toEqual(mountedOperations(bare.app));
     expect(bareDoc.paths['/sim/nodes/{host}/metrics']).toBeUndefined();
-    expect(bareDoc.components.securitySchemes).toEqual({ apiToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }), metricsBearer: { type: 'http', scheme: 'bearer' } });
+    expect(bareDoc.components.securitySchemes).toEqual({
+      apiToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      metricsBearer: { type: 'http', scheme: 'bearer' },
+    });
     const refused = await send('GET', '/metrics', {}, bare);
     expect(refused.status).toBe(401);
     expect(bareDoc.paths['/metrics']?.get?.responses?.['401']).toBeDefined();

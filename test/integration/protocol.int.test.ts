@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { alertListAnswer, alertRulesAnswer, deliveryListAnswer, webhookAnswer, webhookCreatedAnswer, webhookListAnswer, webhookTestAnswer } from '../../server/src/protocol/alerts.js';
+import {
+  alertListAnswer,
+  alertRulesAnswer,
+  deliveryListAnswer,
+  webhookAnswer,
+  webhookCreatedAnswer,
+  webhookListAnswer,
+  webhookTestAnswer,
+} from '../../server/src/protocol/alerts.js';
 import { capacityAnswer, whatIfAnswer } from '../../server/src/protocol/capacity.js';
 import { contractAnswer, contractListAnswer, priceBookAnswer, valuationAnswer } from '../../server/src/protocol/contracts.js';
 import { demandPlanAnswer, demandPlanListAnswer } from '../../server/src/protocol/demand-plans.js';
@@ -19,12 +27,26 @@ import { fixture, startTestHeadroom, type TestHeadroom } from './helpers/harness
  * even where the compile-time check (routes' `satisfies Sent<…>`) cannot see it.
  */
 
-const CONTRACT = { customer: 'Protocol Labs', capacity: { pods: 1 }, start: '2026-06-01', end: '2027-05-31', monthlyPriceUsd: 100_000, noticeDays: 30 };
+const CONTRACT = {
+  customer: 'Protocol Labs',
+  capacity: { pods: 1 },
+  start: '2026-06-01',
+  end: '2027-05-31',
+  monthlyPriceUsd: 100_000,
+  noticeDays: 30,
+};
 const DEMAND_PLAN = { name: 'protocol training run', gpus: 64, start: '2026-06-01' };
 /** A receiver on a closed loopback port: test notifications queue and retry, harmlessly. */
 const WEBHOOK = { name: 'protocol receiver', url: 'http://127.0.0.1:9/hook', groupWaitS: 0 };
 /** Always active on the small site: the alert list is never empty. */
-const ALWAYS = { name: 'ProtocolFeedWatched', figure: 'power_feed_watts', op: '>', threshold: 0, severity: 'info', annotations: { summary: 'feed {{ value | power }}' } };
+const ALWAYS = {
+  name: 'ProtocolFeedWatched',
+  figure: 'power_feed_watts',
+  op: '>',
+  threshold: 0,
+  severity: 'info',
+  annotations: { summary: 'feed {{ value | power }}' },
+};
 
 interface Call {
   method: string;
@@ -80,13 +102,33 @@ beforeAll(async () => {
     { method: 'GET', path: `/api/v1/gpus/${encodeURIComponent(uuid)}`, schema: gpuAnswer },
     { method: 'GET', path: '/api/v1/history?scope=site&metric=utilization&step=1h', schema: historyAnswer },
     { method: 'GET', path: `/api/v1/history?scope=gpu:${encodeURIComponent(uuid)}&metric=power_watts`, schema: historyAnswer },
-    { method: 'POST', path: '/api/v1/ingest/dcgm', schema: ingestAnswer, raw: { type: 'text/plain', text: fixture('dcgm-exporter/h100-node-sampled.txt') } },
-    { method: 'POST', path: '/api/v1/ingest/nvidia-smi?host=protocol-smi', schema: ingestAnswer, raw: { type: 'text/csv', text: fixture('nvidia-smi/h100-query-nounits.csv') } },
-    { method: 'POST', path: '/api/v1/ingest/json', schema: ingestAnswer, body: { gpus: [{ uuid: 'GPU-protocol-0', host: 'protocol-json', utilizationPercent: 40, powerWatts: 310 }] } },
+    {
+      method: 'POST',
+      path: '/api/v1/ingest/dcgm',
+      schema: ingestAnswer,
+      raw: { type: 'text/plain', text: fixture('dcgm-exporter/h100-node-sampled.txt') },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/ingest/nvidia-smi?host=protocol-smi',
+      schema: ingestAnswer,
+      raw: { type: 'text/csv', text: fixture('nvidia-smi/h100-query-nounits.csv') },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/ingest/json',
+      schema: ingestAnswer,
+      body: { gpus: [{ uuid: 'GPU-protocol-0', host: 'protocol-json', utilizationPercent: 40, powerWatts: 310 }] },
+    },
     { method: 'GET', path: '/api/v1/contracts', schema: contractListAnswer },
     { method: 'POST', path: '/api/v1/contracts', schema: contractAnswer, body: CONTRACT },
     { method: 'GET', path: `/api/v1/contracts/${contractId}`, schema: contractAnswer },
-    { method: 'PUT', path: `/api/v1/contracts/${contractId}`, schema: contractAnswer, body: { ...CONTRACT, customer: 'Protocol Labs (renamed)' } },
+    {
+      method: 'PUT',
+      path: `/api/v1/contracts/${contractId}`,
+      schema: contractAnswer,
+      body: { ...CONTRACT, customer: 'Protocol Labs (renamed)' },
+    },
     { method: 'GET', path: `/api/v1/contracts/${contractId}/valuation`, schema: valuationAnswer },
     { method: 'GET', path: '/api/v1/pricebook', schema: priceBookAnswer },
     { method: 'PUT', path: '/api/v1/pricebook', schema: priceBookAnswer, body: book },
@@ -95,7 +137,12 @@ beforeAll(async () => {
     { method: 'GET', path: '/api/v1/demand-plans', schema: demandPlanListAnswer },
     { method: 'POST', path: '/api/v1/demand-plans', schema: demandPlanAnswer, body: DEMAND_PLAN },
     { method: 'GET', path: `/api/v1/demand-plans/${planId}`, schema: demandPlanAnswer },
-    { method: 'PUT', path: `/api/v1/demand-plans/${planId}`, schema: demandPlanAnswer, body: { ...DEMAND_PLAN, end: '2026-12-31', note: 'renamed' } },
+    {
+      method: 'PUT',
+      path: `/api/v1/demand-plans/${planId}`,
+      schema: demandPlanAnswer,
+      body: { ...DEMAND_PLAN, end: '2026-12-31', note: 'renamed' },
+    },
     { method: 'GET', path: '/api/v1/alerts', schema: alertListAnswer },
     { method: 'GET', path: '/api/v1/alerts/rules', schema: alertRulesAnswer },
     { method: 'PUT', path: '/api/v1/alerts/rules', schema: alertRulesAnswer, body: { rules: [...rules.rules, ALWAYS] } },
@@ -104,7 +151,12 @@ beforeAll(async () => {
     { method: 'POST', path: '/api/v1/webhooks', schema: webhookCreatedAnswer, body: { ...WEBHOOK, name: 'protocol receiver 2' } },
     { method: 'GET', path: '/api/v1/webhooks/deliveries', schema: deliveryListAnswer },
     { method: 'GET', path: `/api/v1/webhooks/${webhookId}`, schema: webhookAnswer },
-    { method: 'PUT', path: `/api/v1/webhooks/${webhookId}`, schema: webhookAnswer, body: { ...WEBHOOK, name: 'protocol receiver (renamed)' } },
+    {
+      method: 'PUT',
+      path: `/api/v1/webhooks/${webhookId}`,
+      schema: webhookAnswer,
+      body: { ...WEBHOOK, name: 'protocol receiver (renamed)' },
+    },
     { method: 'GET', path: '/api/v1/whoami', schema: whoAmIAnswer },
     { method: 'POST', path: '/api/v1/tokens', schema: tokenCreatedAnswer, body: { name: 'protocol operator', role: 'operator' } },
     { method: 'GET', path: '/api/v1/tokens', schema: tokenListAnswer },
@@ -147,7 +199,8 @@ describe('the protocol schemas (server/src/protocol/) against real answers', () 
       ['GET /api/v1/audit', 'entries'],
       ['GET /api/v1/fleet/pods', 'pods'],
     ];
-    for (const [where, field] of nonEmpty) expect((answers.get(where) as Record<string, unknown[]>)[field]?.length, where).toBeGreaterThan(0);
+    for (const [where, field] of nonEmpty)
+      expect((answers.get(where) as Record<string, unknown[]>)[field]?.length, where).toBeGreaterThan(0);
   });
 
   it('fails naming the field when a real answer has one renamed', async () => {

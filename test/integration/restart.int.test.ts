@@ -21,7 +21,9 @@ describe('restart', () => {
       authedFetch(`${first.url}/api/v1/ingest/json`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ gpus: [{ uuid: 'GPU-durable', host: 'pushed-node', index: 0, powerWatts, memoryUsedMiB: 900, utilizationPercent: 0 }] }),
+        body: JSON.stringify({
+          gpus: [{ uuid: 'GPU-durable', host: 'pushed-node', index: 0, powerWatts, memoryUsedMiB: 900, utilizationPercent: 0 }],
+        }),
       });
     expect((await push(121)).status).toBe(200);
     expect((await push(122)).status).toBe(200);

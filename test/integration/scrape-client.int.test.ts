@@ -97,7 +97,12 @@ afterEach(() => {
 function sourceOf(paths: string[], opts: { maxConnections?: number; concurrency?: number; timeoutMs?: number } = {}) {
   const source = createHttpScrapeSource(
     paths.map((p) => `${base}${p}`),
-    { timeoutMs: opts.timeoutMs ?? 10_000, maxConnections: opts.maxConnections ?? 100, concurrency: opts.concurrency ?? 10, maxBodyBytes: MAX_BYTES },
+    {
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      maxConnections: opts.maxConnections ?? 100,
+      concurrency: opts.concurrency ?? 10,
+      maxBodyBytes: MAX_BYTES,
+    },
   );
   sources.push(source);
   return source;
@@ -155,13 +160,17 @@ describe('the HTTP scrape source', () => {
   });
 
   it('refuses a body over the limit, announced by Content-Length or streamed chunked', async () => {
-    expect((await failure(sourceOf(['/big-length']))).message).toBe(`${base}/big-length: body of ${MAX_BYTES + 1} bytes exceeds ${MAX_BYTES}`);
+    expect((await failure(sourceOf(['/big-length']))).message).toBe(
+      `${base}/big-length: body of ${MAX_BYTES + 1} bytes exceeds ${MAX_BYTES}`,
+    );
     expect((await failure(sourceOf(['/big-chunked']))).message).toBe(`${base}/big-chunked: body exceeds ${MAX_BYTES} bytes`);
   });
 
   it('names the cause when the connection is reset mid-body, and reads the target again afterwards', async () => {
     const error = await failure(sourceOf(['/reset']));
-    expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/reset: connection (failed: read ECONNRESET|closed after \d+ of 10000 body bytes)$/);
+    expect(error.message).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/reset: connection (failed: read ECONNRESET|closed after \d+ of 10000 body bytes)$/,
+    );
   });
 
   it('names the cause when the target refuses connections', async () => {
@@ -171,7 +180,9 @@ describe('the HTTP scrape source', () => {
     await new Promise((resolve) => closed.close(resolve));
     const source = createHttpScrapeSource([`http://127.0.0.1:${port}/metrics`], { timeoutMs: 5_000, maxConnections: 10, concurrency: 1 });
     sources.push(source);
-    await expect(source.targets()[0]!.read()).rejects.toThrow(`http://127.0.0.1:${port}/metrics: connection failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+    await expect(source.targets()[0]!.read()).rejects.toThrow(
+      `http://127.0.0.1:${port}/metrics: connection failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
   });
 
   it('connects again when the target closed its idle connection, and the read succeeds', async () => {
@@ -259,7 +270,12 @@ describe('responses a scrape client must not accept', () => {
 
   const rawRead = async (text: string): Promise<string> => {
     answer = text;
-    const source = createHttpScrapeSource([`${rawBase}/metrics`], { timeoutMs: 5_000, maxConnections: 10, concurrency: 1, maxBodyBytes: MAX_BYTES });
+    const source = createHttpScrapeSource([`${rawBase}/metrics`], {
+      timeoutMs: 5_000,
+      maxConnections: 10,
+      concurrency: 1,
+      maxBodyBytes: MAX_BYTES,
+    });
     sources.push(source);
     return source.targets()[0]!.read() as Promise<string>;
   };
@@ -269,13 +285,17 @@ describe('responses a scrape client must not accept', () => {
   });
 
   it('reads chunk extensions and trailers', async () => {
-    expect(await rawRead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n1\r\n\n\r\n0\r\nX-Trailer: 1\r\n\r\n')).toBe('abc\n');
+    expect(await rawRead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n1\r\n\n\r\n0\r\nX-Trailer: 1\r\n\r\n')).toBe(
+      'abc\n',
+    );
   });
 
   it('refuses a body closed short of its Content-Length, garbage and compressed bodies', async () => {
     await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc')).rejects.toThrow('connection closed after 3 of 10 body bytes');
     await expect(rawRead('SSH-2.0-OpenSSH\r\n\r\n')).rejects.toThrow('not an HTTP/1.x response');
-    await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc')).rejects.toThrow('unsupported Content-Encoding gzip');
+    await expect(rawRead('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc')).rejects.toThrow(
+      'unsupported Content-Encoding gzip',
+    );
     await expect(rawRead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).rejects.toThrow('bad chunked encoding');
   });
 });
@@ -295,12 +315,33 @@ describe('an https target', () => {
   it.skipIf(!hasOpenssl)('is read over TLS, and an untrusted certificate fails the scrape naming the cause', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'headroom-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ],
+        { stdio: 'ignore' },
+      );
       let served = 0;
-      const https = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
-        served++;
-        res.end(BODY);
-      });
+      const https = createHttpsServer(
+        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+        (_req, res) => {
+          served++;
+          res.end(BODY);
+        },
+      );
       await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
       const url = `https://localhost:${(https.address() as AddressInfo).port}/metrics`;
       const source = createHttpScrapeSource([url], { timeoutMs: 5_000, maxConnections: 10, concurrency: 1 });

@@ -12,17 +12,32 @@ afterAll(async () => {
 
 /** A batch of `n` GPUs, 8 per host, big enough to need fresh database pages. */
 const batch = (prefix: string, n: number) =>
-  JSON.stringify({ gpus: Array.from({ length: n }, (_, i) => ({ uuid: `GPU-${prefix}-${i}`, host: `${prefix}-node-${Math.floor(i / 8)}`, index: i % 8, powerWatts: 300, utilizationPercent: 50, memoryUsedMiB: 1024 })) });
+  JSON.stringify({
+    gpus: Array.from({ length: n }, (_, i) => ({
+      uuid: `GPU-${prefix}-${i}`,
+      host: `${prefix}-node-${Math.floor(i / 8)}`,
+      index: i % 8,
+      powerWatts: 300,
+      utilizationPercent: 50,
+      memoryUsedMiB: 1024,
+    })),
+  });
 
 describe('a storage fault (a real SQLITE_FULL: the database may not grow)', () => {
   it('answers 503 with Retry-After naming the problem, stores nothing, keeps serving, and accepts the batch once space is back', async () => {
     const pages = Number(h.db.pragma('page_count', { simple: true }));
     h.db.pragma(`max_page_count = ${pages}`);
     try {
-      const refused = await authedFetch(`${h.url}/api/v1/ingest/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch('full', 2_000) });
+      const refused = await authedFetch(`${h.url}/api/v1/ingest/json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: batch('full', 2_000),
+      });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('30');
-      expect(((await refused.json()) as { error: string }).error).toMatch(/^storage unavailable: the disk \(or the database size limit\) is full; nothing of this request was stored/);
+      expect(((await refused.json()) as { error: string }).error).toMatch(
+        /^storage unavailable: the disk \(or the database size limit\) is full; nothing of this request was stored/,
+      );
       expect((await h.getJson('/healthz')).status).toBe(200);
       expect((await h.getJson('/api/v1/fleet')).status).toBe(200);
     } finally {

@@ -51,29 +51,60 @@ export function createAlerts() {
     const delivery = h(
       'div',
       { class: 'delivery', 'data-testid': 'delivery' },
-      h('span', { class: 'delivery-item', 'data-level': d.pending ? 'warn' : 'ok' }, h('b', { 'data-testid': 'delivery-pending', 'data-value': d.pending }, formatCount(d.pending)), ' pending'),
+      h(
+        'span',
+        { class: 'delivery-item', 'data-level': d.pending ? 'warn' : 'ok' },
+        h('b', { 'data-testid': 'delivery-pending', 'data-value': d.pending }, formatCount(d.pending)),
+        ' pending',
+      ),
       failing === null
         ? h('span', { class: 'delivery-item' }, h('b', { 'data-testid': 'delivery-failing', 'data-value': '' }, '–'), ' failed, retrying')
-        : h('span', { class: 'delivery-item', 'data-level': failing.length ? 'warn' : 'ok' }, h('b', { 'data-testid': 'delivery-failing', 'data-value': failing.length }, formatCount(failing.length)), ' failed, retrying'),
-      h('span', { class: 'delivery-item', 'data-level': d.dead ? 'bad' : 'ok' }, h('b', { 'data-testid': 'delivery-dead', 'data-value': d.dead }, formatCount(d.dead)), ' dead-lettered'),
+        : h(
+            'span',
+            { class: 'delivery-item', 'data-level': failing.length ? 'warn' : 'ok' },
+            h('b', { 'data-testid': 'delivery-failing', 'data-value': failing.length }, formatCount(failing.length)),
+            ' failed, retrying',
+          ),
+      h(
+        'span',
+        { class: 'delivery-item', 'data-level': d.dead ? 'bad' : 'ok' },
+        h('b', { 'data-testid': 'delivery-dead', 'data-value': d.dead }, formatCount(d.dead)),
+        ' dead-lettered',
+      ),
       h('span', { class: 'delivery-item' }, 'oldest pending ', oldest),
     );
     const failingList = failing?.length
       ? h(
           'ul',
           { class: 'dead-list', 'data-testid': 'failing-deliveries' },
-          ...(failing ?? []).slice(0, 5).map((x) =>
-            h('li', {}, h('code', {}, x.id), ` to ${receiver(x.receiverId)} · ${formatCount(x.attempts)} attempts · `, h('span', { class: 'warn-text' }, x.lastError ?? 'no error recorded')),
-          ),
+          ...(failing ?? [])
+            .slice(0, 5)
+            .map((x) =>
+              h(
+                'li',
+                {},
+                h('code', {}, x.id),
+                ` to ${receiver(x.receiverId)} · ${formatCount(x.attempts)} attempts · `,
+                h('span', { class: 'warn-text' }, x.lastError ?? 'no error recorded'),
+              ),
+            ),
         )
       : null;
     const deadList = dead.length
       ? h(
           'ul',
           { class: 'dead-list', 'data-testid': 'dead-letters' },
-          ...dead.slice(0, 8).map((x) =>
-            h('li', {}, h('code', {}, x.id), ` to ${receiver(x.receiverId)} · ${formatCount(x.attempts)} attempts · `, h('span', { class: 'error-text' }, x.lastError ?? 'no error recorded')),
-          ),
+          ...dead
+            .slice(0, 8)
+            .map((x) =>
+              h(
+                'li',
+                {},
+                h('code', {}, x.id),
+                ` to ${receiver(x.receiverId)} · ${formatCount(x.attempts)} attempts · `,
+                h('span', { class: 'error-text' }, x.lastError ?? 'no error recorded'),
+              ),
+            ),
         )
       : null;
     const recentList = recent.length
@@ -84,16 +115,18 @@ export function createAlerts() {
           h(
             'ul',
             { class: 'alert-list alert-list-recent' },
-            ...recent.slice(0, 6).map((a) =>
-              h(
-                'li',
-                { class: 'alert st-resolved' },
-                h('span', { class: 'tag' }, 'resolved'),
-                h('strong', { class: 'alert-name' }, a.labels.alertname ?? ''),
-                h('span', { class: 'alert-summary' }, a.annotations.summary ?? ''),
-                h('span', { class: 'alert-since' }, a.endsAt ? `at ${when(a.endsAt)} UTC` : ''),
+            ...recent
+              .slice(0, 6)
+              .map((a) =>
+                h(
+                  'li',
+                  { class: 'alert st-resolved' },
+                  h('span', { class: 'tag' }, 'resolved'),
+                  h('strong', { class: 'alert-name' }, a.labels.alertname ?? ''),
+                  h('span', { class: 'alert-summary' }, a.annotations.summary ?? ''),
+                  h('span', { class: 'alert-since' }, a.endsAt ? `at ${when(a.endsAt)} UTC` : ''),
+                ),
               ),
-            ),
           ),
         )
       : null;
@@ -113,7 +146,13 @@ export function createAlerts() {
      * The REST part. Webhook deliveries and receiver names are operator reads: null for a weaker
      * token, with `restrictedNote` saying so where the lists would be.
      */
-    rest(r: AlertView[], d: Delivery[] | null, f: Delivery[] | null, names: Map<string, string> | null, restrictedNote: string | null): void {
+    rest(
+      r: AlertView[],
+      d: Delivery[] | null,
+      f: Delivery[] | null,
+      names: Map<string, string> | null,
+      restrictedNote: string | null,
+    ): void {
       receiverNames = names ?? new Map();
       recent = r;
       dead = d ?? [];

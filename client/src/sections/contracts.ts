@@ -4,7 +4,12 @@ import { card, fill, h, markLoaded } from '../dom.js';
 import { formatCount, formatPower, formatUsd, plural } from '../format.js';
 
 function capacityText(c: Contract, v: Valuation | undefined): string {
-  const asked = 'pods' in c.capacity ? plural(c.capacity.pods, 'pod') : 'gpus' in c.capacity ? plural(c.capacity.gpus, 'GPU') : formatPower(c.capacity.watts);
+  const asked =
+    'pods' in c.capacity
+      ? plural(c.capacity.pods, 'pod')
+      : 'gpus' in c.capacity
+        ? plural(c.capacity.gpus, 'GPU')
+        : formatPower(c.capacity.watts);
   const delivered = v ? plural(v.gpus, 'GPU') : plural(c.pods.length, 'pod');
   return `${asked} → ${delivered}`;
 }
@@ -41,7 +46,14 @@ export function createContracts() {
         return h(
           'tr',
           { 'data-contract': k.id },
-          h('td', {}, k.customer, k.shortfallPods ? h('span', { class: 'tag tag-bad', title: 'pods the site could not deliver' }, `${k.shortfallPods} pods short`) : null),
+          h(
+            'td',
+            {},
+            k.customer,
+            k.shortfallPods
+              ? h('span', { class: 'tag tag-bad', title: 'pods the site could not deliver' }, `${k.shortfallPods} pods short`)
+              : null,
+          ),
           h('td', {}, capacityText(k, v)),
           h('td', { class: 'nowrap' }, `${k.start} → ${k.end}`),
           h('td', {}, h('span', { class: `tag tag-${v?.phase ?? k.status}` }, v?.phase ?? k.status)),
@@ -56,7 +68,11 @@ export function createContracts() {
       const asOf = valuations.values().next().value?.asOf;
       fill(
         c.body,
-        h('p', { class: 'table-summary' }, `${formatCount(contracts.length)} contracts · ${formatUsd(monthly)} this month · TCV ${formatUsd(tcv)}${asOf ? ` · as of ${asOf}` : ''}`),
+        h(
+          'p',
+          { class: 'table-summary' },
+          `${formatCount(contracts.length)} contracts · ${formatUsd(monthly)} this month · TCV ${formatUsd(tcv)}${asOf ? ` · as of ${asOf}` : ''}`,
+        ),
         h(
           'div',
           { class: 'table-wrap' },
@@ -79,7 +95,18 @@ export function createContracts() {
               ),
             ),
             h('tbody', {}, ...rows),
-            h('tfoot', {}, h('tr', {}, h('td', { colspan: 7 }, 'total'), h('td', { class: 'n' }, formatUsd(toDate)), h('td', { class: 'n' }, formatUsd(tcv)), h('td', { class: 'n' }, formatUsd(guaranteed)))),
+            h(
+              'tfoot',
+              {},
+              h(
+                'tr',
+                {},
+                h('td', { colspan: 7 }, 'total'),
+                h('td', { class: 'n' }, formatUsd(toDate)),
+                h('td', { class: 'n' }, formatUsd(tcv)),
+                h('td', { class: 'n' }, formatUsd(guaranteed)),
+              ),
+            ),
           ),
         ),
       );

@@ -14,7 +14,8 @@ export function planStatus(plan: Pick<DemandPlan, 'start' | 'end'>, today: strin
   return 'in force';
 }
 
-const WHAT_A_PLAN_IS = 'A plan is the owner’s own work known to be coming back: it holds capacity back from sale and raises oversold risk early.';
+const WHAT_A_PLAN_IS =
+  'A plan is the owner’s own work known to be coming back: it holds capacity back from sale and raises oversold risk early.';
 
 /**
  * The owner's planned internal demand (GET /api/v1/demand-plans), read-only. Status is judged on

@@ -10,7 +10,13 @@ const STATE_LABEL: Record<State, string> = { busy: 'busy', held: 'held', idle: '
 function figure(testid: string, caption: string, unit: string, extra = ''): { el: HTMLElement; value: HTMLElement; note: HTMLElement } {
   const value = h('span', { class: 'num', 'data-testid': testid }, '–');
   const note = h('span', { class: 'fig-note' });
-  const el = h('div', { class: `fig ${extra}` }, h('span', { class: 'fig-caption' }, caption), h('span', { class: 'fig-value' }, value, unit ? h('span', { class: 'unit' }, unit) : null), note);
+  const el = h(
+    'div',
+    { class: `fig ${extra}` },
+    h('span', { class: 'fig-caption' }, caption),
+    h('span', { class: 'fig-value' }, value, unit ? h('span', { class: 'unit' }, unit) : null),
+    note,
+  );
   return { el, value, note };
 }
 
@@ -42,7 +48,15 @@ export function createHeadline() {
     stateBars.set(state, seg);
     const count = h('span', { class: 'state-count', 'data-testid': `gpus-${state}` }, '–');
     stateCounts.set(state, count);
-    legend.append(h('span', { class: 'state-item' }, h('i', { class: `dot s-${state}` }), count, h('span', { class: 'state-name' }, STATE_LABEL[state])));
+    legend.append(
+      h(
+        'span',
+        { class: 'state-item' },
+        h('i', { class: `dot s-${state}` }),
+        count,
+        h('span', { class: 'state-name' }, STATE_LABEL[state]),
+      ),
+    );
   }
 
   const gpuTile = h('div', { class: 'tile tile-gpus' }, total.el, bar, legend);

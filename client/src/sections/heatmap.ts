@@ -113,7 +113,10 @@ export function createHeatmap(onPick: (pod: PodRef) => void) {
         if (cell.title !== title) cell.title = title;
         cell.dataset.utilization = pod.utilization === null ? '' : String(pod.utilization);
       });
-      setText(summary, `${formatCount(pods.length)} pods in ${formatCount(layout.halls.length)} halls · ${formatCount(sellable)} sellable · ${formatCount(sold)} sold · ${formatCount(down)} with GPUs down — pick a pod for its detail`);
+      setText(
+        summary,
+        `${formatCount(pods.length)} pods in ${formatCount(layout.halls.length)} halls · ${formatCount(sellable)} sellable · ${formatCount(sold)} sold · ${formatCount(down)} with GPUs down — pick a pod for its detail`,
+      );
       markLoaded(c.el);
     },
   };

@@ -23,7 +23,9 @@ export function createPodDetail(onClose: () => void) {
   for (const state of HEATMAP_STATES) {
     const el = h('span', { class: 'state-count', 'data-testid': `pod-gpus-${state}` }, '–');
     counts.set(state, el);
-    countList.append(h('span', { class: 'state-item' }, h('i', { class: `dot s-${state}` }), el, h('span', { class: 'state-name' }, state)));
+    countList.append(
+      h('span', { class: 'state-item' }, h('i', { class: `dot s-${state}` }), el, h('span', { class: 'state-name' }, state)),
+    );
   }
   const chartSlot = h('div', { class: 'pod-chart' }, loading('loading history…'));
   const exportBtn = h('button', { class: 'btn btn-small', type: 'button', 'data-testid': 'export-pod-csv', disabled: true }, 'CSV');

@@ -42,10 +42,34 @@ export function createSellable() {
         h(
           'table',
           { 'data-testid': 'blocks-table' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'block'), h('th', {}, 'hall'), h('th', {}, 'pods'), h('th', { class: 'n' }, 'GPUs'), h('th', { class: 'n' }, 'full load'), h('th', { class: 'n' }, '$/month'))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, 'block'),
+              h('th', {}, 'hall'),
+              h('th', {}, 'pods'),
+              h('th', { class: 'n' }, 'GPUs'),
+              h('th', { class: 'n' }, 'full load'),
+              h('th', { class: 'n' }, '$/month'),
+            ),
+          ),
           h('tbody', {}, ...rows),
           s.blocks.length
-            ? h('tfoot', {}, h('tr', {}, h('td', { colspan: 3 }, 'total'), h('td', { class: 'n' }, formatCount(s.gpus)), h('td', { class: 'n' }, formatPower(s.watts)), h('td', { class: 'n' }, formatUsd(s.valueUsdPerMonth))))
+            ? h(
+                'tfoot',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('td', { colspan: 3 }, 'total'),
+                  h('td', { class: 'n' }, formatCount(s.gpus)),
+                  h('td', { class: 'n' }, formatPower(s.watts)),
+                  h('td', { class: 'n' }, formatUsd(s.valueUsdPerMonth)),
+                ),
+              )
             : null,
         ),
       );

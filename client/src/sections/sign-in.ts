@@ -29,7 +29,11 @@ export function createSignIn(options: SignInOptions) {
     'data-testid': 'sign-in-token',
   });
   const submit = h('button', { class: 'btn btn-primary', type: 'submit', 'data-testid': 'sign-in-submit' }, 'Sign in');
-  const readOnly = h('button', { class: 'btn', type: 'button', hidden: true, 'data-testid': 'sign-in-read-only', onclick: () => options.continueReadOnly() }, 'Continue read-only');
+  const readOnly = h(
+    'button',
+    { class: 'btn', type: 'button', hidden: true, 'data-testid': 'sign-in-read-only', onclick: () => options.continueReadOnly() },
+    'Continue read-only',
+  );
   const answer = h('p', { class: 'sign-in-answer error', role: 'alert', hidden: true, 'data-testid': 'sign-in-answer' });
   const form = h('form', { class: 'sign-in-form' }, input, submit, readOnly);
   const el = h(
@@ -42,7 +46,7 @@ export function createSignIn(options: SignInOptions) {
     h(
       'p',
       { class: 'sign-in-help' },
-      'A token comes from whoever runs this Headroom. The admin token is printed once in the server\'s output at first start, with a link that signs you in. For a token of your own, they run ',
+      "A token comes from whoever runs this Headroom. The admin token is printed once in the server's output at first start, with a link that signs you in. For a token of your own, they run ",
       h('code', {}, 'npm run token -- --role viewer --name <you>'),
       ' (or POST /api/v1/tokens). It is kept in this browser until you sign out.',
     ),

@@ -28,17 +28,41 @@ export function createStatusBar(actions: StatusBarActions) {
   const dataTime = h('span', { class: 'data-time', 'data-testid': 'data-time' });
   const progressFill = h('span', { class: 'progress-fill' });
   const progressText = h('span', { class: 'progress-text' });
-  const progress = h('div', { class: 'progress', 'data-testid': 'backfill-progress', hidden: true, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100 }, progressFill, progressText);
+  const progress = h(
+    'div',
+    { class: 'progress', 'data-testid': 'backfill-progress', hidden: true, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100 },
+    progressFill,
+    progressText,
+  );
   const who = h('span', { class: 'who', 'data-testid': 'session', 'data-state': 'unknown' });
-  const signOut = h('button', { class: 'btn btn-small', type: 'button', hidden: true, 'data-testid': 'sign-out', onclick: () => actions.signOut() }, 'Sign out');
-  const signIn = h('button', { class: 'btn btn-small', type: 'button', hidden: true, 'data-testid': 'status-sign-in', onclick: () => actions.signIn() }, 'Sign in');
+  const signOut = h(
+    'button',
+    { class: 'btn btn-small', type: 'button', hidden: true, 'data-testid': 'sign-out', onclick: () => actions.signOut() },
+    'Sign out',
+  );
+  const signIn = h(
+    'button',
+    { class: 'btn btn-small', type: 'button', hidden: true, 'data-testid': 'status-sign-in', onclick: () => actions.signIn() },
+    'Sign in',
+  );
   const sessionEl = h('span', { class: 'session', hidden: true }, who, signIn, signOut);
   const bannerText = h('span', { class: 'banner-text' });
-  const banner = h('div', { class: 'banner', 'data-testid': 'disconnected-banner', role: 'alert', hidden: true }, h('strong', {}, 'DISCONNECTED'), bannerText);
+  const banner = h(
+    'div',
+    { class: 'banner', 'data-testid': 'disconnected-banner', role: 'alert', hidden: true },
+    h('strong', {}, 'DISCONNECTED'),
+    bannerText,
+  );
   const el = h(
     'div',
     { class: 'top' },
-    h('header', { class: 'bar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }, 'Headroom'), site), progress, h('div', { class: 'status' }, dataTime, age, pill, sessionEl)),
+    h(
+      'header',
+      { class: 'bar' },
+      h('div', { class: 'brand' }, h('span', { class: 'logo' }, 'Headroom'), site),
+      progress,
+      h('div', { class: 'status' }, dataTime, age, pill, sessionEl),
+    ),
     banner,
   );
 
@@ -47,7 +71,11 @@ export function createStatusBar(actions: StatusBarActions) {
 
   const tick = (): void => {
     const ageText =
-      receivedAtMs !== null ? `updated ${formatAge(Date.now() - receivedAtMs)} ago` : connection.status === 'unauthorized' ? '' : 'waiting for figures…';
+      receivedAtMs !== null
+        ? `updated ${formatAge(Date.now() - receivedAtMs)} ago`
+        : connection.status === 'unauthorized'
+          ? ''
+          : 'waiting for figures…';
     setText(age, ageText);
     age.dataset.ageSeconds = receivedAtMs === null ? '' : String(Math.floor((Date.now() - receivedAtMs) / 1000));
     if (connection.status === 'disconnected') {
@@ -85,7 +113,12 @@ export function createStatusBar(actions: StatusBarActions) {
       who.dataset.state = state;
       who.dataset.role = answer.authenticated ? answer.role : '';
       if (answer.authenticated) {
-        fill(who, h('span', { class: `role role-${answer.role}` }, answer.role), h('span', { class: 'who-sep' }, ' · '), h('span', { class: 'who-name' }, answer.name));
+        fill(
+          who,
+          h('span', { class: `role role-${answer.role}` }, answer.role),
+          h('span', { class: 'who-sep' }, ' · '),
+          h('span', { class: 'who-name' }, answer.name),
+        );
         who.title = `Signed in with token ${answer.id} (${answer.name}), role ${answer.role}`;
       } else if (state === 'public') {
         fill(who, h('span', { class: 'role role-public' }, 'public read-only'));

@@ -50,7 +50,11 @@ export function createTrends() {
   );
   const gpuCsv = h('button', { class: 'btn btn-small', type: 'button', 'data-testid': 'export-gpu-csv' }, 'GPUs CSV');
   const powerCsv = h('button', { class: 'btn btn-small', type: 'button', 'data-testid': 'export-power-csv' }, 'Power CSV');
-  const c = card('trends', 'Demand, capacity and power', [h('div', { class: 'ranges', role: 'group', 'aria-label': 'range' }, ...buttons), gpuCsv, powerCsv]);
+  const c = card('trends', 'Demand, capacity and power', [
+    h('div', { class: 'ranges', role: 'group', 'aria-label': 'range' }, ...buttons),
+    gpuCsv,
+    powerCsv,
+  ]);
 
   const gpuChart = createChart({
     series: [
@@ -78,7 +82,10 @@ export function createTrends() {
   });
   const gpuTitle = h(
     'h3',
-    { class: 'chart-title', title: 'capacity up = total − down − unknown; internal demand = busy + held; the band is the forecast median to its 95 % high' },
+    {
+      class: 'chart-title',
+      title: 'capacity up = total − down − unknown; internal demand = busy + held; the band is the forecast median to its 95 % high',
+    },
     'GPUs: internal demand vs capacity up vs sold, forecast, reserve',
   );
   const powerTitle = h('h3', { class: 'chart-title' }, 'Power: facility draw vs feed (MW)');
@@ -100,7 +107,9 @@ export function createTrends() {
     const nowS = headline.atMs / 1000;
     const fromS = nowS - range.seconds;
     // The forecast ahead of now, half as far as the range looks back (hourly points, so at least 2 h).
-    const ahead = (capacity?.forecast.points ?? []).filter(([t]) => t >= nowS - 3_600 && t <= nowS + Math.max(range.seconds / 2, 2 * 3_600));
+    const ahead = (capacity?.forecast.points ?? []).filter(
+      ([t]) => t >= nowS - 3_600 && t <= nowS + Math.max(range.seconds / 2, 2 * 3_600),
+    );
     const median = ahead.map(([t, m]): Point => [t, m]);
     const high = ahead.map(([t, , hi]): Point => [t, hi]);
     const reserveGpus = headline.capacity?.reserveGpus ?? capacity?.reserve.gpus ?? null;
@@ -111,10 +120,7 @@ export function createTrends() {
     gpuChart.setData(g.x, [...g.ys, reserve, unknown]);
     const p = alignSeries([inWindow(past.facility), inWindow(past.it)]);
     const feedMw = headline.power.feedWatts / 1e6;
-    powerChart.setData(
-      p.x,
-      [p.x.map(() => feedMw), ...p.ys.map((col) => col.map((v) => (v === null ? null : v / 1e6)))],
-    );
+    powerChart.setData(p.x, [p.x.map(() => feedMw), ...p.ys.map((col) => col.map((v) => (v === null ? null : v / 1e6)))]);
     c.el.dataset.gpuPoints = String(g.x.length);
     c.el.dataset.powerPoints = String(p.x.length);
     markLoaded(c.el);

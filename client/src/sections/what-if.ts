@@ -20,8 +20,24 @@ function result(testid: string, caption: string): { el: HTMLElement; value: HTML
 export function createWhatIf() {
   const c = card('what-if', 'What if we sell…');
   const pods = h('input', { name: 'pods', type: 'number', min: 1, step: 1, value: 1, required: true, 'data-testid': 'whatif-pods' });
-  const months = h('input', { name: 'months', type: 'number', min: 1, max: 600, step: 1, value: 12, required: true, 'data-testid': 'whatif-months' });
-  const price = h('input', { name: 'price', type: 'number', min: 1, step: 'any', placeholder: 'price book', 'data-testid': 'whatif-price' });
+  const months = h('input', {
+    name: 'months',
+    type: 'number',
+    min: 1,
+    max: 600,
+    step: 1,
+    value: 12,
+    required: true,
+    'data-testid': 'whatif-months',
+  });
+  const price = h('input', {
+    name: 'price',
+    type: 'number',
+    min: 1,
+    step: 'any',
+    placeholder: 'price book',
+    'data-testid': 'whatif-price',
+  });
   const start = h('input', { name: 'start', type: 'date', required: true, 'data-testid': 'whatif-start' });
   const submit = h('button', { class: 'btn btn-primary', type: 'submit', 'data-testid': 'whatif-submit' }, 'Value it');
   const form = h(
@@ -39,7 +55,16 @@ export function createWhatIf() {
   const oversold = result('whatif-oversold', 'Creates oversold risk');
   const shortfall = result('whatif-shortfall', 'First shortfall');
   const note = h('p', { class: 'whatif-note', 'data-testid': 'whatif-note' });
-  const results = h('div', { class: 'whatif-results', 'data-testid': 'whatif-results', hidden: true }, monthly.el, total.el, fits.el, oversold.el, shortfall.el, note);
+  const results = h(
+    'div',
+    { class: 'whatif-results', 'data-testid': 'whatif-results', hidden: true },
+    monthly.el,
+    total.el,
+    fits.el,
+    oversold.el,
+    shortfall.el,
+    note,
+  );
   const error = h('p', { class: 'error', hidden: true, 'data-testid': 'whatif-error' });
   let nowMs = Date.now();
   let startTouched = false;
@@ -57,7 +82,9 @@ export function createWhatIf() {
     note.textContent =
       `${plural(a.pods, 'pod')} = ${plural(a.gpus, 'GPU')}, ${formatPower(a.facilityWatts)} at full load. ` +
       `Price book: ${formatUsd(a.priceBook.valueUsdPerMonth)}/month. ` +
-      (a.risk.oversold ? `Short by ${formatCount(a.risk.shortfallGpus)} GPUs${at !== null ? ` ${formatLead(nowMs, at)}` : ''}.` : 'No shortfall within the horizon.');
+      (a.risk.oversold
+        ? `Short by ${formatCount(a.risk.shortfallGpus)} GPUs${at !== null ? ` ${formatLead(nowMs, at)}` : ''}.`
+        : 'No shortfall within the horizon.');
     results.hidden = false;
   };
 
@@ -68,7 +95,12 @@ export function createWhatIf() {
     form.setAttribute('aria-busy', 'true');
     const priceUsd = price.value === '' ? undefined : Number(price.value);
     api
-      .whatIf({ pods: Number(pods.value), months: Number(months.value), start: start.value, ...(priceUsd === undefined ? {} : { monthlyPriceUsd: priceUsd }) })
+      .whatIf({
+        pods: Number(pods.value),
+        months: Number(months.value),
+        start: start.value,
+        ...(priceUsd === undefined ? {} : { monthlyPriceUsd: priceUsd }),
+      })
       .then(show, (e: Error) => {
         error.textContent = e.message;
         error.hidden = false;

@@ -5,7 +5,13 @@ import type { Config } from '../config.js';
  * Where to sign in: the admin token made at first start is shown once (stdout by default: it
  * must not depend on LOG_LEVEL); otherwise how to get one.
  */
-export function announceSignIn(config: Config, log: Logger, firstAdminToken: string | null, listeningUrl: string, announce?: (text: string) => void): void {
+export function announceSignIn(
+  config: Config,
+  log: Logger,
+  firstAdminToken: string | null,
+  listeningUrl: string,
+  announce?: (text: string) => void,
+): void {
   if (firstAdminToken) {
     (announce ?? ((text) => process.stdout.write(text)))(adminTokenBanner(firstAdminToken, config.externalUrl ?? listeningUrl));
   } else if (config.auth.adminToken === null) {

@@ -102,7 +102,10 @@ function runBackfill(deps: BackfillDeps, job: BackfillJob): Promise<void> {
 }
 
 /** Contracts' pods as the simulator's pod indexes, with their terms (the backfill job's `sold`). */
-export function soldPodsOf(topology: Topology, contracts: ReadonlyArray<{ pods: readonly string[]; start: string; end: string; status: string }>): BackfillJob['sold'] {
+export function soldPodsOf(
+  topology: Topology,
+  contracts: ReadonlyArray<{ pods: readonly string[]; start: string; end: string; status: string }>,
+): BackfillJob['sold'] {
   const podIndexById = new Map(topology.pods.map((p, i) => [p.id, i]));
   return contracts.map((c) => ({ pods: c.pods.map((id) => podIndexById.get(id) ?? -1), start: c.start, end: c.end, status: c.status }));
 }

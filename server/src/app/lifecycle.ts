@@ -39,7 +39,11 @@ export interface LifecycleDeps {
   /** Once ready: first evaluation, delivery, first live figures. */
   onReady: () => void;
   /** Hourly, with history retention. */
-  prune: { journal: { pruneIdempotencyKeys(beforeMs: number): void }; alerting: { prune(): void }; history: Parameters<typeof pruneHistory>[0] };
+  prune: {
+    journal: { pruneIdempotencyKeys(beforeMs: number): void };
+    alerting: { prune(): void };
+    history: Parameters<typeof pruneHistory>[0];
+  };
   saveClock: () => void;
   /** In stop order, each awaited: the parts that must finish before the database closes. */
   stopParts: {

@@ -12,7 +12,6 @@ const DEMO_CONTRACTS_KEY = 'demo_contracts_seeded';
 /** The same for the demo plans (only `rebound` has one: the owner's comeback). */
 const DEMO_PLANS_KEY = 'demo_plans_seeded';
 
-
 interface MetaPort {
   get(key: string): string | null;
   set(key: string, value: string): void;
@@ -26,7 +25,12 @@ interface MetaPort {
 export function simulatedSite(config: Config, meta: MetaPort, soldPodsAt: (tMs: number) => ReadonlySet<number>) {
   const stored = meta.get(SIM_CLOCK_KEY);
   const clock = config.sim.enabled
-    ? createCollectionClock({ speed: config.sim.speed, startMs: config.sim.startMs, resumeFromMs: stored ? Number(stored) : null, wallNow: Date.now })
+    ? createCollectionClock({
+        speed: config.sim.speed,
+        startMs: config.sim.startMs,
+        resumeFromMs: stored ? Number(stored) : null,
+        wallNow: Date.now,
+      })
     : createCollectionClock({ speed: 1, startMs: null, resumeFromMs: null, wallNow: Date.now });
   const sim = config.sim.enabled
     ? createSimulator({

@@ -27,7 +27,11 @@ export function openStorage(dataDir: string, log: { error(obj: object, msg: stri
   const checkpointer = startCheckpointer(db, CHECKPOINT_INTERVAL_MS, log);
   const stores = {
     ...createStores(db),
-    alerts: createAlertStore(db, { rules: parseAlertRules, state: (j) => storedAlertStateSchema.parse(j), group: (j) => storedNotifyGroupSchema.parse(j) }),
+    alerts: createAlertStore(db, {
+      rules: parseAlertRules,
+      state: (j) => storedAlertStateSchema.parse(j),
+      group: (j) => storedNotifyGroupSchema.parse(j),
+    }),
     receivers: createReceiverStore(db, (j) => webhookRecordSchema.parse(j)),
     outbox: createOutboxStore(db),
     tokens: createTokenStore(db),

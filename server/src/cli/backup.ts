@@ -21,7 +21,19 @@ import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../config.js';
 
 /** Tables whose row counts are printed (those the file has: an older schema may lack some). */
-const COUNTED_TABLES = ['contracts', 'demand_plans', 'ingest_journal', 'rollup_1m', 'rollup_5m', 'gpu_hourly', 'gpu_slots', 'alert_rules', 'webhook_receivers', 'api_tokens', 'audit_log'];
+const COUNTED_TABLES = [
+  'contracts',
+  'demand_plans',
+  'ingest_journal',
+  'rollup_1m',
+  'rollup_5m',
+  'gpu_hourly',
+  'gpu_slots',
+  'alert_rules',
+  'webhook_receivers',
+  'api_tokens',
+  'audit_log',
+];
 /** better-sqlite3 clamps a step to this many pages: the whole file in one step. */
 const ALL_PAGES = 0x7fffffff;
 
@@ -87,9 +99,14 @@ function checkCopy(file: string): { schemaVersion: number | null; rows: Record<s
     if (problems.join() !== 'ok') throw new BackupError(`the copy failed PRAGMA integrity_check: ${problems.slice(0, 5).join('; ')}`);
     const tables = new Set(copy.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all());
     const rows = Object.fromEntries(
-      COUNTED_TABLES.filter((t) => tables.has(t)).map((t) => [t, copy.prepare<[], number>(`SELECT count(*) FROM "${t}"`).pluck().get() ?? 0]),
+      COUNTED_TABLES.filter((t) => tables.has(t)).map((t) => [
+        t,
+        copy.prepare<[], number>(`SELECT count(*) FROM "${t}"`).pluck().get() ?? 0,
+      ]),
     );
-    const schemaVersion = tables.has('schema_migrations') ? (copy.prepare<[], number | null>('SELECT max(version) FROM schema_migrations').pluck().get() ?? null) : null;
+    const schemaVersion = tables.has('schema_migrations')
+      ? (copy.prepare<[], number | null>('SELECT max(version) FROM schema_migrations').pluck().get() ?? null)
+      : null;
     return { schemaVersion, rows };
   } finally {
     // The last connection to close removes the copy's -wal and -shm: the backup is one file.
@@ -108,7 +125,11 @@ function syncFolder(folder: string): void {
 }
 
 function formatBytes(n: number): string {
-  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+  return n >= 1024 ** 3
+    ? `${(n / 1024 ** 3).toFixed(2)} GiB`
+    : n >= 1024 ** 2
+      ? `${(n / 1024 ** 2).toFixed(1)} MiB`
+      : `${(n / 1024).toFixed(1)} KiB`;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -29,7 +29,10 @@ try {
   const record = (action: string, target: string, detail: unknown): void =>
     void audit.record({ atMs: Date.now(), actor: 'cli', action, target, status: 200, detail });
   if (values.list) {
-    for (const t of tokens.list()) console.log(`${t.id}  ${t.role.padEnd(8)}  ${t.revokedAt ? `revoked ${t.revokedAt}` : 'live'}  last used ${t.lastUsedAt ?? 'never'}  ${t.name}`);
+    for (const t of tokens.list())
+      console.log(
+        `${t.id}  ${t.role.padEnd(8)}  ${t.revokedAt ? `revoked ${t.revokedAt}` : 'live'}  last used ${t.lastUsedAt ?? 'never'}  ${t.name}`,
+      );
   } else if (values.revoke !== undefined) {
     const revoked = tokens.revoke(values.revoke);
     record('revoke token', `/api/v1/tokens/${revoked.id}`, null);

@@ -98,7 +98,12 @@ function parseFileSd(text: string, file: string): ListedTarget[] {
     const path = group.labels?.__metrics_path__ ?? '/metrics';
     group.targets.forEach((address, t) => {
       const where = `file_sd [${g}].targets[${t}]`;
-      if (address.includes('/')) throw new TargetsFileError(file, where, `"${address}" is not host:port (file_sd targets are addresses; the path comes from __metrics_path__)`);
+      if (address.includes('/'))
+        throw new TargetsFileError(
+          file,
+          where,
+          `"${address}" is not host:port (file_sd targets are addresses; the path comes from __metrics_path__)`,
+        );
       targets.push({ url: checkedUrl(`${scheme}://${address}${path.startsWith('/') ? path : `/${path}`}`, file, where), where });
     });
   });

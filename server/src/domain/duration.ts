@@ -28,7 +28,10 @@ export function durationSeconds(minS = 0) {
   return z.union([z.number(), z.string()]).transform((input, ctx) => {
     const seconds = typeof input === 'number' ? input : parseDurationSeconds(input);
     if (seconds === null || !Number.isFinite(seconds) || seconds < minS || seconds > MAX_DURATION_S) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration from ${minS} s to 366 d, in seconds or like 30s, 5m, 6h, 1h30m, 7d; got ${JSON.stringify(input)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration from ${minS} s to 366 d, in seconds or like 30s, 5m, 6h, 1h30m, 7d; got ${JSON.stringify(input)}`,
+      });
       return z.NEVER;
     }
     return seconds;

@@ -17,7 +17,11 @@ export const contractAnswer = z
     id: z.string().describe('Contract id (a whole number, as a string)'),
     customer: z.string(),
     capacity: z
-      .union([z.strictObject({ watts: z.number() }), z.strictObject({ gpus: z.number().int() }), z.strictObject({ pods: z.number().int() })])
+      .union([
+        z.strictObject({ watts: z.number() }),
+        z.strictObject({ gpus: z.number().int() }),
+        z.strictObject({ pods: z.number().int() }),
+      ])
       .describe('Exactly one of watts (facility), gpus or pods'),
     start: isoDate.describe('First billed day'),
     end: isoDate.describe('Last billed day (inclusive)'),

@@ -2,8 +2,15 @@ import { Buffer } from 'node:buffer';
 import type { Topology } from '../domain/fleet/topology.js';
 import { Activity, type NodeActivity } from './activity.js';
 import {
-  DRIVER_VERSION, GPU_UUID_LENGTH, gpuUuid, INFERENCE_CONTAINER, INFERENCE_NAMESPACE, inferencePodName, modelDisplayName,
-  pciBusIdOf, writeGpuUuid,
+  DRIVER_VERSION,
+  GPU_UUID_LENGTH,
+  gpuUuid,
+  INFERENCE_CONTAINER,
+  INFERENCE_NAMESPACE,
+  inferencePodName,
+  modelDisplayName,
+  pciBusIdOf,
+  writeGpuUuid,
 } from './identity.js';
 import type { GpuSamples } from './telemetry.js';
 
@@ -40,18 +47,48 @@ interface Family {
 }
 
 const FAMILIES: readonly Family[] = [
-  { name: 'DCGM_FI_DEV_SM_CLOCK', help: 'SM clock frequency (in MHz).', kind: Kind.int, blanks: true, read: (x, s) => x.smClockMhz[s] ?? 0 },
-  { name: 'DCGM_FI_DEV_GPU_TEMP', help: 'GPU temperature (in C).', kind: Kind.int, blanks: true, read: (x, s) => x.tempC[s] ?? 0 },
-  { name: 'DCGM_FI_DEV_POWER_USAGE', help: 'Power draw (in W).', kind: Kind.milli, blanks: true, read: (x, s) => x.powerMilliwatts[s] ?? 0 },
-  { name: 'DCGM_FI_DEV_GPU_UTIL', help: 'GPU utilization (in %).', kind: Kind.int, blanks: true, read: (x, s) => x.utilPercent[s] ?? 0 },
-  { name: 'DCGM_FI_DEV_XID_ERRORS', help: 'Value of the last XID error encountered.', kind: Kind.int, blanks: false, read: (x, s) => x.xid[s] ?? 0 },
   {
-    name: 'DCGM_FI_DEV_FB_FREE', help: 'Framebuffer memory free (in MiB).', kind: Kind.int, blanks: true,
+    name: 'DCGM_FI_DEV_SM_CLOCK',
+    help: 'SM clock frequency (in MHz).',
+    kind: Kind.int,
+    blanks: true,
+    read: (x, s) => x.smClockMhz[s] ?? 0,
+  },
+  { name: 'DCGM_FI_DEV_GPU_TEMP', help: 'GPU temperature (in C).', kind: Kind.int, blanks: true, read: (x, s) => x.tempC[s] ?? 0 },
+  {
+    name: 'DCGM_FI_DEV_POWER_USAGE',
+    help: 'Power draw (in W).',
+    kind: Kind.milli,
+    blanks: true,
+    read: (x, s) => x.powerMilliwatts[s] ?? 0,
+  },
+  { name: 'DCGM_FI_DEV_GPU_UTIL', help: 'GPU utilization (in %).', kind: Kind.int, blanks: true, read: (x, s) => x.utilPercent[s] ?? 0 },
+  {
+    name: 'DCGM_FI_DEV_XID_ERRORS',
+    help: 'Value of the last XID error encountered.',
+    kind: Kind.int,
+    blanks: false,
+    read: (x, s) => x.xid[s] ?? 0,
+  },
+  {
+    name: 'DCGM_FI_DEV_FB_FREE',
+    help: 'Framebuffer memory free (in MiB).',
+    kind: Kind.int,
+    blanks: true,
     read: (x, s) => (x.fbTotalMiB[s] ?? 0) - (x.fbUsedMiB[s] ?? 0),
   },
-  { name: 'DCGM_FI_DEV_FB_USED', help: 'Framebuffer memory used (in MiB).', kind: Kind.int, blanks: true, read: (x, s) => x.fbUsedMiB[s] ?? 0 },
   {
-    name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', help: 'Ratio of time the graphics engine is active.', kind: Kind.micro, blanks: true,
+    name: 'DCGM_FI_DEV_FB_USED',
+    help: 'Framebuffer memory used (in MiB).',
+    kind: Kind.int,
+    blanks: true,
+    read: (x, s) => x.fbUsedMiB[s] ?? 0,
+  },
+  {
+    name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+    help: 'Ratio of time the graphics engine is active.',
+    kind: Kind.micro,
+    blanks: true,
     read: (x, s) => x.grActiveMicro[s] ?? 0,
   },
 ];

@@ -81,7 +81,6 @@ export function noiseAt(params: ScenarioParams, seed: number, tMs: number): numb
  */
 export function demandShareAt(scenario: ScenarioName, params: ScenarioParams, seed: number, tMs: number): number {
   const shaped =
-    trendLevelAt(scenario, params, tMs) * dailyFactorAt(params, tMs) * weeklyFactorAt(params, tMs) +
-    noiseAt(params, seed, tMs);
+    trendLevelAt(scenario, params, tMs) * dailyFactorAt(params, tMs) * weeklyFactorAt(params, tMs) + noiseAt(params, seed, tMs);
   return Math.min(1, Math.max(0, shaped));
 }

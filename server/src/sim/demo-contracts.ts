@@ -19,7 +19,10 @@ const termEnd = (start: IsoDate, months: number): IsoDate => addDays(monthStart(
  * simulated clock): one contract three months in, one that started this month, one that starts
  * in 18 days.
  */
-export function demoContracts(site: { pods: number; gpusPerPod: number; facilityWatts: number }, today: IsoDate): Array<Omit<Contract, 'id'>> {
+export function demoContracts(
+  site: { pods: number; gpusPerPod: number; facilityWatts: number },
+  today: IsoDate,
+): Array<Omit<Contract, 'id'>> {
   const pods = (share: number): number => Math.max(1, Math.round(site.pods * share));
   const gpuMonth = (gpus: number, usdPerGpuHour: number): number => Math.round(gpus * usdPerGpuHour * 730);
   const reserved = pods(0.03);

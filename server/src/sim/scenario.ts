@@ -150,9 +150,21 @@ export const DEFAULT_SCENARIO_PARAMS: Readonly<ScenarioParams> = Object.freeze({
 });
 
 const SHARES: ReadonlyArray<keyof ScenarioParams> = [
-  'startLevel', 'endLevel', 'flatLevel', 'reboundLevel', 'failureWaveShare', 'inferencePodShare',
-  'stuckJobShare', 'trainingDutyMin', 'trainingDutyMax', 'standbyShare', 'servingDutyMin',
-  'servingDutyMax', 'servingBurstShare', 'soldDuty', 'weekendFactor',
+  'startLevel',
+  'endLevel',
+  'flatLevel',
+  'reboundLevel',
+  'failureWaveShare',
+  'inferencePodShare',
+  'stuckJobShare',
+  'trainingDutyMin',
+  'trainingDutyMax',
+  'standbyShare',
+  'servingDutyMin',
+  'servingDutyMax',
+  'servingBurstShare',
+  'soldDuty',
+  'weekendFactor',
 ];
 
 /**

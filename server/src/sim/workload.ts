@@ -80,10 +80,16 @@ export function createWorkload(opts: WorkloadOptions): Workload {
   const podServesInference = chooseInferencePods(podCount, params.inferencePodShare, seed);
 
   const trainingSpec: TimelineSpec = {
-    seed, stream: Stream.trainingSegment, minMs: params.trainingSlotMinMs, maxMs: params.trainingSlotMaxMs,
+    seed,
+    stream: Stream.trainingSegment,
+    minMs: params.trainingSlotMinMs,
+    maxMs: params.trainingSlotMaxMs,
   };
   const inferenceSpec: TimelineSpec = {
-    seed, stream: Stream.inferenceSegment, minMs: params.inferenceSlotMinMs, maxMs: params.inferenceSlotMaxMs,
+    seed,
+    stream: Stream.inferenceSegment,
+    minMs: params.inferenceSlotMinMs,
+    maxMs: params.inferenceSlotMaxMs,
   };
   const maintenanceWindowMs = params.maintenanceEveryMs / 2;
 
@@ -133,8 +139,7 @@ export function createWorkload(opts: WorkloadOptions): Workload {
     const draw = hash4(seed, Stream.maintenance, p, window);
     // One window in two holds a drain: about one per pod per maintenanceEveryMs, irregularly.
     if (toUnit(draw) >= 0.5) return false;
-    const start = phase + window * maintenanceWindowMs +
-      Math.floor(toUnit(rehash(draw, 1)) * (maintenanceWindowMs - params.maintenanceMs));
+    const start = phase + window * maintenanceWindowMs + Math.floor(toUnit(rehash(draw, 1)) * (maintenanceWindowMs - params.maintenanceMs));
     return tMs >= start && tMs < start + params.maintenanceMs;
   }
 

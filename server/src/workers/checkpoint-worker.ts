@@ -31,8 +31,14 @@ const timer = setInterval(() => {
   const started = performance.now();
   try {
     let [row] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-    if (row && row.log > RESTART_ABOVE_FRAMES && !passiveOnly) [row] = db.pragma('wal_checkpoint(RESTART)') as typeof row[];
-    port.postMessage({ type: 'checkpoint', busy: row?.busy ?? 0, log: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0, ms: performance.now() - started } satisfies CheckpointMessage);
+    if (row && row.log > RESTART_ABOVE_FRAMES && !passiveOnly) [row] = db.pragma('wal_checkpoint(RESTART)') as (typeof row)[];
+    port.postMessage({
+      type: 'checkpoint',
+      busy: row?.busy ?? 0,
+      log: row?.log ?? 0,
+      checkpointed: row?.checkpointed ?? 0,
+      ms: performance.now() - started,
+    } satisfies CheckpointMessage);
   } catch (error) {
     port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies CheckpointMessage);
   }

@@ -30,17 +30,28 @@ interface TargetStats {
 benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const binary = findPrometheus();
   if (!binary) {
-    return { metrics: {}, skipped: 'PROMETHEUS NOT INSTALLED: `prometheus` is not on PATH (Debian: apt-get install prometheus), so there is no baseline to compare with' };
+    return {
+      metrics: {},
+      skipped:
+        'PROMETHEUS NOT INSTALLED: `prometheus` is not on PATH (Debian: apt-get install prometheus), so there is no baseline to compare with',
+    };
   }
   const dir = join(workDir, `b02-rep${rep}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const [targetPort, promPort] = [await freePort(), await freePort()];
 
-  const targets = spawnTracked('targets', process.execPath, [
-    '--import', 'tsx', 'test/bench/servers/dcgm-targets.ts',
-    JSON.stringify({ topology: 'hall', nodes: NODES, port: targetPort, tickMs: INTERVAL_MS, idleCloseMs: 0 }),
-  ], { cwd: ROOT });
+  const targets = spawnTracked(
+    'targets',
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'test/bench/servers/dcgm-targets.ts',
+      JSON.stringify({ topology: 'hall', nodes: NODES, port: targetPort, tickMs: INTERVAL_MS, idleCloseMs: 0 }),
+    ],
+    { cwd: ROOT },
+  );
   const statsUrl = `http://127.0.0.1:${targetPort}/stats`;
   await waitForUrl(statsUrl, targets, 60_000);
 
@@ -51,7 +62,13 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
 
   const ours = spawnTracked('collector', process.execPath, ['--import', 'tsx', 'test/bench/servers/collector-process.ts'], {
     cwd: ROOT,
-    env: { ...process.env, SCRAPE_TARGETS_FILE: urlsFile, DATA_DIR: join(dir, 'ours'), SCRAPE_INTERVAL_MS: String(INTERVAL_MS), BENCH_TOPOLOGY: 'hall' },
+    env: {
+      ...process.env,
+      SCRAPE_TARGETS_FILE: urlsFile,
+      DATA_DIR: join(dir, 'ours'),
+      SCRAPE_INTERVAL_MS: String(INTERVAL_MS),
+      BENCH_TOPOLOGY: 'hall',
+    },
   });
   const rounds: Array<{ tMs: number; durationMs: number; samples: number; failed: number }> = [];
   ours.onLine((line) => {
@@ -115,7 +132,8 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
       windowS,
       oursRounds: windowRounds.length,
       oursFailedScrapes: failed,
-      oursConnectionsPerRound: (served(b.target, 'other').connections - served(a.target, 'other').connections) / Math.max(1, windowRounds.length),
+      oursConnectionsPerRound:
+        (served(b.target, 'other').connections - served(a.target, 'other').connections) / Math.max(1, windowRounds.length),
       promConnectionsInWindow: served(b.target, 'prometheus').connections - served(a.target, 'prometheus').connections,
       oursRoundMsMedian: windowRounds.map((r) => r.durationMs).sort((x, y) => x - y)[windowRounds.length >> 1] ?? Number.NaN,
     },

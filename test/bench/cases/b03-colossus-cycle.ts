@@ -43,17 +43,30 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   mkdirSync(dir, { recursive: true });
   const targetPort = await freePort();
 
-  const targets = spawnTracked('targets', process.execPath, [
-    '--import', 'tsx', 'test/bench/servers/dcgm-targets.ts',
-    JSON.stringify({ topology: 'colossus', nodes: NODES, port: targetPort, tickMs: INTERVAL_MS, idleCloseMs: 0 }),
-  ], { cwd: ROOT });
+  const targets = spawnTracked(
+    'targets',
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'test/bench/servers/dcgm-targets.ts',
+      JSON.stringify({ topology: 'colossus', nodes: NODES, port: targetPort, tickMs: INTERVAL_MS, idleCloseMs: 0 }),
+    ],
+    { cwd: ROOT },
+  );
   await waitForUrl(`http://127.0.0.1:${targetPort}/stats`, targets, 60_000);
   const urlsFile = join(dir, 'targets.txt');
   writeFileSync(urlsFile, Array.from({ length: NODES }, (_, i) => targetUrl(i, targetPort)).join('\n'));
 
   const collector = spawnTracked('collector', process.execPath, ['--import', 'tsx', 'test/bench/servers/collector-process.ts'], {
     cwd: ROOT,
-    env: { ...process.env, SCRAPE_TARGETS_FILE: urlsFile, DATA_DIR: join(dir, 'data'), SCRAPE_INTERVAL_MS: String(INTERVAL_MS), BENCH_TOPOLOGY: 'colossus' },
+    env: {
+      ...process.env,
+      SCRAPE_TARGETS_FILE: urlsFile,
+      DATA_DIR: join(dir, 'data'),
+      SCRAPE_INTERVAL_MS: String(INTERVAL_MS),
+      BENCH_TOPOLOGY: 'colossus',
+    },
   });
   const rounds: Round[] = [];
   // CPU and time when the collector says it is ready: round 1 starts at the next boundary.
@@ -65,7 +78,8 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   collector.onLine((line) => {
     if (!measuring) return;
     if (line.startsWith('{"ready"')) maxConnections = (JSON.parse(line) as { maxConnections: number }).maxConnections;
-    if (line.startsWith('{"ready"')) started = { ...started, at: performance.now(), cpuMs: readProcCpu(collector.pid).cpuMs, targetCpuMs: readProcCpu(targets.pid).cpuMs };
+    if (line.startsWith('{"ready"'))
+      started = { ...started, at: performance.now(), cpuMs: readProcCpu(collector.pid).cpuMs, targetCpuMs: readProcCpu(targets.pid).cpuMs };
     if (!line.startsWith('{"round"')) return;
     const r = (JSON.parse(line) as { round: { durationMs: number; failed: number; samples: number } }).round;
     rounds.push({ at: performance.now(), cpuMs: readProcCpu(collector.pid).cpuMs, targetCpuMs: readProcCpu(targets.pid).cpuMs, ...r });
@@ -114,7 +128,8 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
       failedPerRound: measured.reduce((s, r) => s + r.failed, 0) / measured.length,
       samplesPerRound: measured.reduce((s, r) => s + r.samples, 0) / measured.length,
       coldRoundMs: rounds[0]?.durationMs ?? Number.NaN,
-      connectionsPerRound: coldOnly || connectionsAtRound1 === null ? Number.NaN : (connectionsAtEnd - connectionsAtRound1) / measured.length,
+      connectionsPerRound:
+        coldOnly || connectionsAtRound1 === null ? Number.NaN : (connectionsAtEnd - connectionsAtRound1) / measured.length,
       maxConnections,
       measuredRounds: measured.length,
       coldOnly: coldOnly ? 1 : 0,

@@ -107,7 +107,9 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   for (let h = 0; h < 3; h++) {
     for (let from = 0; from < gpus; from += HISTORY_WRITE_ROWS * GPU_CHUNK_SLOTS) {
       const t0 = performance.now();
-      writeTransaction(big, () => stores.gpuHistory.writeHour(liveFrom + h * 3_600, util, power, Math.min(gpus, from + HISTORY_WRITE_ROWS * GPU_CHUNK_SLOTS), from))();
+      writeTransaction(big, () =>
+        stores.gpuHistory.writeHour(liveFrom + h * 3_600, util, power, Math.min(gpus, from + HISTORY_WRITE_ROWS * GPU_CHUNK_SLOTS), from),
+      )();
       hourMs.push(performance.now() - t0);
       await sleep(0);
     }
@@ -148,7 +150,15 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
 async function workerBackfillWithLiveWrites(
   file: string,
   rows: DayRows,
-): Promise<{ loopMaxMs: number; liveWriteMaxMs: number; liveWrites: number; workerTxMaxMs: number; liveWaitedAtGate: number; workerYields: number; gateTimeouts: number }> {
+): Promise<{
+  loopMaxMs: number;
+  liveWriteMaxMs: number;
+  liveWrites: number;
+  workerTxMaxMs: number;
+  liveWaitedAtGate: number;
+  workerYields: number;
+  gateTimeouts: number;
+}> {
   const db = openDatabase(file);
   const stores = createStores(db);
   const checkpointer = startCheckpointer(db, 1_000, { error: () => {} });
@@ -158,7 +168,9 @@ async function workerBackfillWithLiveWrites(
   const gate = createWriteGateBuffer();
   const detachGate = attachWriteGate(db, priorityWriter(gate));
   checkpointer.passiveOnly(true);
-  const worker = new Worker(new URL('../workers/backfill-writer.mjs', import.meta.url), { workerData: { file, gate, fromS: rows.fromS, steps } });
+  const worker = new Worker(new URL('../workers/backfill-writer.mjs', import.meta.url), {
+    workerData: { file, gate, fromS: rows.fromS, steps },
+  });
   // The worker posts 'started', then its result.
   const done = new Promise<{ transactionsMs: number[] }>((resolve, reject) => {
     worker.on('message', (m: unknown) => {
@@ -181,7 +193,12 @@ async function workerBackfillWithLiveWrites(
   while (!finished) {
     const ts = (minute += 60);
     const t0 = performance.now();
-    writeTransaction(db, () => stores.rollups.write('1m', coarse.map((r) => ({ ...r, ts }))))();
+    writeTransaction(db, () =>
+      stores.rollups.write(
+        '1m',
+        coarse.map((r) => ({ ...r, ts })),
+      ),
+    )();
     liveWriteMaxMs = Math.max(liveWriteMaxMs, performance.now() - t0);
     liveWrites++;
     await sleep(50);

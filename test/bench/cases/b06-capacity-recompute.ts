@@ -53,10 +53,21 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
     nowMs: now,
   });
   soldPodsAt = (tMs) => contracts.soldPodsAt(isoDay(tMs));
-  const sim = createSimulator({ topology: buildPreset('colossus'), scenario: 'decline', seed: 42, soldPod: (pod, tMs) => soldPodsAt(tMs).has(pod) });
+  const sim = createSimulator({
+    topology: buildPreset('colossus'),
+    scenario: 'decline',
+    seed: 42,
+    soldPod: (pod, tMs) => soldPodsAt(tMs).has(pod),
+  });
   const capacity = createCapacityService({ fleet: collector, history: stores.rollups, contracts, now, policy: config.capacity });
 
-  const round = { collector, sources: [createSimSource(sim, sim.topology)], parse: (t: string, h: string | null) => parseDcgmText(t, { defaultHost: h ?? undefined }), concurrency: 256, elapsedMs: () => performance.now() };
+  const round = {
+    collector,
+    sources: [createSimSource(sim, sim.topology)],
+    parse: (t: string, h: string | null) => parseDcgmText(t, { defaultHost: h ?? undefined }),
+    concurrency: 256,
+    elapsedMs: () => performance.now(),
+  };
   await collectRound(round, nowMs - 10_000);
   await collectRound(round, nowMs);
 

@@ -38,10 +38,20 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const dir = join(workDir, `b07-rep${rep}`);
   copyHistoryDb(join(workDir, 'prep-history', 'headroom.db'), dir);
   // 100 clients from one loopback address: past the default per-address limit of live connections.
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'colossus', BACKFILL_DAYS: '30', SIM_SPEED: '2', LOG_LEVEL: 'warn', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, LIVE_MAX_CONNECTIONS_PER_ADDRESS: '1000' });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dir,
+    PRESET: 'colossus',
+    BACKFILL_DAYS: '30',
+    SIM_SPEED: '2',
+    LOG_LEVEL: 'warn',
+    HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN,
+    LIVE_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+  });
   const h = await startHeadroom(config, { buildClient: false });
   const live = (h as { live?: { notifyRound(): void } }).live;
-  if (!live) return { metrics: {}, skipped: 'not yet measurable: startHeadroom returns no live server (server/src/outputs/live is not wired in)' };
+  if (!live)
+    return { metrics: {}, skipped: 'not yet measurable: startHeadroom returns no live server (server/src/outputs/live is not wired in)' };
 
   // The collection round runs the tick in slices (tickSliced); `tick` is its all-at-once form.
   const tickEnds = new Map<number, number>();
@@ -77,7 +87,12 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
     }
   };
 
-  const clients = spawnTracked('live-clients', process.execPath, ['--import', 'tsx', 'test/bench/servers/live-clients.ts', JSON.stringify({ url: h.url, clients: CLIENTS })], { cwd: ROOT });
+  const clients = spawnTracked(
+    'live-clients',
+    process.execPath,
+    ['--import', 'tsx', 'test/bench/servers/live-clients.ts', JSON.stringify({ url: h.url, clients: CLIENTS })],
+    { cwd: ROOT },
+  );
   const frames: Frame[] = [];
   let connected = false;
   clients.onLine((line) => {

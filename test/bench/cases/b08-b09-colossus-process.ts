@@ -44,7 +44,10 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   await waitForUrl(`${url}/readyz`, proc, 120_000, 100);
   const readyMs = performance.now() - t0;
   const builtClient = proc.output().includes('building the dashboard');
-  const buildLine = proc.output().split('\n').find((l) => l.includes('"msg":"dashboard built"'));
+  const buildLine = proc
+    .output()
+    .split('\n')
+    .find((l) => l.includes('"msg":"dashboard built"'));
   const clientBuildMs = buildLine ? Number((JSON.parse(buildLine) as { ms?: number }).ms ?? Number.NaN) : 0;
 
   // Until 30 simulated minutes have passed and at least MIN_ROUNDS rounds have run (V8 lets

@@ -66,7 +66,13 @@ export function parseResultLine(stdout: string): ChildResult | null {
  * Runs `script` (a .ts file under test/bench) in its own process group, its output copied to
  * `logFile`; on timeout the whole group (the child and what it spawned) is killed.
  */
-export function runChild(script: string, opts: ChildOptions, timeoutMs: number, logFile: string, extraArgs: string[] = []): Promise<ChildOutcome> {
+export function runChild(
+  script: string,
+  opts: ChildOptions,
+  timeoutMs: number,
+  logFile: string,
+  extraArgs: string[] = [],
+): Promise<ChildOutcome> {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
   const started = performance.now();

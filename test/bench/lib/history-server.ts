@@ -15,7 +15,17 @@ export async function startHistoryHeadroom(workDir: string, tag: string): Promis
   const port = await freePort();
   const proc = spawnTracked('headroom', process.execPath, ['--import', 'tsx', 'test/bench/servers/headroom-process.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dir, PRESET: 'colossus', BACKFILL_DAYS: '30', SIM_CONTRACTS: 'demo', LOG_LEVEL: 'warn', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dir,
+      PRESET: 'colossus',
+      BACKFILL_DAYS: '30',
+      SIM_CONTRACTS: 'demo',
+      LOG_LEVEL: 'warn',
+      HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...NO_RATE_LIMITS,
+    },
   });
   const url = `http://127.0.0.1:${port}`;
   const readyMs = await waitForUrl(`${url}/readyz`, proc, 180_000, 200);

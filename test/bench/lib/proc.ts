@@ -36,7 +36,10 @@ export interface ProcCpu {
 export function parseProcStat(text: string, ticksPerSecond: number): ProcCpu {
   const close = text.lastIndexOf(')');
   if (close < 0) throw new Error('not a /proc/<pid>/stat line: no ")"');
-  const fields = text.slice(close + 2).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   const utimeTicks = Number(fields[11]);
   const stimeTicks = Number(fields[12]);
   if (!Number.isFinite(utimeTicks) || !Number.isFinite(stimeTicks)) throw new Error('not a /proc/<pid>/stat line: utime/stime missing');

@@ -92,7 +92,9 @@ export async function waitForUrl(url: string, proc: Tracked | null, timeoutMs: n
   const started = performance.now();
   for (;;) {
     if (proc && (proc.child.exitCode !== null || proc.child.signalCode !== null)) {
-      throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before ${url} answered: ${proc.output().slice(-1500)}`);
+      throw new Error(
+        `${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before ${url} answered: ${proc.output().slice(-1500)}`,
+      );
     }
     const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
       async (r) => {
@@ -102,7 +104,8 @@ export async function waitForUrl(url: string, proc: Tracked | null, timeoutMs: n
       () => false,
     );
     if (ok) return performance.now() - started;
-    if (performance.now() - started > timeoutMs) throw new Error(`${url} not answering 200 after ${timeoutMs} ms${proc ? `: ${proc.output().slice(-1500)}` : ''}`);
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${url} not answering 200 after ${timeoutMs} ms${proc ? `: ${proc.output().slice(-1500)}` : ''}`);
     await sleep(intervalMs);
   }
 }

@@ -95,7 +95,8 @@ export function ceilingInsert(db: Database, rows: DayRows): { rows: number; ms: 
     ensureScope.run(r.scope);
     ids.set(r.scope, idOf.get(r.scope) ?? 0);
   }
-  const sql = (table: string): string => `INSERT INTO ${table} (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map(() => '?').join(', ')})`;
+  const sql = (table: string): string =>
+    `INSERT INTO ${table} (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map(() => '?').join(', ')})`;
   const insert1m = db.prepare<Array<number | null>>(sql('rollup_1m'));
   const insert5m = db.prepare<Array<number | null>>(sql('rollup_5m'));
   // Encoded before the clock starts: the ceiling is SQLite's and the binding's cost only.

@@ -11,5 +11,10 @@ export type BenchTopology = 'colossus' | 'hall';
 
 export function benchTopology(name: BenchTopology): Topology {
   if (name === 'colossus') return buildPreset('colossus');
-  return buildTopology({ ...COLOSSUS, site: { ...COLOSSUS.site, id: 'bench-hall', name: 'One Colossus hall (bench)', feedWatts: COLOSSUS.site.feedWatts / 12 }, halls: 1, podsPerHall: 32 });
+  return buildTopology({
+    ...COLOSSUS,
+    site: { ...COLOSSUS.site, id: 'bench-hall', name: 'One Colossus hall (bench)', feedWatts: COLOSSUS.site.feedWatts / 12 },
+    halls: 1,
+    podsPerHall: 32,
+  });
 }

@@ -30,7 +30,15 @@ export async function prepareHistoryDb(workDir: string): Promise<HistoryDb> {
   const port = await freePort();
   const proc = spawnTracked('headroom-prepare', process.execPath, ['--import', 'tsx', 'test/bench/servers/headroom-process.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dir, PRESET: 'colossus', BACKFILL_DAYS: String(HISTORY_DAYS), SIM_CONTRACTS: 'demo', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dir,
+      PRESET: 'colossus',
+      BACKFILL_DAYS: String(HISTORY_DAYS),
+      SIM_CONTRACTS: 'demo',
+      LOG_LEVEL: 'warn',
+    },
   });
   await waitForUrl(`http://127.0.0.1:${port}/readyz`, proc, 240_000, 250);
   await proc.stop('SIGTERM', 60_000);

@@ -46,7 +46,16 @@ export function prepareBigRollupDb(workDir: string, endTs: number): BigDb {
           const ts = firstTs + b * STEP_S;
           const wave = 0.55 + 0.3 * Math.sin((2 * Math.PI * (ts % 86_400)) / 86_400 + id);
           const busy = Math.round(256 * wave * 100);
-          insert.run(id, ts, Math.round(wave * 900), Math.round(256 * (120 + 560 * wave)), Math.round(320 * (120 + 560 * wave)), busy, 250, 25_600 - busy - 250);
+          insert.run(
+            id,
+            ts,
+            Math.round(wave * 900),
+            Math.round(256 * (120 + 560 * wave)),
+            Math.round(320 * (120 + 560 * wave)),
+            busy,
+            250,
+            25_600 - busy - 250,
+          );
           rows++;
         }
       }

@@ -40,14 +40,26 @@ if (process.env.PROBE_CHILD) {
   const clients = new Map<number, Client>();
   const viaUndiciClient = async (i: number): Promise<string> => {
     let c = clients.get(i);
-    if (!c) clients.set(i, (c = new Client(`http://${loopbackAddress(i)}:${port}`, { keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 })));
-    const { statusCode, body } = await c.request({ path: '/metrics', method: 'GET', headers: { accept: 'text/plain' }, headersTimeout: 5_000, bodyTimeout: 5_000 });
+    if (!c)
+      clients.set(i, (c = new Client(`http://${loopbackAddress(i)}:${port}`, { keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 })));
+    const { statusCode, body } = await c.request({
+      path: '/metrics',
+      method: 'GET',
+      headers: { accept: 'text/plain' },
+      headersTimeout: 5_000,
+      bodyTimeout: 5_000,
+    });
     if (statusCode !== 200) throw new Error(String(statusCode));
     return body.text();
   };
   const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000, connections: 1 });
   const viaUndiciAgent = async (i: number): Promise<string> => {
-    const { statusCode, body } = await undiciRequest(url(i), { dispatcher: agent, headers: { accept: 'text/plain' }, headersTimeout: 5_000, bodyTimeout: 5_000 });
+    const { statusCode, body } = await undiciRequest(url(i), {
+      dispatcher: agent,
+      headers: { accept: 'text/plain' },
+      headersTimeout: 5_000,
+      bodyTimeout: 5_000,
+    });
     if (statusCode !== 200) throw new Error(String(statusCode));
     return body.text();
   };
@@ -89,14 +101,22 @@ if (process.env.PROBE_CHILD) {
       sock.once('error', reject);
       sock.write(`GET /metrics HTTP/1.1\r\nHost: ${loopbackAddress(i)}:${port}\r\nAccept: text/plain\r\n\r\n`);
     });
-  const ours = createHttpScrapeSource(Array.from({ length: n }, (_, i) => url(i)), { timeoutMs: 5_000, maxConnections: 4_096, concurrency: 256 }).targets();
+  const ours = createHttpScrapeSource(
+    Array.from({ length: n }, (_, i) => url(i)),
+    { timeoutMs: 5_000, maxConnections: 4_096, concurrency: 256 },
+  ).targets();
   const one: (i: number) => Promise<string> =
-    mode === 'http' ? viaHttp
-    : mode === 'raw' ? viaRaw
-    : mode === 'undici-client' ? viaUndiciClient
-    : mode === 'undici-agent' ? viaUndiciAgent
-    : mode === 'ours' ? (i) => ours[i]!.read() as Promise<string>
-    : async (i) => (await fetch(url(i))).text();
+    mode === 'http'
+      ? viaHttp
+      : mode === 'raw'
+        ? viaRaw
+        : mode === 'undici-client'
+          ? viaUndiciClient
+          : mode === 'undici-agent'
+            ? viaUndiciAgent
+            : mode === 'ours'
+              ? (i) => ours[i]!.read() as Promise<string>
+              : async (i) => (await fetch(url(i))).text();
   const cpu: number[] = [];
   for (let round = 0; round < 6; round++) {
     const c0 = process.cpuUsage();
@@ -131,5 +151,6 @@ if (process.env.PROBE_CHILD) {
       console.log(mode, out.trim());
     }
   }
-  for (const [mode, v] of results) console.log(`${mode.padEnd(14)} median µs CPU/request ${[...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]} (${v.join(', ')})`);
+  for (const [mode, v] of results)
+    console.log(`${mode.padEnd(14)} median µs CPU/request ${[...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]} (${v.join(', ')})`);
 }

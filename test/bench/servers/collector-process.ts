@@ -35,8 +35,20 @@ collector.restore();
 const loop = startCollectionLoop({
   collector,
   // The same options headroom.ts passes.
-  sources: [createHttpScrapeSource(urls, { timeoutMs: config.scrape.timeoutMs, maxConnections: config.scrape.maxConnections, concurrency: config.scrape.concurrency })],
-  parse: (text, host) => parseDcgmText(text, { defaultHost: host ?? undefined, maxLines: config.limits.maxLinesPerBatch, maxSeries: config.limits.maxSeriesPerBatch, maxLabelLength: config.limits.maxLabelLength }),
+  sources: [
+    createHttpScrapeSource(urls, {
+      timeoutMs: config.scrape.timeoutMs,
+      maxConnections: config.scrape.maxConnections,
+      concurrency: config.scrape.concurrency,
+    }),
+  ],
+  parse: (text, host) =>
+    parseDcgmText(text, {
+      defaultHost: host ?? undefined,
+      maxLines: config.limits.maxLinesPerBatch,
+      maxSeries: config.limits.maxSeriesPerBatch,
+      maxLabelLength: config.limits.maxLabelLength,
+    }),
   concurrency: config.scrape.concurrency,
   elapsedMs: () => performance.now(),
   now: Date.now,

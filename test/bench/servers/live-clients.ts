@@ -20,8 +20,13 @@ function payloadBytes(payload: unknown): { bytes: number; binary: number } {
       return { _placeholder: true, num: 0 };
     }
     // Node's socket.io-client hands binary over as a Buffer, which JSON would see as { type, data }.
-    if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
-      binary += ((value as { data: unknown[] }).data).length;
+    if (
+      value &&
+      typeof value === 'object' &&
+      (value as { type?: unknown }).type === 'Buffer' &&
+      Array.isArray((value as { data?: unknown }).data)
+    ) {
+      binary += (value as { data: unknown[] }).data.length;
       return { _placeholder: true, num: 0 };
     }
     return value;

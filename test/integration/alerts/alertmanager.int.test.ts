@@ -152,14 +152,23 @@ describe.skipIf(amVersion === null)(`a real Alertmanager (${amVersion ?? 'not in
       expect(alert.generatorURL).toBe(`${EXTERNAL_URL}/api/v1/alerts?fingerprint=${state.fingerprint}`);
       expect(alert.receivers.map((r) => r.name)).toEqual([state.labels.severity === 'critical' ? 'critical' : 'rest']);
     }
-    expect(listed.find((a) => a.labels.alertname === 'SellableCapacitySustained')?.annotations.summary).toBe('4 MW sellable for the last 6 hours — worth $9.2M a month');
+    expect(listed.find((a) => a.labels.alertname === 'SellableCapacitySustained')?.annotations.summary).toBe(
+      '4 MW sellable for the last 6 hours — worth $9.2M a month',
+    );
   });
 
   it("notifies each receiver through Alertmanager's own webhook (version 4), only with the alerts its route matches", async () => {
     const critical = await receiver.waitFor((r) => r.path === '/critical');
     const stale = await receiver.waitFor((r) => r.path === '/rest' && messageOf(r).groupLabels.alertname === 'TelemetryStale');
-    const sellable = await receiver.waitFor((r) => r.path === '/rest' && messageOf(r).groupLabels.alertname === 'SellableCapacitySustained');
-    expect(messageOf(critical)).toMatchObject({ version: '4', receiver: 'critical', status: 'firing', groupLabels: { alertname: 'OversoldRisk', site: 'dc-east' } });
+    const sellable = await receiver.waitFor(
+      (r) => r.path === '/rest' && messageOf(r).groupLabels.alertname === 'SellableCapacitySustained',
+    );
+    expect(messageOf(critical)).toMatchObject({
+      version: '4',
+      receiver: 'critical',
+      status: 'firing',
+      groupLabels: { alertname: 'OversoldRisk', site: 'dc-east' },
+    });
     expect(messageOf(critical).alerts.map((a) => a.labels.alertname)).toEqual(['OversoldRisk']);
     expect(messageOf(stale).alerts.map((a) => a.labels.hall)).toEqual(['h2', 'h3']);
     expect(messageOf(stale).commonLabels).toEqual({ alertname: 'TelemetryStale', severity: 'warning', site: 'dc-east' });
@@ -191,7 +200,9 @@ describe.skipIf(amVersion === null)(`a real Alertmanager (${amVersion ?? 'not in
     await forwarder.forward(states, wallMs);
 
     const notice = await receiver.waitFor((r) => r.path === '/critical' && messageOf(r).status === 'resolved');
-    expect(messageOf(notice).alerts).toEqual([expect.objectContaining({ status: 'resolved', endsAt: goTime(wallMs), fingerprint: resolved[0]?.fingerprint })]);
+    expect(messageOf(notice).alerts).toEqual([
+      expect.objectContaining({ status: 'resolved', endsAt: goTime(wallMs), fingerprint: resolved[0]?.fingerprint }),
+    ]);
     expect(notice.raw).toBe(ourBody('critical', resolved));
     const listed = await am.get<GettableAlert[]>('/api/v2/alerts');
     expect(listed.map((a) => a.labels.alertname).sort()).toEqual(['SellableCapacitySustained', 'TelemetryStale', 'TelemetryStale']);
@@ -202,7 +213,11 @@ describe.skipIf(amVersion === null)(`a real Alertmanager (${amVersion ?? 'not in
 
 describe('the Alertmanager forwarder against bad Alertmanagers', () => {
   const now = Date.now();
-  const states = evaluateAlerts(DEFAULT_ALERT_RULES, figures(site()), [], now).states.map((s) => ({ ...s, status: 'firing' as const, firedAtMs: now }));
+  const states = evaluateAlerts(DEFAULT_ALERT_RULES, figures(site()), [], now).states.map((s) => ({
+    ...s,
+    status: 'firing' as const,
+    firedAtMs: now,
+  }));
   const receivers: TestReceiver[] = [];
   const receiverFor = async (respond?: Parameters<typeof startTestReceiver>[0]) => {
     const r = await startTestReceiver(respond);
@@ -236,7 +251,11 @@ describe('the Alertmanager forwarder against bad Alertmanagers', () => {
       expect.objectContaining({ url: `${healthy.url}/api/v2/alerts`, outcome: 'sent' }),
     ]);
     await first;
-    expect(results[3]).toMatchObject({ url: `${hanging.url}/api/v2/alerts`, outcome: 'failed', error: expect.stringMatching(/timeout|abort/i) });
+    expect(results[3]).toMatchObject({
+      url: `${hanging.url}/api/v2/alerts`,
+      outcome: 'failed',
+      error: expect.stringMatching(/timeout|abort/i),
+    });
     expect(healthy.received).toHaveLength(2);
     expect(hanging.received).toHaveLength(1);
     expect(warnings).toEqual(expect.arrayContaining(['alertmanager forward failed']));
@@ -246,7 +265,9 @@ describe('the Alertmanager forwarder against bad Alertmanagers', () => {
   it('counts a redirect, an error status and a refused connection as failures, and follows no redirect', async () => {
     const target = await receiverFor();
     const redirecting = await receiverFor((_req, res) => res.writeHead(307, { location: `${target.url}/api/v2/alerts` }).end());
-    const rejecting = await receiverFor((_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('"invalid label set"'));
+    const rejecting = await receiverFor((_req, res) =>
+      res.writeHead(400, { 'content-type': 'application/json' }).end('"invalid label set"'),
+    );
     const gone = await startTestReceiver();
     await gone.close();
     const results: ForwardResult[] = [];
@@ -273,7 +294,14 @@ describe('the Alertmanager forwarder against bad Alertmanagers', () => {
     const sink = await receiverFor();
     const wallMs = Date.UTC(2026, 4, 1, 12);
     const simNowMs = wallMs + 30 * 86_400_000;
-    const forwarder = createAlertmanagerForwarder({ urls: [sink.url], externalUrl: EXTERNAL_URL, validForMs: 60_000, timeoutMs: 2_000, nowMs: () => wallMs, log: quietLog });
+    const forwarder = createAlertmanagerForwarder({
+      urls: [sink.url],
+      externalUrl: EXTERNAL_URL,
+      validForMs: 60_000,
+      timeoutMs: 2_000,
+      nowMs: () => wallMs,
+      log: quietLog,
+    });
     const onSimClock = states.map((s) => ({ ...s, firedAtMs: simNowMs - 600_000 }));
     await forwarder.forward(onSimClock, simNowMs);
     await forwarder.forward([], simNowMs);

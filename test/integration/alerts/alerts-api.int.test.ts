@@ -7,10 +7,22 @@ import { authedFetch } from '../helpers/auth.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 /** Holds on the small demo site whatever the forecast says: GPUs up are never negative. */
-const ALWAYS = { name: 'SiteWatched', figure: 'power_feed_watts', op: '>', threshold: 0, for: 0, severity: 'warning', annotations: { summary: 'feed {{ value | power }}' } };
+const ALWAYS = {
+  name: 'SiteWatched',
+  figure: 'power_feed_watts',
+  op: '>',
+  threshold: 0,
+  for: 0,
+  severity: 'warning',
+  annotations: { summary: 'feed {{ value | power }}' },
+};
 
 async function send(h: TestHeadroom, method: string, path: string, body?: unknown) {
-  const res = await authedFetch(h.url + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await authedFetch(h.url + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { error?: string } };
 }
@@ -28,7 +40,9 @@ describe('alert rules through the API', () => {
   it('ships the default rules, enabled', async () => {
     const { body } = await send(h, 'GET', '/api/v1/alerts/rules');
     const rules = body.rules as Array<{ name: string; enabled: boolean }>;
-    expect(rules.map((r) => r.name)).toEqual(expect.arrayContaining(['SellableCapacitySustained', 'OversoldRisk', 'TelemetryStale', 'HeadroomLow', 'ContractUnderDelivered']));
+    expect(rules.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['SellableCapacitySustained', 'OversoldRisk', 'TelemetryStale', 'HeadroomLow', 'ContractUnderDelivered']),
+    );
     expect(rules.every((r) => r.enabled)).toBe(true);
   });
 
@@ -63,7 +77,13 @@ describe('webhook receivers through the API', () => {
   it('creates a receiver: 201 with its id, a generated secret shown once, never again', async () => {
     const created = await send(h, 'POST', '/api/v1/webhooks', { name: 'ops', url: 'http://127.0.0.1:9/hook' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: expect.stringMatching(/^wh_[0-9a-f]{16}$/), name: 'ops', secret: expect.stringMatching(/^whsec_/), groupWaitS: 30, sendResolved: true });
+    expect(created.body).toMatchObject({
+      id: expect.stringMatching(/^wh_[0-9a-f]{16}$/),
+      name: 'ops',
+      secret: expect.stringMatching(/^whsec_/),
+      groupWaitS: 30,
+      sendResolved: true,
+    });
     const id = String(created.body.id);
     expect((await send(h, 'GET', `/api/v1/webhooks/${id}`)).body).not.toHaveProperty('secret');
     expect(JSON.stringify((await send(h, 'GET', '/api/v1/webhooks')).body)).not.toContain(String(created.body.secret));
@@ -95,7 +115,12 @@ describe('webhook receivers through the API', () => {
     const rotated = await send(h, 'PUT', `/api/v1/webhooks/${id}`, { name: 'rotating', url: 'http://127.0.0.1:9/hook', secret: next });
     expect(rotated.body.signingSecrets).toBe(2);
     expect(h.alerts.target(id)?.secrets).toEqual([next, SECRET]);
-    const ended = await send(h, 'PUT', `/api/v1/webhooks/${id}`, { name: 'rotating', url: 'http://127.0.0.1:9/hook', secret: next, rotationHours: 0 });
+    const ended = await send(h, 'PUT', `/api/v1/webhooks/${id}`, {
+      name: 'rotating',
+      url: 'http://127.0.0.1:9/hook',
+      secret: next,
+      rotationHours: 0,
+    });
     expect(ended.body.signingSecrets).toBe(2);
   });
 
@@ -115,7 +140,10 @@ describe('alerts end to end: rule → state → outbox → signed webhook', () =
   beforeAll(async () => {
     receiver = await startReceiver();
     h = await startTestHeadroom({ WEBHOOK_BACKOFF_BASE_MS: '20', WEBHOOK_BACKOFF_MAX_MS: '200' });
-    id = String((await send(h, 'POST', '/api/v1/webhooks', { name: 'ops', url: receiver.url, secret: SECRET, groupWaitS: 0, groupIntervalS: 1 })).body.id);
+    id = String(
+      (await send(h, 'POST', '/api/v1/webhooks', { name: 'ops', url: receiver.url, secret: SECRET, groupWaitS: 0, groupIntervalS: 1 })).body
+        .id,
+    );
   });
   afterAll(async () => {
     await h.stop();
@@ -128,20 +156,36 @@ describe('alerts end to end: rule → state → outbox → signed webhook', () =
     await waitFor('the test notification', () => receiver.requests.some((r) => r.webhookId === queued.body.id));
     const request = receiver.requests.find((r) => r.webhookId === queued.body.id);
     if (!request) throw new Error('no test notification');
-    expect(new Webhook(SECRET).verify(request.body.toString('utf8'), request.headers)).toMatchObject({ version: '4', status: 'firing', receiver: 'ops' });
+    expect(new Webhook(SECRET).verify(request.body.toString('utf8'), request.headers)).toMatchObject({
+      version: '4',
+      status: 'firing',
+      receiver: 'ops',
+    });
   });
 
   it('fires a rule, delivers it signed with the alert and its figures, and lists it as active', async () => {
     expect((await send(h, 'PUT', '/api/v1/alerts/rules', [ALWAYS])).status).toBe(200);
     h.evaluateAlerts();
     const { body } = await send(h, 'GET', '/api/v1/alerts');
-    const active = body.active as Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string>; fingerprint: string }>;
+    const active = body.active as Array<{
+      status: string;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      fingerprint: string;
+    }>;
     expect(active).toHaveLength(1);
-    expect(active[0]).toMatchObject({ status: 'firing', labels: { alertname: 'SiteWatched', site: 'small', severity: 'warning' }, annotations: { summary: 'feed 585.9 kW' } });
+    expect(active[0]).toMatchObject({
+      status: 'firing',
+      labels: { alertname: 'SiteWatched', site: 'small', severity: 'warning' },
+      annotations: { summary: 'feed 585.9 kW' },
+    });
     await waitFor('the firing notification', () => receiver.requests.some((r) => r.body.toString().includes('SiteWatched')));
     const request = receiver.requests.find((r) => r.body.toString().includes('SiteWatched'));
     if (!request) throw new Error('no notification');
-    const message = new Webhook(SECRET).verify(request.body.toString('utf8'), request.headers) as { status: string; alerts: Array<{ fingerprint: string; labels: Record<string, string> }> };
+    const message = new Webhook(SECRET).verify(request.body.toString('utf8'), request.headers) as {
+      status: string;
+      alerts: Array<{ fingerprint: string; labels: Record<string, string> }>;
+    };
     expect(message.status).toBe('firing');
     expect(message.alerts[0]?.fingerprint).toBe(active[0]?.fingerprint);
     expect((await send(h, 'GET', `/api/v1/alerts?fingerprint=${active[0]?.fingerprint ?? ''}`)).body.active).toHaveLength(1);

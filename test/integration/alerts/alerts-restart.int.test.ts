@@ -6,12 +6,21 @@ import { startReceiver } from './test-receiver.js';
 import { authedFetch } from '../helpers/auth.js';
 
 /** Holds on any site (the feed is never 0 W): fires at the first evaluation. */
-const ALWAYS = { name: 'SiteWatched', figure: 'power_feed_watts', op: '>', threshold: 0, for: 0, severity: 'warning', annotations: { summary: 'watching' } };
+const ALWAYS = {
+  name: 'SiteWatched',
+  figure: 'power_feed_watts',
+  op: '>',
+  threshold: 0,
+  for: 0,
+  severity: 'warning',
+  annotations: { summary: 'watching' },
+};
 
 afterAll(killAll);
 
 const json = async <T>(url: string, init?: RequestInit): Promise<T> => (await authedFetch(url, init)).json() as Promise<T>;
-const post = (url: string, body: unknown, method = 'POST') => authedFetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown, method = 'POST') =>
+  authedFetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 interface Delivery {
   id: string;
@@ -29,7 +38,13 @@ describe('alerts across a kill -9', () => {
     const dir = tempDir();
     const port = freePort();
     // Rounds (and evaluations) every simulated 10 s = 1 s of wall time.
-    const env = { SIM_SPEED: '10', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '300', WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' };
+    const env = {
+      SIM_SPEED: '10',
+      WEBHOOK_BACKOFF_BASE_MS: '100',
+      WEBHOOK_BACKOFF_MAX_MS: '300',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      LOG_LEVEL: 'warn',
+    };
     const first = await startProcess(dir, port, env);
     expect((await post(`${first.url}/api/v1/webhooks`, { name: 'ops', url: receiver.url, groupWaitS: 0 })).status).toBe(201);
     expect((await post(`${first.url}/api/v1/alerts/rules`, [ALWAYS], 'PUT')).status).toBe(200);
@@ -52,7 +67,9 @@ describe('alerts across a kill -9', () => {
     const ids = new Set(receiver.requests.map((r) => r.webhookId));
     expect([...ids].sort()).toEqual(pending.map((d) => d.id).sort());
     const after = await json<Alerts>(`${second.url}/api/v1/alerts`);
-    expect(after.active.map((a) => [a.fingerprint, a.status, a.startsAt])).toEqual(before.active.map((a) => [a.fingerprint, a.status, a.startsAt]));
+    expect(after.active.map((a) => [a.fingerprint, a.status, a.startsAt])).toEqual(
+      before.active.map((a) => [a.fingerprint, a.status, a.startsAt]),
+    );
     second.child.kill('SIGTERM');
     await second.exited;
     await receiver.close();

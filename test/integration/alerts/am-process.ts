@@ -55,7 +55,13 @@ export async function startAlertmanager(opts: { config: string; port: number; ex
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`alertmanager exited ${child.exitCode}: ${output}`);
-    if (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`alertmanager not ready in 30 s: ${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -42,7 +42,8 @@ export async function startTestReceiver(respond?: (req: IncomingMessage, res: Se
       for (;;) {
         const found = received.find(match);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching request in ${timeoutMs} ms; got ${JSON.stringify(received.map((r) => r.path))}`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching request in ${timeoutMs} ms; got ${JSON.stringify(received.map((r) => r.path))}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -1,7 +1,12 @@
 import { expect } from 'vitest';
 import { Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
-import { createDeliveryWorker, type DeliveryLog, type DeliveryWorker, type DeliveryWorkerDeps } from '../../../server/src/services/alerts/delivery.js';
+import {
+  createDeliveryWorker,
+  type DeliveryLog,
+  type DeliveryWorker,
+  type DeliveryWorkerDeps,
+} from '../../../server/src/services/alerts/delivery.js';
 import type { DeliveryEvent, WebhookTarget } from '../../../server/src/services/alerts/ports.js';
 import { generateSecret } from '../../../server/src/services/alerts/signing.js';
 import type { AlertState } from '../../../server/src/domain/alerts/alert-state.js';
@@ -19,7 +24,6 @@ import type { ReceivedRequest } from './test-receiver.js';
 
 /** Small numbers so a fault case runs in a second or two. */
 export const FAST = { timeoutMs: 300, giveUpAfterMs: 60_000, backoff: { baseMs: 20, maxMs: 200, floorMs: 20 }, pollMs: 100 } as const;
-
 
 /** A real SQLite outbox in a temp folder, a registry with the delivery metrics, and workers over them. */
 export class DeliveryHarness {
@@ -99,7 +103,9 @@ export function notifications(receiverId: string, groups: number, perGroup: numb
         value: 40e6,
         updatedAtMs: createdAtMs,
       };
-      const body = encodeWebhookMessage(buildWebhookMessage({ receiverName: receiverId, groupKey, groupLabels, alerts: [state], externalUrl: 'http://headroom.test' }));
+      const body = encodeWebhookMessage(
+        buildWebhookMessage({ receiverName: receiverId, groupKey, groupLabels, alerts: [state], externalUrl: 'http://headroom.test' }),
+      );
       out.push({ id: `msg_${receiverId}_${g}_${seq}`, receiverId, groupKey, seq, body, createdAtMs });
     }
   }
@@ -152,7 +158,10 @@ export function expectDeliveredOnceInOrder(sent: readonly NewOutboxEntry[], requ
   for (const [groupKey, seqs] of arrivals) {
     // Repeats of one notification may follow it; a later one never comes before it.
     expect(seqs, groupKey).toEqual([...seqs].sort((a, b) => a - b));
-    const expected = sent.filter((e) => e.groupKey === groupKey).map((e) => e.seq).sort((a, b) => a - b);
+    const expected = sent
+      .filter((e) => e.groupKey === groupKey)
+      .map((e) => e.seq)
+      .sort((a, b) => a - b);
     expect([...new Set(seqs)], groupKey).toEqual(expected);
   }
   return { requests: requests.length, distinct: firstBody.size, duplicates: requests.length - firstBody.size };

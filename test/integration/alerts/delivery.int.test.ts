@@ -136,7 +136,9 @@ describe('webhook delivery through faults (real SQLite outbox, real HTTP receive
     expect(m.value('headroom_webhook_oldest_pending_age_seconds')).toBe(0);
     // (The exposition parser drops a histogram's labels and count: read the text.)
     expect(await h.registry.metrics()).toMatch(/^headroom_webhook_delivery_duration_seconds_count\{receiver="rx"\} 21$/m);
-    console.info(`[fault matrix] ${fault.name}: sent ${count.distinct}, requests ${count.requests}, duplicates ${count.duplicates}, failed attempts ${failures.length}, dead 0`);
+    console.info(
+      `[fault matrix] ${fault.name}: sent ${count.distinct}, requests ${count.requests}, duplicates ${count.duplicates}, failed attempts ${failures.length}, dead 0`,
+    );
   });
 
   it('keeps a healthy receiver on time while another hangs on every request', async () => {
@@ -165,7 +167,9 @@ describe('webhook delivery through faults (real SQLite outbox, real HTTP receive
     // The healthy receiver's last answers may still be being recorded: wait for the outbox to say so.
     await waitFor('only the stuck receiver pending', () => h.outbox.pendingStats().pending === 18, 2_000);
     expect(h.errors).toEqual([]);
-    console.info(`[hang isolation] healthy receiver: 21 delivered in ${elapsedMs} ms; hanging receiver: ${hanging.requests.length} attempts in flight`);
+    console.info(
+      `[hang isolation] healthy receiver: 21 delivered in ${elapsedMs} ms; hanging receiver: ${hanging.requests.length} attempts in flight`,
+    );
   });
 
   it('gives up after giveUpAfterMs on a receiver that always fails, keeping the last error', async () => {
@@ -205,7 +209,12 @@ describe('webhook delivery through faults (real SQLite outbox, real HTTP receive
     const worker = h.worker(new Map([['gone', target('gone', gone.url)]]));
     expect(await worker.drainOnce()).toBe(2);
 
-    expect(h.outbox.list('dead', 10).map((e) => [e.receiverId, e.attempts, e.lastError]).sort()).toEqual([
+    expect(
+      h.outbox
+        .list('dead', 10)
+        .map((e) => [e.receiverId, e.attempts, e.lastError])
+        .sort(),
+    ).toEqual([
       ['deleted', 1, 'receiver deleted'],
       ['gone', 1, 'HTTP 410: no such hook (permanent: endpoint gone)'],
     ]);
@@ -244,7 +253,9 @@ describe('webhook delivery through faults (real SQLite outbox, real HTTP receive
     const ids = r.requests.map((q) => q.webhookId);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i).sort()).toEqual([...inFlightIds].sort());
     expect(h.outbox.list('delivered', 100)).toHaveLength(21);
-    console.info(`[crash] sent 21, requests ${count.requests}, duplicates ${count.duplicates} (the ${inFlightIds.length} in flight), dead 0`);
+    console.info(
+      `[crash] sent 21, requests ${count.requests}, duplicates ${count.duplicates} (the ${inFlightIds.length} in flight), dead 0`,
+    );
   });
 
   it('does not follow a redirect: a 302 is a failure naming the Location, and its target never hears of it', async () => {

@@ -23,16 +23,24 @@ describe('webhook delivery refuses targets by the address DNS returns at send ti
   const rebound = async () => ['127.0.0.1'];
 
   it('never connects to a name that now resolves to loopback, and says why', async () => {
-    const worker = h.worker(new Map([['r', target('r', `http://rebind.test:${receiver.port}/hook`)]]), { policy: { allowPrivate: false }, resolve: rebound });
+    const worker = h.worker(new Map([['r', target('r', `http://rebind.test:${receiver.port}/hook`)]]), {
+      policy: { allowPrivate: false },
+      resolve: rebound,
+    });
     h.outbox.enqueue(notifications('r', 1, 1));
     expect(await worker.drainOnce()).toBe(1);
     expect(receiver.requests).toHaveLength(0);
     const [entry] = h.outbox.list(null, 10);
-    expect(entry?.lastError).toBe('refused target: rebind.test resolves to 127.0.0.1 is loopback (set WEBHOOK_ALLOW_PRIVATE=true to allow private and loopback targets)');
+    expect(entry?.lastError).toBe(
+      'refused target: rebind.test resolves to 127.0.0.1 is loopback (set WEBHOOK_ALLOW_PRIVATE=true to allow private and loopback targets)',
+    );
   });
 
   it('uses that resolver for real: with private targets allowed the same name is delivered to', async () => {
-    const worker = h.worker(new Map([['r', target('r', `http://rebind.test:${receiver.port}/hook`)]]), { policy: { allowPrivate: true }, resolve: rebound });
+    const worker = h.worker(new Map([['r', target('r', `http://rebind.test:${receiver.port}/hook`)]]), {
+      policy: { allowPrivate: true },
+      resolve: rebound,
+    });
     h.outbox.enqueue(notifications('r', 1, 1));
     expect(await worker.drainOnce()).toBe(1);
     expect(receiver.requests).toHaveLength(1);
@@ -61,7 +69,11 @@ describe('the webhooks API refuses hostile targets when saving (WEBHOOK_ALLOW_PR
       ['http://169.254.169.254/latest/meta-data/', /link-local/],
       ['http://metadata.google.internal/', /metadata/],
     ] as const) {
-      const res = await authedFetch(`${app.url}/api/v1/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', url }) });
+      const res = await authedFetch(`${app.url}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'x', url }),
+      });
       expect(res.status, url).toBe(400);
       expect(((await res.json()) as { error: string }).error, url).toMatch(new RegExp(`^url: refused target: .*${why.source}`));
     }

@@ -45,7 +45,13 @@ export async function startReceiver(answer: TestReceiver['answer'] = () => OK): 
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-      const request: ReceivedRequest = { headers, body, webhookId: headers['webhook-id'] ?? '', groupKey: groupKeyOf(body), atMs: Date.now() };
+      const request: ReceivedRequest = {
+        headers,
+        body,
+        webhookId: headers['webhook-id'] ?? '',
+        groupKey: groupKeyOf(body),
+        atMs: Date.now(),
+      };
       requests.push(request);
       const a = receiver.answer(request, requests.length - 1);
       if (a === 'hang') {
@@ -94,7 +100,9 @@ export async function startReceiver(answer: TestReceiver['answer'] = () => OK): 
 function groupKeyOf(body: Buffer): string {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && 'groupKey' in parsed && typeof parsed.groupKey === 'string' ? parsed.groupKey : '';
+    return typeof parsed === 'object' && parsed !== null && 'groupKey' in parsed && typeof parsed.groupKey === 'string'
+      ? parsed.groupKey
+      : '';
   } catch {
     return '';
   }

@@ -38,7 +38,9 @@ async function send(method: string, path: string, headers: Record<string, string
 beforeAll(async () => {
   h = await startTestHeadroom();
   await h.collectAt(h.clock.now());
-  const doc = (await (await fetch(`${h.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-required-role'?: Need }>> };
+  const doc = (await (await fetch(`${h.url}/api/v1/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, { 'x-required-role'?: Need }>>;
+  };
   routes = mountedOperations(h.app).map((operation) => {
     const [method = '', template = ''] = operation.split(' ');
     const need = doc.paths[template]?.[method.toLowerCase()]?.['x-required-role'];
@@ -60,7 +62,13 @@ describe('every mounted route, by the role it needs', () => {
     expect(writes.length).toBeGreaterThanOrEqual(15);
     expect(writes.every((r) => r.need !== 'public')).toBe(true);
     expect(routes.filter((r) => r.need === 'admin').map((r) => `${r.method} ${r.template}`)).toEqual(
-      expect.arrayContaining(['POST /api/v1/contracts', 'PUT /api/v1/pricebook', 'PUT /api/v1/alerts/rules', 'POST /api/v1/tokens', 'GET /api/v1/audit']),
+      expect.arrayContaining([
+        'POST /api/v1/contracts',
+        'PUT /api/v1/pricebook',
+        'PUT /api/v1/alerts/rules',
+        'POST /api/v1/tokens',
+        'GET /api/v1/audit',
+      ]),
     );
   });
 
@@ -94,7 +102,12 @@ describe('every mounted route, by the role it needs', () => {
   it('applies the same policy to the same route spelt otherwise (case, trailing or doubled slash)', async () => {
     const wrong: string[] = [];
     for (const r of routes.filter((x) => x.need !== 'public')) {
-      for (const variant of [r.path.toUpperCase(), r.path.replace('/api/v1/', '/Api/V1/'), `${r.path}/`, r.path.replace('/api/v1/', '/api/v1//')]) {
+      for (const variant of [
+        r.path.toUpperCase(),
+        r.path.replace('/api/v1/', '/Api/V1/'),
+        `${r.path}/`,
+        r.path.replace('/api/v1/', '/api/v1//'),
+      ]) {
         const status = await send(r.method, variant, {});
         if (status !== 401 && status !== 404) wrong.push(`${r.method} ${variant}: ${status} without a token`);
       }
@@ -103,7 +116,11 @@ describe('every mounted route, by the role it needs', () => {
   });
 
   it('names the role needed and the role held in a 403', async () => {
-    const refused = await fetch(`${h.url}/api/v1/contracts`, { method: 'POST', headers: { ...bearer(tokens.operator), 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetch(`${h.url}/api/v1/contracts`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.operator), 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: 'token "access operator" has role operator; this needs admin' });
     const missing = await fetch(`${h.url}/api/v1/fleet`);
@@ -135,6 +152,9 @@ describe('PUBLIC_READ=true', () => {
   });
 
   it('still refuses a bad token rather than reading it as no token', async () => {
-    expect((await fetch(`${open.url}/api/v1/fleet`, { headers: bearer('hr_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA') })).status).toBe(401);
+    expect(
+      (await fetch(`${open.url}/api/v1/fleet`, { headers: bearer('hr_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA') }))
+        .status,
+    ).toBe(401);
   });
 });

@@ -24,7 +24,11 @@ afterEach(async () => {
 afterAll(() => h?.stop());
 
 async function newToken(role: string): Promise<string> {
-  const r = await fetch(`${h.url}/api/v1/tokens`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: JSON.stringify({ name: `limits ${role} ${Math.random()}`, role }) });
+  const r = await fetch(`${h.url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { ...bearer(), 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `limits ${role} ${Math.random()}`, role }),
+  });
   return String(((await r.json()) as { token: string }).token);
 }
 
@@ -50,7 +54,9 @@ describe('rate limits per token', () => {
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(3);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     expect(refused?.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(((await refused?.json()) as { error: string }).error).toMatch(/more than 3 pushes per second from token "limits operator .*" \(INGEST_RATE_LIMIT_PER_S\)/);
+    expect(((await refused?.json()) as { error: string }).error).toMatch(
+      /more than 3 pushes per second from token "limits operator .*" \(INGEST_RATE_LIMIT_PER_S\)/,
+    );
     const other = await newToken('operator');
     expect((await push(other)).status).toBe(200);
   });
@@ -67,7 +73,9 @@ describe('rate limits per token', () => {
     }
     expect(statuses.slice(0, 8)).toEqual(Array(8).fill(200));
     expect(statuses.slice(8)).toEqual([429, 429]);
-    expect(JSON.parse(body)).toMatchObject({ error: expect.stringMatching(/more than 8 API requests per minute .*\(API_RATE_LIMIT_PER_MIN\)/) });
+    expect(JSON.parse(body)).toMatchObject({
+      error: expect.stringMatching(/more than 8 API requests per minute .*\(API_RATE_LIMIT_PER_MIN\)/),
+    });
     // Health and /metrics are not budgeted: probes and scrapes never starve.
     expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
     expect((await fetch(`${h.url}/metrics`)).status).toBe(200);
@@ -77,7 +85,10 @@ describe('rate limits per token', () => {
 describe('CORS', () => {
   it('allows the configured origin, and no other, to call the API from a browser', async () => {
     const preflight = (origin: string) =>
-      fetch(`${h.url}/api/v1/fleet`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      fetch(`${h.url}/api/v1/fleet`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
     const ok = await preflight('https://ops.example.com');
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://ops.example.com');
@@ -106,7 +117,10 @@ describe('the live view', () => {
 
   it('takes the token in the handshake: none or a bad one is refused, a viewer connects', async () => {
     expect(await connect({})).toMatchObject({ ok: false, message: expect.stringMatching(/^unauthorized: missing token/) });
-    expect(await connect({ token: 'hr_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).toMatchObject({ ok: false, message: 'unauthorized: unknown token' });
+    expect(await connect({ token: 'hr_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).toMatchObject({
+      ok: false,
+      message: 'unauthorized: unknown token',
+    });
     expect(await connect({ token: await newToken('viewer') })).toMatchObject({ ok: true });
   });
 

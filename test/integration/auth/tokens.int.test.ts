@@ -32,7 +32,12 @@ describe('API tokens', () => {
     const { id, token } = created.body as { id: string; token: string };
     expect(token).toMatch(/^hr_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     expect(token.startsWith(`hr_${id}_`)).toBe(true);
-    expect(created.body).toMatchObject({ name: 'grafana reader', role: 'viewer', createdBy: `token:env (HEADROOM_ADMIN_TOKEN)`, revokedAt: null });
+    expect(created.body).toMatchObject({
+      name: 'grafana reader',
+      role: 'viewer',
+      createdBy: `token:env (HEADROOM_ADMIN_TOKEN)`,
+      revokedAt: null,
+    });
 
     expect((await call('GET', '/api/v1/fleet', token)).status).toBe(200);
     const listed = await call('GET', '/api/v1/tokens', ADMIN_TOKEN);
@@ -60,8 +65,14 @@ describe('API tokens', () => {
   });
 
   it('refuses a token body that is not { name, role } with 400 naming the field', async () => {
-    expect(await call('POST', '/api/v1/tokens', ADMIN_TOKEN, { name: 'x', role: 'root' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^role: /) } });
-    expect(await call('POST', '/api/v1/tokens', ADMIN_TOKEN, { name: '', role: 'viewer' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^name: /) } });
+    expect(await call('POST', '/api/v1/tokens', ADMIN_TOKEN, { name: 'x', role: 'root' })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^role: /) },
+    });
+    expect(await call('POST', '/api/v1/tokens', ADMIN_TOKEN, { name: '', role: 'viewer' })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^name: /) },
+    });
     expect(await call('POST', '/api/v1/tokens', ADMIN_TOKEN, { name: 'x', role: 'viewer', token: 'mine' })).toMatchObject({ status: 400 });
   });
 });
@@ -70,8 +81,18 @@ describe('the audit log', () => {
   it('records who changed what and when, for contracts, price book, rules, webhooks and tokens, secrets masked', async () => {
     const newest = (await call('GET', '/api/v1/audit?limit=1', ADMIN_TOKEN)).body.entries as Array<{ id: number }>;
     const lastId = newest[0]?.id ?? 0;
-    const operator = (await call('POST', '/api/v1/tokens', ADMIN_TOKEN, { name: 'ops bot', role: 'operator' })).body as { id: string; token: string };
-    const contract = await call('POST', '/api/v1/contracts', ADMIN_TOKEN, { customer: 'Audit Labs', capacity: { pods: 1 }, start: '2026-12-01', end: '2027-11-30', monthlyPriceUsd: 1000, noticeDays: 30 });
+    const operator = (await call('POST', '/api/v1/tokens', ADMIN_TOKEN, { name: 'ops bot', role: 'operator' })).body as {
+      id: string;
+      token: string;
+    };
+    const contract = await call('POST', '/api/v1/contracts', ADMIN_TOKEN, {
+      customer: 'Audit Labs',
+      capacity: { pods: 1 },
+      start: '2026-12-01',
+      end: '2027-11-30',
+      monthlyPriceUsd: 1000,
+      noticeDays: 30,
+    });
     expect(contract.status).toBe(201);
     const book = (await call('GET', '/api/v1/pricebook', ADMIN_TOKEN)).body;
     expect((await call('PUT', '/api/v1/pricebook', ADMIN_TOKEN, book)).status).toBe(200);
@@ -86,7 +107,15 @@ describe('the audit log', () => {
     await call('GET', '/api/v1/contracts', ADMIN_TOKEN);
 
     const log = await call('GET', '/api/v1/audit?limit=20', ADMIN_TOKEN);
-    const entries = log.body.entries as Array<{ id: number; at: string; actor: string; action: string; target: string; status: number; detail: unknown }>;
+    const entries = log.body.entries as Array<{
+      id: number;
+      at: string;
+      actor: string;
+      action: string;
+      target: string;
+      status: number;
+      detail: unknown;
+    }>;
     const mine = entries.filter((e) => e.id > lastId).reverse();
     expect(mine.every((e) => Math.abs(Date.parse(e.at) - Date.now()) < 60_000)).toBe(true);
     expect(mine.map((e) => `${e.action} ${e.status}`)).toEqual([
@@ -98,7 +127,11 @@ describe('the audit log', () => {
       `DELETE /api/v1/contracts/${String(contract.body.id)} 204`,
       'POST /api/v1/contracts 400',
     ]);
-    expect(mine[1]).toMatchObject({ actor: 'token:env (HEADROOM_ADMIN_TOKEN)', target: `/api/v1/contracts/${String(contract.body.id)}`, detail: { customer: 'Audit Labs' } });
+    expect(mine[1]).toMatchObject({
+      actor: 'token:env (HEADROOM_ADMIN_TOKEN)',
+      target: `/api/v1/contracts/${String(contract.body.id)}`,
+      detail: { customer: 'Audit Labs' },
+    });
     expect(mine[4]).toMatchObject({ actor: `token:${operator.id} (ops bot)`, detail: { name: 'pager', secret: '***' } });
     expect(JSON.stringify(entries)).not.toContain(secret.slice(6));
     expect(JSON.stringify(entries)).not.toContain(operator.token.slice(20));
@@ -113,7 +146,15 @@ describe('the audit log', () => {
 describe('the first admin token', () => {
   it('is made at first start, shown once with a dashboard URL that signs in, and not again', async () => {
     const dir = tempDir();
-    const env = { PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '0', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none', ...NO_RATE_LIMITS };
+    const env = {
+      PORT: '0',
+      DATA_DIR: dir,
+      PRESET: 'small',
+      BACKFILL_DAYS: '0',
+      LOG_LEVEL: 'silent',
+      SIM_CONTRACTS: 'none',
+      ...NO_RATE_LIMITS,
+    };
     const shown: string[] = [];
     const first = await startHeadroom(loadConfig(env), { autoCollect: false, announce: (t) => shown.push(t) });
     expect(shown).toHaveLength(1);
@@ -129,18 +170,32 @@ describe('the first admin token', () => {
     expect((await fetch(`${second.url}/api/v1/tokens`, { headers: bearer(token) })).status).toBe(200);
 
     // Lost it? `npm run token` makes another straight in the database, with the server running.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/src/cli/token.ts', '--role', 'admin', '--name', 'recovery', '--data-dir', dir], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'server/src/cli/token.ts', '--role', 'admin', '--name', 'recovery', '--data-dir', dir],
+      { cwd: ROOT },
+    );
     const recovered = /(hr_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(stdout)?.[1] ?? '';
     const me = await fetch(`${second.url}/api/v1/whoami`, { headers: bearer(recovered) });
     expect(await me.json()).toMatchObject({ authenticated: true, name: 'recovery', role: 'admin' });
-    const audit = (await (await fetch(`${second.url}/api/v1/audit`, { headers: bearer(recovered) })).json()) as { entries: Array<{ actor: string; action: string }> };
+    const audit = (await (await fetch(`${second.url}/api/v1/audit`, { headers: bearer(recovered) })).json()) as {
+      entries: Array<{ actor: string; action: string }>;
+    };
     expect(audit.entries[0]).toMatchObject({ actor: 'cli', action: 'create token' });
     await second.stop();
   });
 
   it('is not made when HEADROOM_ADMIN_TOKEN is set', async () => {
     const shown: string[] = [];
-    const env = { PORT: '0', DATA_DIR: tempDir(), PRESET: 'small', BACKFILL_DAYS: '0', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN };
+    const env = {
+      PORT: '0',
+      DATA_DIR: tempDir(),
+      PRESET: 'small',
+      BACKFILL_DAYS: '0',
+      LOG_LEVEL: 'silent',
+      SIM_CONTRACTS: 'none',
+      HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN,
+    };
     const s = await startHeadroom(loadConfig(env), { autoCollect: false, announce: (t) => shown.push(t) });
     expect(shown).toEqual([]);
     expect((await fetch(`${s.url}/api/v1/tokens`, { headers: bearer(ADMIN_TOKEN) })).status).toBe(200);

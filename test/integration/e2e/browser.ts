@@ -9,7 +9,9 @@ import { ADMIN_TOKEN } from '../helpers/auth.js';
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(`*** SKIPPING the dashboard browser tests: ${CHROMIUM} is missing — install the Debian package \`chromium\` (apt-get install -y chromium) ***`);
+  console.warn(
+    `*** SKIPPING the dashboard browser tests: ${CHROMIUM} is missing — install the Debian package \`chromium\` (apt-get install -y chromium) ***`,
+  );
 }
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -27,7 +29,10 @@ export async function buildClient(): Promise<void> {
 }
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 export interface WatchedPage {
@@ -71,7 +76,9 @@ export function refusals(page: Page): string[] {
  */
 export function withoutRefusedPollRace(problems: string[], refused: string[]): string[] {
   const raced = refused.includes('400 GET /socket.io/') && refused.every((r) => r.endsWith(' /socket.io/'));
-  return problems.filter((p) => !(raced && p === 'console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
+  return problems.filter(
+    (p) => !(raced && p === 'console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)'),
+  );
 }
 
 /** Navigates and waits for every section to be drawn; returns ms from navigation start to that moment. */
@@ -103,7 +110,12 @@ export function freeLoopbackPort(): Promise<number> {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `read` satisfies `ok`; returns the value and when it did. Throws with the last value after `timeoutMs`. */
-export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number, what: string): Promise<{ value: T; atMs: number }> {
+export async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<{ value: T; atMs: number }> {
   const deadline = performance.now() + timeoutMs;
   let value = await read();
   while (!ok(value)) {

@@ -4,7 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount } from '../../../client/src/format.js';
 import { ADMIN_TOKEN, authedFetch } from '../helpers/auth.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
-import { SCREENSHOTS, VIEWPORTS, buildClient, figure, hasChromium, launch, loadDashboard, openPage, refusals, signInUrl, until, withoutRefusedPollRace, type WatchedPage } from './browser.js';
+import {
+  SCREENSHOTS,
+  VIEWPORTS,
+  buildClient,
+  figure,
+  hasChromium,
+  launch,
+  loadDashboard,
+  openPage,
+  refusals,
+  signInUrl,
+  until,
+  withoutRefusedPollRace,
+  type WatchedPage,
+} from './browser.js';
 
 /** Where the page keeps the token (client/src/session.ts). */
 const STORED = "localStorage.getItem('headroom.token')";
@@ -27,7 +41,12 @@ function apiRequests(page: Page): string[] {
 /** The sign-in prompt is up, the live view refused without a DISCONNECTED banner, no figure on the page. */
 async function expectSignInPrompt(page: Page): Promise<string> {
   await page.getByTestId('sign-in').waitFor({ state: 'visible', timeout: 10_000 });
-  await until(() => connection(page), (s) => s === 'unauthorized', 10_000, 'live view refused');
+  await until(
+    () => connection(page),
+    (s) => s === 'unauthorized',
+    10_000,
+    'live view refused',
+  );
   expect(await page.getByTestId('disconnected-banner').isVisible()).toBe(false);
   expect(await page.getByTestId('connection').textContent()).toBe('SIGN-IN NEEDED');
   expect(await page.locator('main').isVisible()).toBe(false);
@@ -63,7 +82,12 @@ describe.skipIf(!hasChromium)('signing in to the dashboard (API tokens, Jupyter-
     expect(await stored(page)).toBe(ADMIN_TOKEN);
     expect(await connection(page)).toBe('live');
     const who = page.getByTestId('session');
-    await until(() => who.getAttribute('data-role'), (r) => r === 'admin', 5_000, 'the admin named');
+    await until(
+      () => who.getAttribute('data-role'),
+      (r) => r === 'admin',
+      5_000,
+      'the admin named',
+    );
     expect(await who.textContent()).toBe('admin · HEADROOM_ADMIN_TOKEN');
     expect(await page.getByTestId('sign-out').isVisible()).toBe(true);
     expect(await page.getByTestId('sign-in').isVisible()).toBe(false);
@@ -79,7 +103,12 @@ describe.skipIf(!hasChromium)('signing in to the dashboard (API tokens, Jupyter-
     await page.waitForSelector('body[data-rendered="full"]', { timeout: 20_000 });
     expect(page.url()).toBe(`${h.url}/`);
     expect(await connection(page)).toBe('live');
-    await until(() => page.getByTestId('session').getAttribute('data-role'), (r) => r === 'admin', 5_000, 'still the admin');
+    await until(
+      () => page.getByTestId('session').getAttribute('data-role'),
+      (r) => r === 'admin',
+      5_000,
+      'still the admin',
+    );
     const fleet = (await h.getJson<{ gpus: { total: number } }>('/api/v1/fleet')).body;
     expect(await figure(page, 'gpus-total')).toEqual({ value: String(fleet.gpus.total), text: formatCount(fleet.gpus.total) });
     expect(admin.problems).toEqual([]);
@@ -105,7 +134,12 @@ describe.skipIf(!hasChromium)('signing in to the dashboard (API tokens, Jupyter-
     await page.waitForSelector('body[data-rendered="full"]', { timeout: 20_000 });
     expect(await connection(page)).toBe('live');
     expect(await stored(page)).toBe(viewerToken);
-    await until(() => page.getByTestId('session').textContent(), (t) => t === 'viewer · wall screen', 5_000, 'the viewer named');
+    await until(
+      () => page.getByTestId('session').textContent(),
+      (t) => t === 'viewer · wall screen',
+      5_000,
+      'the viewer named',
+    );
     // Webhook reads need operator: the alerts card says so instead of failing, and nothing was refused.
     await page.getByTestId('delivery-restricted').waitFor({ state: 'visible', timeout: 5_000 });
     expect(await page.getByTestId('delivery-restricted').textContent()).toMatch(/need an operator token \(this one is viewer\)/);
@@ -116,20 +150,37 @@ describe.skipIf(!hasChromium)('signing in to the dashboard (API tokens, Jupyter-
     await page.close();
   });
 
-  it('shows the server\'s reason for a wrong token, and answers a wrong pasted token in place', async () => {
+  it("shows the server's reason for a wrong token, and answers a wrong pasted token in place", async () => {
     const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
     const refused = refusals(page);
     await page.goto(signInUrl(h.url, UNKNOWN_TOKEN));
     expect(page.url()).toBe(`${h.url}/`);
-    await until(() => page.getByTestId('sign-in-reason').textContent(), (t) => (t ?? '').includes('unknown token'), 10_000, 'the server\'s reason');
-    expect(await expectSignInPrompt(page)).toBe('The server refused the token this browser keeps: unknown token. Paste another one, or sign out.');
-    await until(() => page.getByTestId('session').getAttribute('data-state'), (s) => s === 'refused', 5_000, 'token refused in the status bar');
+    await until(
+      () => page.getByTestId('sign-in-reason').textContent(),
+      (t) => (t ?? '').includes('unknown token'),
+      10_000,
+      "the server's reason",
+    );
+    expect(await expectSignInPrompt(page)).toBe(
+      'The server refused the token this browser keeps: unknown token. Paste another one, or sign out.',
+    );
+    await until(
+      () => page.getByTestId('session').getAttribute('data-state'),
+      (s) => s === 'refused',
+      5_000,
+      'token refused in the status bar',
+    );
     expect(await page.getByTestId('sign-out').isVisible()).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'auth-laptop-sign-in-refused.png') });
 
     await page.getByTestId('sign-in-token').fill(`${UNKNOWN_TOKEN}x`);
     await page.getByTestId('sign-in-submit').click();
-    await until(() => page.getByTestId('sign-in-answer').textContent(), (t) => (t ?? '').startsWith('The server does not accept this token'), 5_000, 'the pasted token refused');
+    await until(
+      () => page.getByTestId('sign-in-answer').textContent(),
+      (t) => (t ?? '').startsWith('The server does not accept this token'),
+      5_000,
+      'the pasted token refused',
+    );
     expect(await stored(page)).toBe(UNKNOWN_TOKEN);
     expect(withoutRefusedPollRace(problems, refused)).toEqual([]);
     await page.close();
@@ -139,7 +190,12 @@ describe.skipIf(!hasChromium)('signing in to the dashboard (API tokens, Jupyter-
     const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
     await loadDashboard(page, `${open.url}/`);
     expect(await connection(page)).toBe('live');
-    await until(() => page.getByTestId('session').getAttribute('data-state'), (s) => s === 'public', 5_000, 'public read-only');
+    await until(
+      () => page.getByTestId('session').getAttribute('data-state'),
+      (s) => s === 'public',
+      5_000,
+      'public read-only',
+    );
     expect(await page.getByTestId('session').textContent()).toBe('public read-only');
     expect(await page.getByTestId('status-sign-in').isVisible()).toBe(true);
     expect(await page.getByTestId('sign-out').isVisible()).toBe(false);
@@ -164,11 +220,28 @@ describe.skipIf(!hasChromium)('signing in to the dashboard (API tokens, Jupyter-
     const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
     const refused = refusals(page);
     await loadDashboard(page, signInUrl(h.url, String(created.body.token)));
-    await until(() => page.getByTestId('session').textContent(), (t) => t === 'viewer · soon revoked', 5_000, 'the viewer named');
+    await until(
+      () => page.getByTestId('session').textContent(),
+      (t) => t === 'viewer · soon revoked',
+      5_000,
+      'the viewer named',
+    );
     expect((await authedFetch(`${h.url}/api/v1/tokens/${String(created.body.id)}`, { method: 'DELETE' })).status).toBe(200);
-    await until(() => connection(page), (s) => s === 'unauthorized', 10_000, 'live view refused after the revocation');
-    expect(await page.getByTestId('sign-in-reason').textContent()).toBe('The server refused the token this browser keeps: token revoked. Paste another one, or sign out.');
-    await until(() => page.getByTestId('session').getAttribute('data-state'), (s) => s === 'refused', 5_000, 'token refused in the status bar');
+    await until(
+      () => connection(page),
+      (s) => s === 'unauthorized',
+      10_000,
+      'live view refused after the revocation',
+    );
+    expect(await page.getByTestId('sign-in-reason').textContent()).toBe(
+      'The server refused the token this browser keeps: token revoked. Paste another one, or sign out.',
+    );
+    await until(
+      () => page.getByTestId('session').getAttribute('data-state'),
+      (s) => s === 'refused',
+      5_000,
+      'token refused in the status bar',
+    );
     expect(await page.getByTestId('disconnected-banner').isVisible()).toBe(false);
     expect(withoutRefusedPollRace(problems, refused)).toEqual([]);
     await page.close();
@@ -181,9 +254,16 @@ describe.skipIf(!hasChromium)('signing in to the dashboard (API tokens, Jupyter-
     await page.evaluate(`localStorage.setItem('headroom.token', ${JSON.stringify(UNKNOWN_TOKEN)})`);
     await page.getByTestId('whatif-submit').click();
     await page.getByTestId('sign-in').waitFor({ state: 'visible', timeout: 5_000 });
-    expect(await page.getByTestId('sign-in-reason').textContent()).toBe('The server refused the token this browser keeps: unknown token. Paste another one, or sign out.');
+    expect(await page.getByTestId('sign-in-reason').textContent()).toBe(
+      'The server refused the token this browser keeps: unknown token. Paste another one, or sign out.',
+    );
     expect(await page.getByTestId('whatif-error').textContent()).toMatch(/401 unknown token$/);
-    await until(() => page.getByTestId('session').getAttribute('data-state'), (s) => s === 'refused', 5_000, 'token refused in the status bar');
+    await until(
+      () => page.getByTestId('session').getAttribute('data-state'),
+      (s) => s === 'refused',
+      5_000,
+      'token refused in the status bar',
+    );
     // The figures stay (the live view is still connected), under the prompt.
     expect(await connection(page)).toBe('live');
     expect(await page.locator('main').isVisible()).toBe(true);

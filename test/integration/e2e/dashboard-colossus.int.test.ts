@@ -3,7 +3,20 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatMwNumber, formatUsdCompact } from '../../../client/src/format.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
-import { SCREENSHOTS, VIEWPORTS, buildClient, figure, hasChromium, horizontalOverflow, launch, loadDashboard, openPage, signInUrl, sleep, until } from './browser.js';
+import {
+  SCREENSHOTS,
+  VIEWPORTS,
+  buildClient,
+  figure,
+  hasChromium,
+  horizontalOverflow,
+  launch,
+  loadDashboard,
+  openPage,
+  signInUrl,
+  sleep,
+  until,
+} from './browser.js';
 
 interface Fleet {
   gpus: { total: number; busy: number; idle: number; sold: number; down: number };
@@ -39,12 +52,20 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       const { page, problems } = await openPage(browser, viewport);
       const { wallMs, pageMs } = await loadDashboard(page, signInUrl(h.url));
-      console.log(`first full render (Colossus, ${viewport.width}×${viewport.height}): ${Math.round(wallMs)} ms from navigation (page's own clock: ${pageMs} ms)`);
+      console.log(
+        `first full render (Colossus, ${viewport.width}×${viewport.height}): ${Math.round(wallMs)} ms from navigation (page's own clock: ${pageMs} ms)`,
+      );
       expect(await page.locator('.cell[data-pod]').count()).toBe(768);
       expect(await figure(page, 'gpus-total')).toEqual({ value: String(fleet.gpus.total), text: formatCount(fleet.gpus.total) });
       expect(await figure(page, 'gpus-busy')).toEqual({ value: String(fleet.gpus.busy), text: formatCount(fleet.gpus.busy) });
-      expect(await figure(page, 'headline-draw')).toEqual({ value: String(fleet.power.facilityDrawWatts), text: formatMwNumber(fleet.power.facilityDrawWatts) });
-      expect(await figure(page, 'sellable-gpus')).toEqual({ value: String(capacity.sellable.gpus), text: formatCount(capacity.sellable.gpus) });
+      expect(await figure(page, 'headline-draw')).toEqual({
+        value: String(fleet.power.facilityDrawWatts),
+        text: formatMwNumber(fleet.power.facilityDrawWatts),
+      });
+      expect(await figure(page, 'sellable-gpus')).toEqual({
+        value: String(capacity.sellable.gpus),
+        text: formatCount(capacity.sellable.gpus),
+      });
       const usd = capacity.sellable.valueUsdPerMonth;
       expect(await figure(page, 'sellable-value')).toEqual({ value: String(usd), text: formatUsdCompact(usd) });
       expect(await page.locator('[data-testid=blocks-table] tbody tr').count()).toBe(capacity.sellable.blocks.length);
@@ -60,10 +81,21 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
       await page.getByTestId('whatif-months').fill('24');
       await page.getByTestId('whatif-price').fill('6000000');
       await page.getByTestId('whatif-submit').click();
-      await until(() => figure(page, 'whatif-total'), (f) => f.value === String(6_000_000 * 24), 5_000, 'what-if answer');
-      const sellablePod = capacity.sellable.blocks[0]?.pods[0] ?? (await page.locator('.cell[data-pod]').first().getAttribute('data-pod')) ?? '';
+      await until(
+        () => figure(page, 'whatif-total'),
+        (f) => f.value === String(6_000_000 * 24),
+        5_000,
+        'what-if answer',
+      );
+      const sellablePod =
+        capacity.sellable.blocks[0]?.pods[0] ?? (await page.locator('.cell[data-pod]').first().getAttribute('data-pod')) ?? '';
       await page.click(`.cell[data-pod="${sellablePod}"]`);
-      await until(() => page.getByTestId('pod-detail').getAttribute('data-history-points'), (v) => Number(v) > 0, 10_000, 'pod history');
+      await until(
+        () => page.getByTestId('pod-detail').getAttribute('data-history-points'),
+        (v) => Number(v) > 0,
+        10_000,
+        'pod history',
+      );
       await sleep(300);
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(SCREENSHOTS, `colossus-${name}-with-pod-and-what-if.png`), fullPage: true });
@@ -100,7 +132,9 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
     }
     const seconds = (performance.now() - started) / 1000;
     const rate = (bytes - startBytes) / seconds;
-    console.log(`Colossus, one client: ${bytes - startBytes} bytes in ${frames - startFrames} WebSocket frames over ${seconds.toFixed(1)} s = ${Math.round(rate)} B/s (${rounds} rounds at the default 10 s interval)`);
+    console.log(
+      `Colossus, one client: ${bytes - startBytes} bytes in ${frames - startFrames} WebSocket frames over ${seconds.toFixed(1)} s = ${Math.round(rate)} B/s (${rounds} rounds at the default 10 s interval)`,
+    );
     expect(await page.getByTestId('data-time').getAttribute('data-at-ms')).toBe(String(t));
     // Each round: the update's JSON + its 10,764-byte heatmap attachment; pings are a few bytes.
     expect(rate).toBeGreaterThan(800);

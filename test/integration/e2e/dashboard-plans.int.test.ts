@@ -3,7 +3,19 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authedFetch } from '../helpers/auth.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
-import { SCREENSHOTS, VIEWPORTS, buildClient, hasChromium, launch, loadDashboard, openPage, signInUrl, sleep, until, type WatchedPage } from './browser.js';
+import {
+  SCREENSHOTS,
+  VIEWPORTS,
+  buildClient,
+  hasChromium,
+  launch,
+  loadDashboard,
+  openPage,
+  signInUrl,
+  sleep,
+  until,
+  type WatchedPage,
+} from './browser.js';
 
 interface Plan {
   id: number;
@@ -41,7 +53,7 @@ describe.skipIf(!hasChromium)('the planned internal demand card (small site, reb
     await h?.stop();
   });
 
-  it('shows the owner\'s plan of its comeback as GET /api/v1/demand-plans has it, with its status on the collection clock\'s day', async () => {
+  it("shows the owner's plan of its comeback as GET /api/v1/demand-plans has it, with its status on the collection clock's day", async () => {
     laptop = await openPage(browser, VIEWPORTS.laptop);
     await loadDashboard(laptop.page, signInUrl(h.url));
     const plans = (await h.getJson<{ plans: Plan[] }>('/api/v1/demand-plans')).body.plans;
@@ -77,11 +89,18 @@ describe.skipIf(!hasChromium)('the planned internal demand card (small site, reb
     const { id } = (await created.json()) as Plan;
     await sleep(1_100); // past the server's one-update-per-second throttle
     await h.collectAt(h.clock.now());
-    const shown = await until(() => planRows(page), (rows) => rows.some((r) => r.id === String(id)), 10_000, 'the new plan on the page');
+    const shown = await until(
+      () => planRows(page),
+      (rows) => rows.some((r) => r.id === String(id)),
+      10_000,
+      'the new plan on the page',
+    );
     const row = shown.value.find((r) => r.id === String(id));
     expect(row?.status).toBe('in force');
     expect(row?.cells.slice(1)).toEqual([String(siteGpus), `${today} → ${end}`, 'in force']);
-    expect(await page.locator('#demand-plans .table-summary').textContent()).toBe(`2 plans · largest in force: ${siteGpus} GPUs · as of ${today}`);
+    expect(await page.locator('#demand-plans .table-summary').textContent()).toBe(
+      `2 plans · largest in force: ${siteGpus} GPUs · as of ${today}`,
+    );
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     await page.getByTestId('demand-plans').screenshot({ path: join(SCREENSHOTS, 'small-laptop-demand-plans-two.png') });
     expect(laptop.problems).toEqual([]);
@@ -100,7 +119,14 @@ describe.skipIf(!hasChromium)('the planned internal demand card (small site, reb
     const { page } = laptop;
     await sleep(1_100); // past the server's one-update-per-second throttle
     await h.collectAt(h.clock.now());
-    const rows = (await until(() => planRows(page), (r) => r.length === 3, 10_000, 'the ended plan on the page')).value;
+    const rows = (
+      await until(
+        () => planRows(page),
+        (r) => r.length === 3,
+        10_000,
+        'the ended plan on the page',
+      )
+    ).value;
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     expect(rows.find((r) => r.id === String(id))?.cells).toEqual(['Autumn evals', '64', `${start} → ${end}`, 'ended']);
     await page.getByTestId('demand-plans').screenshot({ path: join(SCREENSHOTS, 'small-laptop-demand-plans-three.png') });

@@ -20,7 +20,7 @@ describe.skipIf(!hasChromium)('the dashboard during a first start (`npm start` o
     if (child?.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('prints a sign-in link, and the page it opens shows the backfill\'s progress while it runs, then every section, without a reload', async () => {
+  it("prints a sign-in link, and the page it opens shows the backfill's progress while it runs, then every section, without a reload", async () => {
     const port = await freeLoopbackPort();
     // `npm start`'s command with its defaults (Colossus, 14 days of history to backfill), no admin token
     // in the environment: the server makes one and prints the link that signs in, opened the moment it does.
@@ -46,14 +46,29 @@ describe.skipIf(!hasChromium)('the dashboard during a first start (`npm start` o
     const listenedMs = performance.now() - started;
     // Signed in by the link, which is out of the address now.
     expect(page.url()).toBe(`http://127.0.0.1:${port}/`);
-    await until(() => page.getByTestId('session').getAttribute('data-role'), (r) => r === 'admin', 10_000, 'signed in as admin');
-    await until(() => page.getAttribute('body', 'data-backfill-shown'), (v) => v === 'true', 60_000, 'backfill progress on the page');
+    await until(
+      () => page.getByTestId('session').getAttribute('data-role'),
+      (r) => r === 'admin',
+      10_000,
+      'signed in as admin',
+    );
+    await until(
+      () => page.getAttribute('body', 'data-backfill-shown'),
+      (v) => v === 'true',
+      60_000,
+      'backfill progress on the page',
+    );
     const bar = await page.getByTestId('backfill-progress').textContent();
     console.log(`first start at Colossus: page loaded ${Math.round(listenedMs)} ms after the process started; it shows "${bar}"`);
     expect(bar).toMatch(/^Backfilling history: \d+%$/);
     await page.screenshot({ path: join(SCREENSHOTS, 'startup-laptop-backfill-progress.png') });
     await page.waitForSelector('body[data-rendered="full"]', { timeout: 90_000 });
-    await until(() => page.getByTestId('backfill-progress').isHidden(), (hidden) => hidden, 10_000, 'progress bar gone');
+    await until(
+      () => page.getByTestId('backfill-progress').isHidden(),
+      (hidden) => hidden,
+      10_000,
+      'progress bar gone',
+    );
     console.log(`first start at Colossus: every section drawn ${Math.round(performance.now() - started)} ms after the process started`);
     expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('live');
     expect(Number(await page.getByTestId('trends').getAttribute('data-gpu-points'))).toBeGreaterThan(100);

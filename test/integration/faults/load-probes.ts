@@ -34,7 +34,8 @@ export async function createToken(baseUrl: string, name: string, role: 'viewer' 
     body: JSON.stringify({ name, role }),
   });
   const body = (await response.json()) as { token?: unknown };
-  if (response.status !== 201 || typeof body.token !== 'string') throw new Error(`POST /api/v1/tokens answered ${response.status}: ${JSON.stringify(body)}`);
+  if (response.status !== 201 || typeof body.token !== 'string')
+    throw new Error(`POST /api/v1/tokens answered ${response.status}: ${JSON.stringify(body)}`);
   return body.token;
 }
 
@@ -87,7 +88,9 @@ export function startProbes(baseUrl: string, targets: readonly ProbeTarget[], in
     } catch (e) {
       error = errorCode(e);
     }
-    results.get(target.name)?.push({ atMs: sentAt - started, latencyMs: performance.now() - sentAt, status: error === null ? status : null, error });
+    results
+      .get(target.name)
+      ?.push({ atMs: sentAt - started, latencyMs: performance.now() - sentAt, status: error === null ? status : null, error });
     if (text !== null) target.onText?.(text);
   };
   const send = (target: ProbeTarget): void => {
@@ -97,10 +100,13 @@ export function startProbes(baseUrl: string, targets: readonly ProbeTarget[], in
   // Spread over the interval, so the targets' requests do not all arrive at once.
   const timers = targets.map((target, i) => {
     let interval: NodeJS.Timeout | undefined;
-    const first = setTimeout(() => {
-      send(target);
-      interval = setInterval(() => send(target), intervalMs);
-    }, (intervalMs * i) / targets.length);
+    const first = setTimeout(
+      () => {
+        send(target);
+        interval = setInterval(() => send(target), intervalMs);
+      },
+      (intervalMs * i) / targets.length,
+    );
     return () => {
       clearTimeout(first);
       clearInterval(interval);
@@ -132,10 +138,18 @@ export function samplePushes(url: string, payloads: readonly NodePayload[], toke
     const payload = payloads[n % payloads.length] as NodePayload;
     const token = tokens[n % tokens.length] as string;
     n++;
-    const done = fetch(`${url}/api/v1/ingest/dcgm`, { method: 'POST', headers: { 'content-type': 'text/plain', ...bearer(token) }, body: payload.body })
+    const done = fetch(`${url}/api/v1/ingest/dcgm`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...bearer(token) },
+      body: payload.body,
+    })
       .then(async (response) => {
         const text = await response.text();
-        samples.push({ status: response.status, retryAfter: response.headers.get('retry-after'), error: response.status >= 300 ? errorField(text) : null });
+        samples.push({
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          error: response.status >= 300 ? errorField(text) : null,
+        });
       })
       .catch((e: unknown) => void samples.push({ status: null, retryAfter: null, error: errorCode(e) }))
       .finally(() => inFlight.delete(done));
@@ -154,7 +168,8 @@ export function samplePushes(url: string, payloads: readonly NodePayload[], toke
 function errorField(text: string): string {
   try {
     const body: unknown = JSON.parse(text);
-    if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string') return (body as { error: string }).error;
+    if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string')
+      return (body as { error: string }).error;
   } catch {
     // not JSON: the text says what it is
   }
@@ -182,7 +197,9 @@ export function summarizeProbes(name: string, results: readonly ProbeResult[]): 
   return {
     name,
     count: results.length,
-    failures: results.filter((r) => r.status !== 200).map((r) => `${r.status ?? r.error} at ${(r.atMs / 1000).toFixed(1)} s after ${Math.round(r.latencyMs)} ms`),
+    failures: results
+      .filter((r) => r.status !== 200)
+      .map((r) => `${r.status ?? r.error} at ${(r.atMs / 1000).toFixed(1)} s after ${Math.round(r.latencyMs)} ms`),
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
     maxMs: Math.max(...latencies),
@@ -213,7 +230,11 @@ export function cpuSeconds(pid: number): number {
 
 /** CPU seconds all processes on this machine have used, from the first line of /proc/stat (USER_HZ = 100; idle and iowait left out). */
 export function machineCpuSeconds(): number {
-  const [user, nice, system, , , irq, softirq, steal] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
 }
 

@@ -80,7 +80,15 @@ function loadUntil(proc: HeadroomProcess, seed: number, until: Promise<unknown>)
 
   const pusher = async (p: number): Promise<void> => {
     for (let n = 0; !over; n++) {
-      const push: Push = { pusher: p, n, key: `term-${seed}-p${p}-n${n}`, gpus: pushGpus(p, n), outcome: null, inFlightAtSignal: false, afterSignal: signalled };
+      const push: Push = {
+        pusher: p,
+        n,
+        key: `term-${seed}-p${p}-n${n}`,
+        gpus: pushGpus(p, n),
+        outcome: null,
+        inFlightAtSignal: false,
+        afterSignal: signalled,
+      };
       pushes.push(push);
       inFlight.add(push);
       push.outcome = await pushJson(proc.url, push.gpus, push.key);
@@ -92,7 +100,12 @@ function loadUntil(proc: HeadroomProcess, seed: number, until: Promise<unknown>)
   const reader = async (r: number): Promise<void> => {
     const paths = ['/api/v1/fleet', '/api/v1/fleet/pods', `/api/v1/gpus/GPU-term-p${r % PUSHERS}-0`];
     for (let n = 0; !over; n++) {
-      const read: Read = { path: paths[(r + n) % paths.length] ?? '/api/v1/fleet', answer: null, inFlightAtSignal: false, afterSignal: signalled };
+      const read: Read = {
+        path: paths[(r + n) % paths.length] ?? '/api/v1/fleet',
+        answer: null,
+        inFlightAtSignal: false,
+        afterSignal: signalled,
+      };
       reads.push(read);
       inFlight.add(read);
       try {
@@ -107,7 +120,10 @@ function loadUntil(proc: HeadroomProcess, seed: number, until: Promise<unknown>)
     }
   };
 
-  const done = Promise.all([...Array.from({ length: PUSHERS }, (_, p) => pusher(p)), ...Array.from({ length: READERS }, (_, r) => reader(r))]);
+  const done = Promise.all([
+    ...Array.from({ length: PUSHERS }, (_, p) => pusher(p)),
+    ...Array.from({ length: READERS }, (_, r) => reader(r)),
+  ]);
   return {
     pushes,
     reads,
@@ -126,7 +142,8 @@ const describeOutcome = (o: PushOutcome | null): string =>
 
 /** The status answered, or the socket error when there was no answer. */
 function answerOf(request: Push | Read): string {
-  if ('key' in request) return request.outcome === null ? 'none' : request.outcome.kind === 'cut' ? request.outcome.error : String(request.outcome.status);
+  if ('key' in request)
+    return request.outcome === null ? 'none' : request.outcome.kind === 'cut' ? request.outcome.error : String(request.outcome.status);
   return request.answer === null ? 'none' : 'error' in request.answer ? request.answer.error : String(request.answer.status);
 }
 
@@ -169,11 +186,13 @@ describe('SIGTERM under load', () => {
       const atSignal = [...load.pushes, ...load.reads].filter((r) => r.inFlightAtSignal);
       for (const push of load.pushes.filter((p) => p.inFlightAtSignal)) {
         const o = push.outcome;
-        if (o?.kind !== 'acked' && !(o?.kind === 'refused' && o.status === 503)) problems.push(`push ${push.key} in flight at the signal: ${describeOutcome(o)}`);
+        if (o?.kind !== 'acked' && !(o?.kind === 'refused' && o.status === 503))
+          problems.push(`push ${push.key} in flight at the signal: ${describeOutcome(o)}`);
       }
       for (const read of load.reads.filter((r) => r.inFlightAtSignal)) {
         const a = read.answer;
-        if (a === null || 'error' in a || !(a.status < 300 || a.status === 503)) problems.push(`GET ${read.path} in flight at the signal: ${JSON.stringify(a)}`);
+        if (a === null || 'error' in a || !(a.status < 300 || a.status === 503))
+          problems.push(`GET ${read.path} in flight at the signal: ${JSON.stringify(a)}`);
       }
       for (const push of load.pushes) {
         const o = push.outcome;
@@ -212,7 +231,8 @@ describe('SIGTERM under load', () => {
           if (again.replayed) stored.push(push);
           if (o.kind === 'acked') {
             counts.acked++;
-            if (!again.replayed) problems.push(`push ${push.key} got ${o.status} (seq ${o.seq}) but its key is not in the journal after restart`);
+            if (!again.replayed)
+              problems.push(`push ${push.key} got ${o.status} (seq ${o.seq}) but its key is not in the journal after restart`);
           } else if (again.replayed) {
             counts.cutStored++;
           } else {

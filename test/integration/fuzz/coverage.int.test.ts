@@ -16,7 +16,10 @@ describe('the endpoint fuzz covers the app', () => {
 
   it('fuzzes every POST, PUT and PATCH route the app mounts, or says why not', () => {
     const writes = mountedOperations(h.app).filter((op) => /^(POST|PUT|PATCH) /.test(op));
-    expect(writes.filter((op) => !fuzzed.includes(op) && !(op in NOT_FUZZED)), 'add these to test/integration/fuzz/endpoints.ts').toEqual([]);
+    expect(
+      writes.filter((op) => !fuzzed.includes(op) && !(op in NOT_FUZZED)),
+      'add these to test/integration/fuzz/endpoints.ts',
+    ).toEqual([]);
   });
 
   it('lists only routes the app mounts', () => {

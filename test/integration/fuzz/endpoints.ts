@@ -6,7 +6,16 @@
  */
 import fc from 'fast-check';
 import { fixture } from '../helpers/harness.js';
-import { alertRulesBody, contractBody, demandPlanBody, jsonPushBody, mangled, priceBookBody, webhookBody, whatIfBody } from '../../unit/fuzz/arbitraries.js';
+import {
+  alertRulesBody,
+  contractBody,
+  demandPlanBody,
+  jsonPushBody,
+  mangled,
+  priceBookBody,
+  webhookBody,
+  whatIfBody,
+} from '../../unit/fuzz/arbitraries.js';
 
 export interface FuzzIds {
   contractId: string;
@@ -35,7 +44,17 @@ const junkBody = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 300 }),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v).slice(0, -1)),
-  fc.constantFrom('', '{', '[]', 'null', '{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"x": 1}}}', '"\\ud800"', '1e999', '{"a":'.repeat(200)),
+  fc.constantFrom(
+    '',
+    '{',
+    '[]',
+    'null',
+    '{"__proto__": {"admin": true}}',
+    '{"constructor": {"prototype": {"x": 1}}}',
+    '"\\ud800"',
+    '1e999',
+    '{"a":'.repeat(200),
+  ),
 );
 
 const jsonTypes = fc.oneof(
@@ -56,7 +75,8 @@ const idempotency = fc.option(
   { nil: undefined },
 );
 const queryValue = fc.oneof(fc.constant('fuzz-node'), fc.string({ maxLength: 20 }).map(encodeURIComponent), fc.constant('a&host=b'));
-const textBody = (real: string) => fc.oneof({ weight: 3, arbitrary: mangled(real) }, { weight: 1, arbitrary: fc.string({ maxLength: 500 }) });
+const textBody = (real: string) =>
+  fc.oneof({ weight: 3, arbitrary: mangled(real) }, { weight: 1, arbitrary: fc.string({ maxLength: 500 }) });
 
 /** The real scrape's lines for two of its eight GPUs (every family, 2 KB): small requests, same syntax. */
 const dcgmTwoGpus = `${fixture('dcgm-exporter/h100-node-sampled.txt')
@@ -66,9 +86,15 @@ const dcgmTwoGpus = `${fixture('dcgm-exporter/h100-node-sampled.txt')
 
 const dcgmCases: fc.Arbitrary<FuzzCase> = fc.record(
   {
-    query: fc.option(queryValue.map((host) => `?host=${host}`), { nil: undefined }),
+    query: fc.option(
+      queryValue.map((host) => `?host=${host}`),
+      { nil: undefined },
+    ),
     body: textBody(dcgmTwoGpus),
-    contentType: fc.oneof({ weight: 4, arbitrary: fc.constant('text/plain') }, { weight: 1, arbitrary: fc.constantFrom('application/openmetrics-text', 'application/json', '') }),
+    contentType: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('text/plain') },
+      { weight: 1, arbitrary: fc.constantFrom('application/openmetrics-text', 'application/json', '') },
+    ),
     headers: idempotency,
   },
   { requiredKeys: ['body', 'contentType'] },
@@ -82,8 +108,13 @@ const smiCases: fc.Arbitrary<FuzzCase> = fc.record(
       { weight: 1, arbitrary: fc.tuple(queryValue, smiFields).map(([host, fields]) => `?host=${host}&fields=${fields}`) },
       { weight: 1, arbitrary: fc.constant('') },
     ),
-    body: textBody(`${fixture('nvidia-smi/h100-query-nounits.csv')}${fixture('nvidia-smi/h100-query-nounits.csv').replace('GPU-02', 'GPU-03')}`),
-    contentType: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('text/csv', 'text/plain') }, { weight: 1, arbitrary: fc.constantFrom('application/json', '') }),
+    body: textBody(
+      `${fixture('nvidia-smi/h100-query-nounits.csv')}${fixture('nvidia-smi/h100-query-nounits.csv').replace('GPU-02', 'GPU-03')}`,
+    ),
+    contentType: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('text/csv', 'text/plain') },
+      { weight: 1, arbitrary: fc.constantFrom('application/json', '') },
+    ),
     headers: idempotency,
   },
   { requiredKeys: ['body', 'contentType'] },
@@ -99,8 +130,14 @@ const jsonIngestCases: fc.Arbitrary<FuzzCase> = fc
  */
 const tokenBody = fc.record(
   {
-    name: fc.oneof({ weight: 1, arbitrary: fc.constantFrom('fuzz collector', 'ops') }, { weight: 2, arbitrary: fc.string({ maxLength: 120 }) }),
-    role: fc.oneof({ weight: 1, arbitrary: fc.constantFrom('viewer', 'operator', 'admin') }, { weight: 3, arbitrary: fc.constantFrom('root', 'Admin', '', 'viewer ') }),
+    name: fc.oneof(
+      { weight: 1, arbitrary: fc.constantFrom('fuzz collector', 'ops') },
+      { weight: 2, arbitrary: fc.string({ maxLength: 120 }) },
+    ),
+    role: fc.oneof(
+      { weight: 1, arbitrary: fc.constantFrom('viewer', 'operator', 'admin') },
+      { weight: 3, arbitrary: fc.constantFrom('root', 'Admin', '', 'viewer ') },
+    ),
   },
   { requiredKeys: [] },
 );
@@ -136,9 +173,19 @@ export const FUZZ_GROUPS: Record<FuzzGroup, FuzzGroupSpec> = {
     view: ['/api/v1/contracts', '/api/v1/demand-plans'],
     endpoints: [
       { method: 'POST', route: '/api/v1/contracts', path: () => '/api/v1/contracts', cases: jsonCases(contractBody()) },
-      { method: 'PUT', route: '/api/v1/contracts/{id}', path: (ids) => `/api/v1/contracts/${ids.contractId}`, cases: jsonCases(contractBody()) },
+      {
+        method: 'PUT',
+        route: '/api/v1/contracts/{id}',
+        path: (ids) => `/api/v1/contracts/${ids.contractId}`,
+        cases: jsonCases(contractBody()),
+      },
       { method: 'POST', route: '/api/v1/demand-plans', path: () => '/api/v1/demand-plans', cases: jsonCases(demandPlanBody()) },
-      { method: 'PUT', route: '/api/v1/demand-plans/{id}', path: (ids) => `/api/v1/demand-plans/${ids.demandPlanId}`, cases: jsonCases(demandPlanBody()) },
+      {
+        method: 'PUT',
+        route: '/api/v1/demand-plans/{id}',
+        path: (ids) => `/api/v1/demand-plans/${ids.demandPlanId}`,
+        cases: jsonCases(demandPlanBody()),
+      },
     ],
   },
   pricing: {
@@ -153,7 +200,12 @@ export const FUZZ_GROUPS: Record<FuzzGroup, FuzzGroupSpec> = {
     endpoints: [
       { method: 'PUT', route: '/api/v1/alerts/rules', path: () => '/api/v1/alerts/rules', cases: jsonCases(alertRulesBody()) },
       { method: 'POST', route: '/api/v1/webhooks', path: () => '/api/v1/webhooks', cases: jsonCases(webhookBody()) },
-      { method: 'PUT', route: '/api/v1/webhooks/{id}', path: (ids) => `/api/v1/webhooks/${ids.webhookId}`, cases: jsonCases(webhookBody()) },
+      {
+        method: 'PUT',
+        route: '/api/v1/webhooks/{id}',
+        path: (ids) => `/api/v1/webhooks/${ids.webhookId}`,
+        cases: jsonCases(webhookBody()),
+      },
     ],
   },
   admin: {

@@ -76,7 +76,8 @@ interface Client {
 
 export async function startFuzzServer(): Promise<FuzzServer> {
   const h = await startTestHeadroom(FUZZ_ENV, fuzzDataDir());
-  const json = async <T>(path: string, init: RequestInit = {}): Promise<T> => (await (await fetch(h.url + path, { ...init, headers: { ...bearer(), ...init.headers } })).json()) as T;
+  const json = async <T>(path: string, init: RequestInit = {}): Promise<T> =>
+    (await (await fetch(h.url + path, { ...init, headers: { ...bearer(), ...init.headers } })).json()) as T;
   const contracts = await json<{ contracts: Array<{ id: number }> }>('/api/v1/contracts');
   const webhook = await json<{ id: string }>('/api/v1/webhooks', {
     method: 'POST',
@@ -89,7 +90,8 @@ export async function startFuzzServer(): Promise<FuzzServer> {
     body: JSON.stringify({ name: 'fuzz', gpus: 64, start: '2026-06-01' }),
   });
   const contractId = contracts.contracts[0]?.id;
-  if (contractId === undefined || typeof webhook.id !== 'string' || typeof plan.id !== 'number') throw new Error('fuzz server: no demo contract, webhook or demand plan to PUT to');
+  if (contractId === undefined || typeof webhook.id !== 'string' || typeof plan.id !== 'number')
+    throw new Error('fuzz server: no demo contract, webhook or demand plan to PUT to');
   return {
     h,
     ids: { contractId: String(contractId), demandPlanId: String(plan.id), webhookId: webhook.id },
@@ -211,7 +213,14 @@ export async function fuzzEndpoint(server: FuzzServer, endpoint: FuzzEndpoint, v
   }
   const ms = performance.now() - started;
   const share = refused ? Math.round((viewVouched / refused) * 100) : 100;
-  console.log(fuzzSummary(`${endpoint.method} ${endpoint.route}`, cases, ms, `${histogram(statuses)}; ${stored} stored; API view confirmed unchanged after ${share}% of refusals`));
+  console.log(
+    fuzzSummary(
+      `${endpoint.method} ${endpoint.route}`,
+      cases,
+      ms,
+      `${histogram(statuses)}; ${stored} stored; API view confirmed unchanged after ${share}% of refusals`,
+    ),
+  );
   expect(cases).toBeGreaterThanOrEqual(FUZZ_RUNS);
 }
 

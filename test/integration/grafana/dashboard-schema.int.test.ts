@@ -27,15 +27,51 @@ const module = (json: string, type: 'GrafanaDashboardJson' | 'HeadroomDashboardJ
 
 /** Deliberate breakage of fleet-overview.json: which type must reject it, and the message. */
 const BROKEN: Array<{ name: string; from: string; to: string; grafana: boolean; message: RegExp }> = [
-  { name: 'a misspelled dashboard field', from: '"schemaVersion"', to: '"schemaVerison"', grafana: true, message: /'"schemaVerison"' does not exist/ },
+  {
+    name: 'a misspelled dashboard field',
+    from: '"schemaVersion"',
+    to: '"schemaVerison"',
+    grafana: true,
+    message: /'"schemaVerison"' does not exist/,
+  },
   { name: 'a misspelled field option', from: '"unit": "none"', to: '"unti": "none"', grafana: true, message: /'"unti"' does not exist/ },
-  { name: 'a threshold mode Grafana does not know', from: '"mode": "absolute"', to: '"mode": "absolut"', grafana: true, message: /"absolut"/ },
+  {
+    name: 'a threshold mode Grafana does not know',
+    from: '"mode": "absolute"',
+    to: '"mode": "absolut"',
+    grafana: true,
+    message: /"absolut"/,
+  },
   { name: 'a grid position as a string', from: '"h": 5', to: '"h": "5"', grafana: true, message: /not assignable to type 'number'/ },
-  { name: 'a schemaVersion of the wrong type', from: '"schemaVersion": 42', to: '"schemaVersion": "42"', grafana: true, message: /not assignable to type 'number'/ },
-  { name: 'a misspelled stat option', from: '"colorMode": "value"', to: '"colourMode": "value"', grafana: false, message: /'"colourMode"' does not exist/ },
-  { name: 'a stat graph mode Grafana does not know', from: '"graphMode": "area"', to: '"graphMode": "sparkline"', grafana: false, message: /"sparkline"/ },
+  {
+    name: 'a schemaVersion of the wrong type',
+    from: '"schemaVersion": 42',
+    to: '"schemaVersion": "42"',
+    grafana: true,
+    message: /not assignable to type 'number'/,
+  },
+  {
+    name: 'a misspelled stat option',
+    from: '"colorMode": "value"',
+    to: '"colourMode": "value"',
+    grafana: false,
+    message: /'"colourMode"' does not exist/,
+  },
+  {
+    name: 'a stat graph mode Grafana does not know',
+    from: '"graphMode": "area"',
+    to: '"graphMode": "sparkline"',
+    grafana: false,
+    message: /"sparkline"/,
+  },
   { name: 'a misspelled Prometheus query field', from: '"expr":', to: '"exrp":', grafana: false, message: /'"exrp"' does not exist/ },
-  { name: 'a misspelled time-series line option', from: '"lineWidth": 1', to: '"linewidth": 1', grafana: false, message: /'"linewidth"' does not exist/ },
+  {
+    name: 'a misspelled time-series line option',
+    from: '"lineWidth": 1',
+    to: '"linewidth": 1',
+    grafana: false,
+    message: /'"linewidth"' does not exist/,
+  },
 ];
 
 let diagnostics: Map<string, string[]>;
@@ -59,7 +95,9 @@ beforeAll(() => {
 
 describe('dashboards against the @grafana/schema types', () => {
   it('finds the four dashboards', () => {
-    expect(files).toEqual(expect.arrayContaining(['collector-health.json', 'contracts.json', 'fleet-overview.json', 'sellable-capacity.json']));
+    expect(files).toEqual(
+      expect.arrayContaining(['collector-health.json', 'contracts.json', 'fleet-overview.json', 'sellable-capacity.json']),
+    );
   });
 
   it.each(files)('%s satisfies Grafana’s Dashboard type', (file) => {

@@ -60,7 +60,10 @@ interface FieldConfigSourceOf<TCustom> extends Omit<FieldConfigSource, 'defaults
  * A panel whose `options` and `fieldConfig.defaults.custom` are checked against that plugin's
  * published panelcfg types (the base `Panel` leaves both as `Record<string, unknown>`).
  */
-type PanelOf<TType extends string, TOptions, TCustom = never> = Omit<Panel, 'type' | 'options' | 'fieldConfig' | 'targets' | 'datasource'> & {
+type PanelOf<TType extends string, TOptions, TCustom = never> = Omit<
+  Panel,
+  'type' | 'options' | 'fieldConfig' | 'targets' | 'datasource'
+> & {
   type: TType;
   datasource: PrometheusQuery['datasource'];
   options: TOptions;

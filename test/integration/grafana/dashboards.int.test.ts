@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { readDashboards, type DashboardPanel } from './grafana-files.js';
-import { dashboardQueries, FLEET_WIDE_BY_DESIGN, interpolateQuery, metricNamesIn, provisionedDatasourceUid, scrapedSeriesNames } from './metric-families.js';
+import {
+  dashboardQueries,
+  FLEET_WIDE_BY_DESIGN,
+  interpolateQuery,
+  metricNamesIn,
+  provisionedDatasourceUid,
+  scrapedSeriesNames,
+} from './metric-families.js';
 
 /** House rules for the Grafana dashboards, checked over the JSON without Grafana. */
 const dashboards = readDashboards();
 const uid = provisionedDatasourceUid();
-const panels = dashboards.flatMap((d) => d.panels.filter((p) => p.type !== 'row').map((panel) => ({ d, panel, key: `${d.uid}/${panel.title}` })));
+const panels = dashboards.flatMap((d) =>
+  d.panels.filter((p) => p.type !== 'row').map((panel) => ({ d, panel, key: `${d.uid}/${panel.title}` })),
+);
 const exprsOf = (p: DashboardPanel) => (p.targets ?? []).map((t) => t.expr);
 
 /** Grafana unit ids we use (grafana-data valueFormats/categories.ts); a typo such as "watts" renders unitless. */
@@ -44,7 +53,11 @@ describe('dashboard files', () => {
     for (const [i, a] of d.panels.entries()) {
       expect(a.gridPos.x + a.gridPos.w, a.title).toBeLessThanOrEqual(24);
       for (const b of d.panels.slice(i + 1)) {
-        const overlap = a.gridPos.x < b.gridPos.x + b.gridPos.w && b.gridPos.x < a.gridPos.x + a.gridPos.w && a.gridPos.y < b.gridPos.y + b.gridPos.h && b.gridPos.y < a.gridPos.y + a.gridPos.h;
+        const overlap =
+          a.gridPos.x < b.gridPos.x + b.gridPos.w &&
+          b.gridPos.x < a.gridPos.x + a.gridPos.w &&
+          a.gridPos.y < b.gridPos.y + b.gridPos.h &&
+          b.gridPos.y < a.gridPos.y + a.gridPos.h;
         expect(overlap, `${a.title} overlaps ${b.title}`).toBe(false);
       }
     }
@@ -65,7 +78,8 @@ describe('every panel', () => {
     const defaults = panel.fieldConfig?.defaults;
     if (defaults?.unit === 'currencyUSD') expect(defaults.decimals).toBeTypeOf('number');
     for (const o of panel.fieldConfig?.overrides ?? []) {
-      if (o.properties.some((p) => p.id === 'unit' && p.value === 'currencyUSD')) expect(o.properties.some((p) => p.id === 'decimals') || defaults?.decimals !== undefined).toBe(true);
+      if (o.properties.some((p) => p.id === 'unit' && p.value === 'currencyUSD'))
+        expect(o.properties.some((p) => p.id === 'decimals') || defaults?.decimals !== undefined).toBe(true);
     }
   });
 
@@ -108,13 +122,24 @@ describe('dashboard queries', () => {
   const known = scrapedSeriesNames();
 
   it('read only series the spec lists, or `up`, so they work without our recording rules', () => {
-    const unknown = dashboardQueries().flatMap((q) => metricNamesIn(q.expr).filter((n) => !known.has(n)).map((n) => `${q.file} / ${q.panelTitle}: ${n}`));
+    const unknown = dashboardQueries().flatMap((q) =>
+      metricNamesIn(q.expr)
+        .filter((n) => !known.has(n))
+        .map((n) => `${q.file} / ${q.panelTitle}: ${n}`),
+    );
     expect(unknown).toEqual([]);
   });
 
   it('read every Headroom family the spec marks as the sellable and risk story', () => {
     const used = new Set(dashboardQueries().flatMap((q) => metricNamesIn(q.expr)));
-    for (const name of ['headroom_sellable_value_usd_per_month', 'headroom_sellable_watts', 'headroom_oversold', 'headroom_oversold_lead_seconds', 'headroom_contract_revenue_usd_per_month', 'headroom_telemetry_age_seconds']) {
+    for (const name of [
+      'headroom_sellable_value_usd_per_month',
+      'headroom_sellable_watts',
+      'headroom_oversold',
+      'headroom_oversold_lead_seconds',
+      'headroom_contract_revenue_usd_per_month',
+      'headroom_telemetry_age_seconds',
+    ]) {
       expect(used, name).toContain(name);
     }
   });
@@ -122,7 +147,9 @@ describe('dashboard queries', () => {
   it('interpolate $site as Grafana does for one site, several and All', () => {
     const expr = 'sum by (site) (rate(headroom_ingested_samples_total{site=~"$site"}[$__rate_interval]))';
     expect(interpolateQuery(expr, { sites: ['alpha'] })).toBe('sum by (site) (rate(headroom_ingested_samples_total{site=~"alpha"}[1m]))');
-    expect(interpolateQuery(expr, { sites: ['alpha', 'beta'], rateInterval: '2m' })).toBe('sum by (site) (rate(headroom_ingested_samples_total{site=~"(alpha|beta)"}[2m]))');
+    expect(interpolateQuery(expr, { sites: ['alpha', 'beta'], rateInterval: '2m' })).toBe(
+      'sum by (site) (rate(headroom_ingested_samples_total{site=~"(alpha|beta)"}[2m]))',
+    );
     expect(interpolateQuery(expr, { sites: 'all' })).toContain('site=~".+"');
     expect(interpolateQuery('x{site=~"$site"}', { sites: ['eu.1'] })).toBe('x{site=~"eu\\\\.1"}');
     expect(() => interpolateQuery('x{hall=~"$hall"}', { sites: 'all' })).toThrow(/\$hall/);

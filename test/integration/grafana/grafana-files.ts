@@ -17,7 +17,8 @@ export const RULE_FILES = {
 /** The datasource uid the provisioning file gives Grafana; every dashboard must point at it. */
 export function provisionedDatasourceUid(): string {
   const uids = [...readFileSync(DATASOURCE_FILE, 'utf8').matchAll(/^\s+uid:\s*(\S+)\s*$/gm)].map((m) => m[1]);
-  if (uids.length !== 1 || uids[0] === undefined) throw new Error(`expected one datasource uid in ${DATASOURCE_FILE}, found ${uids.length}`);
+  if (uids.length !== 1 || uids[0] === undefined)
+    throw new Error(`expected one datasource uid in ${DATASOURCE_FILE}, found ${uids.length}`);
   return uids[0];
 }
 
@@ -37,7 +38,12 @@ export interface DashboardPanel {
   gridPos: { x: number; y: number; w: number; h: number };
   datasource?: { type?: string; uid?: string };
   fieldConfig?: {
-    defaults: { unit?: string; decimals?: number; thresholds?: { steps: Array<{ color: string; value: number | null }> }; custom?: { footer?: { reducers?: string[] } } };
+    defaults: {
+      unit?: string;
+      decimals?: number;
+      thresholds?: { steps: Array<{ color: string; value: number | null }> };
+      custom?: { footer?: { reducers?: string[] } };
+    };
     overrides: Array<{ matcher: { id: string; options?: unknown }; properties: Array<{ id: string; value?: unknown }> }>;
   };
   targets?: DashboardTarget[];

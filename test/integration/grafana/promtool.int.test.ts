@@ -57,7 +57,9 @@ describe.skipIf(!hasPromtool)('promtool on the Prometheus files', () => {
   it('parses every dashboard query, for one site, several and All', async () => {
     // promtool has no expression checker; recording rules are parsed by Prometheus's own parser.
     const queries = dashboardQueries();
-    const exprs = queries.flatMap((q) => [['alpha'], ['alpha', 'beta.eu'], 'all' as const].map((sites) => interpolateQuery(q.expr, { sites })));
+    const exprs = queries.flatMap((q) =>
+      [['alpha'], ['alpha', 'beta.eu'], 'all' as const].map((sites) => interpolateQuery(q.expr, { sites })),
+    );
     const file = join(scratch, 'dashboard-queries.yml');
     const rules = exprs.map((e, i) => `      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(e)}\n`).join('');
     writeFileSync(file, `groups:\n  - name: ${basename(file)}\n    rules:\n${rules}`);

@@ -31,7 +31,9 @@ const ruleSchema = z.union([
     .strict(),
 ]);
 const ruleFileSchema = z.object({
-  groups: z.array(z.object({ name: z.string(), interval: z.string().optional(), limit: z.number().optional(), rules: z.array(ruleSchema) }).strict()),
+  groups: z.array(
+    z.object({ name: z.string(), interval: z.string().optional(), limit: z.number().optional(), rules: z.array(ruleSchema) }).strict(),
+  ),
 });
 
 /** Reads a Prometheus rule file with the `yaml` package; throws naming the file and path of what does not fit. */

@@ -15,7 +15,12 @@ describe('recording rules', () => {
     // The metric part is the family read, without `_total` once a counter is rated.
     expect(metricNamesIn(r.expr).map((n) => n.replace(/_total$|_bucket$/, ''))).toContain(metric);
     // The level lists the labels kept, in order; empty when the result is fleet-wide.
-    const kept = /\bby\s*\(([^)]*)\)/.exec(r.expr)?.[1]?.split(',').map((l) => l.trim()).filter((l) => l !== 'le') ?? [];
+    const kept =
+      /\bby\s*\(([^)]*)\)/
+        .exec(r.expr)?.[1]
+        ?.split(',')
+        .map((l) => l.trim())
+        .filter((l) => l !== 'le') ?? [];
     expect(level).toBe(kept.join('_'));
     expect(operation).toMatch(/^(sum|max|weighted_mean|rate5m|p95_rate5m)$/);
   });
@@ -28,7 +33,14 @@ describe('recording rules', () => {
 describe('alerting rules', () => {
   it('include the alerts issue #4 asks for', () => {
     expect(alerts.map((a) => a.name)).toEqual(
-      expect.arrayContaining(['HeadroomSellableCapacityIdle', 'HeadroomOversold', 'HeadroomOversoldRiskSoon', 'HeadroomTelemetryStale', 'HeadroomScrapeFailing', 'HeadroomDown']),
+      expect.arrayContaining([
+        'HeadroomSellableCapacityIdle',
+        'HeadroomOversold',
+        'HeadroomOversoldRiskSoon',
+        'HeadroomTelemetryStale',
+        'HeadroomScrapeFailing',
+        'HeadroomDown',
+      ]),
     );
   });
 
@@ -63,8 +75,18 @@ describe('every rule expression', () => {
   it('reads only series the spec lists, recording rules, or `up`', () => {
     const known = new Set([...scrapedSeriesNames(), ...recordedSeriesNames()]);
     // Annotation templates query too: `query "sum(x{…})"`.
-    const templateQueries = (r: (typeof rules)[number]) => [...Object.values(r.annotations).join(' ').matchAll(/printf "([^"]+)"/g)].map((m) => m[1] ?? '');
-    const unknown = rules.flatMap((r) => [r.expr, ...templateQueries(r)].flatMap(metricNamesIn).filter((n) => !known.has(n)).map((n) => `${r.name}: ${n}`));
+    const templateQueries = (r: (typeof rules)[number]) =>
+      [
+        ...Object.values(r.annotations)
+          .join(' ')
+          .matchAll(/printf "([^"]+)"/g),
+      ].map((m) => m[1] ?? '');
+    const unknown = rules.flatMap((r) =>
+      [r.expr, ...templateQueries(r)]
+        .flatMap(metricNamesIn)
+        .filter((n) => !known.has(n))
+        .map((n) => `${r.name}: ${n}`),
+    );
     expect(unknown).toEqual([]);
   });
 });
@@ -87,7 +109,7 @@ describe('the rule file reader', () => {
       '          severity: warning',
       '        annotations:',
       '          summary: "{{ $labels.a }}: b is high"',
-      "          description: >-",
+      '          description: >-',
       '            b is {{ $value }}',
       "            and that's bad",
     ].join('\n');
@@ -114,7 +136,10 @@ describe('the rule file reader', () => {
 describe('the metric-name tokenizer', () => {
   it.each([
     ['sum by (site, state) (headroom_gpus{site=~"$site", state="idle"})', ['headroom_gpus']],
-    ['histogram_quantile(0.95, sum by (le) (rate(headroom_scrape_duration_seconds_bucket[5m])))', ['headroom_scrape_duration_seconds_bucket']],
+    [
+      'histogram_quantile(0.95, sum by (le) (rate(headroom_scrape_duration_seconds_bucket[5m])))',
+      ['headroom_scrape_duration_seconds_bucket'],
+    ],
     ['a * on (site, hall) group_left (x) b offset 1h > bool 2e3', ['a', 'b']],
     ['min(x{band="high"}) < 14 * 86400 unless on (site) y == 1', ['x', 'y']],
     ['clamp_max(x, +Inf) or vector(0) and time() - z', ['x', 'z']],

@@ -13,12 +13,16 @@ const HERE = dirname(new URL(import.meta.url).pathname);
  * @returns module name → diagnostics (syntactic and semantic) as flattened messages; empty when it checks
  */
 export function typeCheck(sources: Record<string, string>): Map<string, string[]> {
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!config) throw new Error('cannot read tsconfig.json');
   const virtual = new Map(Object.entries(sources).map(([name, text]) => [join(HERE, name), text]));
   const host = ts.createCompilerHost(config.options);
@@ -27,7 +31,9 @@ export function typeCheck(sources: Record<string, string>): Map<string, string[]
   host.readFile = (file) => virtual.get(file) ?? readFile.call(host, file);
   host.getSourceFile = (file, language, onError, shouldCreate) => {
     const text = virtual.get(file);
-    return text === undefined ? getSourceFile.call(host, file, language, onError, shouldCreate) : ts.createSourceFile(file, text, language, true);
+    return text === undefined
+      ? getSourceFile.call(host, file, language, onError, shouldCreate)
+      : ts.createSourceFile(file, text, language, true);
   };
   const program = ts.createProgram([...virtual.keys()], { ...config.options, noEmit: true }, host);
   const result = new Map<string, string[]>();

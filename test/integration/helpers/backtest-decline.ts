@@ -166,7 +166,11 @@ export function summarizeDecline(records: DeclineRecord[]): DeclineSummary {
  * How much the 15-minute grid understates the true peaks: around each distinct grid peak of the
  * records, the simulator read every minute for an hour either side (at most `limit` peaks).
  */
-export function peakResolution(truth: DeclineTruth, records: DeclineRecord[], limit = 12): { peaks: number; worstUnder: number; meanUnder: number } {
+export function peakResolution(
+  truth: DeclineTruth,
+  records: DeclineRecord[],
+  limit = 12,
+): { peaks: number; worstUnder: number; meanUnder: number } {
   const peaks = [...new Map(records.map((r) => [r.truePeakAtMs, r.truePeak])).entries()].slice(0, limit);
   const under = peaks.map(([atMs, gridPeak]) => {
     let fine = gridPeak;
@@ -183,7 +187,10 @@ export function peakResolution(truth: DeclineTruth, records: DeclineRecord[], li
  * weekly shape but not the slow noise; `share` knows D(t) with its noise too, and misses only
  * which pods and nodes the owner's scheduler happened to fill.
  */
-export function oracleDecline(truth: DeclineTruth, knows: 'shape' | 'share'): { scale: number; relErr: Distribution; within5: number; peakCoverage: number } {
+export function oracleDecline(
+  truth: DeclineTruth,
+  knows: 'shape' | 'share',
+): { scale: number; relErr: Distribution; within5: number; peakCoverage: number } {
   const { params } = truth.site.sim;
   const total = truth.site.totalGpus;
   const curve = (tMs: number): number =>
@@ -196,7 +203,10 @@ export function oracleDecline(truth: DeclineTruth, knows: 'shape' | 'share'): { 
     for (let t = tMs + STEP_MS; t <= tMs + HORIZON_MS; t += STEP_MS) curvePeak = Math.max(curvePeak, curve(t) * total);
     return { curvePeak, truePeak: peakOver(truth.internal, tMs, tMs + HORIZON_MS).value, up: truth.site.sim.aggregateAt(tMs)[0]?.counts };
   });
-  const scale = quantile(rows.map((r) => r.truePeak / r.curvePeak), 0.5);
+  const scale = quantile(
+    rows.map((r) => r.truePeak / r.curvePeak),
+    0.5,
+  );
   const errors = rows.map((r) => {
     const c = r.up ?? { busy: 0, held: 0, idle: 0, sold: 0, down: 0, unknown: 0 };
     const up = c.busy + c.held + c.idle + c.sold;

@@ -134,8 +134,10 @@ export function runRebound(
   const sold = { gpus: soldGpus, pods: soldPods };
 
   const evaluations: Evaluation[] = [];
-  const optionsAt = (t: number): EngineOptions => (announced && t >= announced.atMs ? { ...options, plans: [...(options.plans ?? []), ...announced.plans] } : options);
-  for (let t = fromMs; t <= toMs; t += REBOUND_EVERY_MS) evaluations.push(evaluate(site, t, historyBefore(seen, t, historyMs), sold, optionsAt(t)));
+  const optionsAt = (t: number): EngineOptions =>
+    announced && t >= announced.atMs ? { ...options, plans: [...(options.plans ?? []), ...announced.plans] } : options;
+  for (let t = fromMs; t <= toMs; t += REBOUND_EVERY_MS)
+    evaluations.push(evaluate(site, t, historyBefore(seen, t, historyMs), sold, optionsAt(t)));
   const upByHour = new Map(evaluations.map((e) => [e.tMs, e.report.gpus.up]));
   const medianUp = quantile([...upByHour.values()], 0.5);
   const upAt = (tMs: number): number => upByHour.get(Math.floor(tMs / HOUR_MS) * HOUR_MS) ?? medianUp;

@@ -126,7 +126,12 @@ export interface Site {
   fullLoadWattsPerGpu: number;
 }
 
-export function createSite(scenario: ScenarioName, seed: number, soldPod?: SoldPodPredicate, topology: Topology = buildPreset('colossus')): Site {
+export function createSite(
+  scenario: ScenarioName,
+  seed: number,
+  soldPod?: SoldPodPredicate,
+  topology: Topology = buildPreset('colossus'),
+): Site {
   const sim = createSimulator({ topology, scenario, seed, soldPod });
   const podGpus = topology.pods.map((pod) => pod.nodes.reduce((s, n) => s + (topology.nodes[n]?.slots.length ?? 0), 0));
   const podFullLoadWatts = topology.pods.map(

@@ -16,13 +16,30 @@ export function tempDir(): string {
 export interface TestHeadroom extends Headroom {
   dir: string;
   getJson<T = Record<string, unknown>>(path: string): Promise<{ status: number; body: T }>;
-  post(path: string, body: string, contentType: string, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
+  post(
+    path: string,
+    body: string,
+    contentType: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
 /** A real server on a loopback port with a real SQLite file; rounds are driven by the test. */
 export async function startTestHeadroom(env: Record<string, string> = {}, dir = tempDir()): Promise<TestHeadroom> {
   // Test webhook receivers listen on loopback, which the SSRF policy refuses by default.
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '1', LOG_LEVEL: 'silent', SIM_START: PINNED_START, SIM_CONTRACTS: 'none', WEBHOOK_ALLOW_PRIVATE: 'true', HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS, ...env });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dir,
+    PRESET: 'small',
+    BACKFILL_DAYS: '1',
+    LOG_LEVEL: 'silent',
+    SIM_START: PINNED_START,
+    SIM_CONTRACTS: 'none',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...NO_RATE_LIMITS,
+    ...env,
+  });
   const headroom = await startHeadroom(config, { autoCollect: false });
   return {
     ...headroom,
@@ -32,7 +49,11 @@ export async function startTestHeadroom(env: Record<string, string> = {}, dir = 
       return { status: response.status, body: (await response.json()) as T };
     },
     async post(path, body, contentType, headers = {}) {
-      const response = await authedFetch(headroom.url + path, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+      const response = await authedFetch(headroom.url + path, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': contentType, ...headers },
+      });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
   };

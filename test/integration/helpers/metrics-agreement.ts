@@ -6,7 +6,11 @@ import { authedFetch } from './auth.js';
 export interface CapacityJson {
   gpus: Record<string, number>;
   power: { strandedWatts: number; strandedGpus: number };
-  sellable: { blocks: Array<{ hall: string; gpus: number; watts: number; valueUsdPerMonth: number }>; gpus: number; valueUsdPerMonth: number };
+  sellable: {
+    blocks: Array<{ hall: string; gpus: number; watts: number; valueUsdPerMonth: number }>;
+    gpus: number;
+    valueUsdPerMonth: number;
+  };
   risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: string | null; firstRiskAt: string | null };
   plans: { count: number; inForceGpus: number; horizonPeakGpus: number };
   updatedAt: string;
@@ -45,7 +49,8 @@ export function expectNoNaN(text: string): void {
 }
 
 /** Seconds from the report's moment to an instant the API names; +Inf when it names none. */
-export const leadSeconds = (iso: string | null, updatedAt: string): number => (iso === null ? Infinity : (Date.parse(iso) - Date.parse(updatedAt)) / 1000);
+export const leadSeconds = (iso: string | null, updatedAt: string): number =>
+  iso === null ? Infinity : (Date.parse(iso) - Date.parse(updatedAt)) / 1000;
 
 /**
  * GET /api/v1/capacity and /metrics read at the same moment (no round in between) say the same:
@@ -56,7 +61,8 @@ export async function expectCapacityAgrees(h: TestHeadroom): Promise<{ cap: Capa
   const text = await scrapeText(h);
   expectNoNaN(text);
   const m = parseExposition(text);
-  for (const cls of ['total', 'up', 'internal', 'reserve', 'sellable']) expect(m.value('headroom_capacity_gpus', { class: cls }), cls).toBe(cap.gpus[cls]);
+  for (const cls of ['total', 'up', 'internal', 'reserve', 'sellable'])
+    expect(m.value('headroom_capacity_gpus', { class: cls }), cls).toBe(cap.gpus[cls]);
   expect(m.sum('headroom_sellable_gpus')).toBe(cap.sellable.gpus);
   expect(m.sum('headroom_sellable_blocks')).toBe(cap.sellable.blocks.length);
   expect(m.sum('headroom_sellable_value_usd_per_month')).toBeCloseTo(cap.sellable.valueUsdPerMonth, 2);
@@ -82,7 +88,9 @@ export async function expectContractsAgree(h: TestHeadroom): Promise<void> {
   const m = parseExposition(await scrapeText(h));
   const today = new Date(h.clock.now()).toISOString().slice(0, 10);
   const rows = h.contracts.contractedAt(today);
-  expect(m.families.get('headroom_contract_revenue_usd_per_month')?.metrics ?? [], 'one revenue series a contracted customer').toHaveLength(rows.length);
+  expect(m.families.get('headroom_contract_revenue_usd_per_month')?.metrics ?? [], 'one revenue series a contracted customer').toHaveLength(
+    rows.length,
+  );
   for (const row of rows) {
     expect(m.value('headroom_contract_revenue_usd_per_month', { customer: row.customer })).toBe(row.monthlyUsd);
     expect(m.value('headroom_contracted_gpus', { customer: row.customer })).toBe(row.gpus);

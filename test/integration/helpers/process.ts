@@ -27,7 +27,18 @@ export const freePort = (): number => 20_000 + Math.floor(Math.random() * 12_000
 export async function startProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<HeadroomProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PRESET: 'small', BACKFILL_DAYS: '2', LOG_LEVEL: 'info', SIM_START: PINNED_START, HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN, ...NO_RATE_LIMITS, ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      PRESET: 'small',
+      BACKFILL_DAYS: '2',
+      LOG_LEVEL: 'info',
+      SIM_START: PINNED_START,
+      HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...NO_RATE_LIMITS,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -39,7 +50,10 @@ export async function startProcess(dataDir: string, port: number, env: Record<st
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${output}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return { child, url, port, output: () => output, exited };
     await new Promise((r) => setTimeout(r, 200));
   }

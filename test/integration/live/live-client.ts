@@ -1,6 +1,14 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ADMIN_TOKEN } from '../helpers/auth.js';
-import { decodeHeatmap, LIVE_EVENTS, type AlertsState, type PodCell, type Progress, type Snapshot, type Update } from '../../../server/src/protocol/live.js';
+import {
+  decodeHeatmap,
+  LIVE_EVENTS,
+  type AlertsState,
+  type PodCell,
+  type Progress,
+  type Snapshot,
+  type Update,
+} from '../../../server/src/protocol/live.js';
 
 /** What arrived, in order, with its arrival time (performance.now()). */
 export type Received =
@@ -18,7 +26,14 @@ type PayloadOf<E extends EventName> = Extract<Received, { event: E }>['payload']
  * unless `options.auth` says otherwise.
  */
 export function liveClient(url: string, options: Partial<ManagerOptions & SocketOptions> = {}) {
-  const socket: Socket = io(url, { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 300, forceNew: true, auth: { token: ADMIN_TOKEN }, ...options });
+  const socket: Socket = io(url, {
+    transports: ['websocket'],
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 300,
+    forceNew: true,
+    auth: { token: ADMIN_TOKEN },
+    ...options,
+  });
   const received: Received[] = [];
   for (const event of Object.values(LIVE_EVENTS)) {
     socket.on(event, (payload: unknown) => {
@@ -27,13 +42,26 @@ export function liveClient(url: string, options: Partial<ManagerOptions & Socket
   }
 
   /** The first `event` from index `from` on that satisfies `accept`; rejects after `timeoutMs`. */
-  async function next<E extends EventName>(event: E, options: { from?: number; timeoutMs?: number; accept?: (p: PayloadOf<E>) => boolean } = {}) {
+  async function next<E extends EventName>(
+    event: E,
+    options: { from?: number; timeoutMs?: number; accept?: (p: PayloadOf<E>) => boolean } = {},
+  ) {
     const { from = received.length, timeoutMs = 5_000, accept = () => true } = options;
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const found = received.slice(from).find((r): r is Extract<Received, { event: E }> => r.event === event && accept(r.payload as PayloadOf<E>));
+      const found = received
+        .slice(from)
+        .find((r): r is Extract<Received, { event: E }> => r.event === event && accept(r.payload as PayloadOf<E>));
       if (found) return found;
-      if (performance.now() > deadline) throw new Error(`no ${event} within ${timeoutMs} ms (got ${received.slice(from).map((r) => r.event).join(', ') || 'nothing'})`);
+      if (performance.now() > deadline)
+        throw new Error(
+          `no ${event} within ${timeoutMs} ms (got ${
+            received
+              .slice(from)
+              .map((r) => r.event)
+              .join(', ') || 'nothing'
+          })`,
+        );
       await sleep(10);
     }
   }

@@ -32,12 +32,19 @@ describe('the live view at Colossus scale (196,608 GPUs, 768 pods)', () => {
     const roundToUpdateMs = performance.now() - started;
     const updateBytes = h.live.stats().bytesSent - bytesBefore;
     // A figure for the closing note (bytes per second = this × updates per second), not a timed assertion.
-    console.info(`colossus live: snapshot ${afterSnapshot} bytes with handshake, update ${updateBytes} bytes, round to update ${roundToUpdateMs.toFixed(0)} ms`);
+    console.info(
+      `colossus live: snapshot ${afterSnapshot} bytes with handshake, update ${updateBytes} bytes, round to update ${roundToUpdateMs.toFixed(0)} ms`,
+    );
     expect(updateBytes).toBeGreaterThan(10_764);
     expect(updateBytes).toBeLessThanOrEqual(MAX_UPDATE_BYTES);
 
     const frame = heatmapOf(update.heatmap);
-    const pods = new Map((await h.getJson<{ pods: Array<{ id: string; gpus: Record<string, number> }> }>('/api/v1/fleet/pods')).body.pods.map((p) => [p.id, p]));
+    const pods = new Map(
+      (await h.getJson<{ pods: Array<{ id: string; gpus: Record<string, number> }> }>('/api/v1/fleet/pods')).body.pods.map((p) => [
+        p.id,
+        p,
+      ]),
+    );
     frame.pods.forEach((cell, i) => expect(cell.counts, podIds[i]).toEqual(HEATMAP_STATES.map((s) => pods.get(podIds[i] ?? '')?.gpus[s])));
     const gpus = frame.pods.reduce((n, cell) => n + cell.counts.reduce((a, b) => a + b, 0), 0);
     expect(gpus).toBe(196_608);

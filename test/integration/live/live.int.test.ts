@@ -94,12 +94,20 @@ describe('the live view (socket.io on the API port)', () => {
     const pod = state.topology.pods.find((p) => p.id === busiest.id);
     const gpus = (pod?.nodes ?? []).flatMap((n) => {
       const node = state.topology.nodes[n];
-      return (node?.slots ?? []).map((slot, index) => ({ uuid: state.uuidOfSlot[slot] ?? '', host: node?.host ?? '', index, utilizationPercent: 0, powerWatts: 70, memoryUsedMiB: 0 }));
+      return (node?.slots ?? []).map((slot, index) => ({
+        uuid: state.uuidOfSlot[slot] ?? '',
+        host: node?.host ?? '',
+        index,
+        utilizationPercent: 0,
+        powerWatts: 70,
+        memoryUsedMiB: 0,
+      }));
     });
     const from = client.received.length;
     const started = performance.now();
     // Two idle samples and the simulator's next busy one: two of the last three vote idle.
-    for (let i = 0; i < 2; i++) expect((await h.post('/api/v1/ingest/json', JSON.stringify({ gpus }), 'application/json')).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await h.post('/api/v1/ingest/json', JSON.stringify({ gpus }), 'application/json')).status).toBe(200);
     await h.collectAt(h.clock.now());
     const { payload: update, at } = await client.next('update', { from, timeoutMs: 2_000 });
     expect(at - started).toBeLessThan(2_000);
@@ -142,7 +150,14 @@ describe('the live view (socket.io on the API port)', () => {
   it('shows a contract in the headline and its pods as sold in the heatmap once a round delivers them', async () => {
     await pastThrottle();
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    const terms = { customer: 'Live Labs', capacity: { pods: 1 }, start: day(h.clock.now()), end: day(h.clock.now() + 365 * 86_400_000), monthlyPriceUsd: 123_456.78, noticeDays: 30 };
+    const terms = {
+      customer: 'Live Labs',
+      capacity: { pods: 1 },
+      start: day(h.clock.now()),
+      end: day(h.clock.now() + 365 * 86_400_000),
+      monthlyPriceUsd: 123_456.78,
+      noticeDays: 30,
+    };
     const created = await h.post('/api/v1/contracts', JSON.stringify(terms), 'application/json');
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const from = client.received.length;
@@ -157,20 +172,32 @@ describe('the live view (socket.io on the API port)', () => {
   });
 
   it('sends alerts when an alert starts firing and when the outbox changes', async () => {
-    const rules = [{ name: 'LiveTestAlways', figure: 'sellable_gpus', op: '>=', threshold: 0, severity: 'info', annotations: { summary: 'always on' } }];
-    const put = await authedFetch(`${h.url}/api/v1/alerts/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
+    const rules = [
+      { name: 'LiveTestAlways', figure: 'sellable_gpus', op: '>=', threshold: 0, severity: 'info', annotations: { summary: 'always on' } },
+    ];
+    const put = await authedFetch(`${h.url}/api/v1/alerts/rules`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rules }),
+    });
     expect(put.status).toBe(200);
     let from = client.received.length;
     h.evaluateAlerts();
     const { payload: firing } = await client.next('alerts', { from, timeoutMs: 2_000 });
-    expect(firing.active).toEqual([expect.objectContaining({ status: 'firing', alertname: 'LiveTestAlways', severity: 'info', summary: 'always on' })]);
+    expect(firing.active).toEqual([
+      expect.objectContaining({ status: 'firing', alertname: 'LiveTestAlways', severity: 'info', summary: 'always on' }),
+    ]);
     // The same state again is not re-sent.
     from = client.received.length;
     h.evaluateAlerts();
     await sleep(300);
     expect(client.received.slice(from).filter((r) => r.event === 'alerts')).toEqual([]);
     // A test notification to a receiver on a closed port fails and is retried: the outbox now holds it.
-    const hook = await h.post('/api/v1/webhooks', JSON.stringify({ name: 'closed port', url: 'http://127.0.0.1:9/hook', groupWaitS: 0 }), 'application/json');
+    const hook = await h.post(
+      '/api/v1/webhooks',
+      JSON.stringify({ name: 'closed port', url: 'http://127.0.0.1:9/hook', groupWaitS: 0 }),
+      'application/json',
+    );
     expect(hook.status).toBe(201);
     from = client.received.length;
     expect((await h.post(`/api/v1/webhooks/${String(hook.body.id)}/test`, '', 'application/json')).status).toBe(202);
@@ -217,7 +244,9 @@ describe('the live view across a restart', () => {
       expect(after.headline.atMs).toBeGreaterThanOrEqual(before.headline.atMs);
       await polling.next('snapshot', { from: 1, timeoutMs: 10_000 });
       // The snapshot may predate readiness (capacity null); by now the figures are the new server's.
-      const latest = await ws.next('update', { from, timeoutMs: 5_000, accept: (u) => u.headline.capacity !== null }).catch(() => ({ payload: after }));
+      const latest = await ws
+        .next('update', { from, timeoutMs: 5_000, accept: (u) => u.headline.capacity !== null })
+        .catch(() => ({ payload: after }));
       await expectHeadlineIsTheApi(server, latest.payload.headline);
     } finally {
       ws.close();

@@ -28,7 +28,9 @@ describe('/metrics at Colossus scale (196,608 GPUs, 24,576 simulated targets)', 
     }
     renders.sort((a, b) => a - b);
     // A figure for docs/prometheus-grafana.md and the closing note, not a timed assertion.
-    console.info(`colossus /metrics: ${series} series, ${text.length} bytes, render median ${renders[7]?.toFixed(1)} ms, max ${renders[14]?.toFixed(1)} ms`);
+    console.info(
+      `colossus /metrics: ${series} series, ${text.length} bytes, render median ${renders[7]?.toFixed(1)} ms, max ${renders[14]?.toFixed(1)} ms`,
+    );
     expect(series).toBeLessThanOrEqual(MAX_SERIES_AT_COLOSSUS);
     expect(m.sum('headroom_gpus')).toBe(196_608);
     expect(m.families.get('headroom_gpus')?.metrics).toHaveLength(12 * 6);

@@ -86,7 +86,11 @@ describe('/metrics agrees with the API at the same moment', () => {
     expect(before.value('headroom_planned_internal_gpus', { when: 'horizon' })).toBe(0);
     const day = (offsetDays: number): string => new Date(h.clock.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
     const post = (plan: unknown) =>
-      authedFetch(`${h.url}/api/v1/demand-plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+      authedFetch(`${h.url}/api/v1/demand-plans`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(plan),
+      });
     // 100 GPUs from today for a week; 300 from day 30; 380 from day 120, past the 90-day horizon.
     const created = await Promise.all([
       post({ name: 'now', gpus: 100, start: day(0), end: day(6) }),
@@ -125,7 +129,12 @@ describe('/metrics agrees with the API at the same moment', () => {
 describe('/metrics counts what the collector does', () => {
   it('counts pushed samples and batches, and refused batches by reason, without storing the refused', async () => {
     const before = await metrics();
-    const body = JSON.stringify({ gpus: [{ uuid: 'GPU-m-1', host: 'metrics-node', powerWatts: 70 }, { uuid: 'GPU-m-2', host: 'metrics-node', powerWatts: 71 }] });
+    const body = JSON.stringify({
+      gpus: [
+        { uuid: 'GPU-m-1', host: 'metrics-node', powerWatts: 70 },
+        { uuid: 'GPU-m-2', host: 'metrics-node', powerWatts: 71 },
+      ],
+    });
     expect((await h.post('/api/v1/ingest/json', body, 'application/json')).status).toBe(200);
     expect((await h.post('/api/v1/ingest/json', '{"gpus": [', 'application/json')).status).toBe(400);
     expect((await h.post('/api/v1/ingest/dcgm', 'x'.repeat(10), 'application/json')).status).toBe(400);
@@ -145,7 +154,10 @@ describe('/metrics counts what the collector does', () => {
     const before = await metrics();
     const stats = await h.collectAt(h.clock.now());
     const after = await metrics();
-    expect(after.sum('headroom_ingested_samples_total', { source: 'simulator' }) - before.sum('headroom_ingested_samples_total', { source: 'simulator' })).toBe(stats.samples);
+    expect(
+      after.sum('headroom_ingested_samples_total', { source: 'simulator' }) -
+        before.sum('headroom_ingested_samples_total', { source: 'simulator' }),
+    ).toBe(stats.samples);
     expect(after.value('headroom_scrape_targets', { health: 'up' })).toBe(48);
     expect(after.value('headroom_scrape_targets', { health: 'down' })).toBe(0);
     expect(after.value('headroom_scrape_failures_total', { target: 'simulator' })).toBe(0);
@@ -177,7 +189,9 @@ describe('/metrics of a collector scraping real HTTP targets', () => {
     expect(m.value('headroom_scrape_failures_total', { target: live })).toBe(0);
     expect(m.value('headroom_scrape_last_success_timestamp_seconds', { target: live })).toBeGreaterThan(Date.now() / 1000 - 60);
     expect(m.value('headroom_scrape_targets', { health: 'down' })).toBe(1);
-    expect(text).toMatch(new RegExp(`headroom_scrape_duration_seconds_count\\{[^}]*target="${live.replace(/[/.]/g, '\\$&')}"[^}]*\\} [1-9]`));
+    expect(text).toMatch(
+      new RegExp(`headroom_scrape_duration_seconds_count\\{[^}]*target="${live.replace(/[/.]/g, '\\$&')}"[^}]*\\} [1-9]`),
+    );
     expect(m.sum('headroom_ingested_samples_total', { source: 'scrape' })).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,9 @@ export function hasBinary(name: string): boolean {
     execFileSync(name, ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
-    console.warn(`\n*** SKIPPING: \`${name}\` is not installed (Debian package \`prometheus\`: apt-get install -y prometheus). .ci/run installs it. ***\n`);
+    console.warn(
+      `\n*** SKIPPING: \`${name}\` is not installed (Debian package \`prometheus\`: apt-get install -y prometheus). .ci/run installs it. ***\n`,
+    );
     return false;
   }
 }

@@ -46,7 +46,10 @@ let prom: RunningPrometheus;
 beforeAll(async () => {
   if (!available) return;
   sites = await Promise.all(
-    SITES.map(async (s) => ({ id: s.id, ...(await startProcess(tempDir(), freePort(), { SITE_ID: s.id, SIM_CONTRACTS: 'demo', LOG_LEVEL: 'warn', ...s.env })) })),
+    SITES.map(async (s) => ({
+      id: s.id,
+      ...(await startProcess(tempDir(), freePort(), { SITE_ID: s.id, SIM_CONTRACTS: 'demo', LOG_LEVEL: 'warn', ...s.env })),
+    })),
   );
   const dir = tempDir();
   prom = await startPrometheus(dir, shippedConfigFor(dir, sites), freePort());
@@ -83,7 +86,9 @@ function shippedConfigFor(dir: string, processes: Array<{ id: string; port: numb
   const fireFile = join(dir, 'fire-rules.yml');
   writeFileSync(
     fireFile,
-    YAML.stringify({ groups: [{ name: 'built-to-fire', rules: [{ alert: FIRING_ALERT, expr: rejected.expr, for: '0s', labels: rejected.labels }] }] }),
+    YAML.stringify({
+      groups: [{ name: 'built-to-fire', rules: [{ alert: FIRING_ALERT, expr: rejected.expr, for: '0s', labels: rejected.labels }] }],
+    }),
   );
   config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
   config.rule_files = [RULE_FILES.recording, RULE_FILES.alerting, fireFile];
@@ -144,8 +149,11 @@ describe.skipIf(!available)('one Prometheus scraping two Headroom sites', () => 
       expect(await query(`sum(headroom_gpus{${sel}})`)).toBe(fleet.gpus.total);
       expect(await query(`headroom_power_feed_watts{${sel}}`)).toBe(fleet.power.feedWatts);
       expect(await query(`headroom_power_headroom_watts{${sel}}`)).toBe(fleet.power.headroomWatts);
-      expect(Math.abs((await query(`sum(headroom_power_facility_draw_watts{${sel}})`)) - fleet.power.facilityDrawWatts)).toBeLessThanOrEqual(1);
-      for (const cls of ['reserve', 'sellable', 'up']) expect(await query(`headroom_capacity_gpus{${sel},class="${cls}"}`)).toBe(capacity.gpus[cls]);
+      expect(
+        Math.abs((await query(`sum(headroom_power_facility_draw_watts{${sel}})`)) - fleet.power.facilityDrawWatts),
+      ).toBeLessThanOrEqual(1);
+      for (const cls of ['reserve', 'sellable', 'up'])
+        expect(await query(`headroom_capacity_gpus{${sel},class="${cls}"}`)).toBe(capacity.gpus[cls]);
       expect(await query(`sum(headroom_sellable_value_usd_per_month{${sel}})`)).toBeCloseTo(capacity.sellable.valueUsdPerMonth, 2);
       expect(await query(`headroom_oversold_shortfall_gpus{${sel}}`)).toBe(capacity.risk.shortfallGpus);
     }
@@ -167,7 +175,8 @@ describe.skipIf(!available)('one Prometheus scraping two Headroom sites', () => 
           if (result.length === 0) found.push(`${q.file} "${q.panelTitle}" ${q.refId} [${String(sites)}]: no series for ${expr}`);
           if (sites === 'all') for (const r of result) if (r.metric.site) sitesSeen.add(r.metric.site);
         }
-        if (sitesSeen.size === 1) found.push(`${q.file} "${q.panelTitle}" ${q.refId}: with All selected, shows only ${[...sitesSeen].join()}`);
+        if (sitesSeen.size === 1)
+          found.push(`${q.file} "${q.panelTitle}" ${q.refId}: with All selected, shows only ${[...sitesSeen].join()}`);
       }
       return found;
     }, 90_000);
@@ -177,7 +186,9 @@ describe.skipIf(!available)('one Prometheus scraping two Headroom sites', () => 
   it('evaluates every recording and alerting rule cleanly, over series that exist', async () => {
     const problems = await eventually(async () => {
       const found: string[] = [];
-      const { groups } = await prom.api<{ groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string; type: string }> }> }>('/api/v1/rules');
+      const { groups } = await prom.api<{
+        groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string; type: string }> }>;
+      }>('/api/v1/rules');
       const loaded = groups.flatMap((g) => g.rules);
       for (const rule of ruleExpressions()) {
         const state = loaded.find((r) => r.name === rule.name);
@@ -195,10 +206,16 @@ describe.skipIf(!available)('one Prometheus scraping two Headroom sites', () => 
   it('fires a rule built to fire: a rejected batch at one site raises the alert, labelled with that site', async () => {
     const alpha = sites.find((s) => s.id === 'alpha');
     if (!alpha) throw new Error('no alpha');
-    const bad = await authedFetch(`${alpha.url}/api/v1/ingest/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"gpus": [' });
+    const bad = await authedFetch(`${alpha.url}/api/v1/ingest/json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"gpus": [',
+    });
     expect(bad.status).toBe(400);
     const problems = await eventually(async () => {
-      const { alerts } = await prom.api<{ alerts: Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }> }>('/api/v1/alerts');
+      const { alerts } = await prom.api<{
+        alerts: Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }>;
+      }>('/api/v1/alerts');
       const fired = alerts.find((a) => a.labels.alertname === FIRING_ALERT && a.state === 'firing');
       if (!fired) return [`not firing yet: ${JSON.stringify(alerts.map((a) => [a.labels.alertname, a.state]))}`];
       expect(fired.labels).toMatchObject({ site: 'alpha', source: 'push:json', reason: 'invalid', severity: 'warning' });

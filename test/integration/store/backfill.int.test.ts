@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKFILL_RESUME_KEY, BACKFILL_TRANSACTION_ROWS, backfillHistory, backfillRange, type BackfillOptions } from '../../../server/src/pipeline/collector/backfill.js';
+import {
+  BACKFILL_RESUME_KEY,
+  BACKFILL_TRANSACTION_ROWS,
+  backfillHistory,
+  backfillRange,
+  type BackfillOptions,
+} from '../../../server/src/pipeline/collector/backfill.js';
 import { backfillTarget, openBackfillConnection } from '../../../server/src/pipeline/store/backfill-target.js';
 import type { ScopeRollup } from '../../../server/src/domain/fleet/rollup.js';
 import { closeDatabase, type Database } from '../../../server/src/pipeline/store/db.js';
@@ -22,7 +28,14 @@ const PODS = 40;
 /** A rollup row whose figures depend on scope and time, so a row written twice or for the wrong bucket shows. */
 function row(scope: string, ts: number): ScopeRollup {
   const n = (ts / STEP_S) % 97;
-  return { scope, ts, utilization: n / 97, itWatts: 1_000 + n, facilityWatts: 1_250 + n, counts: { busy: n, held: 1, idle: 2, sold: 0, down: 0, unknown: 0 } };
+  return {
+    scope,
+    ts,
+    utilization: n / 97,
+    itWatts: 1_000 + n,
+    facilityWatts: 1_250 + n,
+    counts: { busy: n, held: 1, idle: 2, sold: 0, down: 0, unknown: 0 },
+  };
 }
 
 /** Every scope's rows of the bucket starting at tMs: the site, 2 halls and PODS pods, as the simulator gives them. */
@@ -46,16 +59,27 @@ function database(name: string): Database {
 /** Both rollup tables with scope keys, in key order: what a chart could ever read. */
 function stored(db: Database): unknown[] {
   return ['rollup_1m', 'rollup_5m'].flatMap((table) =>
-    db.prepare(`SELECT '${table}' AS t, s.key AS scope, r.* FROM ${table} r JOIN scopes s ON s.id = r.scope_id ORDER BY s.key, r.ts`).all().map((r) => {
-      const { scope_id: _ignored, ...rest } = r as Record<string, unknown>;
-      return rest;
-    }),
+    db
+      .prepare(`SELECT '${table}' AS t, s.key AS scope, r.* FROM ${table} r JOIN scopes s ON s.id = r.scope_id ORDER BY s.key, r.ts`)
+      .all()
+      .map((r) => {
+        const { scope_id: _ignored, ...rest } = r as Record<string, unknown>;
+        return rest;
+      }),
   );
 }
 
 /** The test site's backfill into `db`; `options` replace any part (a wrapped target among them). */
 function run(db: Database, options: Partial<BackfillOptions> = {}): Promise<number> {
-  return backfillHistory({ ...backfillTarget(db, createWriteGateBuffer()), aggregateAt, fromS: FROM_S, toS: TO_S, stepS: STEP_S, podEvery: 3, ...options });
+  return backfillHistory({
+    ...backfillTarget(db, createWriteGateBuffer()),
+    aggregateAt,
+    fromS: FROM_S,
+    toS: TO_S,
+    stepS: STEP_S,
+    podEvery: 3,
+    ...options,
+  });
 }
 
 class Interrupted extends Error {}
@@ -151,10 +175,17 @@ describe('the start-up backfill', () => {
 
   it('starts from the newest stored bucket when no backfill was interrupted, and from the mark when one was', () => {
     const nowS = FROM_S + 20 * 86_400;
-    expect(backfillRange({ latestS: null, resumeMark: null, nowS, days: 14, stepS: STEP_S })).toEqual({ fromS: nowS - 14 * 86_400, toS: nowS - STEP_S });
+    expect(backfillRange({ latestS: null, resumeMark: null, nowS, days: 14, stepS: STEP_S })).toEqual({
+      fromS: nowS - 14 * 86_400,
+      toS: nowS - STEP_S,
+    });
     expect(backfillRange({ latestS: nowS - 3_600, resumeMark: null, nowS, days: 14, stepS: STEP_S }).fromS).toBe(nowS - 3_600 + STEP_S);
-    expect(backfillRange({ latestS: nowS - 3_600, resumeMark: String(nowS - 86_400), nowS, days: 14, stepS: STEP_S }).fromS).toBe(nowS - 86_400);
+    expect(backfillRange({ latestS: nowS - 3_600, resumeMark: String(nowS - 86_400), nowS, days: 14, stepS: STEP_S }).fromS).toBe(
+      nowS - 86_400,
+    );
     // A mark older than the window: the window's start.
-    expect(backfillRange({ latestS: nowS - 3_600, resumeMark: String(FROM_S), nowS, days: 14, stepS: STEP_S }).fromS).toBe(nowS - 14 * 86_400);
+    expect(backfillRange({ latestS: nowS - 3_600, resumeMark: String(FROM_S), nowS, days: 14, stepS: STEP_S }).fromS).toBe(
+      nowS - 14 * 86_400,
+    );
   });
 });

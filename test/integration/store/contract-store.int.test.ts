@@ -59,14 +59,24 @@ describe('contract store', () => {
     reopen();
     expect(store.list()).toEqual([
       { id: 1, terms: terms(), pods: [2, 5], createdAtMs: T0, updatedAtMs: T0 },
-      { id: 2, terms: terms({ customer: 'Beta', capacity: { watts: 1_500_000.5 }, status: 'terminated', ramp: [] }), pods: [], createdAtMs: T0 + 1, updatedAtMs: T0 + 1 },
+      {
+        id: 2,
+        terms: terms({ customer: 'Beta', capacity: { watts: 1_500_000.5 }, status: 'terminated', ramp: [] }),
+        pods: [],
+        createdAtMs: T0 + 1,
+        updatedAtMs: T0 + 1,
+      },
     ]);
     expect(store.get(1)).toEqual(store.list()[0]);
   });
 
   it('keeps the terms in body JSON and customer and status in their own columns', () => {
     store.insert(terms(), [0], T0);
-    const row = db.prepare('SELECT customer, body, status FROM contracts WHERE id = 1').get() as { customer: string; body: string; status: string };
+    const row = db.prepare('SELECT customer, body, status FROM contracts WHERE id = 1').get() as {
+      customer: string;
+      body: string;
+      status: string;
+    };
     expect(row.customer).toBe('Acme Labs');
     expect(row.status).toBe('active');
     expect(JSON.parse(row.body)).toEqual({
@@ -87,7 +97,13 @@ describe('contract store', () => {
     const updated = store.update(id, terms({ capacity: { pods: 3 }, status: 'ended' }), [1, 3, 4], T0 + 5_000);
     expect(updated).toMatchObject({ id, pods: [1, 3, 4], createdAtMs: T0, updatedAtMs: T0 + 5_000 });
     reopen();
-    expect(store.get(id)).toEqual({ id, terms: terms({ capacity: { pods: 3 }, status: 'ended' }), pods: [1, 3, 4], createdAtMs: T0, updatedAtMs: T0 + 5_000 });
+    expect(store.get(id)).toEqual({
+      id,
+      terms: terms({ capacity: { pods: 3 }, status: 'ended' }),
+      pods: [1, 3, 4],
+      createdAtMs: T0,
+      updatedAtMs: T0 + 5_000,
+    });
   });
 
   it('answers null when updating a contract that does not exist, and writes nothing', () => {
@@ -151,7 +167,12 @@ describe('price book store', () => {
     let store = createPriceBookStore(db);
     expect(store.get()).toBeNull();
     const first: PriceBook = { ...DEFAULT_PRICE_BOOK, mwMonthUsd: 3_900_000 };
-    const second: PriceBook = { gpuHourUsd: { 'H100-SXM': 2.11, 'A100-SXM': 1.1 }, mwMonthUsd: 4_000_000, basis: 'mw-month', sources: { 'H100-SXM': 'SF Compute avg' } };
+    const second: PriceBook = {
+      gpuHourUsd: { 'H100-SXM': 2.11, 'A100-SXM': 1.1 },
+      mwMonthUsd: 4_000_000,
+      basis: 'mw-month',
+      sources: { 'H100-SXM': 'SF Compute avg' },
+    };
     store.put(first, T0);
     store.put(second, T0 + 1);
     closeDatabase(db);

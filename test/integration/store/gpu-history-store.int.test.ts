@@ -49,9 +49,9 @@ describe('gpu history store', () => {
   it('stores one row of 256 utilization bytes and 256 little-endian power words per chunk and hour', () => {
     const { util, power } = hour(256, { 3: [1, 700] });
     store.writeHour(T0 + 1234, util, power, 256); // floored to the hour
-    const stored = db.prepare<[], { chunk: number; ts: number; util: Buffer; power: Buffer }>(
-      'SELECT chunk, ts, util, power FROM gpu_hourly',
-    ).all();
+    const stored = db
+      .prepare<[], { chunk: number; ts: number; util: Buffer; power: Buffer }>('SELECT chunk, ts, util, power FROM gpu_hourly')
+      .all();
     expect(stored).toHaveLength(1);
     const [only] = stored;
     expect(only?.chunk).toBe(0);

@@ -26,7 +26,13 @@ describe('history writes', () => {
       staleAfterMs: 30_000,
       ports: {
         ...stores,
-        rollups: { ...stores.rollups, write: (res, rows) => { current += rows.length; return stores.rollups.write(res, rows); } },
+        rollups: {
+          ...stores.rollups,
+          write: (res, rows) => {
+            current += rows.length;
+            return stores.rollups.write(res, rows);
+          },
+        },
         gpuHistory: {
           writeHour: (ts, u, p, to, from = 0) => {
             current += Math.ceil((to - from) / GPU_CHUNK_SLOTS);
@@ -64,8 +70,14 @@ describe('history writes', () => {
 
     expect(Math.max(...sizes)).toBeLessThanOrEqual(HISTORY_WRITE_ROWS);
     // The pod bucket's 768 rows, the last minute's 13 site and hall rows, the hour's 768 chunks.
-    const stored5m = db.prepare('SELECT count(*) FROM rollup_5m WHERE ts = ?').pluck().get(Math.floor((hour + 3_300_000) / 1000));
-    const stored1m = db.prepare('SELECT count(*) FROM rollup_1m WHERE ts = ?').pluck().get(Math.floor((hour + 3_540_000) / 1000));
+    const stored5m = db
+      .prepare('SELECT count(*) FROM rollup_5m WHERE ts = ?')
+      .pluck()
+      .get(Math.floor((hour + 3_300_000) / 1000));
+    const stored1m = db
+      .prepare('SELECT count(*) FROM rollup_1m WHERE ts = ?')
+      .pluck()
+      .get(Math.floor((hour + 3_540_000) / 1000));
     const chunks = db.prepare('SELECT count(*) FROM gpu_hourly').pluck().get();
     expect({ stored5m, stored1m, chunks }).toEqual({ stored5m: 768, stored1m: 13, chunks: topology.slotNode.length / GPU_CHUNK_SLOTS });
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(768 + 13 + topology.slotNode.length / GPU_CHUNK_SLOTS);

@@ -63,7 +63,15 @@ describe('ingest journal', () => {
     const full: IngestBatch = {
       samples: [
         sample('GPU-a', { index: 3, offsetMs: -250 }),
-        sample('GPU-b', { modelName: null, utilPercent: null, powerWatts: null, memUsedMiB: null, memTotalMiB: null, xid: null, index: -1 }),
+        sample('GPU-b', {
+          modelName: null,
+          utilPercent: null,
+          powerWatts: null,
+          memUsedMiB: null,
+          memTotalMiB: null,
+          xid: null,
+          index: -1,
+        }),
       ],
       nodes: [
         { host: 'node-0', drained: true, reason: 'xid 79' },

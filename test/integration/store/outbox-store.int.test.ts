@@ -8,7 +8,14 @@ import { createReceiverStore } from '../../../server/src/pipeline/store/receiver
 import { makeTempDir, type TempDir } from './temp-db.js';
 
 const T0 = 1_780_000_000_000;
-const entry = (id: string, groupKey: string, seq: number, receiverId = 'r1'): NewOutboxEntry => ({ id, receiverId, groupKey, seq, body: `{"n":"${id}"}`, createdAtMs: T0 + seq });
+const entry = (id: string, groupKey: string, seq: number, receiverId = 'r1'): NewOutboxEntry => ({
+  id,
+  receiverId,
+  groupKey,
+  seq,
+  body: `{"n":"${id}"}`,
+  createdAtMs: T0 + seq,
+});
 
 describe('webhook outbox store', () => {
   let tmp: TempDir;
@@ -73,7 +80,11 @@ describe('webhook outbox store', () => {
   });
 
   it('commits alert states, group timers and outbox entries together, or none of them', () => {
-    const alerts = createAlertStore(db, { rules: z.array(z.string()).parse, state: z.object({ fp: z.string() }).parse, group: z.object({ at: z.number() }).parse });
+    const alerts = createAlertStore(db, {
+      rules: z.array(z.string()).parse,
+      state: z.object({ fp: z.string() }).parse,
+      group: z.object({ at: z.number() }).parse,
+    });
     expect(() =>
       alerts.transaction(() => {
         alerts.replaceStates([{ fingerprint: 'f1', state: { fp: 'f1' } }], T0);

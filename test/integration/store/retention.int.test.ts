@@ -42,8 +42,14 @@ describe('pruneHistory', () => {
   it('deletes rollups older than retentionDays and GPU hours older than gpuRetentionDays, in small batches', async () => {
     // One row per scope per day, for the last 10 days.
     const days = Array.from({ length: 10 }, (_, d) => NOW_S - (d + 0.5) * DAY);
-    rollups.write('1m', days.flatMap((ts) => [row('site', ts), row('hall:h1', ts)]));
-    rollups.write('5m', days.flatMap((ts) => [row('pod:p1', ts), row('pod:p2', ts), row('pod:p3', ts)]));
+    rollups.write(
+      '1m',
+      days.flatMap((ts) => [row('site', ts), row('hall:h1', ts)]),
+    );
+    rollups.write(
+      '5m',
+      days.flatMap((ts) => [row('pod:p1', ts), row('pod:p2', ts), row('pod:p3', ts)]),
+    );
     const util = new Float32Array(300).fill(0.5);
     const power = new Float32Array(300).fill(400);
     for (const ts of days) gpuHistory.writeHour(ts, util, power, 300); // 2 chunks per hour
@@ -65,8 +71,8 @@ describe('pruneHistory', () => {
   });
 
   it('refuses a retention that is not a positive number of days', async () => {
-    await expect(
-      pruneHistory({ rollups, gpuHistory }, { nowS: NOW_S, retentionDays: 0, gpuRetentionDays: 30 }),
-    ).rejects.toBeInstanceOf(DomainError);
+    await expect(pruneHistory({ rollups, gpuHistory }, { nowS: NOW_S, retentionDays: 0, gpuRetentionDays: 30 })).rejects.toBeInstanceOf(
+      DomainError,
+    );
   });
 });

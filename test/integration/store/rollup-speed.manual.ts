@@ -66,9 +66,7 @@ function fileBytes(file: string): number {
 }
 
 function tableBytes(db: Database): Record<string, number> {
-  const rows = db
-    .prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name')
-    .all();
+  const rows = db.prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all();
   return Object.fromEntries(rows.map((r) => [r.name, r.bytes]));
 }
 
@@ -145,7 +143,7 @@ function sizePerDay(dir: string): void {
   const rowsPerDay = PODS * 288 + coarse.length * 1440;
   console.log(
     `size: ${(bytes / days / 1e6).toFixed(2)} MB per colossus day (${rowsPerDay.toLocaleString()} rows/day, ` +
-      `${(bytes / days / rowsPerDay).toFixed(1)} B/row); 30 days ≈ ${((bytes / days) * 30 / 1e6).toFixed(0)} MB`,
+      `${(bytes / days / rowsPerDay).toFixed(1)} B/row); 30 days ≈ ${(((bytes / days) * 30) / 1e6).toFixed(0)} MB`,
   );
   for (const [name, tableSize] of Object.entries(tables)) {
     if (tableSize > 100_000) console.log(`  ${name}: ${(tableSize / days / 1e6).toFixed(2)} MB/day`);

@@ -57,8 +57,7 @@ describe('rollup store', () => {
         counts: { busy: 1, held: 2, idle: 3, sold: 4, down: 5, unknown: 6.25 },
       }),
     ]);
-    const at = (metric: Parameters<RollupStore['query']>[1]): number | undefined =>
-      store.query('hall:h1', metric, T0, T0 + 60, 60)[0]?.[1];
+    const at = (metric: Parameters<RollupStore['query']>[1]): number | undefined => store.query('hall:h1', metric, T0, T0 + 60, 60)[0]?.[1];
     expect(at('utilization')).toBe(0.25);
     expect(at('power_watts')).toBe(5000);
     expect(at('facility_watts')).toBe(6500);
@@ -80,7 +79,10 @@ describe('rollup store', () => {
   });
 
   it('counts only rows inside [from, to) and aligns buckets to multiples of the step', () => {
-    store.write('1m', [0, 60, 120, 180, 240, 300].map((dt) => row('site', T0 + dt, { itWatts: dt })));
+    store.write(
+      '1m',
+      [0, 60, 120, 180, 240, 300].map((dt) => row('site', T0 + dt, { itWatts: dt })),
+    );
     // from = T0+60 is inside the bucket starting at T0; the row at T0 is outside the range.
     expect(store.query('site', 'power_watts', T0 + 60, T0 + 300, 300)).toEqual([[T0, 150]]);
   });
@@ -151,7 +153,9 @@ describe('rollup store', () => {
   it('stores rows given in any order, scopes interleaved and time reversed, across small transactions', () => {
     const small = createRollupStore(db, { writeBatchRows: 5 });
     const pods = ['pod:c', 'pod:a', 'pod:b'];
-    const rows = Array.from({ length: 12 }, (_, i) => pods.map((p, k) => row(p, T0 + (11 - i) * 300, { itWatts: 100 * k + (11 - i) }))).flat();
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      pods.map((p, k) => row(p, T0 + (11 - i) * 300, { itWatts: 100 * k + (11 - i) })),
+    ).flat();
     small.write('5m', rows);
     expect(small.query('pod:a', 'power_watts', T0, T0 + 12 * 300, 300).map(([, v]) => v)).toEqual(
       Array.from({ length: 12 }, (_, i) => 100 + i),
@@ -168,7 +172,10 @@ describe('rollup store', () => {
   });
 
   it('prunes rows older than the cut-off and says how many it deleted', () => {
-    store.write('1m', [0, 60, 120, 180].flatMap((dt) => [row('site', T0 + dt), row('hall:h1', T0 + dt)]));
+    store.write(
+      '1m',
+      [0, 60, 120, 180].flatMap((dt) => [row('site', T0 + dt), row('hall:h1', T0 + dt)]),
+    );
     store.write('5m', [row('pod:p1', T0), row('pod:p1', T0 + 300)]);
     expect(store.prune('1m', T0 + 120)).toBe(4);
     expect(store.query('site', 'power_watts', T0, T0 + 300, 60).map(([t]) => t)).toEqual([T0 + 120, T0 + 180]);
@@ -178,7 +185,10 @@ describe('rollup store', () => {
   });
 
   it('deletes no more than asked in one bounded prune step', () => {
-    store.write('5m', ['pod:a', 'pod:b'].flatMap((p) => [0, 300, 600, 900].map((dt) => row(p, T0 + dt))));
+    store.write(
+      '5m',
+      ['pod:a', 'pod:b'].flatMap((p) => [0, 300, 600, 900].map((dt) => row(p, T0 + dt))),
+    );
     expect(store.pruneSome('5m', T0 + 900, 4)).toBe(4);
     expect(store.pruneSome('5m', T0 + 900, 4)).toBe(2);
     expect(store.pruneSome('5m', T0 + 900, 4)).toBe(0);

@@ -22,7 +22,18 @@ afterEach(async () => {
 
 /** A pushed batch of one GPU on a node of its own (a new host: an identity write too). */
 function batch(i: number): IngestBatch {
-  const sample = { uuid: `GPU-gate-${i}`, host: `pushed-${i}`, index: 0, modelName: null, utilPercent: 50, powerWatts: 300, memUsedMiB: 1_000, memTotalMiB: 80_000, xid: 0, offsetMs: 0 };
+  const sample = {
+    uuid: `GPU-gate-${i}`,
+    host: `pushed-${i}`,
+    index: 0,
+    modelName: null,
+    utilPercent: 50,
+    powerWatts: 300,
+    memUsedMiB: 1_000,
+    memTotalMiB: 80_000,
+    xid: 0,
+    offsetMs: 0,
+  };
   return { samples: [sample], nodes: [], meters: [] };
 }
 
@@ -47,7 +58,7 @@ describe('the write gate', () => {
     expect(writeGateCounts(gate)).toMatchObject({ mainWanting: 0, mainTimeouts: 0, workerWrites: 2 });
   });
 
-  it('keeps every main-thread write out of SQLite\'s busy handler while the start-up backfill writes on its worker', async () => {
+  it("keeps every main-thread write out of SQLite's busy handler while the start-up backfill writes on its worker", async () => {
     const file = join(tempDir(), 'gate.db');
     const db = openDatabase(file);
     // With no busy timeout, a write that found the worker holding the lock would throw SQLITE_BUSY
@@ -62,7 +73,18 @@ describe('the write gate', () => {
     const gate = createWriteGateBuffer();
     const detach = attachWriteGate(db, priorityWriter(gate));
     const nowS = Math.floor(Date.parse('2026-11-27T12:00:00Z') / 1000);
-    const job: BackfillJob = { dbFile: file, gate, preset: 'small', scenario: 'flat', seed: 7, fromS: nowS - 60 * 86_400, toS: nowS - 300, stepS: 300, podEvery: 3, sold: [] };
+    const job: BackfillJob = {
+      dbFile: file,
+      gate,
+      preset: 'small',
+      scenario: 'flat',
+      seed: 7,
+      fromS: nowS - 60 * 86_400,
+      toS: nowS - 300,
+      stepS: 300,
+      podEvery: 3,
+      sold: [],
+    };
     const worker = new Worker(new URL('../../../server/src/workers/backfill-worker.mjs', import.meta.url), { workerData: job });
     workers.push(worker);
     let progress = 0;
@@ -83,7 +105,14 @@ describe('the write gate', () => {
       await collector.push(batch(i), 'test', `key-${i}`, tMs); // journal group commit + identity
       collector.tick(tMs); // history of the pushed GPUs (minute buckets close every 6th turn)
       await collector.writeHistory();
-      tokens.insert({ id: `t${i}`, name: `token ${i}`, role: 'viewer', hash: Buffer.alloc(32, i % 256), createdAtMs: tMs, createdBy: 'test' });
+      tokens.insert({
+        id: `t${i}`,
+        name: `token ${i}`,
+        role: 'viewer',
+        hash: Buffer.alloc(32, i % 256),
+        createdAtMs: tMs,
+        createdBy: 'test',
+      });
       tokens.touch(`t${i}`, tMs);
       audit.record({ atMs: tMs, actor: 'test', action: 'POST /api/v1/tokens', target: `/api/v1/tokens/t${i}`, status: 201, detail: null });
       if (backfilling && rows === null) whileBackfilling++;

@@ -35,7 +35,9 @@ describe('the default rules', () => {
     const [alert] = firingAfter(f, 6 * HOUR);
     expect(alert?.labels).toEqual({ alertname: 'SellableCapacitySustained', severity: 'info', site: 's1' });
     expect(alert?.annotations.summary).toBe('40 MW sellable for the last 6 hours — worth $167M a month');
-    expect(alert?.annotations.description).toBe('25,600 GPUs in whole blocks at s1 have been sellable for 6 hours: $167M/month at the price book.');
+    expect(alert?.annotations.description).toBe(
+      '25,600 GPUs in whole blocks at s1 have been sellable for 6 hours: $167M/month at the price book.',
+    );
   });
 
   it('OversoldRisk: "internal demand will exceed what is left in 9 days" when the high band crosses inside the notice period', () => {
@@ -50,12 +52,19 @@ describe('the default rules', () => {
   });
 
   it('OversoldRisk: fires when oversold now, and not for a risk beyond the notice period', () => {
-    expect(firingAfter(figures({ oversold: 1, shortfallGpus: 512, riskLeadSeconds: 0, shortfallLeadSeconds: 0 }), 5 * MINUTE)).toHaveLength(1);
+    expect(firingAfter(figures({ oversold: 1, shortfallGpus: 512, riskLeadSeconds: 0, shortfallLeadSeconds: 0 }), 5 * MINUTE)).toHaveLength(
+      1,
+    );
     expect(firingAfter(figures({ riskLeadSeconds: 91 * 86_400 }), 5 * MINUTE)).toEqual([]);
   });
 
   it('TelemetryStale: "telemetry from hall h03 stopped" after 2 min past 60 s, for that hall only', () => {
-    const f = figures({ halls: [{ hall: 'h01', telemetryAgeSeconds: 4 }, { hall: 'h03', telemetryAgeSeconds: 185 }] });
+    const f = figures({
+      halls: [
+        { hall: 'h01', telemetryAgeSeconds: 4 },
+        { hall: 'h03', telemetryAgeSeconds: 185 },
+      ],
+    });
     const firing = firingAfter(f, 2 * MINUTE);
     expect(firing.map((s) => [s.labels.hall, s.annotations.summary])).toEqual([['h03', 'telemetry from hall h03 stopped']]);
     expect(firing[0]?.annotations.description).toBe('No sample from hall h03 at s1 for 3 minutes; its GPUs count as unknown, not idle.');

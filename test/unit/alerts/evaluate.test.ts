@@ -40,33 +40,42 @@ describe('evaluateAlerts: the state machine', () => {
   });
 
   it('stays pending until `for` has passed, then fires at the first round at or past it', () => {
-    const { states, transitions } = run([r], [
-      [T0, selling],
-      [T0 + 5 * MINUTE, selling],
-      [T0 + 10 * MINUTE - 1, selling],
-      [T0 + 10 * MINUTE, selling],
-    ]);
+    const { states, transitions } = run(
+      [r],
+      [
+        [T0, selling],
+        [T0 + 5 * MINUTE, selling],
+        [T0 + 10 * MINUTE - 1, selling],
+        [T0 + 10 * MINUTE, selling],
+      ],
+    );
     expect(moves(transitions)).toEqual(['inactive->pending@0m', 'pending->firing@10m']);
     expect(states).toMatchObject([{ status: 'firing', activeSinceMs: T0, firedAtMs: T0 + 10 * MINUTE }]);
   });
 
   it('goes pending → inactive (no state left) when the condition clears before `for`', () => {
-    const { states, transitions } = run([r], [
-      [T0, selling],
-      [T0 + 5 * MINUTE, quiet],
-    ]);
+    const { states, transitions } = run(
+      [r],
+      [
+        [T0, selling],
+        [T0 + 5 * MINUTE, quiet],
+      ],
+    );
     expect(moves(transitions)).toEqual(['inactive->pending@0m', 'pending->inactive@5m']);
     expect(states).toEqual([]);
   });
 
   it('restarts the `for` timer after a pending alert clears', () => {
-    const { transitions } = run([r], [
-      [T0, selling],
-      [T0 + 5 * MINUTE, quiet],
-      [T0 + 6 * MINUTE, selling],
-      [T0 + 12 * MINUTE, selling],
-      [T0 + 16 * MINUTE, selling],
-    ]);
+    const { transitions } = run(
+      [r],
+      [
+        [T0, selling],
+        [T0 + 5 * MINUTE, quiet],
+        [T0 + 6 * MINUTE, selling],
+        [T0 + 12 * MINUTE, selling],
+        [T0 + 16 * MINUTE, selling],
+      ],
+    );
     expect(moves(transitions)).toEqual(['inactive->pending@0m', 'pending->inactive@5m', 'inactive->pending@6m', 'pending->firing@16m']);
   });
 
@@ -78,60 +87,91 @@ describe('evaluateAlerts: the state machine', () => {
 
   it('stays firing without transitions, updating value and annotations each round', () => {
     const withSummary = rule({ annotations: { summary: '{{ value | power }}' } });
-    const { states, transitions } = run([withSummary], [
-      [T0, selling],
-      [T0 + MINUTE, figures({ sellableWatts: 41_000_000 })],
-    ]);
+    const { states, transitions } = run(
+      [withSummary],
+      [
+        [T0, selling],
+        [T0 + MINUTE, figures({ sellableWatts: 41_000_000 })],
+      ],
+    );
     expect(transitions).toHaveLength(1);
-    expect(states).toMatchObject([{ status: 'firing', firedAtMs: T0, value: 41_000_000, annotations: { summary: '41 MW' }, updatedAtMs: T0 + MINUTE }]);
+    expect(states).toMatchObject([
+      { status: 'firing', firedAtMs: T0, value: 41_000_000, annotations: { summary: '41 MW' }, updatedAtMs: T0 + MINUTE },
+    ]);
   });
 
   it('goes firing → resolved when the condition clears, keeping the last active value and annotations', () => {
     const withSummary = rule({ annotations: { summary: '{{ value | power }}' } });
-    const { states, transitions } = run([withSummary], [
-      [T0, selling],
-      [T0 + MINUTE, quiet],
-    ]);
+    const { states, transitions } = run(
+      [withSummary],
+      [
+        [T0, selling],
+        [T0 + MINUTE, quiet],
+      ],
+    );
     expect(moves(transitions)).toEqual(['inactive->firing@0m', 'firing->resolved@1m']);
-    expect(states).toMatchObject([{ status: 'resolved', firedAtMs: T0, resolvedAtMs: T0 + MINUTE, value: 40_000_000, annotations: { summary: '40 MW' } }]);
+    expect(states).toMatchObject([
+      { status: 'resolved', firedAtMs: T0, resolvedAtMs: T0 + MINUTE, value: 40_000_000, annotations: { summary: '40 MW' } },
+    ]);
     expect(notifiableStatus(states[0] as AlertState)).toBe('resolved');
   });
 
   it('starts a new episode resolved → pending, still reading as resolved (previous firedAt and resolvedAt) until it fires again', () => {
-    const mid = run([r], [
-      [T0, selling],
-      [T0 + 10 * MINUTE, selling],
-      [T0 + 20 * MINUTE, quiet],
-      [T0 + 30 * MINUTE, selling],
+    const mid = run(
+      [r],
+      [
+        [T0, selling],
+        [T0 + 10 * MINUTE, selling],
+        [T0 + 20 * MINUTE, quiet],
+        [T0 + 30 * MINUTE, selling],
+      ],
+    );
+    expect(moves(mid.transitions)).toEqual([
+      'inactive->pending@0m',
+      'pending->firing@10m',
+      'firing->resolved@20m',
+      'resolved->pending@30m',
     ]);
-    expect(moves(mid.transitions)).toEqual(['inactive->pending@0m', 'pending->firing@10m', 'firing->resolved@20m', 'resolved->pending@30m']);
     const pending = mid.states[0] as AlertState;
-    expect(pending).toMatchObject({ status: 'pending', activeSinceMs: T0 + 30 * MINUTE, firedAtMs: T0 + 10 * MINUTE, resolvedAtMs: T0 + 20 * MINUTE });
+    expect(pending).toMatchObject({
+      status: 'pending',
+      activeSinceMs: T0 + 30 * MINUTE,
+      firedAtMs: T0 + 10 * MINUTE,
+      resolvedAtMs: T0 + 20 * MINUTE,
+    });
     expect(notifiableStatus(pending)).toBe('resolved');
 
     const end = run([r], [[T0 + 40 * MINUTE, selling]], mid.states);
     expect(moves(end.transitions)).toEqual(['pending->firing@40m']);
-    expect(end.states).toMatchObject([{ status: 'firing', activeSinceMs: T0 + 30 * MINUTE, firedAtMs: T0 + 40 * MINUTE, resolvedAtMs: null }]);
+    expect(end.states).toMatchObject([
+      { status: 'firing', activeSinceMs: T0 + 30 * MINUTE, firedAtMs: T0 + 40 * MINUTE, resolvedAtMs: null },
+    ]);
   });
 
   it('falls back to the resolved record when a new episode clears before `for`', () => {
-    const { states, transitions } = run([r], [
-      [T0, selling],
-      [T0 + 10 * MINUTE, selling],
-      [T0 + 20 * MINUTE, quiet],
-      [T0 + 30 * MINUTE, selling],
-      [T0 + 35 * MINUTE, quiet],
-    ]);
+    const { states, transitions } = run(
+      [r],
+      [
+        [T0, selling],
+        [T0 + 10 * MINUTE, selling],
+        [T0 + 20 * MINUTE, quiet],
+        [T0 + 30 * MINUTE, selling],
+        [T0 + 35 * MINUTE, quiet],
+      ],
+    );
     expect(moves(transitions).slice(-1)).toEqual(['pending->inactive@35m']);
     expect(states).toMatchObject([{ status: 'resolved', firedAtMs: T0 + 10 * MINUTE, resolvedAtMs: T0 + 20 * MINUTE }]);
   });
 
   it('fires straight from resolved when `for` is 0', () => {
-    const { transitions } = run([rule()], [
-      [T0, selling],
-      [T0 + MINUTE, quiet],
-      [T0 + 2 * MINUTE, selling],
-    ]);
+    const { transitions } = run(
+      [rule()],
+      [
+        [T0, selling],
+        [T0 + MINUTE, quiet],
+        [T0 + 2 * MINUTE, selling],
+      ],
+    );
     expect(moves(transitions)).toEqual(['inactive->firing@0m', 'firing->resolved@1m', 'resolved->firing@2m']);
   });
 });
@@ -144,27 +184,35 @@ describe('evaluateAlerts: unknown figures (NaN) hold the state', () => {
   });
 
   it('neither fires a pending alert past `for` nor clears it while unknown; fires at the next known round', () => {
-    const { states, transitions } = run([r], [
-      [T0, selling],
-      [T0 + 15 * MINUTE, unknown],
-    ]);
+    const { states, transitions } = run(
+      [r],
+      [
+        [T0, selling],
+        [T0 + 15 * MINUTE, unknown],
+      ],
+    );
     expect(moves(transitions)).toEqual(['inactive->pending@0m']);
     expect(states).toMatchObject([{ status: 'pending', updatedAtMs: T0 }]);
     expect(moves(run([r], [[T0 + 16 * MINUTE, selling]], states).transitions)).toEqual(['pending->firing@16m']);
   });
 
   it('does not resolve a firing alert while unknown', () => {
-    const { states, transitions } = run([rule()], [
-      [T0, selling],
-      [T0 + MINUTE, unknown],
-    ]);
+    const { states, transitions } = run(
+      [rule()],
+      [
+        [T0, selling],
+        [T0 + MINUTE, unknown],
+      ],
+    );
     expect(transitions).toHaveLength(1);
     expect(states).toMatchObject([{ status: 'firing' }]);
   });
 
   it('still fires on a known or-condition when the main figure is unknown', () => {
     const r2 = rule({ or: [{ figure: 'oversold', op: '==', threshold: 1 }] });
-    expect(run([r2], [[T0, figures({ sellableWatts: Number.NaN, oversold: 1 })]]).states).toMatchObject([{ status: 'firing', value: null }]);
+    expect(run([r2], [[T0, figures({ sellableWatts: Number.NaN, oversold: 1 })]]).states).toMatchObject([
+      { status: 'firing', value: null },
+    ]);
   });
 });
 
@@ -173,11 +221,14 @@ describe('evaluateAlerts: restarts', () => {
 
   it('fires an alert due at minute 30 at minute 30 when the process died at minute 20 (timer from activeSince)', () => {
     // Rounds at 0, 10, 20; the states are saved; the process dies; it comes back at 30.
-    const before = run([r], [
-      [T0, selling],
-      [T0 + 10 * MINUTE, selling],
-      [T0 + 20 * MINUTE, selling],
-    ]);
+    const before = run(
+      [r],
+      [
+        [T0, selling],
+        [T0 + 10 * MINUTE, selling],
+        [T0 + 20 * MINUTE, selling],
+      ],
+    );
     expect(before.states).toMatchObject([{ status: 'pending', activeSinceMs: T0 }]);
     const restored = persisted(before.states);
 
@@ -198,10 +249,13 @@ describe('evaluateAlerts: restarts', () => {
   });
 
   it('does not fire a restored firing alert afresh: no transition, firedAt kept', () => {
-    const fired = run([r], [
-      [T0, selling],
-      [T0 + 30 * MINUTE, selling],
-    ]).states;
+    const fired = run(
+      [r],
+      [
+        [T0, selling],
+        [T0 + 30 * MINUTE, selling],
+      ],
+    ).states;
     const after = evaluateAlerts([r], selling, persisted(fired), T0 + 2 * HOUR);
     expect(after.transitions).toEqual([]);
     expect(after.states).toMatchObject([{ status: 'firing', firedAtMs: T0 + 30 * MINUTE, activeSinceMs: T0 }]);
@@ -217,7 +271,13 @@ describe('evaluateAlerts: restarts', () => {
 
 describe('evaluateAlerts: instances, rules and labels', () => {
   const stale = rule({ name: 'TelemetryStale', figure: 'telemetry_age_seconds', threshold: 60, labels: { team: 'dc-ops' } });
-  const halls = (a: number, b: number) => figures({ halls: [{ hall: 'h01', telemetryAgeSeconds: a }, { hall: 'h03', telemetryAgeSeconds: b }] });
+  const halls = (a: number, b: number) =>
+    figures({
+      halls: [
+        { hall: 'h01', telemetryAgeSeconds: a },
+        { hall: 'h03', telemetryAgeSeconds: b },
+      ],
+    });
 
   it('keeps one alert per hall, each with its own state, labelled with site and hall', () => {
     const { states } = run([stale], [[T0, halls(5, 120)]]);
@@ -240,27 +300,41 @@ describe('evaluateAlerts: instances, rules and labels', () => {
         { contract: '8', customer: 'Beta', contractedGpus: 256, deliveredGpus: 256 },
       ],
     });
-    expect(run([under], [[T0, f]]).states.map((s) => s.labels)).toEqual([{ alertname: 'Under', contract: '7', customer: 'Acme', severity: 'warning', site: 's1' }]);
+    expect(run([under], [[T0, f]]).states.map((s) => s.labels)).toEqual([
+      { alertname: 'Under', contract: '7', customer: 'Acme', severity: 'warning', site: 's1' },
+    ]);
   });
 
   it('resolves a firing alert whose instance disappeared, and drops a pending one', () => {
     const slow = rule({ name: 'Slow', figure: 'telemetry_age_seconds', threshold: 60, for: '1h' });
     const start = run([stale, slow], [[T0, halls(5, 120)]]);
-    const { states, transitions } = run([stale, slow], [[T0 + MINUTE, figures({ halls: [{ hall: 'h01', telemetryAgeSeconds: 5 }] })]], start.states);
-    expect(transitions.map((t) => `${t.labels.alertname}:${t.from}->${t.to}`).sort()).toEqual(['Slow:pending->inactive', 'TelemetryStale:firing->resolved']);
+    const { states, transitions } = run(
+      [stale, slow],
+      [[T0 + MINUTE, figures({ halls: [{ hall: 'h01', telemetryAgeSeconds: 5 }] })]],
+      start.states,
+    );
+    expect(transitions.map((t) => `${t.labels.alertname}:${t.from}->${t.to}`).sort()).toEqual([
+      'Slow:pending->inactive',
+      'TelemetryStale:firing->resolved',
+    ]);
     expect(states.map((s) => s.status)).toEqual(['resolved']);
   });
 
   it('resolves the alerts of a rule that was disabled or removed', () => {
     const start = run([rule()], [[T0, selling]]).states;
-    expect(run([rule({ enabled: false })], [[T0 + MINUTE, selling]], start).states).toMatchObject([{ status: 'resolved', resolvedAtMs: T0 + MINUTE }]);
+    expect(run([rule({ enabled: false })], [[T0 + MINUTE, selling]], start).states).toMatchObject([
+      { status: 'resolved', resolvedAtMs: T0 + MINUTE },
+    ]);
     expect(run([], [[T0 + MINUTE, selling]], start).states).toMatchObject([{ status: 'resolved' }]);
   });
 
   it('treats a rule whose labels changed as a new alert: the old one resolves, the new one starts', () => {
     const start = run([rule()], [[T0, selling]]).states;
     const { transitions } = run([rule({ severity: 'critical' })], [[T0 + MINUTE, selling]], start);
-    expect(transitions.map((t) => `${t.labels.severity}:${t.from}->${t.to}`).sort()).toEqual(['critical:inactive->firing', 'warning:firing->resolved']);
+    expect(transitions.map((t) => `${t.labels.severity}:${t.from}->${t.to}`).sort()).toEqual([
+      'critical:inactive->firing',
+      'warning:firing->resolved',
+    ]);
   });
 
   it('evaluates each site separately', () => {
@@ -269,7 +343,12 @@ describe('evaluateAlerts: instances, rules and labels', () => {
   });
 
   it('compares with another figure of the same instance, and fires on any or-condition', () => {
-    const risk = rule({ figure: 'risk_lead_seconds', op: '<', threshold: { figure: 'notice_period_seconds' }, or: [{ figure: 'oversold', op: '==', threshold: 1 }] });
+    const risk = rule({
+      figure: 'risk_lead_seconds',
+      op: '<',
+      threshold: { figure: 'notice_period_seconds' },
+      or: [{ figure: 'oversold', op: '==', threshold: 1 }],
+    });
     expect(run([risk], [[T0, figures({ riskLeadSeconds: 9 * 86_400 })]]).states).toHaveLength(1);
     expect(run([risk], [[T0, figures({ riskLeadSeconds: 100 * 86_400 })]]).states).toHaveLength(0);
     expect(run([risk], [[T0, figures({ oversold: 1 })]]).states).toHaveLength(1);
@@ -289,10 +368,13 @@ describe('evaluateAlerts: instances, rules and labels', () => {
 
 describe('evaluateAlerts: the recent list', () => {
   const resolvedAt = T0 + MINUTE;
-  const start = run([rule()], [
-    [T0, selling],
-    [resolvedAt, quiet],
-  ]).states;
+  const start = run(
+    [rule()],
+    [
+      [T0, selling],
+      [resolvedAt, quiet],
+    ],
+  ).states;
 
   it('keeps a resolved alert for the retention (24 h by default), then drops it', () => {
     expect(evaluateAlerts([rule()], quiet, start, resolvedAt + DEFAULT_RESOLVED_RETENTION_MS).states).toHaveLength(1);
@@ -302,6 +384,8 @@ describe('evaluateAlerts: the recent list', () => {
 
   it('keeps one a receiver still has to hear is resolved, however old', () => {
     const keep = new Set([start[0]?.fingerprint ?? '']);
-    expect(evaluateAlerts([rule()], quiet, start, resolvedAt + 30 * DEFAULT_RESOLVED_RETENTION_MS, { keepFingerprints: keep }).states).toHaveLength(1);
+    expect(
+      evaluateAlerts([rule()], quiet, start, resolvedAt + 30 * DEFAULT_RESOLVED_RETENTION_MS, { keepFingerprints: keep }).states,
+    ).toHaveLength(1);
   });
 });

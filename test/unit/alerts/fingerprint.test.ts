@@ -24,7 +24,7 @@ describe('labelsSignature matches prometheus/common', () => {
 
 describe('fingerprint', () => {
   it('prints 16 lower-case hex digits, zero-padded, as Fingerprint.String() (%016x)', () => {
-    expect(fingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe((5799056148416392346n).toString(16).padStart(16, '0'));
+    expect(fingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe(5799056148416392346n.toString(16).padStart(16, '0'));
     expect(fingerprint({ alertname: 'OversoldRisk', site: 's1' })).toMatch(/^[0-9a-f]{16}$/);
   });
 

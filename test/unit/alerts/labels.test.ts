@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compareGoStrings, goQuote, labelSetBefore, labelSetString, pickLabels, sortedLabels } from '../../../server/src/domain/alerts/labels.js';
+import {
+  compareGoStrings,
+  goQuote,
+  labelSetBefore,
+  labelSetString,
+  pickLabels,
+  sortedLabels,
+} from '../../../server/src/domain/alerts/labels.js';
 
 describe('compareGoStrings', () => {
   it('orders as Go byte-wise comparison: a character above U+FFFF after U+FFFD, unlike JavaScript <', () => {
@@ -50,6 +57,9 @@ describe('sortedLabels / pickLabels', () => {
   });
 
   it('keeps only the named labels the set has', () => {
-    expect(pickLabels({ alertname: 'A', site: 's1', hall: 'h1' }, ['site', 'alertname', 'customer'])).toEqual({ alertname: 'A', site: 's1' });
+    expect(pickLabels({ alertname: 'A', site: 's1', hall: 'h1' }, ['site', 'alertname', 'customer'])).toEqual({
+      alertname: 'A',
+      site: 's1',
+    });
   });
 });

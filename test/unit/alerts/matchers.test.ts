@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileMatchers, matchersString, matcherSchema, matcherString, parseMatcher, type Matcher } from '../../../server/src/domain/alerts/matchers.js';
+import {
+  compileMatchers,
+  matchersString,
+  matcherSchema,
+  matcherString,
+  parseMatcher,
+  type Matcher,
+} from '../../../server/src/domain/alerts/matchers.js';
 
 const m = (name: string, type: Matcher['type'], value: string): Matcher => ({ name, type, value });
 

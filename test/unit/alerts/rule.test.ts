@@ -40,7 +40,9 @@ describe('parseAlertRules', () => {
   });
 
   it('round-trips: what it returns parses to itself (GET then PUT changes nothing)', () => {
-    const once = parseAlertRules([{ ...base, for: '2m', threshold: { figure: 'notice_period_seconds' }, figure: 'risk_lead_seconds', op: '<' }]);
+    const once = parseAlertRules([
+      { ...base, for: '2m', threshold: { figure: 'notice_period_seconds' }, figure: 'risk_lead_seconds', op: '<' },
+    ]);
     expect(parseAlertRules(JSON.parse(JSON.stringify(once)))).toEqual(once);
   });
 
@@ -74,18 +76,36 @@ describe('parseAlertRules', () => {
 
   it('refuses comparing a site rule with a per-hall figure, in the threshold or an or-condition', () => {
     expectInvalid(() => parseAlertRules([{ ...base, threshold: { figure: 'telemetry_age_seconds' } }]), '0.threshold.figure', /per hall/);
-    expectInvalid(() => parseAlertRules([{ ...base, or: [{ figure: 'contract_undelivered_gpus', op: '>', threshold: 0 }] }]), '0.or.0.figure', /per contract/);
+    expectInvalid(
+      () => parseAlertRules([{ ...base, or: [{ figure: 'contract_undelivered_gpus', op: '>', threshold: 0 }] }]),
+      '0.or.0.figure',
+      /per contract/,
+    );
   });
 
   it('lets a per-hall rule read its site figures', () => {
-    expect(() => parseAlertRules([{ ...base, figure: 'telemetry_age_seconds', threshold: { figure: 'notice_period_seconds' } }])).not.toThrow();
+    expect(() =>
+      parseAlertRules([{ ...base, figure: 'telemetry_age_seconds', threshold: { figure: 'notice_period_seconds' } }]),
+    ).not.toThrow();
   });
 
   it('refuses a template with an unknown variable, formatter or figure, naming the annotation', () => {
-    expectInvalid(() => parseAlertRules([{ ...base, annotations: { summary: '{{ valu }}' } }]), '0.annotations.summary', /expected \{\{ value \}\}/);
-    expectInvalid(() => parseAlertRules([{ ...base, annotations: { summary: '{{ value | megawatts }}' } }]), '0.annotations.summary', /unknown formatter/);
+    expectInvalid(
+      () => parseAlertRules([{ ...base, annotations: { summary: '{{ valu }}' } }]),
+      '0.annotations.summary',
+      /expected \{\{ value \}\}/,
+    );
+    expectInvalid(
+      () => parseAlertRules([{ ...base, annotations: { summary: '{{ value | megawatts }}' } }]),
+      '0.annotations.summary',
+      /unknown formatter/,
+    );
     expectInvalid(() => parseAlertRules([{ ...base, annotations: { d: '{{ figures.nope }}' } }]), '0.annotations.d', /unknown figure/);
-    expectInvalid(() => parseAlertRules([{ ...base, annotations: { d: '{{ figures.telemetry_age_seconds }}' } }]), '0.annotations.d', /per hall/);
+    expectInvalid(
+      () => parseAlertRules([{ ...base, annotations: { d: '{{ figures.telemetry_age_seconds }}' } }]),
+      '0.annotations.d',
+      /per hall/,
+    );
   });
 
   it('refuses a non-finite threshold (JSON cannot carry one, and NaN never compares)', () => {

@@ -32,7 +32,8 @@ describe('signWebhook, verified by the standardwebhooks package', () => {
   it('fails verification when one byte of the body, the id or the timestamp is flipped', () => {
     const headers = signWebhook(ID, nowS(), body, [secret]);
     const wh = new Webhook(secret);
-    for (const i of [0, Math.floor(body.length / 2), body.length - 2]) expect(() => wh.verify(flip(body, i), { ...headers })).toThrow(/signature/i);
+    for (const i of [0, Math.floor(body.length / 2), body.length - 2])
+      expect(() => wh.verify(flip(body, i), { ...headers })).toThrow(/signature/i);
     expect(() => wh.verify(body, { ...headers, 'webhook-id': flip(ID, ID.length - 1) })).toThrow(/signature/i);
     const ts = headers['webhook-timestamp'];
     expect(() => wh.verify(body, { ...headers, 'webhook-timestamp': flip(ts, ts.length - 1) })).toThrow(/signature/i);
@@ -65,10 +66,12 @@ describe('secret rotation', () => {
 });
 
 describe('the Standard Webhooks test vector', () => {
-  it('signs msg_p5jXN8AQM9LWM0D4loKWxJek at 1614265330 as in the spec\'s libraries', () => {
+  it("signs msg_p5jXN8AQM9LWM0D4loKWxJek at 1614265330 as in the spec's libraries", () => {
     // The test vector the Standard Webhooks specification publishes (used by its libraries' tests).
     const key = parseSecret('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-    expect(signatureOf(key, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    expect(signatureOf(key, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe(
+      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    );
   });
 });
 

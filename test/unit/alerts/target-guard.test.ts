@@ -62,7 +62,11 @@ describe('webhook target policy: a table of hostile URLs', () => {
   });
 
   it('allows public unicast addresses and names', () => {
-    for (const url of ['https://hooks.example.com/headroom', 'http://93.184.216.34/hook', 'https://[2606:2800:220:1:248:1893:25c8:1946]/hook']) {
+    for (const url of [
+      'https://hooks.example.com/headroom',
+      'http://93.184.216.34/hook',
+      'https://[2606:2800:220:1:248:1893:25c8:1946]/hook',
+    ]) {
       expect(urlProblem(url, strict), url).toBeNull();
     }
   });
@@ -80,7 +84,11 @@ describe('names: checked against what DNS returns', () => {
   };
 
   it('refuses a name that resolves to a private, link-local or metadata address (any of its addresses)', async () => {
-    const dns = resolver({ 'inside.example': ['10.1.2.3'], 'mixed.example': ['93.184.216.34', '169.254.169.254'], 'public.example': ['93.184.216.34'] });
+    const dns = resolver({
+      'inside.example': ['10.1.2.3'],
+      'mixed.example': ['93.184.216.34', '169.254.169.254'],
+      'public.example': ['93.184.216.34'],
+    });
     expect(await targetProblem('https://inside.example/hook', strict, dns)).toMatch(/inside.example resolves to 10.1.2.3 is private/);
     expect(await targetProblem('https://mixed.example/hook', lenient, dns)).toMatch(/169.254.169.254 is link-local/);
     expect(await targetProblem('https://public.example/hook', strict, dns)).toBeNull();

@@ -15,9 +15,9 @@ function ctx(over: Partial<TemplateContext> = {}): TemplateContext {
 
 describe('renderTemplate', () => {
   it('fills variables through formatters', () => {
-    expect(renderTemplate('{{ value | power }} for {{ for | duration }}, {{ figures.sellable_value_usd_per_month | usd_month }}', ctx())).toBe(
-      '40 MW for 6 hours, $167M/month',
-    );
+    expect(
+      renderTemplate('{{ value | power }} for {{ for | duration }}, {{ figures.sellable_value_usd_per_month | usd_month }}', ctx()),
+    ).toBe('40 MW for 6 hours, $167M/month');
   });
 
   it('accepts Prometheus-style $value and $labels, and no spaces', () => {
@@ -41,7 +41,8 @@ describe('renderTemplate', () => {
 
 describe('templateErrors', () => {
   it('accepts every variable and formatter', () => {
-    const t = '{{ value | usd }} {{ threshold | number }} {{ for | duration }} {{ active | duration }} {{ labels.site }} {{ figures.oversold | count }} {{ value | percent }} {{ value | mw }} {{ value | power }} {{ value | usd_month }}';
+    const t =
+      '{{ value | usd }} {{ threshold | number }} {{ for | duration }} {{ active | duration }} {{ labels.site }} {{ figures.oversold | count }} {{ value | percent }} {{ value | mw }} {{ value | power }} {{ value | usd_month }}';
     expect(templateErrors(t, 'site')).toEqual([]);
   });
 

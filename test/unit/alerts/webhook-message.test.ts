@@ -15,13 +15,13 @@ describe('goTime', () => {
     expect(goTime(T0 + 7)).toBe('2026-06-01T00:00:00.007Z');
   });
 
-  it('writes Go\'s zero time for null (endsAt of a firing alert)', () => {
+  it("writes Go's zero time for null (endsAt of a firing alert)", () => {
     expect(goTime(null)).toBe('0001-01-01T00:00:00Z');
   });
 });
 
 describe('goJson', () => {
-  it('escapes <, >, & and U+2028/2029 as Go\'s HTML-safe encoder, and ends with a newline', () => {
+  it("escapes <, >, & and U+2028/2029 as Go's HTML-safe encoder, and ends with a newline", () => {
     expect(goJson({ a: '<b> & \u2028\u2029' })).toBe('{"a":"\\u003cb\\u003e \\u0026 \\u2028\\u2029"}\n');
   });
 
@@ -47,14 +47,25 @@ describe('group keys', () => {
   });
 
   it('group by every label with ["..."], and by nothing with []', () => {
-    expect(groupLabelsOf(receiver({ groupBy: ['...'] }), alert({ hall: 'h1' }).labels)).toEqual({ alertname: 'A', hall: 'h1', severity: 'warning', site: 's1' });
+    expect(groupLabelsOf(receiver({ groupBy: ['...'] }), alert({ hall: 'h1' }).labels)).toEqual({
+      alertname: 'A',
+      hall: 'h1',
+      severity: 'warning',
+      site: 's1',
+    });
     expect(groupKeyOf(receiver(), groupLabelsOf(receiver({ groupBy: [] }), alert().labels))).toBe('{}/{}:{}');
   });
 });
 
 describe('buildWebhookMessage', () => {
   const firing = alert({ hall: 'h03' }, { annotations: { summary: 'telemetry from hall h03 stopped', description: 'a < b & c' } });
-  const gone = resolved(alert({ hall: 'h01' }, { annotations: { summary: 'telemetry from hall h01 stopped', description: 'a < b & c' }, firedAtMs: T0 - 10 * MINUTE }), T0 + MINUTE);
+  const gone = resolved(
+    alert(
+      { hall: 'h01' },
+      { annotations: { summary: 'telemetry from hall h01 stopped', description: 'a < b & c' }, firedAtMs: T0 - 10 * MINUTE },
+    ),
+    T0 + MINUTE,
+  );
   const message = buildWebhookMessage({
     receiverName: 'ops',
     groupKey: '{}/{}:{alertname="A", site="s1"}',
@@ -63,7 +74,7 @@ describe('buildWebhookMessage', () => {
     externalUrl: EXTERNAL,
   });
 
-  it('writes exactly Alertmanager\'s version-4 body: Data fields first, then version, groupKey, truncatedAlerts', () => {
+  it("writes exactly Alertmanager's version-4 body: Data fields first, then version, groupKey, truncatedAlerts", () => {
     const href = (fp: string) => `http://headroom.example:8080/api/v1/alerts?fingerprint=${fp}`;
     expect(encodeWebhookMessage(message)).toBe(
       `{"receiver":"ops","status":"firing","alerts":[` +
@@ -97,7 +108,9 @@ describe('buildWebhookMessage', () => {
 
   it('skips an alert that never fired (pending)', () => {
     const pending = alert({}, { status: 'pending', firedAtMs: null });
-    expect(buildWebhookMessage({ receiverName: 'ops', groupKey: 'k', groupLabels: {}, alerts: [pending], externalUrl: EXTERNAL }).alerts).toEqual([]);
+    expect(
+      buildWebhookMessage({ receiverName: 'ops', groupKey: 'k', groupLabels: {}, alerts: [pending], externalUrl: EXTERNAL }).alerts,
+    ).toEqual([]);
   });
 
   it('parses back to the same object', () => {
@@ -110,7 +123,9 @@ describe('buildTestNotification', () => {
     const t = buildTestNotification({ name: 'ops' }, T0, EXTERNAL);
     expect(t.groupKey).toBe(`{}/{}:{alertname="${TEST_ALERT_NAME}"}`);
     expect(t.message).toMatchObject({ status: 'firing', receiver: 'ops', version: '4', groupKey: t.groupKey });
-    expect(t.message.alerts).toMatchObject([{ status: 'firing', labels: { alertname: TEST_ALERT_NAME, severity: 'info' }, startsAt: '2026-06-01T00:00:00Z' }]);
+    expect(t.message.alerts).toMatchObject([
+      { status: 'firing', labels: { alertname: TEST_ALERT_NAME, severity: 'info' }, startsAt: '2026-06-01T00:00:00Z' },
+    ]);
     expect(JSON.parse(t.body)).toEqual(t.message);
   });
 });
@@ -118,7 +133,12 @@ describe('buildTestNotification', () => {
 describe('alertmanagerAlerts (POST /api/v2/alerts)', () => {
   it('sends firing alerts with endsAt ahead, resolved ones with their end for 15 min, and no pending ones', () => {
     const now = T0 + 10 * MINUTE;
-    const states = [alert({ hall: 'h1' }), resolved(alert({ hall: 'h2' }), T0 + MINUTE), resolved(alert({ hall: 'h3' }), now - 16 * MINUTE), alert({ hall: 'h4' }, { status: 'pending', firedAtMs: null })];
+    const states = [
+      alert({ hall: 'h1' }),
+      resolved(alert({ hall: 'h2' }), T0 + MINUTE),
+      resolved(alert({ hall: 'h3' }), now - 16 * MINUTE),
+      alert({ hall: 'h4' }, { status: 'pending', firedAtMs: null }),
+    ];
     const posted = alertmanagerAlerts(states, now, { externalUrl: EXTERNAL, validForMs: 4 * MINUTE });
     expect(posted.map((p) => [p.labels.hall, p.startsAt, p.endsAt])).toEqual([
       ['h1', '2026-06-01T00:00:00Z', '2026-06-01T00:14:00Z'],

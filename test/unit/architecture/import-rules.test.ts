@@ -10,7 +10,11 @@ const run = promisify(execFile);
 /** `npm run lint:deps` on server/src alone; resolves with the report, exit code and all. */
 async function cruise(): Promise<{ code: number; out: string }> {
   try {
-    const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'server/src', '--config', '.dependency-cruiser.cjs'], { cwd: ROOT });
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'server/src', '--config', '.dependency-cruiser.cjs'],
+      { cwd: ROOT },
+    );
     return { code: 0, out: stdout };
   } catch (error) {
     const e = error as { code?: number; stdout?: string };

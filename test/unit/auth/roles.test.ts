@@ -14,7 +14,9 @@ describe('decideAccess', () => {
         for (const read of [false, true]) {
           for (const publicRead of [false, true]) {
             const v = decideAccess(need, who, { read, publicRead });
-            rows.push(`${need} ${who?.role ?? 'none'} ${read ? 'read' : 'write'} ${publicRead ? 'public' : 'closed'} → ${v.ok ? 'ok' : v.status}`);
+            rows.push(
+              `${need} ${who?.role ?? 'none'} ${read ? 'read' : 'write'} ${publicRead ? 'public' : 'closed'} → ${v.ok ? 'ok' : v.status}`,
+            );
           }
         }
       }
@@ -25,10 +27,12 @@ describe('decideAccess', () => {
       return ROLES.indexOf(who) >= ROLES.indexOf(need) ? 'ok' : '403';
     };
     // The same table written out by its rule, checked against a few cases written by hand.
-    expect(rows).toEqual(rows.map((r) => {
-      const [need = '', who = '', rw = '', pub = ''] = r.split(' ');
-      return `${need} ${who} ${rw} ${pub} → ${allowed(need as Access, who as Role | 'none', rw === 'read', pub === 'public')}`;
-    }));
+    expect(rows).toEqual(
+      rows.map((r) => {
+        const [need = '', who = '', rw = '', pub = ''] = r.split(' ');
+        return `${need} ${who} ${rw} ${pub} → ${allowed(need as Access, who as Role | 'none', rw === 'read', pub === 'public')}`;
+      }),
+    );
     expect(rows).toContain('viewer none read public → ok');
     expect(rows).toContain('viewer none write public → 401');
     expect(rows).toContain('operator none read public → 401');
@@ -39,7 +43,11 @@ describe('decideAccess', () => {
   });
 
   it('names the role held and the role needed', () => {
-    expect(decideAccess('admin', token('viewer'), { read: false, publicRead: false })).toEqual({ ok: false, status: 403, reason: 'token "a viewer" has role viewer; this needs admin' });
+    expect(decideAccess('admin', token('viewer'), { read: false, publicRead: false })).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'token "a viewer" has role viewer; this needs admin',
+    });
   });
 });
 
@@ -71,7 +79,13 @@ describe('operationRoutes', () => {
 
 describe('auditDetail', () => {
   it('masks secrets at any depth and bounds long strings and lists', () => {
-    const d = auditDetail({ name: 'pager', secret: 'whsec_x', nested: { apiToken: 'hr_x', password: 'p', keep: 1 }, list: Array(150).fill({ authorization: 'b' }), long: 'x'.repeat(3000) }) as Record<string, unknown>;
+    const d = auditDetail({
+      name: 'pager',
+      secret: 'whsec_x',
+      nested: { apiToken: 'hr_x', password: 'p', keep: 1 },
+      list: Array(150).fill({ authorization: 'b' }),
+      long: 'x'.repeat(3000),
+    }) as Record<string, unknown>;
     expect(d).toMatchObject({ name: 'pager', secret: '***', nested: { apiToken: '***', password: '***', keep: 1 } });
     expect((d.list as unknown[]).length).toBe(100);
     expect((d.list as unknown[])[0]).toEqual({ authorization: '***' });

@@ -42,7 +42,7 @@ describe('benchmark rows', () => {
     expect(row?.figure).toContain('boom');
   });
 
-  it('takes p99 over every repetition\'s cycles together', () => {
+  it("takes p99 over every repetition's cycles together", () => {
     const reps: ChildResult[] = [
       { metrics: { cpuShare: 0.2, failedPerRound: 0 }, samples: { cycleMs: [1_000, 1_200] } },
       { metrics: { cpuShare: 0.3, failedPerRound: 0 }, samples: { cycleMs: [6_000] } },

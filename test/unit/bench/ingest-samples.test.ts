@@ -4,7 +4,15 @@ import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import type { Topology } from '../../../server/src/domain/fleet/topology.js';
 import { parseDcgmText } from '../../../server/src/pipeline/ingest/dcgm-text.js';
 import { countSeriesLines } from '../../bench/lib/exposition.js';
-import { baselineParse, benchSimulator, BENCH_TICK_MS, oursIngest, oursState, renderPayloads, type Payloads } from '../../bench/lib/ingest-workload.js';
+import {
+  baselineParse,
+  benchSimulator,
+  BENCH_TICK_MS,
+  oursIngest,
+  oursState,
+  renderPayloads,
+  type Payloads,
+} from '../../bench/lib/ingest-workload.js';
 
 /** A DCGM blank as the exporter prints it (≥ 2^31 − 16): both read it as "no value". */
 const isBlank = (v: number): boolean => v >= 2_147_483_632;

@@ -16,7 +16,12 @@ describe('formatTable', () => {
   it('prints a header, a separator and one line per row, verdicts in capitals', () => {
     const lines = formatTable([row(), row({ id: '2', verdict: 'pass' })]).split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]?.split('|').map((s) => s.trim()).filter(Boolean)).toEqual([...TABLE_COLUMNS]);
+    expect(
+      lines[0]
+        ?.split('|')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ).toEqual([...TABLE_COLUMNS]);
     expect(lines[1]).toMatch(/^\|-+(\|-+)+\|$/);
     expect(lines[2]).toContain('| MISS');
     expect(lines[3]).toContain('| PASS');

@@ -74,7 +74,14 @@ describe('computeCapacity', () => {
   });
 
   it('never sells a pod with a down or unknown GPU, nor one committed to a contract', () => {
-    const pods = [pod(0, { idle: 255, unknown: 1 }), pod(1, { idle: 248, down: 8 }), pod(2, {}, { committed: true }), pod(3, {}), pod(4, {}), pod(5, {})];
+    const pods = [
+      pod(0, { idle: 255, unknown: 1 }),
+      pod(1, { idle: 248, down: 8 }),
+      pod(2, {}, { committed: true }),
+      pod(3, {}),
+      pod(4, {}),
+      pod(5, {}),
+    ];
     const r = computeCapacity(input(pods, { forecast: flatForecast(0, 0) }));
     expect(r.sellable.blocks.map((b) => b.id)).toEqual(['h01-p004', 'h01-p005', 'h01-p006']);
     expect(r.sellable.limitedBy).toBe('blocks');

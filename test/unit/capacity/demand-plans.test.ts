@@ -27,7 +27,11 @@ describe('demandPlanOf', () => {
   });
 
   it('leaves a plan without an end open (endS null: until further notice)', () => {
-    expect(demandPlanOf({ gpus: 64, start: '2026-11-27', end: null })).toEqual({ gpus: 64, startS: utcS('2026-11-27T00:00:00Z'), endS: null });
+    expect(demandPlanOf({ gpus: 64, start: '2026-11-27', end: null })).toEqual({
+      gpus: 64,
+      startS: utcS('2026-11-27T00:00:00Z'),
+      endS: null,
+    });
   });
 });
 
@@ -41,8 +45,14 @@ describe('parseDemandPlanTerms', () => {
     }
   };
 
-  it('accepts a plan of up to the site\'s GPUs, defaulting end and note to null', () => {
-    expect(parseDemandPlanTerms(plan({ gpus: 384, end: undefined }), 384)).toEqual({ name: 'training run', gpus: 384, start: '2026-12-01', end: null, note: null });
+  it("accepts a plan of up to the site's GPUs, defaulting end and note to null", () => {
+    expect(parseDemandPlanTerms(plan({ gpus: 384, end: undefined }), 384)).toEqual({
+      name: 'training run',
+      gpus: 384,
+      start: '2026-12-01',
+      end: null,
+      note: null,
+    });
   });
 
   it('names the field of each broken rule', () => {

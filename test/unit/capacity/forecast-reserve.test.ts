@@ -78,7 +78,10 @@ describe('reserveFrom', () => {
     const truth = (t: number): number => (4_000 + 2 * ((t - START) / DAY) + daily(t, 300)) * (1 - 0.15 * weekend(t));
     const all = series(truth, { days: 120 });
     const noisy = withNoise(all, ar1Noise(all.length, { seed: 11, sd: 60, phi: 0.97, jitter: 10 }));
-    const f = forecastDemand(noisy.filter(([t]) => t < now), { now, capacity: 8_192 });
+    const f = forecastDemand(
+      noisy.filter(([t]) => t < now),
+      { now, capacity: 8_192 },
+    );
     if (!f) throw new Error('expected a forecast');
     const reserve = reserveFrom(f, { safetyMargin: { fraction: 0.02 } });
     const peak = Math.max(...noisy.filter(([t]) => t >= now).map(([, v]) => v));

@@ -36,5 +36,7 @@ for (const c of cases) {
   }
   ms.sort((a, b) => a - b);
   const at = (q: number): string => (ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? Number.NaN).toFixed(2);
-  console.log(`${c.name.padEnd(30)} ${String(c.samples.length).padStart(5)} samples  min ${at(0)} ms  median ${at(0.5)} ms  p95 ${at(0.95)} ms`);
+  console.log(
+    `${c.name.padEnd(30)} ${String(c.samples.length).padStart(5)} samples  min ${at(0)} ms  median ${at(0.5)} ms  p95 ${at(0.95)} ms`,
+  );
 }

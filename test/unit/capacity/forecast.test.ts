@@ -55,8 +55,14 @@ describe('forecastDemand', () => {
       // Busy spells of a few hours (AR(1) at 5 min, 0.97: an e-folding time of ≈ 2.7 h) plus
       // independent jitter: the noise of σ ≈ 20.6 the band must cover.
       const noisy = withNoise(all, ar1Noise(all.length, { seed, sd: 20, phi: 0.97, jitter: 5 }));
-      const f = mustForecast(noisy.filter(([t]) => t < now), { now, stepSeconds: 300, horizonSeconds: 30 * DAY });
-      const c = coverage(f, noisy.filter(([t]) => t >= now));
+      const f = mustForecast(
+        noisy.filter(([t]) => t < now),
+        { now, stepSeconds: 300, horizonSeconds: 30 * DAY },
+      );
+      const c = coverage(
+        f,
+        noisy.filter(([t]) => t >= now),
+      );
       covered += c.covered;
       count += c.count;
     }
@@ -73,8 +79,14 @@ describe('forecastDemand', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const draw = normal(100 + seed);
       const noisy = series((t) => shaped(t) + 20 * draw(), { days: 51 });
-      const f = mustForecast(noisy.filter(([t]) => t < now), { now, stepSeconds: 300, horizonSeconds: 30 * DAY });
-      const c = coverage(f, noisy.filter(([t]) => t >= now));
+      const f = mustForecast(
+        noisy.filter(([t]) => t < now),
+        { now, stepSeconds: 300, horizonSeconds: 30 * DAY },
+      );
+      const c = coverage(
+        f,
+        noisy.filter(([t]) => t >= now),
+      );
       covered += c.covered;
       count += c.count;
     }
@@ -173,7 +185,10 @@ describe('forecastDemand', () => {
   });
 
   it('forecasts a constant series as that constant with a band of zero width', () => {
-    const f = mustForecast(series(() => 640, { days: 30 }), { now: START + 30 * DAY });
+    const f = mustForecast(
+      series(() => 640, { days: 30 }),
+      { now: START + 30 * DAY },
+    );
     expect(f.residualStdDev).toBeLessThan(1e-6);
     expect(f.model.trendPerDay).toBeCloseTo(0, 9);
     for (const [, median, high] of f.points) {
@@ -196,7 +211,10 @@ describe('forecastDemand', () => {
 
   it('gives the same forecast for samples in any order', () => {
     const ordered = series(shaped, { days: 15, stepSeconds: HOUR });
-    const shuffled = ordered.map((s, i) => [(i * 7919) % ordered.length, s] as const).sort((a, b) => a[0] - b[0]).map(([, s]) => s);
+    const shuffled = ordered
+      .map((s, i) => [(i * 7919) % ordered.length, s] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, s]) => s);
     const options = { now: START + 15 * DAY, stepSeconds: 6 * HOUR };
     expect(forecastDemand(shuffled, options)).toEqual(forecastDemand(ordered, options));
   });

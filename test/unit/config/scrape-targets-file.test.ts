@@ -25,17 +25,23 @@ describe('a targets file of one URL a line', () => {
 
   it('names the file, the line and the problem for a bad URL', () => {
     const file = fileWith('http://node1:9400/metrics\nnode2:9400\n');
-    expect(() => loadConfig({ SCRAPE_TARGETS_FILE: file })).toThrow(`SCRAPE_TARGETS_FILE ${file}: line 2: "node2:9400" is not http or https`);
+    expect(() => loadConfig({ SCRAPE_TARGETS_FILE: file })).toThrow(
+      `SCRAPE_TARGETS_FILE ${file}: line 2: "node2:9400" is not http or https`,
+    );
     expect(() => parseScrapeTargets('http://a/metrics\nnot a url\n', 'f')).toThrow('f: line 2: "not a url" holds a space: one URL a line');
     expect(() => parseScrapeTargets('\n\nhttp//x\n', 'f')).toThrow('f: line 3: "http//x" is not a URL');
   });
 
   it('refuses a URL listed twice, naming both lines', () => {
-    expect(() => parseScrapeTargets('http://a/metrics\nhttp://b/metrics\nhttp://a/metrics\n', 'f')).toThrow('f: line 3: http://a/metrics is listed already (line 1)');
+    expect(() => parseScrapeTargets('http://a/metrics\nhttp://b/metrics\nhttp://a/metrics\n', 'f')).toThrow(
+      'f: line 3: http://a/metrics is listed already (line 1)',
+    );
   });
 
   it('names the file when it cannot be read', () => {
-    expect(() => loadConfig({ SCRAPE_TARGETS_FILE: join(dir, 'missing.txt') })).toThrow(/SCRAPE_TARGETS_FILE .*missing\.txt: cannot read: ENOENT/);
+    expect(() => loadConfig({ SCRAPE_TARGETS_FILE: join(dir, 'missing.txt') })).toThrow(
+      /SCRAPE_TARGETS_FILE .*missing\.txt: cannot read: ENOENT/,
+    );
   });
 });
 
@@ -46,18 +52,29 @@ describe('a targets file in Prometheus file_sd JSON', () => {
       { targets: ['node3:9401'], labels: { __scheme__: 'https', __metrics_path__: '/dcgm' } },
       { targets: ['node4:9400'] },
     ]);
-    expect(urls(text)).toEqual(['http://node1:9400/metrics', 'http://node2:9400/metrics', 'https://node3:9401/dcgm', 'http://node4:9400/metrics']);
+    expect(urls(text)).toEqual([
+      'http://node1:9400/metrics',
+      'http://node2:9400/metrics',
+      'https://node3:9401/dcgm',
+      'http://node4:9400/metrics',
+    ]);
   });
 
   it('names the entry and the problem when the structure is wrong', () => {
     expect(() => parseScrapeTargets('[{"targets": ["a:1", 7]}]', 'f')).toThrow('f: file_sd [0].targets[1]: ');
-    expect(() => parseScrapeTargets('[{"targets": ["a:1"], "labels": {"bad-name": "x"}}]', 'f')).toThrow('f: file_sd [0].labels.bad-name: ');
+    expect(() => parseScrapeTargets('[{"targets": ["a:1"], "labels": {"bad-name": "x"}}]', 'f')).toThrow(
+      'f: file_sd [0].labels.bad-name: ',
+    );
     expect(() => parseScrapeTargets('[{"target": ["a:1"]}]', 'f')).toThrow('f: file_sd [0]');
-    expect(() => parseScrapeTargets('[{"targets": ["http://a:1/metrics"]}]', 'f')).toThrow('f: file_sd [0].targets[0]: "http://a:1/metrics" is not host:port');
+    expect(() => parseScrapeTargets('[{"targets": ["http://a:1/metrics"]}]', 'f')).toThrow(
+      'f: file_sd [0].targets[0]: "http://a:1/metrics" is not host:port',
+    );
   });
 
   it('names the line of a JSON syntax error', () => {
-    expect(() => parseScrapeTargets('[\n  {"targets": ["a:1"]},\n  {"targets": ["b:1"],}\n]', 'f')).toThrow(/^SCRAPE_TARGETS_FILE f: line 3: not valid JSON/);
+    expect(() => parseScrapeTargets('[\n  {"targets": ["a:1"]},\n  {"targets": ["b:1"],}\n]', 'f')).toThrow(
+      /^SCRAPE_TARGETS_FILE f: line 3: not valid JSON/,
+    );
   });
 });
 

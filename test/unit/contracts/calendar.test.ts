@@ -22,9 +22,7 @@ describe('calendar', () => {
     expect(daysInMonth(2000, 2)).toBe(29);
     expect(daysInMonth(2027, 2)).toBe(28);
     expect(daysInMonth(2100, 2)).toBe(28);
-    expect([1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2026, m))).toEqual([
-      31, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
-    ]);
+    expect([1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2026, m))).toEqual([31, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
   });
 
   it('refuses a month outside 1–12', () => {

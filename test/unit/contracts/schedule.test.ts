@@ -113,13 +113,23 @@ describe('monthlySchedule', () => {
   });
 
   it('treats a zero-month ramp step as no step', () => {
-    const c = contract({ ramp: [{ months: 0, factor: 0.1 }, { months: 1, factor: 0.5 }] });
+    const c = contract({
+      ramp: [
+        { months: 0, factor: 0.1 },
+        { months: 1, factor: 0.5 },
+      ],
+    });
     expect(monthlySchedule(c).map((m) => m.factor)).toEqual([0.5, 1, 1]);
   });
 
   it('computes a premium factor and a factor with no exact binary form exactly', () => {
     // $3,000 × 0.1 = 300.00 exactly (0.1 is read as 1/10); $3,000 × 1.15 = 3,450.00.
-    const c = contract({ ramp: [{ months: 1, factor: 0.1 }, { months: 1, factor: 1.15 }] });
+    const c = contract({
+      ramp: [
+        { months: 1, factor: 0.1 },
+        { months: 1, factor: 1.15 },
+      ],
+    });
     expect(rows(c).map((r) => r[3])).toEqual([30_000, 345_000, 300_000]);
   });
 });

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  contractBodySchema,
-  parseContract,
-  validateContract,
-  type Contract,
-} from '../../../server/src/domain/contracts/contract.js';
+import { contractBodySchema, parseContract, validateContract, type Contract } from '../../../server/src/domain/contracts/contract.js';
 import { contract, expectInvalid, referenceDeal, site } from './builders.js';
 
-const check = (over: Partial<Contract>, limits = site()) => () => validateContract(contract(over), limits);
+const check =
+  (over: Partial<Contract>, limits = site()) =>
+  () =>
+    validateContract(contract(over), limits);
 
 describe('validateContract', () => {
   it('accepts a plain contract and the reference deal on a site large enough', () => {
@@ -46,7 +44,15 @@ describe('validateContract', () => {
 
   it('refuses ramp months that are not non-negative whole numbers', () => {
     expectInvalid(check({ ramp: [{ months: 1.5, factor: 0.5 }] }), 'ramp.0.months');
-    expectInvalid(check({ ramp: [{ months: 1, factor: 0.5 }, { months: -1, factor: 0.5 }] }), 'ramp.1.months');
+    expectInvalid(
+      check({
+        ramp: [
+          { months: 1, factor: 0.5 },
+          { months: -1, factor: 0.5 },
+        ],
+      }),
+      'ramp.1.months',
+    );
   });
 
   it('refuses a ramp factor outside (0, 10]', () => {
@@ -59,7 +65,17 @@ describe('validateContract', () => {
   it('refuses a ramp longer than the term in calendar months', () => {
     // 2026-06-15..2026-08-14 touches June, July and August: 3 months.
     expect(check({ start: '2026-06-15', end: '2026-08-14', ramp: [{ months: 3, factor: 0.5 }] })).not.toThrow();
-    expectInvalid(check({ start: '2026-06-15', end: '2026-08-14', ramp: [{ months: 2, factor: 0.5 }, { months: 2, factor: 0.8 }] }), 'ramp');
+    expectInvalid(
+      check({
+        start: '2026-06-15',
+        end: '2026-08-14',
+        ramp: [
+          { months: 2, factor: 0.5 },
+          { months: 2, factor: 0.8 },
+        ],
+      }),
+      'ramp',
+    );
     expectInvalid(check({ start: '2026-03-15', end: '2026-03-15', ramp: [{ months: 2, factor: 0.5 }] }), 'ramp');
   });
 

@@ -117,7 +117,13 @@ describe('valueContract as of a date', () => {
   });
 
   it('never orders the figures otherwise than to date ≤ guaranteed ≤ TCV, with to date + remaining = TCV', () => {
-    const c = contract({ start: '2026-01-10', end: '2027-03-20', monthlyPriceUsd: 1_234.57, ramp: [{ months: 3, factor: 0.33 }], noticeDays: 45 });
+    const c = contract({
+      start: '2026-01-10',
+      end: '2027-03-20',
+      monthlyPriceUsd: 1_234.57,
+      ramp: [{ months: 3, factor: 0.33 }],
+      noticeDays: 45,
+    });
     for (let day = 0; day < 460; day += 7) {
       const asOf = addDays('2026-01-01', day);
       const f = figures(asOf, c);

@@ -11,10 +11,7 @@ import { fixture } from '../../fixtures/index.js';
  * 785 MiB with no kernels (held), then a bf16 matmul loop at 1011 MiB (busy). The parts are
  * told apart by memory in use, which is how the capture was made.
  */
-const trace = parseNvidiaSmiCsv(
-  fixture('nvidia-smi/h100-trace-idle-then-full.csv'),
-  { host: 'h100' },
-).samples;
+const trace = parseNvidiaSmiCsv(fixture('nvidia-smi/h100-trace-idle-then-full.csv'), { host: 'h100' }).samples;
 const part = (test: (mem: number) => boolean): GpuSample[] => trace.filter((s) => test(s.memUsedMiB ?? -1));
 const idle = part((m) => m < 256);
 const held = part((m) => m === 785);

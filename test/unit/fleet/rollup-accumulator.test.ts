@@ -7,7 +7,14 @@ function figures(busy: number, idle: number, itWatts: number, utilization: numbe
   const counts = new Int32Array(GPU_STATES.length);
   counts[0] = busy;
   counts[2] = idle;
-  return { counts, itWatts, facilityWatts: itWatts * 1.25, utilizationSum: utilization * (busy + idle), utilizationCount: busy + idle, newestSampleMs: 0 };
+  return {
+    counts,
+    itWatts,
+    facilityWatts: itWatts * 1.25,
+    utilizationSum: utilization * (busy + idle),
+    utilizationCount: busy + idle,
+    newestSampleMs: 0,
+  };
 }
 
 const summaryAt = (atMs: number, site: ScopeFigures): FleetSummary => ({

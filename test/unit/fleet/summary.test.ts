@@ -12,7 +12,14 @@ const STALE = 30_000;
 function classified(nodes: Array<[string, (typeof READINGS)[keyof typeof READINGS]]>, extra = {}) {
   const state = createFleetState(tinyTopology());
   for (const t of [10_000, 20_000]) {
-    applyBatch(state, batch(nodes.flatMap(([host, r]) => nodeSamples(host, r)), extra), t);
+    applyBatch(
+      state,
+      batch(
+        nodes.flatMap(([host, r]) => nodeSamples(host, r)),
+        extra,
+      ),
+      t,
+    );
   }
   classifyFleet(state, 20_000, STALE);
   return { state, summary: summarizeFleet(state, 20_000, STALE) };
@@ -61,6 +68,6 @@ describe('summarizeFleet', () => {
       ['h01-p001-n02', READINGS.idle],
     ]);
     expect(summary.site.utilizationCount).toBe(16);
-    expect(summary.site.utilizationSum / 16).toBeCloseTo(((1 + (690 - 70) / 630) / 2) / 2, 6);
+    expect(summary.site.utilizationSum / 16).toBeCloseTo((1 + (690 - 70) / 630) / 2 / 2, 6);
   });
 });

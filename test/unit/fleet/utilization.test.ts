@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gpuModelAt } from '../../../server/src/domain/fleet/gpu-models.js';
-import {
-  classifySample,
-  powerActivity,
-  SampleClass,
-  sampleActivity,
-} from '../../../server/src/domain/fleet/utilization.js';
+import { classifySample, powerActivity, SampleClass, sampleActivity } from '../../../server/src/domain/fleet/utilization.js';
 
 const h100 = gpuModelAt(0);
 

@@ -37,7 +37,9 @@ function fuzz<T>(what: string, input: fc.Arbitrary<T>, parse: (value: T) => unkn
     { numRuns: FUZZ_RUNS, seed: FUZZ_SEED },
   );
   const ms = performance.now() - started;
-  console.log(fuzzSummary(what, FUZZ_RUNS, ms, `${outcomes.accepted} accepted, ${outcomes.invalid} invalid, ${outcomes.too_large} too_large`));
+  console.log(
+    fuzzSummary(what, FUZZ_RUNS, ms, `${outcomes.accepted} accepted, ${outcomes.invalid} invalid, ${outcomes.too_large} too_large`),
+  );
 }
 
 const dcgm = fixture('dcgm-exporter/h100-node-sampled.txt');
@@ -47,15 +49,21 @@ const LIMITS = { maxLines: 200, maxLabelLength: 48 };
 
 describe('fuzz: ingest parsers', () => {
   it('dcgm-exporter text: arbitrary strings and mangled real payloads', () => {
-    fuzz('parser dcgm-text', fc.oneof(fc.string({ maxLength: 2000 }), mangled(dcgm)), (text) => parseDcgmText(text, { defaultHost: 'fuzz', maxSeries: 150, ...LIMITS }));
+    fuzz('parser dcgm-text', fc.oneof(fc.string({ maxLength: 2000 }), mangled(dcgm)), (text) =>
+      parseDcgmText(text, { defaultHost: 'fuzz', maxSeries: 150, ...LIMITS }),
+    );
   });
 
   it('nvidia-smi CSV: arbitrary strings and mangled real output', () => {
-    fuzz('parser nvidia-smi-csv', fc.oneof(fc.string({ maxLength: 2000 }), mangled(smi)), (text) => parseNvidiaSmiCsv(text, { host: 'fuzz', ...LIMITS }));
+    fuzz('parser nvidia-smi-csv', fc.oneof(fc.string({ maxLength: 2000 }), mangled(smi)), (text) =>
+      parseNvidiaSmiCsv(text, { host: 'fuzz', ...LIMITS }),
+    );
   });
 
   it('JSON push: arbitrary JSON values and near-valid batches', () => {
-    fuzz('parser json-push', fc.oneof(fc.jsonValue(), jsonPushBody()), (body) => parseJsonPush(body, { maxSamples: 3, maxLabelLength: LIMITS.maxLabelLength }));
+    fuzz('parser json-push', fc.oneof(fc.jsonValue(), jsonPushBody()), (body) =>
+      parseJsonPush(body, { maxSamples: 3, maxLabelLength: LIMITS.maxLabelLength }),
+    );
   });
 });
 

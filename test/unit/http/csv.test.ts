@@ -3,11 +3,21 @@ import { toCsv } from '../../../server/src/protocol/csv.js';
 
 describe('toCsv (RFC 4180)', () => {
   it('writes a header and rows, CRLF after every record', () => {
-    expect(toCsv(['id', 'gpus'], [['h01-p001', 64], ['h01-p002', 128]])).toBe('id,gpus\r\nh01-p001,64\r\nh01-p002,128\r\n');
+    expect(
+      toCsv(
+        ['id', 'gpus'],
+        [
+          ['h01-p001', 64],
+          ['h01-p002', 128],
+        ],
+      ),
+    ).toBe('id,gpus\r\nh01-p001,64\r\nh01-p002,128\r\n');
   });
 
   it('quotes a field holding a comma, a quote or a line break, doubling the quotes', () => {
-    expect(toCsv(['customer'], [['Acme, "Inc"'], ['two\nlines'], ['cr\rhere'], ['plain']])).toBe('customer\r\n"Acme, ""Inc"""\r\n"two\nlines"\r\n"cr\rhere"\r\nplain\r\n');
+    expect(toCsv(['customer'], [['Acme, "Inc"'], ['two\nlines'], ['cr\rhere'], ['plain']])).toBe(
+      'customer\r\n"Acme, ""Inc"""\r\n"two\nlines"\r\n"cr\rhere"\r\nplain\r\n',
+    );
   });
 
   it('writes null as an empty field, booleans as words, and numbers as JavaScript prints them', () => {

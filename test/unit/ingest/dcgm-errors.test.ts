@@ -17,9 +17,17 @@ describe('parseDcgmText rejects malformed text, naming the line', () => {
     ['a bad number', series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(2), '12,5'), /line 3: bad number "12,5"/],
     ['a word for a value', series('DCGM_FI_DEV_POWER_USAGE', gpuLabels(2), 'high'), /line 3: bad number "high"/],
     ['a bad timestamp', `${series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(2), 1)} 12:00`, /line 3: bad timestamp "12:00"/],
-    ['text after the timestamp', `${series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(2), 1)} 17 extra`, /line 3: unexpected text after the timestamp/],
+    [
+      'text after the timestamp',
+      `${series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(2), 1)} 17 extra`,
+      /line 3: unexpected text after the timestamp/,
+    ],
     ['an unterminated label value', 'DCGM_FI_DEV_GPU_UTIL{gpu="2",UUID="GPU-2} 5', /line 3: unterminated label value for UUID/],
-    ['an unterminated label value ending in a backslash', 'DCGM_FI_DEV_GPU_UTIL{UUID="GPU-2\\', /line 3: unterminated label value for UUID/],
+    [
+      'an unterminated label value ending in a backslash',
+      'DCGM_FI_DEV_GPU_UTIL{UUID="GPU-2\\',
+      /line 3: unterminated label value for UUID/,
+    ],
     ['an unknown escape', 'DCGM_FI_DEV_GPU_UTIL{UUID="GPU-\\x2",Hostname="h"} 5', /line 3: invalid escape "\\x" in label UUID/],
     ['an unterminated label set', 'DCGM_FI_DEV_GPU_UTIL{UUID="GPU-2",Hostname="h" 5', /line 3: expected "," or "}" after label Hostname/],
     ['a label without a value', 'DCGM_FI_DEV_GPU_UTIL{UUID} 5', /line 3: expected "=" after label UUID/],
@@ -64,7 +72,11 @@ describe('parseDcgmText rejects duplicate series', () => {
   it('sees a third copy after a per-pod copy as a duplicate of the right line', () => {
     const podA = gpuLabels(0, { pod: 'a' });
     const podB = gpuLabels(0, { pod: 'b' });
-    const text = lines(series('DCGM_FI_DEV_GPU_UTIL', podA, 1), series('DCGM_FI_DEV_GPU_UTIL', podB, 1), series('DCGM_FI_DEV_GPU_UTIL', podB, 1));
+    const text = lines(
+      series('DCGM_FI_DEV_GPU_UTIL', podA, 1),
+      series('DCGM_FI_DEV_GPU_UTIL', podB, 1),
+      series('DCGM_FI_DEV_GPU_UTIL', podB, 1),
+    );
     expect(domainErrorOf(() => parseDcgmText(text)).detail).toEqual({ line: 3, firstLine: 2 });
   });
 
@@ -115,7 +127,9 @@ describe('parseDcgmText rejects readings outside their physical range', () => {
 
 describe('parseDcgmText rejects series it cannot place', () => {
   it('rejects a used family without a UUID label', () => {
-    const error = domainErrorOf(() => parseDcgmText(withBadThirdLine(series('DCGM_FI_DEV_POWER_USAGE', without(gpuLabels(2), 'UUID'), 70))));
+    const error = domainErrorOf(() =>
+      parseDcgmText(withBadThirdLine(series('DCGM_FI_DEV_POWER_USAGE', without(gpuLabels(2), 'UUID'), 70))),
+    );
     expect(error.message).toMatch(/^line 3: DCGM_FI_DEV_POWER_USAGE has no UUID label/);
     expect(error.detail).toEqual({ line: 3 });
   });
@@ -126,7 +140,9 @@ describe('parseDcgmText rejects series it cannot place', () => {
   });
 
   it('rejects a series without a host label when no default host is given', () => {
-    const error = domainErrorOf(() => parseDcgmText(withBadThirdLine(series('DCGM_FI_DEV_GPU_UTIL', without(gpuLabels(2), 'Hostname'), 1))));
+    const error = domainErrorOf(() =>
+      parseDcgmText(withBadThirdLine(series('DCGM_FI_DEV_GPU_UTIL', without(gpuLabels(2), 'Hostname'), 1))),
+    );
     expect(error.message).toMatch(/^line 3: no Hostname\/hostname label and no default host/);
     expect(error.detail).toEqual({ line: 3 });
   });

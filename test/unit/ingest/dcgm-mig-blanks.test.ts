@@ -103,11 +103,20 @@ describe('parseDcgmText DCGM blank sentinels', () => {
       series('DCGM_FI_DEV_FB_FREE', gpuLabels(0), raw),
       series('DCGM_FI_DEV_XID_ERRORS', gpuLabels(0), raw),
     );
-    expect(parseDcgmText(text).samples[0]).toMatchObject({ utilPercent: null, powerWatts: null, memUsedMiB: null, memTotalMiB: null, xid: null });
+    expect(parseDcgmText(text).samples[0]).toMatchObject({
+      utilPercent: null,
+      powerWatts: null,
+      memUsedMiB: null,
+      memTotalMiB: null,
+      xid: null,
+    });
   });
 
   it('falls back to GR_ENGINE_ACTIVE when GPU_UTIL is blank', () => {
-    const text = lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0), 2147483632), series('DCGM_FI_PROF_GR_ENGINE_ACTIVE', gpuLabels(0), 0.4));
+    const text = lines(
+      series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0), 2147483632),
+      series('DCGM_FI_PROF_GR_ENGINE_ACTIVE', gpuLabels(0), 0.4),
+    );
     expect(parseDcgmText(text).samples[0]?.utilPercent).toBeCloseTo(40, 10);
   });
 

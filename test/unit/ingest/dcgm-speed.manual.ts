@@ -20,7 +20,11 @@ const FAMILIES: ReadonlyArray<{ name: string; help: string; value: (g: number, n
   { name: 'DCGM_FI_DEV_FB_FREE', help: 'Framebuffer memory free (in MiB).', value: (g) => String(81559 - 1011 * (g % 3)) },
   { name: 'DCGM_FI_DEV_FB_USED', help: 'Framebuffer memory used (in MiB).', value: (g) => String(1011 * (g % 3)) },
   { name: 'DCGM_FI_DEV_XID_ERRORS', help: 'Value of the last XID error encountered.', value: () => '0' },
-  { name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', help: 'Ratio of time the graphics engine is active.', value: (g, n) => (((g * 7 + n) % 100) / 100).toFixed(6) },
+  {
+    name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+    help: 'Ratio of time the graphics engine is active.',
+    value: (g, n) => (((g * 7 + n) % 100) / 100).toFixed(6),
+  },
 ];
 
 function hex(n: number, width: number): string {
@@ -54,7 +58,7 @@ const payloads: string[] = [];
 let bytes = 0;
 for (let n = 0; n < NODES; n++) {
   // A scrape body arrives as one flat string (decoded from a Buffer), not a rope of concatenations.
-  const p = Buffer.from(nodePayload(n), "latin1").toString("latin1");
+  const p = Buffer.from(nodePayload(n), 'latin1').toString('latin1');
   payloads.push(p);
   bytes += p.length;
 }

@@ -11,7 +11,15 @@ describe('parseJsonPush', () => {
   it('maps a full body to samples, node statuses and meter readings', () => {
     const body = {
       gpus: [
-        gpu(0, { index: 0, model: 'NVIDIA H100 80GB HBM3', utilizationPercent: 97.5, powerWatts: 690.2, memoryUsedMiB: 1011, memoryTotalMiB: 81559, xid: 0 }),
+        gpu(0, {
+          index: 0,
+          model: 'NVIDIA H100 80GB HBM3',
+          utilizationPercent: 97.5,
+          powerWatts: 690.2,
+          memoryUsedMiB: 1011,
+          memoryTotalMiB: 81559,
+          xid: 0,
+        }),
       ],
       nodes: [{ host: 'node-b', drained: true, reason: 'NVLink replacement' }],
       meters: [
@@ -98,8 +106,28 @@ describe('parseJsonPush errors name the JSON path', () => {
     ['a body that is an array', [], 'body', 'must be an object'],
     ['a null body', null, 'body', 'must be an object (not null)'],
     ['a duplicate uuid', { gpus: [gpu(0), gpu(1), gpu(0)] }, 'gpus[2].uuid', 'duplicate uuid "GPU-0" (first at gpus[0].uuid)'],
-    ['a duplicate node host', { nodes: [{ host: 'n', drained: true }, { host: 'n', drained: false }] }, 'nodes[1].host', 'duplicate host "n" (first at nodes[0].host)'],
-    ['a duplicate meter id', { meters: [{ id: 'm', scope: 'site', watts: 1 }, { id: 'm', scope: 'hall:a', watts: 1 }] }, 'meters[1].id', 'duplicate meter id "m" (first at meters[0].id)'],
+    [
+      'a duplicate node host',
+      {
+        nodes: [
+          { host: 'n', drained: true },
+          { host: 'n', drained: false },
+        ],
+      },
+      'nodes[1].host',
+      'duplicate host "n" (first at nodes[0].host)',
+    ],
+    [
+      'a duplicate meter id',
+      {
+        meters: [
+          { id: 'm', scope: 'site', watts: 1 },
+          { id: 'm', scope: 'hall:a', watts: 1 },
+        ],
+      },
+      'meters[1].id',
+      'duplicate meter id "m" (first at meters[0].id)',
+    ],
   ])('rejects %s', (_what, body, path, problem) => {
     const error = domainErrorOf(() => parseJsonPush(body));
     expect(error.code).toBe('invalid');

@@ -36,7 +36,10 @@ describe('dcgm text: label values and names past maxLabelLength refuse the batch
   });
 
   it('refuses a value one character past it with too_large, naming the line, the label and the limit', () => {
-    const text = lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0), 10), series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(1, { UUID: `${gpuUuid(1)}x` }), 20));
+    const text = lines(
+      series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0), 10),
+      series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(1, { UUID: `${gpuUuid(1)}x` }), 20),
+    );
     const error = domainErrorOf(() => parse(text));
     expect(error.code).toBe('too_large');
     expect(error.message).toBe('line 2: value of label UUID longer than 40 characters (MAX_LABEL_LENGTH)');
@@ -44,7 +47,9 @@ describe('dcgm text: label values and names past maxLabelLength refuse the batch
   });
 
   it('counts multi-byte characters as one each, and escapes as the character they stand for', () => {
-    expect(parse(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { Hostname: EMOJI_AT_LIMIT }), 10))).samples[0]?.host).toBe(EMOJI_AT_LIMIT);
+    expect(parse(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { Hostname: EMOJI_AT_LIMIT }), 10))).samples[0]?.host).toBe(
+      EMOJI_AT_LIMIT,
+    );
     // 39 `\"` escapes are 78 characters of text but a 39-character value.
     expect(parse(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { pod: '\\"'.repeat(MAX - 1) }), 10))).samples).toHaveLength(1);
     const error = domainErrorOf(() => parse(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { Hostname: EMOJI_PAST_LIMIT }), 10))));
@@ -85,7 +90,9 @@ describe('JSON push: string fields past maxLabelLength refuse the batch', () => 
   });
 
   it('checks nodes and meters too, before the schema (an otherwise bad entry still gets the 413)', () => {
-    expect(domainErrorOf(() => parse({ nodes: [{ host: 'n'.repeat(MAX + 1), drained: 'yes' }] })).message).toMatch(/^nodes\[0\]\.host: value longer than/);
+    expect(domainErrorOf(() => parse({ nodes: [{ host: 'n'.repeat(MAX + 1), drained: 'yes' }] })).message).toMatch(
+      /^nodes\[0\]\.host: value longer than/,
+    );
     expect(domainErrorOf(() => parse({ meters: [{ id: 'm', scope: 's'.repeat(MAX + 1), watts: 1 }] })).code).toBe('too_large');
   });
 });

@@ -28,7 +28,25 @@ function row(overrides: Partial<RowValues> = {}): string {
     power: '119.32 W',
     ...overrides,
   };
-  return [v.time, v.index, v.uuid, 'NVIDIA H100 80GB HBM3', '00000000:00:06.0', '580.159.04', 'P0', v.util, '0 %', v.memUsed, v.memTotal, v.power, '700.00 W', '700.00 W', '34', '1980 MHz', '1980 MHz'].join(', ');
+  return [
+    v.time,
+    v.index,
+    v.uuid,
+    'NVIDIA H100 80GB HBM3',
+    '00000000:00:06.0',
+    '580.159.04',
+    'P0',
+    v.util,
+    '0 %',
+    v.memUsed,
+    v.memTotal,
+    v.power,
+    '700.00 W',
+    '700.00 W',
+    '34',
+    '1980 MHz',
+    '1980 MHz',
+  ].join(', ');
 }
 
 const opts = { host: 'gpu-node-1' };
@@ -73,7 +91,14 @@ describe('parseNvidiaSmiCsv on the real nvidia-smi fixtures', () => {
     });
 
     it('reads the first row: idle-ish at 119.32 W, 0 %, 0 of 81559 MiB', () => {
-      expect(samples[0]).toMatchObject({ index: 0, utilPercent: 0, powerWatts: 119.32, memUsedMiB: 0, memTotalMiB: 81559, modelName: 'NVIDIA H100 80GB HBM3' });
+      expect(samples[0]).toMatchObject({
+        index: 0,
+        utilPercent: 0,
+        powerWatts: 119.32,
+        memUsedMiB: 0,
+        memTotalMiB: 81559,
+        modelName: 'NVIDIA H100 80GB HBM3',
+      });
     });
 
     it('reads the last row: busy at 99 %, 699.88 W, 1011 MiB', () => {
@@ -90,12 +115,26 @@ describe('parseNvidiaSmiCsv on the real nvidia-smi fixtures', () => {
 
 describe('parseNvidiaSmiCsv columns', () => {
   it('reads values with units and no header in the default order', () => {
-    expect(parseNvidiaSmiCsv(lines(row({ util: '37 %', power: '402.5 W' })), opts).samples[0]).toMatchObject({ utilPercent: 37, powerWatts: 402.5 });
+    expect(parseNvidiaSmiCsv(lines(row({ util: '37 %', power: '402.5 W' })), opts).samples[0]).toMatchObject({
+      utilPercent: 37,
+      powerWatts: 402.5,
+    });
   });
 
   it('maps columns by header name whatever their order, units stripped from the names', () => {
-    const text = lines('power.draw [W], uuid, utilization.gpu [%], memory.total [MiB], memory.used [MiB]', `250.00 W, ${UUID}, 55 %, 81559 MiB, 1024 MiB`);
-    expect(parseNvidiaSmiCsv(text, opts).samples[0]).toMatchObject({ uuid: UUID, index: -1, modelName: null, utilPercent: 55, powerWatts: 250, memUsedMiB: 1024, memTotalMiB: 81559 });
+    const text = lines(
+      'power.draw [W], uuid, utilization.gpu [%], memory.total [MiB], memory.used [MiB]',
+      `250.00 W, ${UUID}, 55 %, 81559 MiB, 1024 MiB`,
+    );
+    expect(parseNvidiaSmiCsv(text, opts).samples[0]).toMatchObject({
+      uuid: UUID,
+      index: -1,
+      modelName: null,
+      utilPercent: 55,
+      powerWatts: 250,
+      memUsedMiB: 1024,
+      memTotalMiB: 81559,
+    });
   });
 
   it('reads a header with nounits values', () => {
@@ -121,7 +160,13 @@ describe('parseNvidiaSmiCsv columns', () => {
 
   it.each(['[N/A]', '[Not Supported]', '[Unknown Error]', '[Insufficient Permissions]', 'N/A'])('reads %s as no reading', (token) => {
     const text = lines(row({ util: token, power: token, memUsed: token, memTotal: token, index: token }));
-    expect(parseNvidiaSmiCsv(text, opts).samples[0]).toMatchObject({ index: -1, utilPercent: null, powerWatts: null, memUsedMiB: null, memTotalMiB: null });
+    expect(parseNvidiaSmiCsv(text, opts).samples[0]).toMatchObject({
+      index: -1,
+      utilPercent: null,
+      powerWatts: null,
+      memUsedMiB: null,
+      memTotalMiB: null,
+    });
   });
 
   it('accepts CRLF line endings and blank lines', () => {
@@ -168,15 +213,35 @@ describe('parseNvidiaSmiCsv rejects bad output, naming line and column', () => {
     ['a row with a column missing', row().replace(', P0', ''), /^line 2: expected 17 columns, found 16/, undefined],
     ['a bad number', row({ power: 'lots W' }), /^line 2, column power\.draw \(12\): bad number "lots W"/, 'power.draw'],
     ['kW on the power column', row({ power: '119 kW' }), /^line 2, column power\.draw \(12\): unit "kW" where W is expected/, 'power.draw'],
-    ['MiB on a % column', row({ util: '5 MiB' }), /^line 2, column utilization\.gpu \(8\): unit "MiB" where % is expected/, 'utilization.gpu'],
+    [
+      'MiB on a % column',
+      row({ util: '5 MiB' }),
+      /^line 2, column utilization\.gpu \(8\): unit "MiB" where % is expected/,
+      'utilization.gpu',
+    ],
     ['a timestamp that is not one', row({ time: 'yesterday' }), /^line 2, column timestamp \(1\): bad timestamp "yesterday"/, 'timestamp'],
     ['a 13th month', row({ time: '2026/13/01 00:00:00.000' }), /^line 2, column timestamp \(1\): bad timestamp/, 'timestamp'],
     ['a 30th of February', row({ time: '2026/02/30 00:00:00.000' }), /^line 2, column timestamp \(1\): bad timestamp/, 'timestamp'],
     ['a missing timestamp', row({ time: '[N/A]' }), /^line 2, column timestamp \(1\): bad timestamp/, 'timestamp'],
-    ['utilization over 100 %', row({ util: '101 %' }), /^line 2, column utilization\.gpu \(8\): 101 % is out of range \(must be 0–100 %\)/, 'utilization.gpu'],
+    [
+      'utilization over 100 %',
+      row({ util: '101 %' }),
+      /^line 2, column utilization\.gpu \(8\): 101 % is out of range \(must be 0–100 %\)/,
+      'utilization.gpu',
+    ],
     ['negative power', row({ power: '-1 W' }), /^line 2, column power\.draw \(12\): -1 W is out of range/, 'power.draw'],
-    ['power over 5000 W', row({ power: '5001 W' }), /^line 2, column power\.draw \(12\): 5001 W is out of range \(must be 0–5000 W\)/, 'power.draw'],
-    ['negative memory', row({ memUsed: '-3 MiB' }), /^line 2, column memory\.used \(10\): -3 MiB is out of range \(must be ≥ 0 MiB\)/, 'memory.used'],
+    [
+      'power over 5000 W',
+      row({ power: '5001 W' }),
+      /^line 2, column power\.draw \(12\): 5001 W is out of range \(must be 0–5000 W\)/,
+      'power.draw',
+    ],
+    [
+      'negative memory',
+      row({ memUsed: '-3 MiB' }),
+      /^line 2, column memory\.used \(10\): -3 MiB is out of range \(must be ≥ 0 MiB\)/,
+      'memory.used',
+    ],
     ['a missing uuid', row({ uuid: '[N/A]' }), /^line 2, column uuid \(3\): missing uuid/, 'uuid'],
     ['a bad index', row({ index: 'first' }), /^line 2, column index \(2\): bad index "first"/, 'index'],
   ])('rejects %s', (_what, bad, message, column) => {
@@ -214,7 +279,9 @@ describe('parseNvidiaSmiCsv rejects bad output, naming line and column', () => {
   });
 
   it('rejects more lines than maxLines with code too_large', () => {
-    const error = domainErrorOf(() => parseNvidiaSmiCsv(readFixture('nvidia-smi/h100-trace-idle-then-full.csv'), { host: 'h', maxLines: 50 }));
+    const error = domainErrorOf(() =>
+      parseNvidiaSmiCsv(readFixture('nvidia-smi/h100-trace-idle-then-full.csv'), { host: 'h', maxLines: 50 }),
+    );
     expect(error.code).toBe('too_large');
     expect(error.detail).toMatchObject({ line: 51 });
   });

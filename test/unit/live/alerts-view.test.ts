@@ -32,7 +32,14 @@ describe('alertsStateOf', () => {
     ];
     const view = alertsStateOf(states, QUIET, T0);
     expect(view.active.map((a) => a.fingerprint)).toEqual(['d', 'b', 'a']);
-    expect(view.active[1]).toEqual({ fingerprint: 'b', status: 'firing', severity: 'critical', alertname: 'Oversold', summary: 'summary of b', since: '2026-06-01T00:03:00.000Z' });
+    expect(view.active[1]).toEqual({
+      fingerprint: 'b',
+      status: 'firing',
+      severity: 'critical',
+      alertname: 'Oversold',
+      summary: 'summary of b',
+      since: '2026-06-01T00:03:00.000Z',
+    });
     // A pending alert is pending since its episode began (not an earlier episode's firing).
     expect(view.active[2]?.since).toBe('2026-06-01T00:05:00.000Z');
   });

@@ -12,7 +12,10 @@ const STALE = 30_000;
 const AT_MS = 20_000;
 
 /** A tiny site (2 halls × 2 pods × 2 nodes × 8 GPUs), two ticks of the given readings per node. */
-function fleet(nodes: Array<[string, (typeof READINGS)[keyof typeof READINGS]]>, soldPods: number[] = []): { state: FleetState; summary: FleetSummary } {
+function fleet(
+  nodes: Array<[string, (typeof READINGS)[keyof typeof READINGS]]>,
+  soldPods: number[] = [],
+): { state: FleetState; summary: FleetSummary } {
   const state = createFleetState(tinyTopology(2, 2, 2));
   for (const t of [10_000, AT_MS]) applyBatch(state, batch(nodes.flatMap(([host, r]) => nodeSamples(host, r))), t);
   for (const p of soldPods) state.podSold[p] = 1;
@@ -52,7 +55,13 @@ describe('headlineOf', () => {
   it('carries reserve, sellable and risk of GET /capacity', () => {
     const { state, summary } = fleet([]);
     const headline = headlineOf(state, summary, capacity(), []);
-    expect(headline.capacity).toEqual({ reserveGpus: 12, sellableGpus: 16, sellableWatts: 25_500, sellableBlocks: 1, sellableValueUsdPerMonth: 28_032 });
+    expect(headline.capacity).toEqual({
+      reserveGpus: 12,
+      sellableGpus: 16,
+      sellableWatts: 25_500,
+      sellableBlocks: 1,
+      sellableValueUsdPerMonth: 28_032,
+    });
     expect(headline.risk).toEqual({ oversold: false, shortfallGpus: 0, firstShortfallAt: null, firstRiskAt: '2026-07-01T00:00:00.000Z' });
   });
 
@@ -79,7 +88,12 @@ describe('headlineOf', () => {
 describe('layoutOf', () => {
   it('lists halls in order with their pods, and the heatmap order of pod indexes', () => {
     const { layout, podOrder } = layoutOf(tinyTopology(2, 2, 2));
-    expect(layout).toEqual({ halls: [{ id: 'h01', pods: ['h01-p001', 'h01-p002'] }, { id: 'h02', pods: ['h02-p001', 'h02-p002'] }] });
+    expect(layout).toEqual({
+      halls: [
+        { id: 'h01', pods: ['h01-p001', 'h01-p002'] },
+        { id: 'h02', pods: ['h02-p001', 'h02-p002'] },
+      ],
+    });
     expect(podOrder).toEqual([0, 1, 2, 3]);
   });
 });
@@ -115,7 +129,12 @@ describe('podCellsOf', () => {
 
   it('flags pods sold to a customer and pods in a sellable block', () => {
     const { state, summary } = fleet([], [1]);
-    const cells = podCellsOf(state, summary, [0, 1, 2, 3], sellablePodsOf(capacity({ sellable: { blocks: [{ pods: ['h02-p001', 'h02-p002'] }], gpus: 32, watts: 1, valueUsdPerMonth: 1 } })));
+    const cells = podCellsOf(
+      state,
+      summary,
+      [0, 1, 2, 3],
+      sellablePodsOf(capacity({ sellable: { blocks: [{ pods: ['h02-p001', 'h02-p002'] }], gpus: 32, watts: 1, valueUsdPerMonth: 1 } })),
+    );
     expect(cells.map((c) => c.sold)).toEqual([false, true, false, false]);
     expect(cells.map((c) => c.sellable)).toEqual([false, false, true, true]);
     expect(podCellsOf(state, summary, [2], sellablePodsOf(null))[0]?.sellable).toBe(false);

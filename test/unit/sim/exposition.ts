@@ -79,7 +79,14 @@ export function mediumSite(): Topology {
 
 /** A site of a single pod of `nodes` nodes. */
 export function onePodSite(nodes: number): Topology {
-  return buildTopology({ site: { ...SMALL.site, id: 'one' }, halls: 1, podsPerHall: 1, nodesPerPod: nodes, nodesPerRack: 4, node: DGX_H100 });
+  return buildTopology({
+    site: { ...SMALL.site, id: 'one' },
+    halls: 1,
+    podsPerHall: 1,
+    nodesPerPod: nodes,
+    nodesPerRack: 4,
+    node: DGX_H100,
+  });
 }
 
 export const HOUR_MS = 3_600_000;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ANCHOR_MS, createSimulator, DEFAULT_SCENARIO_PARAMS, demandShareAt, resolveScenarioParams, trendLevelAt, type Simulator,
+  ANCHOR_MS,
+  createSimulator,
+  DEFAULT_SCENARIO_PARAMS,
+  demandShareAt,
+  resolveScenarioParams,
+  trendLevelAt,
+  type Simulator,
 } from '../../../server/src/sim/simulator.js';
 import { DAY_MS, HOUR_MS, mediumSite } from './exposition.js';
 

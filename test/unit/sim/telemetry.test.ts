@@ -41,7 +41,13 @@ function checkTicks(sim: Simulator, t0: number, ticks: number): Map<number, numb
 }
 
 /** First tick start at or after `from` (stepping by `stepMs`) where the predicate holds for the site rollup. */
-function findTime(sim: Simulator, from: number, stepMs: number, steps: number, holds: (counts: { held: number; down: number }) => boolean): number {
+function findTime(
+  sim: Simulator,
+  from: number,
+  stepMs: number,
+  steps: number,
+  holds: (counts: { held: number; down: number }) => boolean,
+): number {
   for (let i = 0; i < steps; i++) {
     const t = from + i * stepMs;
     const site = sim.aggregateAt(t)[0];
@@ -137,7 +143,15 @@ describe('simulated telemetry', () => {
       expect(comments.some((c) => c.startsWith(`# HELP ${family} `))).toBe(true);
     }
     for (const line of lines) {
-      expect(line.labels.slice(0, 7).map(([k]) => k)).toEqual(['gpu', 'UUID', 'pci_bus_id', 'device', 'modelName', 'Hostname', 'DCGM_FI_DRIVER_VERSION']);
+      expect(line.labels.slice(0, 7).map(([k]) => k)).toEqual([
+        'gpu',
+        'UUID',
+        'pci_bus_id',
+        'device',
+        'modelName',
+        'Hostname',
+        'DCGM_FI_DRIVER_VERSION',
+      ]);
       const pattern = /POWER_USAGE|GR_ENGINE_ACTIVE/.test(line.family) ? /^\d+\.\d{6}$/ : /^\d+$/;
       expect(line.raw).toMatch(pattern);
     }

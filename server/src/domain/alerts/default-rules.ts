@@ -14,7 +14,8 @@ const DEFAULTS: AlertRuleInput[] = [
     for: '6h',
     severity: 'info',
     annotations: {
-      summary: '{{ value | power }} sellable for the last {{ active | duration }} — worth {{ figures.sellable_value_usd_per_month | usd }} a month',
+      summary:
+        '{{ value | power }} sellable for the last {{ active | duration }} — worth {{ figures.sellable_value_usd_per_month | usd }} a month',
       description:
         '{{ figures.sellable_gpus | count }} GPUs in whole blocks at {{ labels.site }} have been sellable for {{ active | duration }}: {{ figures.sellable_value_usd_per_month | usd_month }} at the price book.',
     },
@@ -46,7 +47,8 @@ const DEFAULTS: AlertRuleInput[] = [
     severity: 'warning',
     annotations: {
       summary: 'telemetry from hall {{ labels.hall }} stopped',
-      description: 'No sample from hall {{ labels.hall }} at {{ labels.site }} for {{ value | duration }}; its GPUs count as unknown, not idle.',
+      description:
+        'No sample from hall {{ labels.hall }} at {{ labels.site }} for {{ value | duration }}; its GPUs count as unknown, not idle.',
     },
   },
   {
@@ -71,7 +73,8 @@ const DEFAULTS: AlertRuleInput[] = [
     severity: 'critical',
     annotations: {
       summary: 'contract {{ labels.contract }} ({{ labels.customer }}) is {{ value | count }} GPUs short of its commitment',
-      description: '{{ figures.contract_delivered_gpus | count }} of {{ figures.contract_contracted_gpus | count }} contracted GPUs delivered.',
+      description:
+        '{{ figures.contract_delivered_gpus | count }} of {{ figures.contract_contracted_gpus | count }} contracted GPUs delivered.',
     },
   },
 ];

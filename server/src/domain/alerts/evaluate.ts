@@ -135,15 +135,24 @@ export function evaluateAlerts(
     } else if (prev.status === 'pending') {
       move(prev, 'pending', 'inactive');
       // Pending again after an earlier resolve: that resolved episode stays listed.
-      if (prev.firedAtMs !== null && prev.resolvedAtMs !== null) states.push({ ...prev, status: 'resolved', activeSinceMs: prev.firedAtMs, updatedAtMs: nowMs });
+      if (prev.firedAtMs !== null && prev.resolvedAtMs !== null)
+        states.push({ ...prev, status: 'resolved', activeSinceMs: prev.firedAtMs, updatedAtMs: nowMs });
     } else states.push(prev);
   }
 
   for (const prev of previous) if (!seen.has(prev.fingerprint)) settle(prev);
 
   const kept = states.filter(
-    (s) => s.status !== 'resolved' || s.resolvedAtMs === null || nowMs - s.resolvedAtMs <= retentionMs || (options.keepFingerprints?.has(s.fingerprint) ?? false),
+    (s) =>
+      s.status !== 'resolved' ||
+      s.resolvedAtMs === null ||
+      nowMs - s.resolvedAtMs <= retentionMs ||
+      (options.keepFingerprints?.has(s.fingerprint) ?? false),
   );
-  kept.sort((a, b) => compareGoStrings(a.labels.alertname ?? '', b.labels.alertname ?? '') || compareGoStrings(labelSetString(a.labels), labelSetString(b.labels)));
+  kept.sort(
+    (a, b) =>
+      compareGoStrings(a.labels.alertname ?? '', b.labels.alertname ?? '') ||
+      compareGoStrings(labelSetString(a.labels), labelSetString(b.labels)),
+  );
   return { states: kept, transitions };
 }

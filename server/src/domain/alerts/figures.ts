@@ -122,11 +122,15 @@ export function figureInstances(figures: AlertFigures, scope: FigureScope): Figu
     const siteValues = read(SITE_FIGURES, site);
     if (scope === 'site') out.push({ labels: { site: site.site }, values: siteValues });
     if (scope === 'hall') {
-      for (const h of site.halls) out.push({ labels: { site: site.site, hall: h.hall }, values: { ...siteValues, ...read(HALL_FIGURES, h) } });
+      for (const h of site.halls)
+        out.push({ labels: { site: site.site, hall: h.hall }, values: { ...siteValues, ...read(HALL_FIGURES, h) } });
     }
     if (scope === 'contract') {
       for (const c of site.contracts) {
-        out.push({ labels: { site: site.site, customer: c.customer, contract: c.contract }, values: { ...siteValues, ...read(CONTRACT_FIGURES, c) } });
+        out.push({
+          labels: { site: site.site, customer: c.customer, contract: c.contract },
+          values: { ...siteValues, ...read(CONTRACT_FIGURES, c) },
+        });
       }
     }
   }

@@ -13,7 +13,10 @@ const oneDecimal = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
 const wholeNumber = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 const threeSignificant = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 3 });
 const unitFormats = new Map<string, Intl.NumberFormat>(
-  (['second', 'minute', 'hour', 'day'] as const).map((unit) => [unit, new Intl.NumberFormat(LOCALE, { style: 'unit', unit, unitDisplay: 'long' })]),
+  (['second', 'minute', 'hour', 'day'] as const).map((unit) => [
+    unit,
+    new Intl.NumberFormat(LOCALE, { style: 'unit', unit, unitDisplay: 'long' }),
+  ]),
 );
 
 /** What a non-finite figure reads as. */

@@ -53,7 +53,8 @@ export function matcherString(m: Matcher): string {
 /** `Matchers.String()` of the matchers sorted as Alertmanager sorts a route's: `{a="1",b=~"x"}`. */
 export function matchersString(matchers: readonly Matcher[]): string {
   const sorted = [...matchers].sort(
-    (a, b) => compareGoStrings(a.name, b.name) || compareGoStrings(a.value, b.value) || MATCH_TYPES.indexOf(a.type) - MATCH_TYPES.indexOf(b.type),
+    (a, b) =>
+      compareGoStrings(a.name, b.name) || compareGoStrings(a.value, b.value) || MATCH_TYPES.indexOf(a.type) - MATCH_TYPES.indexOf(b.type),
   );
   return `{${sorted.map(matcherString).join(',')}}`;
 }
@@ -75,7 +76,8 @@ export function compileMatchers(matchers: readonly Matcher[]): (labels: Labels) 
       }
     };
   });
-  return (labels) => tests.every((test, i) => test(Object.hasOwn(labels, matchers[i]?.name ?? '') ? (labels[matchers[i]?.name ?? ''] ?? '') : ''));
+  return (labels) =>
+    tests.every((test, i) => test(Object.hasOwn(labels, matchers[i]?.name ?? '') ? (labels[matchers[i]?.name ?? ''] ?? '') : ''));
 }
 
 /** A matcher in a receiver's config: the text form or `{ name, type, value }`; the regex must compile. */
@@ -87,7 +89,10 @@ export const matcherSchema = z
   .transform((input, ctx): Matcher => {
     const m = typeof input === 'string' ? parseMatcher(input) : input;
     if (!m) {
-      ctx.addIssue({ code: 'custom', message: `not a matcher: ${JSON.stringify(input)}; write it like severity="critical" or site=~"s1|s2"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a matcher: ${JSON.stringify(input)}; write it like severity="critical" or site=~"s1|s2"`,
+      });
       return z.NEVER;
     }
     if (m.type === '=~' || m.type === '!~') {

@@ -94,7 +94,13 @@ export function notificationId(receiverId: string, groupKey: string, epochMs: nu
 const isSubset = (subset: ReadonlySet<string>, of: readonly string[]): boolean => [...subset].every((fp) => of.includes(fp));
 
 /** The DedupStage's `needsUpdate`: whether this flush notifies. */
-function needsUpdate(entry: NotifyLogEntry | null, firing: ReadonlySet<string>, resolved: ReadonlySet<string>, receiver: Receiver, nowMs: number): boolean {
+function needsUpdate(
+  entry: NotifyLogEntry | null,
+  firing: ReadonlySet<string>,
+  resolved: ReadonlySet<string>,
+  receiver: Receiver,
+  nowMs: number,
+): boolean {
   if (entry === null) return firing.size > 0;
   if (!isSubset(firing, entry.firing)) return true;
   // All resolved: logged even without sendResolved, so the log stops listing them as firing.
@@ -131,7 +137,13 @@ function membersOf(receiver: Receiver, states: readonly AlertState[]): Map<strin
  * @param groups the group state returned by the previous call ([] at first start).
  * @returns the notifications to enqueue, in order (by receiver, then group key), and the new group state.
  */
-export function planNotifications(receivers: readonly Receiver[], states: readonly AlertState[], groups: readonly NotifyGroup[], nowMs: number, options: PlanOptions): Plan {
+export function planNotifications(
+  receivers: readonly Receiver[],
+  states: readonly AlertState[],
+  groups: readonly NotifyGroup[],
+  nowMs: number,
+  options: PlanOptions,
+): Plan {
   const dormantRetentionMs = options.dormantRetentionMs ?? DEFAULT_DORMANT_RETENTION_MS;
   const notifications: PlannedNotification[] = [];
   const nextGroups: NotifyGroup[] = [];
@@ -167,7 +179,9 @@ export function planNotifications(receivers: readonly Receiver[], states: readon
       const alerts = members.get(key)?.alerts ?? [];
       const firing = alerts.filter((a) => a.status === 'firing');
       const waitMs = receiver.groupWaitS * 1000;
-      const due = g.hasFlushed ? nowMs >= (g.nextFlushAtMs ?? nowMs) : nowMs >= g.activeSinceMs + waitMs || firing.some((a) => (a.firedAtMs ?? nowMs) + waitMs < nowMs);
+      const due = g.hasFlushed
+        ? nowMs >= (g.nextFlushAtMs ?? nowMs)
+        : nowMs >= g.activeSinceMs + waitMs || firing.some((a) => (a.firedAtMs ?? nowMs) + waitMs < nowMs);
       if (!due) {
         nextGroups.push(g);
         continue;
@@ -181,7 +195,13 @@ export function planNotifications(receivers: readonly Receiver[], states: readon
         const sent = [...firing, ...resolvedToTell];
         if (sent.length > 0) {
           g.seq += 1;
-          const message = buildWebhookMessage({ receiverName: receiver.name, groupKey: key, groupLabels: g.groupLabels, alerts: sent, externalUrl: options.externalUrl });
+          const message = buildWebhookMessage({
+            receiverName: receiver.name,
+            groupKey: key,
+            groupLabels: g.groupLabels,
+            alerts: sent,
+            externalUrl: options.externalUrl,
+          });
           notifications.push({
             id: notificationId(receiver.id, key, g.epochMs, g.seq),
             receiverId: receiver.id,

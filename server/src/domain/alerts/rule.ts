@@ -33,7 +33,11 @@ export type AlertCondition = z.output<typeof conditionSchema>;
 
 export const alertRuleSchema = z
   .strictObject({
-    name: z.string().regex(LABEL_NAME, 'an alert name: letters, digits and _, not starting with a digit').max(100).describe('The alertname label'),
+    name: z
+      .string()
+      .regex(LABEL_NAME, 'an alert name: letters, digits and _, not starting with a digit')
+      .max(100)
+      .describe('The alertname label'),
     ...conditionShape,
     or: z.array(conditionSchema).max(8).default([]).describe('Further conditions; the alert is active when any one holds'),
     for: durationSeconds(0).default(0).describe('How long the condition must hold before the alert fires: seconds, or like "6h"'),
@@ -45,15 +49,28 @@ export const alertRuleSchema = z
   .superRefine((rule, ctx) => {
     const scope = FIGURE_SCOPE[rule.figure];
     const readable = (f: FigureName) => FIGURE_SCOPE[f] === scope || FIGURE_SCOPE[f] === 'site';
-    const conditions: Array<[AlertCondition, PropertyKey[]]> = [[rule, []], ...rule.or.map((c, i): [AlertCondition, PropertyKey[]] => [c, ['or', i]])];
+    const conditions: Array<[AlertCondition, PropertyKey[]]> = [
+      [rule, []],
+      ...rule.or.map((c, i): [AlertCondition, PropertyKey[]] => [c, ['or', i]]),
+    ];
     for (const [c, at] of conditions) {
-      if (!readable(c.figure)) ctx.addIssue({ code: 'custom', path: [...at, 'figure'], message: `"${c.figure}" is per ${FIGURE_SCOPE[c.figure]}; this rule is per ${scope}` });
+      if (!readable(c.figure))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'figure'],
+          message: `"${c.figure}" is per ${FIGURE_SCOPE[c.figure]}; this rule is per ${scope}`,
+        });
       if (typeof c.threshold !== 'number' && !readable(c.threshold.figure)) {
-        ctx.addIssue({ code: 'custom', path: [...at, 'threshold', 'figure'], message: `"${c.threshold.figure}" is per ${FIGURE_SCOPE[c.threshold.figure]}; this rule is per ${scope}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'threshold', 'figure'],
+          message: `"${c.threshold.figure}" is per ${FIGURE_SCOPE[c.threshold.figure]}; this rule is per ${scope}`,
+        });
       }
     }
     for (const name of Object.keys(rule.labels)) {
-      if (RESERVED_LABELS.includes(name)) ctx.addIssue({ code: 'custom', path: ['labels', name], message: `"${name}" is set by the engine` });
+      if (RESERVED_LABELS.includes(name))
+        ctx.addIssue({ code: 'custom', path: ['labels', name], message: `"${name}" is set by the engine` });
     }
     for (const [name, template] of Object.entries(rule.annotations)) {
       for (const message of templateErrors(template, scope)) ctx.addIssue({ code: 'custom', path: ['annotations', name], message });

@@ -59,7 +59,10 @@ export function templateErrors(template: string, scope: FigureScope): string[] {
   const visible = new Set<string>(figuresVisibleFrom(scope));
   for (const [whole, inner = ''] of template.matchAll(PLACEHOLDER)) {
     const expr = parseExpression(inner);
-    if (!expr) errors.push(`${whole}: expected {{ value }}, {{ threshold }}, {{ for }}, {{ active }}, {{ labels.<name> }} or {{ figures.<figure> }}, optionally "| formatter"`);
+    if (!expr)
+      errors.push(
+        `${whole}: expected {{ value }}, {{ threshold }}, {{ for }}, {{ active }}, {{ labels.<name> }} or {{ figures.<figure> }}, optionally "| formatter"`,
+      );
     else if (expr.formatter !== null && !Object.hasOwn(FORMATTERS, expr.formatter)) {
       errors.push(`${whole}: unknown formatter "${expr.formatter}"; one of ${Object.keys(FORMATTERS).join(', ')}`);
     } else if (expr.variable === 'figure' && !visible.has(expr.name)) {

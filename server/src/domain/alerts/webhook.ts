@@ -18,19 +18,27 @@ const urlSchema = z
   .refine((u) => URL.canParse(u) && ['http:', 'https:'].includes(new URL(u).protocol), { message: 'must be an http(s) URL' });
 
 /** POST /api/v1/webhooks: name and url required; the secret is generated (and shown once) when omitted. */
-export const webhookCreateSchema = receiverPolicySchema.extend({
-  name: z.string().trim().min(1).max(200),
-  url: urlSchema,
-  secret: secretSchema.optional().describe('whsec_<base64>; generated and returned once when omitted'),
-}).meta({ id: 'WebhookCreate' });
+export const webhookCreateSchema = receiverPolicySchema
+  .extend({
+    name: z.string().trim().min(1).max(200),
+    url: urlSchema,
+    secret: secretSchema.optional().describe('whsec_<base64>; generated and returned once when omitted'),
+  })
+  .meta({ id: 'WebhookCreate' });
 
 /**
  * PUT /api/v1/webhooks/:id: the whole receiver again. A new `secret` starts a rotation: the old
  * one keeps signing alongside it for `rotationHours` (default 24), so receivers can switch over.
  */
-export const webhookUpdateSchema = webhookCreateSchema.extend({
-  rotationHours: z.number().min(0).max(24 * 30).default(24),
-}).meta({ id: 'WebhookUpdate' });
+export const webhookUpdateSchema = webhookCreateSchema
+  .extend({
+    rotationHours: z
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .default(24),
+  })
+  .meta({ id: 'WebhookUpdate' });
 
 /** What is stored (table webhook_receivers): secrets newest first, each with its end (null = current). */
 export const webhookRecordSchema = receiverPolicySchema.extend({

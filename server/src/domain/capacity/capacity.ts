@@ -58,10 +58,34 @@ export interface SellableBlock {
 }
 
 export interface CapacityReport {
-  gpus: { total: number; up: number; busy: number; held: number; idle: number; sold: number; down: number; unknown: number; internal: number; reserve: number; sellable: number; unsoldUnreserved: number };
-  power: { feedWatts: number; facilityDrawWatts: number; headroomWatts: number; reservedGrowthWatts: number; strandedWatts: number; strandedGpus: number };
-  sellable: { blocks: SellableBlock[]; gpus: number; watts: number; /** What stopped the packing: the GPUs over the reserve, the power headroom, or no pod left to offer. */
-    limitedBy: 'gpus' | 'power' | 'blocks' };
+  gpus: {
+    total: number;
+    up: number;
+    busy: number;
+    held: number;
+    idle: number;
+    sold: number;
+    down: number;
+    unknown: number;
+    internal: number;
+    reserve: number;
+    sellable: number;
+    unsoldUnreserved: number;
+  };
+  power: {
+    feedWatts: number;
+    facilityDrawWatts: number;
+    headroomWatts: number;
+    reservedGrowthWatts: number;
+    strandedWatts: number;
+    strandedGpus: number;
+  };
+  sellable: {
+    blocks: SellableBlock[];
+    gpus: number;
+    watts: number; /** What stopped the packing: the GPUs over the reserve, the power headroom, or no pod left to offer. */
+    limitedBy: 'gpus' | 'power' | 'blocks';
+  };
   reserve: { gpus: number; peakHigh: number; peakAt: number; marginGpus: number };
   risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: number | null; firstRiskAt: number | null };
 }
@@ -126,7 +150,14 @@ export function computeCapacity(input: CapacityInput): CapacityReport {
       sellable: blocks.gpus,
       unsoldUnreserved,
     },
-    power: { feedWatts: input.feedWatts, facilityDrawWatts: input.facilityDrawWatts, headroomWatts, reservedGrowthWatts, strandedWatts, strandedGpus },
+    power: {
+      feedWatts: input.feedWatts,
+      facilityDrawWatts: input.facilityDrawWatts,
+      headroomWatts,
+      reservedGrowthWatts,
+      strandedWatts,
+      strandedGpus,
+    },
     sellable: blocks,
     reserve,
     risk: {

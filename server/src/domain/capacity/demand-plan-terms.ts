@@ -12,7 +12,11 @@ const DAY_S = 86_400;
  */
 export const demandPlanBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200).describe('What the demand is for (a training run, a launch)'),
-  gpus: z.number().int().min(1).describe('GPUs the owner\'s own work will need in all (busy + held) while the plan is in force; at most the site\'s GPUs'),
+  gpus: z
+    .number()
+    .int()
+    .min(1)
+    .describe("GPUs the owner's own work will need in all (busy + held) while the plan is in force; at most the site's GPUs"),
   start: z.iso.date().describe('First day in force, YYYY-MM-DD (from 00:00 UTC)'),
   end: z.iso.date().nullable().default(null).describe('Last day in force (inclusive), YYYY-MM-DD; null or omitted: until further notice'),
   note: z.string().max(2_000).nullable().default(null),
@@ -20,7 +24,6 @@ export const demandPlanBodySchema = z.strictObject({
 
 /** A plan as the operator states it, in calendar days (no id: storage owns ids). */
 export type DemandPlanTerms = z.output<typeof demandPlanBodySchema>;
-
 
 /**
  * Parses an API body into valid plan terms.

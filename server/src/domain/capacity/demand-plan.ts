@@ -39,7 +39,8 @@ export function checkDemandPlan(plan: DemandPlan): void {
   if (!(plan.gpus >= 0) || !Number.isFinite(plan.gpus)) {
     throw new DomainError('invalid', `gpus must be a finite number ≥ 0, got ${plan.gpus}`, { field: 'gpus' });
   }
-  if (!Number.isFinite(plan.startS)) throw new DomainError('invalid', `start must be a finite time, got ${plan.startS}`, { field: 'start' });
+  if (!Number.isFinite(plan.startS))
+    throw new DomainError('invalid', `start must be a finite time, got ${plan.startS}`, { field: 'start' });
   if (plan.endS !== null && !(plan.endS > plan.startS)) {
     throw new DomainError('invalid', 'end must be after start', { field: 'end' });
   }

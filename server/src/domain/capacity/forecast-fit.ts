@@ -65,7 +65,10 @@ function columnPeriods(basis: SeasonalBasis): number[] {
   return periods;
 }
 
-function profiles(basis: SeasonalBasis, beta: Float64Array): Pick<ForecastModel, 'dailyProfile' | 'weeklyProfile' | 'dailyAmplitude' | 'weeklyAmplitude'> {
+function profiles(
+  basis: SeasonalBasis,
+  beta: Float64Array,
+): Pick<ForecastModel, 'dailyProfile' | 'weeklyProfile' | 'dailyAmplitude' | 'weeklyAmplitude'> {
   const builder = new RowBuilder(basis);
   const row = new Float64Array(beta.length);
   const daily = new Array<number>(24).fill(0);

@@ -55,7 +55,16 @@ function resolveOptions(o: ForecastOptions): Resolved {
   if (o.dampingDays !== undefined && !(o.dampingDays > 0 && Number.isFinite(o.dampingDays))) {
     throw invalid('dampingDays', `must be > 0, got ${o.dampingDays}`);
   }
-  return { now: o.now, horizonSeconds, stepSeconds, quantile, bandConfidence, capacity: o.capacity ?? null, damping, dampingDays: o.dampingDays };
+  return {
+    now: o.now,
+    horizonSeconds,
+    stepSeconds,
+    quantile,
+    bandConfidence,
+    capacity: o.capacity ?? null,
+    damping,
+    dampingDays: o.dampingDays,
+  };
 }
 
 /** Finite samples at or before `now`, ascending by time. */
@@ -162,7 +171,8 @@ export function forecastDemand(history: ReadonlyArray<DemandSample>, options: Fo
   const notes: string[] = [];
   let fit = span + historyStepSeconds >= MIN_DAILY_HISTORY_SECONDS ? fitRegression(times, values, ctx) : null;
   if (fit) {
-    if (span + historyStepSeconds < MIN_WEEKLY_HISTORY_SECONDS) notes.push(`history spans ${days(span + historyStepSeconds)} days (< 14): no weekly shape in the model`);
+    if (span + historyStepSeconds < MIN_WEEKLY_HISTORY_SECONDS)
+      notes.push(`history spans ${days(span + historyStepSeconds)} days (< 14): no weekly shape in the model`);
   } else {
     notes.push(
       span + historyStepSeconds < MIN_DAILY_HISTORY_SECONDS

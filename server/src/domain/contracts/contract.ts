@@ -89,7 +89,6 @@ export const contractBodySchema = z.strictObject({
 
 export type ContractBody = z.input<typeof contractBodySchema>;
 
-
 /**
  * Checks the rules a contract must satisfy regardless of site: everything
  * {@link validateContract} checks except capacity against the site. Valuation calls it.
@@ -139,9 +138,11 @@ function validateCapacityShape(capacity: ContractCapacity): void {
   if ('watts' in capacity) {
     if (!Number.isFinite(capacity.watts) || capacity.watts <= 0) invalidField('capacity.watts', `must be positive, got ${capacity.watts}`);
   } else if ('gpus' in capacity) {
-    if (!Number.isSafeInteger(capacity.gpus) || capacity.gpus <= 0) invalidField('capacity.gpus', `must be a positive whole number, got ${capacity.gpus}`);
+    if (!Number.isSafeInteger(capacity.gpus) || capacity.gpus <= 0)
+      invalidField('capacity.gpus', `must be a positive whole number, got ${capacity.gpus}`);
   } else if ('pods' in capacity) {
-    if (!Number.isSafeInteger(capacity.pods) || capacity.pods <= 0) invalidField('capacity.pods', `must be a positive whole number, got ${capacity.pods}`);
+    if (!Number.isSafeInteger(capacity.pods) || capacity.pods <= 0)
+      invalidField('capacity.pods', `must be a positive whole number, got ${capacity.pods}`);
   } else {
     invalidField('capacity', 'must have exactly one of watts, gpus or pods');
   }

@@ -56,9 +56,7 @@ export function decimalRatio(value: number, path = 'value'): Ratio {
   const fraction = match[2] ?? '';
   const exponent = Number(match[3] ?? '0') - fraction.length;
   const digits = BigInt(whole + fraction);
-  return exponent >= 0
-    ? { num: digits * 10n ** BigInt(exponent), den: 1n }
-    : { num: digits, den: 10n ** BigInt(-exponent) };
+  return exponent >= 0 ? { num: digits * 10n ** BigInt(exponent), den: 1n } : { num: digits, den: 10n ** BigInt(-exponent) };
 }
 
 /** `num / den` rounded to the nearest integer, halves up (away from zero; inputs are non-negative). */

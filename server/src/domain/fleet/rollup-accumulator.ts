@@ -90,7 +90,14 @@ export interface GpuHour {
 }
 
 export function createGpuHourAccumulator(): GpuHourAccumulator {
-  return { hourS: null, slotCount: 0, utilSum: new Float64Array(0), utilN: new Uint32Array(0), powerSum: new Float64Array(0), powerN: new Uint32Array(0) };
+  return {
+    hourS: null,
+    slotCount: 0,
+    utilSum: new Float64Array(0),
+    utilN: new Uint32Array(0),
+    powerSum: new Float64Array(0),
+    powerN: new Uint32Array(0),
+  };
 }
 
 /** Adds the current verdicts of every GPU; returns the hour it closed, if any. */

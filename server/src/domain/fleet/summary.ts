@@ -31,7 +31,14 @@ export interface FleetSummary {
 }
 
 function emptyFigures(): ScopeFigures {
-  return { counts: new Int32Array(GPU_STATES.length), itWatts: 0, facilityWatts: 0, utilizationSum: 0, utilizationCount: 0, newestSampleMs: 0 };
+  return {
+    counts: new Int32Array(GPU_STATES.length),
+    itWatts: 0,
+    facilityWatts: 0,
+    utilizationSum: 0,
+    utilizationCount: 0,
+    newestSampleMs: 0,
+  };
 }
 
 /** Latest reported board power of a slot, or NaN. */

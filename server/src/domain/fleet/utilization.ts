@@ -57,12 +57,7 @@ export function sampleActivity(utilPercent: number, powerWatts: number, model: G
  * above the midpoint between idle and held draw) without compute. NaN marks a field that
  * was not reported.
  */
-export function classifySample(
-  utilPercent: number,
-  powerWatts: number,
-  memUsedMiB: number,
-  model: GpuModel,
-): SampleClassCode {
+export function classifySample(utilPercent: number, powerWatts: number, memUsedMiB: number, model: GpuModel): SampleClassCode {
   const activity = sampleActivity(utilPercent, powerWatts, model);
   if (Number.isNaN(activity)) return SampleClass.invalid;
   if (activity >= BUSY_ACTIVITY) return SampleClass.busy;

@@ -81,7 +81,10 @@ export interface OperationRoute {
 export const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /** Every operation of the document with its access, and a matcher from a request to it. */
-export function operationRoutes(paths: ZodOpenApiPathsObject): { routes: OperationRoute[]; match(method: string, path: string): OperationRoute | null } {
+export function operationRoutes(paths: ZodOpenApiPathsObject): {
+  routes: OperationRoute[];
+  match(method: string, path: string): OperationRoute | null;
+} {
   const routes: OperationRoute[] = [];
   const compiled: Array<{ re: RegExp; route: OperationRoute }> = [];
   for (const [path, item] of Object.entries(paths)) {

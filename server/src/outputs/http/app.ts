@@ -32,10 +32,23 @@ export function createApp(deps: AppDeps): Express {
   const { auth } = deps;
   // Before authorization: a browser's preflight carries no token.
   if (auth.corsOrigins.length) {
-    app.use('/api', cors({ origin: auth.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'idempotency-key'], exposedHeaders: ['location', 'retry-after', 'ratelimit', 'ratelimit-policy'], maxAge: 600 }));
+    app.use(
+      '/api',
+      cors({
+        origin: auth.corsOrigins,
+        allowedHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        exposedHeaders: ['location', 'retry-after', 'ratelimit', 'ratelimit-policy'],
+        maxAge: 600,
+      }),
+    );
   }
   const { match } = operationRoutes(apiPaths(apiPartsOf(deps)));
-  app.use(authorize({ authenticate: auth.tokens.authenticate, audit: auth.audit, publicRead: auth.publicRead, wallNow: auth.wallNow, log: deps.log }, match));
+  app.use(
+    authorize(
+      { authenticate: auth.tokens.authenticate, audit: auth.audit, publicRead: auth.publicRead, wallNow: auth.wallNow, log: deps.log },
+      match,
+    ),
+  );
   app.use(rateLimits(auth.rateLimits));
   app.use(homeRoutes(deps));
   app.use(healthRoutes(deps));

@@ -60,13 +60,13 @@ export function authorize(deps: AuthDeps, match: (method: string, path: string) 
       res.once('finish', () => {
         try {
           deps.audit.record({
-          atMs: deps.wallNow(),
-          actor: `token:${who.tokenId} (${who.name})`,
-          action: `${req.method} ${req.baseUrl}${req.path}`,
-          // A created resource is named by its Location.
-          target: res.get('location') ?? `${req.baseUrl}${req.path}`,
-          status: res.statusCode,
-          detail: req.body === undefined ? null : auditDetail(req.body),
+            atMs: deps.wallNow(),
+            actor: `token:${who.tokenId} (${who.name})`,
+            action: `${req.method} ${req.baseUrl}${req.path}`,
+            // A created resource is named by its Location.
+            target: res.get('location') ?? `${req.baseUrl}${req.path}`,
+            status: res.statusCode,
+            detail: req.body === undefined ? null : auditDetail(req.body),
           });
         } catch (error) {
           // The change itself is committed; losing its audit entry is logged loudly rather than crashing.

@@ -13,7 +13,10 @@ export function sendCsv(res: Response, filename: string, header: readonly string
 }
 
 /** `format`: the query parameter of every operation that can answer CSV. */
-export const formatParam = z.enum(['json', 'csv']).optional().describe('`csv` answers the same as a CSV download (RFC 4180, UTF-8); default `json`');
+export const formatParam = z
+  .enum(['json', 'csv'])
+  .optional()
+  .describe('`csv` answers the same as a CSV download (RFC 4180, UTF-8); default `json`');
 
 /** A JSON answer that also comes as text/csv with `?format=csv`. */
 export function withCsv(answer: ZodOpenApiResponseObject, columns: string): ZodOpenApiResponseObject {

@@ -21,7 +21,12 @@ export interface AppDeps {
     state: FleetState;
     latest(): FleetSummary | null;
     /** Resolves once the batch is durable (journalled), so its 2xx may go out. */
-    push(batch: IngestBatch, source: string, idempotencyKey: string | null, nowMs: number): Promise<{ seq: number; samples: number; replayed: boolean }>;
+    push(
+      batch: IngestBatch,
+      source: string,
+      idempotencyKey: string | null,
+      nowMs: number,
+    ): Promise<{ seq: number; samples: number; replayed: boolean }>;
   };
   history: {
     query(scope: string, metric: HistoryMetric, fromS: number, toS: number, stepS: number): Array<[number, number]>;
@@ -93,5 +98,14 @@ export type DemandPlansDeps = Pick<DemandPlanService, 'list' | 'get' | 'create' 
 /** Alert rules and states, webhook receivers and deliveries (alerts/alerts-service.ts). */
 export type AlertsDeps = Pick<
   AlertsService,
-  'states' | 'rules' | 'putRules' | 'listWebhooks' | 'getWebhook' | 'createWebhook' | 'updateWebhook' | 'deleteWebhook' | 'sendTest' | 'deliveries'
+  | 'states'
+  | 'rules'
+  | 'putRules'
+  | 'listWebhooks'
+  | 'getWebhook'
+  | 'createWebhook'
+  | 'updateWebhook'
+  | 'deleteWebhook'
+  | 'sendTest'
+  | 'deliveries'
 >;

@@ -84,7 +84,9 @@ export function errorMiddleware(log: { error: (obj: object, msg: string) => void
     const parserError = bodyParserError(err);
     if (parserError) {
       if (parserError.type === 'entity.too.large') {
-        res.status(413).json({ error: `request body exceeds the limit of ${parserError.limit ?? '?'} bytes`, detail: { limit: parserError.limit } });
+        res
+          .status(413)
+          .json({ error: `request body exceeds the limit of ${parserError.limit ?? '?'} bytes`, detail: { limit: parserError.limit } });
         return;
       }
       if (parserError.status >= 400 && parserError.status < 500) {
@@ -96,10 +98,13 @@ export function errorMiddleware(log: { error: (obj: object, msg: string) => void
     const storage = storageCode(err);
     if (storage) {
       log.error({ err, path: req.path, code: storage }, 'storage unavailable: request refused with 503');
-      res.set('Retry-After', String(STORAGE_RETRY_AFTER_S[storage])).status(503).json({
-        error: `storage unavailable: ${STORAGE_WHAT[storage] ?? storage}; nothing of this request was stored, retry later`,
-        detail: { code: storage },
-      } satisfies ErrorBody);
+      res
+        .set('Retry-After', String(STORAGE_RETRY_AFTER_S[storage]))
+        .status(503)
+        .json({
+          error: `storage unavailable: ${STORAGE_WHAT[storage] ?? storage}; nothing of this request was stored, retry later`,
+          detail: { code: storage },
+        } satisfies ErrorBody);
       return;
     }
     const requestId = randomUUID();

@@ -10,7 +10,7 @@ import { errorBodySchema } from './error-middleware.js';
 const ERROR_WHEN = {
   400: 'Invalid input: `error` names the field first, `detail.path` holds its path',
   401: 'Token missing, unknown or revoked (`Authorization: Bearer <token>`)',
-  403: 'The token\'s role is too weak for this operation',
+  403: "The token's role is too weak for this operation",
   404: 'No such resource',
   409: 'Conflicts with the current state',
   413: 'Body larger than the limit',

@@ -114,7 +114,8 @@ export function createApiDocument(version: string, parts: ApiParts): ReturnType<
     info: {
       title: 'Headroom',
       version,
-      description: 'Capacity-utilization monitor for neocloud resale: which GPU and power capacity is unused, what is sellable, what it is worth.',
+      description:
+        'Capacity-utilization monitor for neocloud resale: which GPU and power capacity is unused, what is sellable, what it is worth.',
     },
     // Relative, so the document holds wherever the server is reached (port, proxy prefix aside).
     servers: [{ url: '/' }],
@@ -128,7 +129,11 @@ export function createApiDocument(version: string, parts: ApiParts): ReturnType<
         ...(parts.demandPlans ? { DemandPlanTerms: demandPlanBodySchema } : {}),
       },
       securitySchemes: {
-        apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (`hr_<id>_<secret>`, POST /api/v1/tokens) or HEADROOM_ADMIN_TOKEN' },
+        apiToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API token (`hr_<id>_<secret>`, POST /api/v1/tokens) or HEADROOM_ADMIN_TOKEN',
+        },
         ...(parts.metrics ? metricsSecuritySchemes(parts.metrics) : {}),
       },
     },

@@ -24,7 +24,9 @@ const callerKey = (req: Request, res: Response): string => {
 const tooMany =
   (what: (req: Request, res: Response) => string): RequestHandler =>
   (req, res) => {
-    res.status(429).json({ error: `rate limit: ${what(req, res)}; retry after the Retry-After seconds`, detail: { status: 429 } } satisfies ErrorBody);
+    res
+      .status(429)
+      .json({ error: `rate limit: ${what(req, res)}; retry after the Retry-After seconds`, detail: { status: 429 } } satisfies ErrorBody);
   };
 
 const callerName = (req: Request, res: Response): string => {
@@ -45,7 +47,9 @@ export function rateLimits(limits: RateLimits): RequestHandler[] {
     limit: limits.ingestPerTokenPerS,
     keyGenerator: callerKey,
     skip: (req) => !INGEST_PATH.test(req.path),
-    handler: tooMany((req, res) => `more than ${limits.ingestPerTokenPerS} pushes per second from ${callerName(req, res)} (INGEST_RATE_LIMIT_PER_S)`),
+    handler: tooMany(
+      (req, res) => `more than ${limits.ingestPerTokenPerS} pushes per second from ${callerName(req, res)} (INGEST_RATE_LIMIT_PER_S)`,
+    ),
   });
   const ingestTotal = rateLimit({
     ...common,
@@ -61,7 +65,9 @@ export function rateLimits(limits: RateLimits): RequestHandler[] {
     limit: limits.apiPerMin,
     keyGenerator: callerKey,
     skip: (req) => !req.path.startsWith('/api/') || INGEST_PATH.test(req.path),
-    handler: tooMany((req, res) => `more than ${limits.apiPerMin} API requests per minute from ${callerName(req, res)} (API_RATE_LIMIT_PER_MIN)`),
+    handler: tooMany(
+      (req, res) => `more than ${limits.apiPerMin} API requests per minute from ${callerName(req, res)} (API_RATE_LIMIT_PER_MIN)`,
+    ),
   });
   return [ingestPerToken, ingestTotal, api];
 }

@@ -38,7 +38,8 @@ export function alertsStateOf(states: readonly AlertState[], delivery: DeliveryS
     delivery: {
       pending: delivery.pending,
       dead: delivery.dead,
-      oldestPendingAgeSeconds: delivery.oldestCreatedAtMs === null ? 0 : Math.max(0, Math.round((wallNowMs - delivery.oldestCreatedAtMs) / 1000)),
+      oldestPendingAgeSeconds:
+        delivery.oldestCreatedAtMs === null ? 0 : Math.max(0, Math.round((wallNowMs - delivery.oldestCreatedAtMs) / 1000)),
     },
   };
 }

@@ -46,7 +46,10 @@ export function liveAccess(deps: LiveAccessDeps): LiveAccess {
       return;
     }
     if (isNew && (perAddress.get(addressOf(req)) ?? 0) >= deps.maxConnectionsPerAddress) {
-      callback(`too many live connections from ${addressOf(req)}: at most ${deps.maxConnectionsPerAddress} (LIVE_MAX_CONNECTIONS_PER_ADDRESS)`, false);
+      callback(
+        `too many live connections from ${addressOf(req)}: at most ${deps.maxConnectionsPerAddress} (LIVE_MAX_CONNECTIONS_PER_ADDRESS)`,
+        false,
+      );
       return;
     }
     callback(null, true);

@@ -109,7 +109,12 @@ export function sellablePodsOf(capacity: CapacityFigures | null): Set<string> {
  * have one (null when none has: unknown, not idle), whether the pod is delivered to a customer
  * now (as GET /fleet/pods `sold`), whether it is in a sellable block, and its GPUs by state.
  */
-export function podCellsOf(state: FleetState, summary: FleetSummary, podOrder: readonly number[], sellablePods: ReadonlySet<string>): PodCell[] {
+export function podCellsOf(
+  state: FleetState,
+  summary: FleetSummary,
+  podOrder: readonly number[],
+  sellablePods: ReadonlySet<string>,
+): PodCell[] {
   return podOrder.map((index) => {
     const figures = summary.pods[index];
     const id = state.topology.pods[index]?.id ?? '';

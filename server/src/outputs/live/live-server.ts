@@ -7,7 +7,17 @@ import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { LiveAccess } from './live-access.js';
 import { alertsKeyOf, alertsStateOf, type DeliveryStats } from './alerts-view.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures, type ContractedFigures } from './live-figures.js';
-import { encodeHeatmap, LIVE_EVENTS, UPDATE_MIN_INTERVAL_MS, type AlertsState, type Headline, type PlansFigures, type Progress, type Snapshot, type Update } from '../../protocol/live.js';
+import {
+  encodeHeatmap,
+  LIVE_EVENTS,
+  UPDATE_MIN_INTERVAL_MS,
+  type AlertsState,
+  type Headline,
+  type PlansFigures,
+  type Progress,
+  type Snapshot,
+  type Update,
+} from '../../protocol/live.js';
 import { isoDateOfMs } from '../../domain/contracts/calendar.js';
 
 interface ServerToClientEvents {
@@ -47,7 +57,6 @@ export type LiveServer = ReturnType<typeof createLiveServer>;
 /** Sockets that got their snapshot; updates and alerts go to this room only. */
 const ROOM = 'live';
 
-
 /**
  * The live view's socket.io server, on the HTTP server express listens on (path /socket.io).
  *
@@ -83,7 +92,11 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   clients = () => io.engine.clientsCount;
   // Counted here, so /metrics (outputs/metrics/live-metrics.ts), tests and the closing note read it.
   let bytesSent = 0;
-  type EngineConnection = { request: IncomingMessage; on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void; once(event: 'close', listener: () => void): void };
+  type EngineConnection = {
+    request: IncomingMessage;
+    on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
+    once(event: 'close', listener: () => void): void;
+  };
   io.engine.on('connection', (conn: EngineConnection) => {
     conn.on('packetCreate', (packet) => {
       bytesSent += packetBytes(packet.data);

@@ -5,24 +5,32 @@ import type { ContractValuation } from '../../domain/contracts/valuation.js';
 import { CONTRACT_STATUSES } from '../../domain/contracts/contract.js';
 import type { ContractedCustomer } from '../../services/contracts/contract-service.js';
 
-
 const NO_HALL = 'none';
 
 /** Sellable capacity, reserve, forecast and oversold risk, from the capacity report. */
 export function capacityGauges(registry: Registry) {
   const registers = [registry];
   const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers });
-  const capacityGpus = g('headroom_capacity_gpus', 'Site GPU capacity by class: total, up, internal (busy + held), reserve, sellable.', ['class']);
+  const capacityGpus = g('headroom_capacity_gpus', 'Site GPU capacity by class: total, up, internal (busy + held), reserve, sellable.', [
+    'class',
+  ]);
   const sellableGpus = g('headroom_sellable_gpus', 'GPUs in whole sellable blocks, by hall.', ['hall']);
   const sellableWatts = g('headroom_sellable_watts', 'Facility watts the sellable blocks draw at full load, by hall.', ['hall']);
   const sellableBlocks = g('headroom_sellable_blocks', 'Sellable blocks, by hall.', ['hall']);
-  const sellableValue = g('headroom_sellable_value_usd_per_month', 'Price-book value of the sellable blocks, USD per month, by hall.', ['hall']);
+  const sellableValue = g('headroom_sellable_value_usd_per_month', 'Price-book value of the sellable blocks, USD per month, by hall.', [
+    'hall',
+  ]);
   const stranded = g('headroom_power_stranded_watts', 'Feed no GPU could use even at full load, watts.');
   const strandedGpus = g('headroom_stranded_gpus', 'GPUs the feed could not carry at full load.');
-  const peak = g('headroom_forecast_peak_internal_gpus', 'Peak forecast internal demand over the horizon, GPUs, by band (median, high).', ['band']);
+  const peak = g('headroom_forecast_peak_internal_gpus', 'Peak forecast internal demand over the horizon, GPUs, by band (median, high).', [
+    'band',
+  ]);
   const horizon = g('headroom_capacity_horizon_seconds', 'How far ahead the forecast and the reserve look, seconds.');
   const oversold = g('headroom_oversold', '1 when sold + median forecast internal demand exceeds up capacity within the horizon.');
-  const shortfall = g('headroom_oversold_shortfall_gpus', 'GPUs by which sold + median forecast internal demand exceeds up capacity at its worst.');
+  const shortfall = g(
+    'headroom_oversold_shortfall_gpus',
+    'GPUs by which sold + median forecast internal demand exceeds up capacity at its worst.',
+  );
   const lead = g(
     'headroom_oversold_lead_seconds',
     'Seconds until the first forecast shortfall (band="median") or first risk (band="high"); +Inf when none within the horizon.',
@@ -33,7 +41,21 @@ export function capacityGauges(registry: Registry) {
     'Planned internal demand (demand plans), GPUs: the largest plan in force now (when="now") or at some moment of the horizon (when="horizon"); 0 without one.',
     ['when'],
   );
-  const all = [capacityGpus, sellableGpus, sellableWatts, sellableBlocks, sellableValue, stranded, strandedGpus, peak, horizon, oversold, shortfall, lead, planned];
+  const all = [
+    capacityGpus,
+    sellableGpus,
+    sellableWatts,
+    sellableBlocks,
+    sellableValue,
+    stranded,
+    strandedGpus,
+    peak,
+    horizon,
+    oversold,
+    shortfall,
+    lead,
+    planned,
+  ];
 
   return {
     /** No report (history still loading): the families go empty rather than stale. */
@@ -45,7 +67,13 @@ export function capacityGauges(registry: Registry) {
       const nowMs = Date.parse(report.updatedAt);
       this.clear();
       const { gpus } = report;
-      for (const [cls, value] of Object.entries({ total: gpus.total, up: gpus.up, internal: gpus.internal, reserve: gpus.reserve, sellable: gpus.sellable })) {
+      for (const [cls, value] of Object.entries({
+        total: gpus.total,
+        up: gpus.up,
+        internal: gpus.internal,
+        reserve: gpus.reserve,
+        sellable: gpus.sellable,
+      })) {
         capacityGpus.set({ class: cls }, value);
       }
       const byHall = new Map<string, { gpus: number; watts: number; blocks: number; usd: number }>();
@@ -87,7 +115,8 @@ export function capacityGauges(registry: Registry) {
   };
 }
 
-const secondsUntil = (iso: string | null, nowMs: number): number => (iso === null ? Infinity : Math.max(0, (Date.parse(iso) - nowMs) / 1000));
+const secondsUntil = (iso: string | null, nowMs: number): number =>
+  iso === null ? Infinity : Math.max(0, (Date.parse(iso) - nowMs) / 1000);
 
 export interface ContractsView {
   list(): AllocatedContract[];
@@ -99,13 +128,18 @@ export interface ContractsView {
 export function contractGauges(registry: Registry) {
   const registers = [registry];
   const g = (name: string, help: string, labelNames: string[]) => new Gauge({ name, help, labelNames, registers });
-  const revenue = g('headroom_contract_revenue_usd_per_month', 'Monthly price in force (ramp applied) of the contracts in term, by customer, USD.', ['customer']);
+  const revenue = g(
+    'headroom_contract_revenue_usd_per_month',
+    'Monthly price in force (ramp applied) of the contracts in term, by customer, USD.',
+    ['customer'],
+  );
   const contractedGpus = g('headroom_contracted_gpus', 'GPUs of contracts in term, by customer.', ['customer']);
   const contractedWatts = g('headroom_contracted_watts', 'Facility watts of contracts in term, by customer.', ['customer']);
-  const value = g('headroom_contract_value_usd', 'Value of active contracts by customer and measure: total (TCV), to_date, guaranteed (if notice were given today), USD.', [
-    'customer',
-    'measure',
-  ]);
+  const value = g(
+    'headroom_contract_value_usd',
+    'Value of active contracts by customer and measure: total (TCV), to_date, guaranteed (if notice were given today), USD.',
+    ['customer', 'measure'],
+  );
   const count = g('headroom_contracts', 'Contracts by status (active, ended, terminated).', ['status']);
 
   return {

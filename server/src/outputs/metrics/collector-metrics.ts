@@ -17,8 +17,18 @@ const ROUND_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 30];
 /** Counters and histograms of the collector itself, fed by ingest and collection events. */
 export function collectorMetrics(registry: Registry, nowWallMs: () => number) {
   const registers = [registry];
-  const samples = new Counter({ name: 'headroom_ingested_samples_total', help: 'GPU samples applied to fleet state, by source.', labelNames: ['source'], registers });
-  const batches = new Counter({ name: 'headroom_ingested_batches_total', help: 'Batches (one per scraped target or pushed request) applied, by source.', labelNames: ['source'], registers });
+  const samples = new Counter({
+    name: 'headroom_ingested_samples_total',
+    help: 'GPU samples applied to fleet state, by source.',
+    labelNames: ['source'],
+    registers,
+  });
+  const batches = new Counter({
+    name: 'headroom_ingested_batches_total',
+    help: 'Batches (one per scraped target or pushed request) applied, by source.',
+    labelNames: ['source'],
+    registers,
+  });
   const rejected = new Counter({
     name: 'headroom_rejected_batches_total',
     help: 'Batches refused whole (nothing of them stored), by source and reason.',
@@ -32,14 +42,24 @@ export function collectorMetrics(registry: Registry, nowWallMs: () => number) {
     buckets: SCRAPE_BUCKETS,
     registers,
   });
-  const scrapeFailures = new Counter({ name: 'headroom_scrape_failures_total', help: 'Target reads that failed (refused, timed out, unparsable).', labelNames: ['target'], registers });
+  const scrapeFailures = new Counter({
+    name: 'headroom_scrape_failures_total',
+    help: 'Target reads that failed (refused, timed out, unparsable).',
+    labelNames: ['target'],
+    registers,
+  });
   const lastSuccess = new Gauge({
     name: 'headroom_scrape_last_success_timestamp_seconds',
     help: 'Wall-clock time of the last successful read of the target, unix seconds.',
     labelNames: ['target'],
     registers,
   });
-  const targets = new Gauge({ name: 'headroom_scrape_targets', help: 'Targets by health in the last round (up: read and parsed).', labelNames: ['health'], registers });
+  const targets = new Gauge({
+    name: 'headroom_scrape_targets',
+    help: 'Targets by health in the last round (up: read and parsed).',
+    labelNames: ['health'],
+    registers,
+  });
   const roundDuration = new Histogram({
     name: 'headroom_collection_round_duration_seconds',
     help: 'Time of one collection round over every target, seconds.',

@@ -19,14 +19,24 @@ const DELIVERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 export function deliveryMetrics(registry: Registry, source: DeliveryMetricsSource) {
   const registers = [registry];
   const labelNames = ['receiver'] as const;
-  const sent = new Counter({ name: 'headroom_webhook_notifications_sent_total', help: 'Notifications delivered (answered 2xx).', labelNames, registers });
+  const sent = new Counter({
+    name: 'headroom_webhook_notifications_sent_total',
+    help: 'Notifications delivered (answered 2xx).',
+    labelNames,
+    registers,
+  });
   const failures = new Counter({
     name: 'headroom_webhook_delivery_failures_total',
     help: 'Delivery attempts that failed (refused, timed out, non-2xx, or the receiver was deleted).',
     labelNames,
     registers,
   });
-  const retried = new Counter({ name: 'headroom_webhook_notifications_retried_total', help: 'Retries scheduled after a failed attempt.', labelNames, registers });
+  const retried = new Counter({
+    name: 'headroom_webhook_notifications_retried_total',
+    help: 'Retries scheduled after a failed attempt.',
+    labelNames,
+    registers,
+  });
   const dead = new Counter({
     name: 'headroom_webhook_notifications_dead_lettered_total',
     help: 'Notifications given up on and moved to the dead-letter list.',

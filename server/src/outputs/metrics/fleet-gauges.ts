@@ -27,7 +27,12 @@ export function fleetGauges(registry: Registry) {
     registers,
   });
   const feed = new Gauge({ name: 'headroom_power_feed_watts', help: 'Contracted utility feed of the site, watts.', registers });
-  const itDraw = new Gauge({ name: 'headroom_power_it_draw_watts', help: 'IT draw by hall that telemetry accounts for, watts.', labelNames: ['hall'], registers });
+  const itDraw = new Gauge({
+    name: 'headroom_power_it_draw_watts',
+    help: 'IT draw by hall that telemetry accounts for, watts.',
+    labelNames: ['hall'],
+    registers,
+  });
   const facilityDraw = new Gauge({
     name: 'headroom_power_facility_draw_watts',
     help: 'Facility draw by hall (metered, else IT x PUE), watts; hall="unattributed" is site-meter draw no hall accounts for.',

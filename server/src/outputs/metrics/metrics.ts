@@ -43,7 +43,8 @@ export function createMetrics(deps: MetricsDeps) {
   collectDefaultMetrics({ register: registry });
   // prom-client names these gauges `_total`, which `promtool check metrics` rightly flags; the
   // per-type families (nodejs_active_handles{type}, …) carry the same figures.
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+    registry.removeSingleMetric(name);
 
   const info = new Gauge({
     name: 'headroom_site_info',
@@ -59,8 +60,17 @@ export function createMetrics(deps: MetricsDeps) {
   const delivery = deliveryMetrics(registry, { pendingStats: () => deps.outbox.pendingStats(), nowMs: deps.wallNow });
   const alertmanager = alertmanagerMetrics(registry);
   liveMetrics(registry, deps.live);
-  const rollupLag = new Gauge({ name: 'headroom_rollup_lag_seconds', help: 'Collection time less the newest 1-minute rollup written, seconds.', registers: [registry] });
-  const sqliteSize = new Gauge({ name: 'headroom_sqlite_size_bytes', help: 'Size of the SQLite database files, bytes.', labelNames: ['file'], registers: [registry] });
+  const rollupLag = new Gauge({
+    name: 'headroom_rollup_lag_seconds',
+    help: 'Collection time less the newest 1-minute rollup written, seconds.',
+    registers: [registry],
+  });
+  const sqliteSize = new Gauge({
+    name: 'headroom_sqlite_size_bytes',
+    help: 'Size of the SQLite database files, bytes.',
+    labelNames: ['file'],
+    registers: [registry],
+  });
 
   // The summary and report the gauges were last set from: a scrape between rounds sets nothing again.
   let shownSummary: FleetSummary | null = null;

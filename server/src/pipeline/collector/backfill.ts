@@ -21,7 +21,10 @@ export interface BackfillResumePort {
  * (pods' buckets past the mark may be stored for some pods and not others). A mark that is not
  * a number is ignored.
  */
-export function backfillRange(at: { latestS: number | null; resumeMark: string | null; nowS: number; days: number; stepS: number }): { fromS: number; toS: number } {
+export function backfillRange(at: { latestS: number | null; resumeMark: string | null; nowS: number; days: number; stepS: number }): {
+  fromS: number;
+  toS: number;
+} {
   const resumeS = at.resumeMark === null ? null : Number(at.resumeMark);
   const afterS = resumeS !== null && Number.isFinite(resumeS) ? resumeS : at.latestS === null ? 0 : at.latestS + at.stepS;
   return { fromS: Math.max(at.nowS - at.days * 86_400, afterS), toS: at.nowS - at.stepS };

@@ -155,7 +155,12 @@ export function createCollector(opts: CollectorOptions) {
           }
           try {
             // Nested in the group's transaction, each append is a savepoint: a refusal rolls back only its own.
-            const seq = ports.journal.append({ receivedAtMs: push.nowMs, source: push.source, idempotencyKey: push.idempotencyKey, batch: push.batch });
+            const seq = ports.journal.append({
+              receivedAtMs: push.nowMs,
+              source: push.source,
+              idempotencyKey: push.idempotencyKey,
+              batch: push.batch,
+            });
             if (push.idempotencyKey !== null) groupIndexByKey.set(push.idempotencyKey, i);
             outcomes.push({ seq, replay: false });
           } catch (error) {

@@ -21,8 +21,7 @@ function parts(state: FleetState): Record<string, { array: Part; perSlot: number
   };
 }
 
-const toBytes = (a: Part, length: number): Uint8Array =>
-  new Uint8Array(a.buffer, a.byteOffset, length * a.BYTES_PER_ELEMENT).slice();
+const toBytes = (a: Part, length: number): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, length * a.BYTES_PER_ELEMENT).slice();
 
 export function takeSnapshot(state: FleetState): Record<string, Uint8Array> {
   const slots = state.topology.slotNode.length;

@@ -92,7 +92,10 @@ export class LabelScanner {
       const valueStart = p + 1;
       const valueEnd = this.closingQuote(block, valueStart, end, nameStart, nameEnd, fail);
       // The raw length bounds the unescaped one from above: most values never need the count.
-      if (valueEnd - valueStart > this.maxLabelLength && longerThan(unescapeLabelValue(text.slice(valueStart, valueEnd)), this.maxLabelLength)) {
+      if (
+        valueEnd - valueStart > this.maxLabelLength &&
+        longerThan(unescapeLabelValue(text.slice(valueStart, valueEnd)), this.maxLabelLength)
+      ) {
         tooLong(`value of label ${text.slice(nameStart, nameEnd)}`);
       }
       keepLabel(text, block, nameStart, nameEnd - nameStart, valueStart - open, valueEnd - open, fail);

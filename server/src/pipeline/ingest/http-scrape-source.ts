@@ -30,7 +30,10 @@ export interface HttpScrapeOptions {
  * over kept-alive HTTP/1.1 each round (ingest/scrape-client.ts). `close()` ends its
  * connections; `connections()` counts them.
  */
-export function createHttpScrapeSource(urls: readonly string[], opts: HttpScrapeOptions): TelemetrySource & Pick<ScrapeClient, 'close' | 'connections'> {
+export function createHttpScrapeSource(
+  urls: readonly string[],
+  opts: HttpScrapeOptions,
+): TelemetrySource & Pick<ScrapeClient, 'close' | 'connections'> {
   const client = createScrapeClient({
     timeoutMs: opts.timeoutMs,
     maxBodyBytes: opts.maxBodyBytes ?? MAX_SCRAPE_BYTES,

@@ -65,9 +65,21 @@ export const jsonPushSchema = z
     if ((body.gpus?.length ?? 0) + (body.nodes?.length ?? 0) + (body.meters?.length ?? 0) === 0) {
       ctx.addIssue({ code: 'custom', path: [], message: 'must hold at least one of gpus, nodes, meters' });
     }
-    reportDuplicates(ctx, (body.gpus ?? []).map((g, i) => ({ path: ['gpus', i, 'uuid'], value: g.uuid })), 'uuid');
-    reportDuplicates(ctx, (body.nodes ?? []).map((n, i) => ({ path: ['nodes', i, 'host'], value: n.host })), 'host');
-    reportDuplicates(ctx, (body.meters ?? []).map((m, i) => ({ path: ['meters', i, 'id'], value: m.id })), 'meter id');
+    reportDuplicates(
+      ctx,
+      (body.gpus ?? []).map((g, i) => ({ path: ['gpus', i, 'uuid'], value: g.uuid })),
+      'uuid',
+    );
+    reportDuplicates(
+      ctx,
+      (body.nodes ?? []).map((n, i) => ({ path: ['nodes', i, 'host'], value: n.host })),
+      'host',
+    );
+    reportDuplicates(
+      ctx,
+      (body.meters ?? []).map((m, i) => ({ path: ['meters', i, 'id'], value: m.id })),
+      'meter id',
+    );
   });
 
 export type JsonPushBody = z.infer<typeof jsonPushSchema>;
@@ -121,7 +133,10 @@ function checkSizes(body: unknown, maxSamples: number): void {
   for (const key of ['gpus', 'nodes', 'meters'] as const) {
     const list: unknown = (body as Record<string, unknown>)[key];
     if (Array.isArray(list) && list.length > maxSamples) {
-      throw new DomainError('too_large', `${key}: more than ${maxSamples} entries (${list.length}; MAX_SERIES_PER_BATCH)`, { path: key, maxSamples });
+      throw new DomainError('too_large', `${key}: more than ${maxSamples} entries (${list.length}; MAX_SERIES_PER_BATCH)`, {
+        path: key,
+        maxSamples,
+      });
     }
   }
 }
@@ -155,7 +170,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 function lookup(body: unknown, path: ReadonlyArray<PropertyKey>): { present: boolean; value: unknown } {
   let value: unknown = body;
   for (const part of path) {
-    if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, part)) return { present: false, value: undefined };
+    if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, part))
+      return { present: false, value: undefined };
     value = (value as Record<PropertyKey, unknown>)[part];
   }
   return { present: true, value };
@@ -180,7 +196,14 @@ function describeIssue(issue: z.core.$ZodIssue, body: unknown): { path: string; 
   }
 }
 
-function bound(inclusiveOp: string, strictOp: string, limit: number | bigint, inclusive: boolean | undefined, origin: string, words: string): string {
+function bound(
+  inclusiveOp: string,
+  strictOp: string,
+  limit: number | bigint,
+  inclusive: boolean | undefined,
+  origin: string,
+  words: string,
+): string {
   if (origin === 'string') return `must be ${words} ${String(limit)} characters`;
   if (origin === 'array') return `must have ${words} ${String(limit)} entries`;
   return `must be ${inclusive === false ? strictOp : inclusiveOp} ${String(limit)}`;

@@ -53,7 +53,10 @@ export function parseNvidiaSmiCsv(text: string, opts: NvidiaSmiParseOptions): In
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const maxLines = opts.maxLines ?? Number.POSITIVE_INFINITY;
   if (lines.length > maxLines) {
-    throw new DomainError('too_large', `line ${maxLines + 1}: more than ${maxLines} lines (MAX_LINES_PER_BATCH)`, { line: maxLines + 1, maxLines });
+    throw new DomainError('too_large', `line ${maxLines + 1}: more than ${maxLines} lines (MAX_LINES_PER_BATCH)`, {
+      line: maxLines + 1,
+      maxLines,
+    });
   }
 
   const maxLabelLength = opts.maxLabelLength ?? Number.POSITIVE_INFINITY;
@@ -130,7 +133,12 @@ function checkColumns(columns: Column[], lineNo: number | null): Column[] {
   );
 }
 
-function parseRow(cells: readonly string[], columns: readonly Column[], lineNo: number, host: string): { sample: GpuSample; timeMs: number; line: number } {
+function parseRow(
+  cells: readonly string[],
+  columns: readonly Column[],
+  lineNo: number,
+  host: string,
+): { sample: GpuSample; timeMs: number; line: number } {
   if (cells.length !== columns.length) {
     throw new DomainError('invalid', `line ${lineNo}: expected ${columns.length} columns, found ${cells.length}`, { line: lineNo });
   }
@@ -191,7 +199,8 @@ function parseMeasure(cell: string, role: Extract<ColumnRole, { kind: 'measure' 
   const m = MEASURE.exec(cell);
   if (m === null) fail(lineNo, column.name, column.position, `bad number "${cell}"`);
   const unit = m[2];
-  if (unit !== undefined && unit !== role.unit) fail(lineNo, column.name, column.position, `unit "${unit}" where ${role.unit} is expected in "${cell}"`);
+  if (unit !== undefined && unit !== role.unit)
+    fail(lineNo, column.name, column.position, `unit "${unit}" where ${role.unit} is expected in "${cell}"`);
   const value = Number(m[1]);
   if (!(value >= role.min && value <= role.max)) {
     const range = role.max === Number.POSITIVE_INFINITY ? `≥ ${role.min}` : `${role.min}–${role.max}`;
@@ -204,10 +213,18 @@ function parseMeasure(cell: string, role: Extract<ColumnRole, { kind: 'measure' 
 export function parseTimestamp(cell: string): number | null {
   const m = TIMESTAMP.exec(cell);
   if (m === null) return null;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const fraction = m[7] ?? '';
   // Whole milliseconds as an integer (no 0.886 × 1000 rounding), finer digits as a fraction.
-  const ms = fraction === '' ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3)) + (fraction.length > 3 ? Number(`0.${fraction.slice(3)}`) : 0);
+  const ms =
+    fraction === '' ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3)) + (fraction.length > 3 ? Number(`0.${fraction.slice(3)}`) : 0);
   const t = Date.UTC(year, month - 1, day, hour, minute, second);
   const d = new Date(t);
   // Date.UTC rolls 2026/02/30 over to March: a round trip catches impossible dates.
@@ -236,7 +253,9 @@ function orderSamples(rows: Array<{ sample: GpuSample; timeMs: number; line: num
     times.set(row.timeMs, row.line);
   }
   const latest = rows.reduce((max, r) => Math.max(max, r.timeMs), Number.NEGATIVE_INFINITY);
-  const sorted = rows.every((r, i) => i === 0 || (rows[i - 1] as { timeMs: number }).timeMs <= r.timeMs) ? rows : [...rows].sort((a, b) => a.timeMs - b.timeMs);
+  const sorted = rows.every((r, i) => i === 0 || (rows[i - 1] as { timeMs: number }).timeMs <= r.timeMs)
+    ? rows
+    : [...rows].sort((a, b) => a.timeMs - b.timeMs);
   return sorted.map((r) => ({ ...r.sample, offsetMs: r.timeMs - latest }));
 }
 

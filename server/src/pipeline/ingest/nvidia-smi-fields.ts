@@ -74,7 +74,12 @@ const ROLES: Readonly<Record<string, ColumnRole>> = {
 };
 
 /** Names that make a first line a header rather than values. */
-const HEADER_MARKERS = new Set<string>([...NVIDIA_SMI_DEFAULT_FIELDS, ...Object.values(ALIASES), ...Object.keys(ALIASES), 'clocks.current.sm']);
+const HEADER_MARKERS = new Set<string>([
+  ...NVIDIA_SMI_DEFAULT_FIELDS,
+  ...Object.values(ALIASES),
+  ...Object.keys(ALIASES),
+  'clocks.current.sm',
+]);
 
 /** `power.draw [W]` → { name: 'power.draw', unit: 'W' }; names are canonicalised. */
 export function splitHeaderCell(cell: string): { name: string; unit: string | null } {

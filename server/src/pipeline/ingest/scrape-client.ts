@@ -28,7 +28,6 @@ export interface ScrapeClientOptions {
   accept: string;
 }
 
-
 export interface ScrapeClient {
   /** A target's handle (its URL parsed once): `get()` resolves the body text of a 200, rejects with a ScrapeFailure otherwise. */
   target(url: string): { get(): Promise<string> };
@@ -64,7 +63,6 @@ interface Conn {
   /** Asked the server to close (Connection: close): after the answer, wait for its close. */
   closing: boolean;
 }
-
 
 export function createScrapeClient(opts: ScrapeClientOptions): ScrapeClient {
   // Kept connections at most: the cap less a reserve for the per-scrape ones of a round's

@@ -91,7 +91,8 @@ export class ResponseReader {
       const name = line.slice(0, colon).trim().toLowerCase();
       const value = line.slice(colon + 1).trim();
       if (name === 'content-length') {
-        if (!/^\d+$/.test(value) || (length >= 0 && Number(value) !== length)) throw new ScrapeFailure(`bad Content-Length ${JSON.stringify(value)}`);
+        if (!/^\d+$/.test(value) || (length >= 0 && Number(value) !== length))
+          throw new ScrapeFailure(`bad Content-Length ${JSON.stringify(value)}`);
         length = Number(value);
       } else if (name === 'transfer-encoding') {
         if (value.toLowerCase() !== 'chunked') throw new ScrapeFailure(`unsupported Transfer-Encoding ${value}`);

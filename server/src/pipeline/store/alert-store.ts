@@ -2,7 +2,6 @@ import type { Database } from './db.js';
 import { parseStored, type Parse } from './stored-json.js';
 import { writeTransaction } from './write-transaction.js';
 
-
 /** Alert rules, alert instance states and notification group timers (migration 3); fits services/alerts/ports.ts `AlertStatePort`. */
 export function createAlertStore<Rules, State, Group>(
   db: Database,
@@ -16,7 +15,9 @@ export function createAlertStore<Rules, State, Group>(
   const states = db.prepare<[], { fingerprint: string; body: string }>('SELECT fingerprint, body FROM alert_states ORDER BY fingerprint');
   const clearStates = db.prepare('DELETE FROM alert_states');
   const insertState = db.prepare<[string, string, number]>('INSERT INTO alert_states (fingerprint, body, updated_at_ms) VALUES (?, ?, ?)');
-  const groups = db.prepare<[], { receiver_id: string; group_key: string; body: string }>('SELECT receiver_id, group_key, body FROM notify_groups');
+  const groups = db.prepare<[], { receiver_id: string; group_key: string; body: string }>(
+    'SELECT receiver_id, group_key, body FROM notify_groups',
+  );
   const clearGroups = db.prepare('DELETE FROM notify_groups');
   const insertGroup = db.prepare<[string, string, string]>('INSERT INTO notify_groups (receiver_id, group_key, body) VALUES (?, ?, ?)');
   const transaction = <T>(work: () => T): T => writeTransaction(db, work)();
@@ -33,7 +34,14 @@ export function createAlertStore<Rules, State, Group>(
       clearStates.run();
       for (const { fingerprint, state } of next) insertState.run(fingerprint, JSON.stringify(state), nowMs);
     }),
-    loadGroups: () => groups.all().map((r) => ({ receiverId: r.receiver_id, groupKey: r.group_key, group: parseStored('notify_groups', `${r.receiver_id}/${r.group_key}`, r.body, parse.group) })),
+    loadGroups: () =>
+      groups
+        .all()
+        .map((r) => ({
+          receiverId: r.receiver_id,
+          groupKey: r.group_key,
+          group: parseStored('notify_groups', `${r.receiver_id}/${r.group_key}`, r.body, parse.group),
+        })),
     replaceGroups: writeTransaction(db, (next: ReadonlyArray<{ receiverId: string; groupKey: string; group: Group }>) => {
       clearGroups.run();
       for (const g of next) insertGroup.run(g.receiverId, g.groupKey, JSON.stringify(g.group));

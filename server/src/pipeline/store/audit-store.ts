@@ -2,8 +2,6 @@ import type { AuditEntry } from '../../domain/auth/audit-entry.js';
 import type { Database } from './db.js';
 import { writeTransaction } from './write-transaction.js';
 
-
-
 interface Row {
   id: number;
   at_ms: number;
@@ -22,7 +20,16 @@ export function createAuditStore(db: Database) {
   const page = db.prepare<[number, number], Row>('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?');
   return {
     record: writeTransaction(db, (e: Omit<AuditEntry, 'id'>) =>
-      Number(insert.run(e.atMs, e.actor, e.action, e.target, e.status, e.detail === null || e.detail === undefined ? null : JSON.stringify(e.detail)).lastInsertRowid),
+      Number(
+        insert.run(
+          e.atMs,
+          e.actor,
+          e.action,
+          e.target,
+          e.status,
+          e.detail === null || e.detail === undefined ? null : JSON.stringify(e.detail),
+        ).lastInsertRowid,
+      ),
     ),
     list: (limit: number, beforeId: number = Number.MAX_SAFE_INTEGER): AuditEntry[] =>
       page.all(beforeId, limit).map((r) => ({

@@ -4,7 +4,8 @@ export interface CheckpointJob {
   intervalMs: number;
 }
 
-export type CheckpointMessage = { type: 'checkpoint'; busy: number; log: number; checkpointed: number; ms: number } | { type: 'error'; message: string };
+export type CheckpointMessage =
+  { type: 'checkpoint'; busy: number; log: number; checkpointed: number; ms: number } | { type: 'error'; message: string };
 
 /** 'stop', or whether to checkpoint PASSIVE only (workers/checkpoint-worker.ts says why). */
 export type CheckpointCommand = 'stop' | { passiveOnly: boolean };

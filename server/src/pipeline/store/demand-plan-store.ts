@@ -10,7 +10,6 @@ export interface StoredDemandPlan {
   updatedAtMs: number;
 }
 
-
 interface Row {
   id: number;
   name: string;
@@ -24,7 +23,13 @@ interface Row {
 
 /** A row as terms, checked by the API's schema: a row edited by hand fails loudly at load, not in a forecast. */
 function read(row: Row): StoredDemandPlan {
-  const parsed = demandPlanBodySchema.safeParse({ name: row.name, gpus: row.gpus, start: row.start_date, end: row.end_date, note: row.note });
+  const parsed = demandPlanBodySchema.safeParse({
+    name: row.name,
+    gpus: row.gpus,
+    start: row.start_date,
+    end: row.end_date,
+    note: row.note,
+  });
   if (!parsed.success) {
     throw new Error(`demand_plans row ${row.id}: stored terms do not parse: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }

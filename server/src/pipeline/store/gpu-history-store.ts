@@ -43,9 +43,7 @@ export interface GpuHistoryStore {
 }
 
 export function createGpuHistoryStore(db: Database): GpuHistoryStore {
-  const upsert = db.prepare<[number, Buffer, Buffer]>(
-    'INSERT OR REPLACE INTO gpu_hourly (id, util, power) VALUES (?, ?, ?)',
-  );
+  const upsert = db.prepare<[number, Buffer, Buffer]>('INSERT OR REPLACE INTO gpu_hourly (id, util, power) VALUES (?, ?, ?)');
   const remove = db.prepare<[number]>('DELETE FROM gpu_hourly WHERE id = ?');
   type RangeParams = { lo: number; hi: number; offset: number };
   const selectUtil = db.prepare<RangeParams, { id: number; b: Buffer }>(
@@ -55,9 +53,7 @@ export function createGpuHistoryStore(db: Database): GpuHistoryStore {
     'SELECT id, substr(power, 2 * @offset + 1, 2) AS b FROM gpu_hourly WHERE id >= @lo AND id < @hi ORDER BY id',
   );
   const maxId = db.prepare<[], number | null>('SELECT max(id) FROM gpu_hourly').pluck();
-  const maxIdBelow = db.prepare<[number, number], number | null>(
-    'SELECT max(id) FROM gpu_hourly WHERE id >= ? AND id < ?',
-  ).pluck();
+  const maxIdBelow = db.prepare<[number, number], number | null>('SELECT max(id) FROM gpu_hourly WHERE id >= ? AND id < ?').pluck();
   // A chunk's oldest rows below @hi, at most @limit of them (same bound trick as the rollups).
   const deleteOldest = db.prepare<{ lo: number; hi: number; limit: number }>(
     `DELETE FROM gpu_hourly WHERE id >= @lo AND id < coalesce(

@@ -51,22 +51,16 @@ export interface IngestJournal {
 
 export function createIngestJournal(db: Database): IngestJournal {
   const insert = db
-    .prepare<[number, string, string], number>(
-      'INSERT INTO ingest_journal (received_at_ms, source, batch) VALUES (?, ?, ?) RETURNING seq',
-    )
+    .prepare<[number, string, string], number>('INSERT INTO ingest_journal (received_at_ms, source, batch) VALUES (?, ?, ?) RETURNING seq')
     .pluck();
   const findKey = db.prepare<[string], number>('SELECT seq FROM ingest_idempotency WHERE key = ?').pluck();
-  const insertKey = db.prepare<[string, number, number]>(
-    'INSERT INTO ingest_idempotency (key, seq, received_at_ms) VALUES (?, ?, ?)',
-  );
+  const insertKey = db.prepare<[string, number, number]>('INSERT INTO ingest_idempotency (key, seq, received_at_ms) VALUES (?, ?, ?)');
   const selectSince = db.prepare<[number, number], { seq: number; receivedAtMs: number; source: string; batch: string }>(
     `SELECT seq, received_at_ms AS receivedAtMs, source, batch FROM ingest_journal
      WHERE seq > ? ORDER BY seq LIMIT CAST(? AS INTEGER)`,
   );
   const deleteThrough = db.prepare<[number]>('DELETE FROM ingest_journal WHERE seq <= ?');
-  const selectLast = db
-    .prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'ingest_journal'")
-    .pluck();
+  const selectLast = db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'ingest_journal'").pluck();
   const deleteKeys = db.prepare<[number]>('DELETE FROM ingest_idempotency WHERE received_at_ms < ?');
 
   const appendTx = writeTransaction(db, (entry: JournalAppend, text: string): { seq: number; duplicate: boolean } => {

@@ -43,18 +43,28 @@ export function createOutboxStore(db: Database) {
        ON o.receiver_id = head.receiver_id AND o.group_key = head.group_key AND o.seq = head.seq
      WHERE o.next_attempt_ms <= ? ORDER BY o.next_attempt_ms, o.created_at_ms, o.id LIMIT ?`,
   );
-  const delivered = db.prepare<[number, string]>(`UPDATE webhook_outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, done_at_ms = ? WHERE id = ?`);
-  const retry = db.prepare<[string, number, string]>(`UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_ms = ? WHERE id = ?`);
-  const dead = db.prepare<[string, number, string]>(`UPDATE webhook_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, done_at_ms = ? WHERE id = ?`);
+  const delivered = db.prepare<[number, string]>(
+    `UPDATE webhook_outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, done_at_ms = ? WHERE id = ?`,
+  );
+  const retry = db.prepare<[string, number, string]>(
+    `UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_ms = ? WHERE id = ?`,
+  );
+  const dead = db.prepare<[string, number, string]>(
+    `UPDATE webhook_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, done_at_ms = ? WHERE id = ?`,
+  );
   const listAll = db.prepare<[number], OutboxRow>('SELECT * FROM webhook_outbox ORDER BY created_at_ms DESC, seq DESC LIMIT ?');
-  const listState = db.prepare<[string, number], OutboxRow>('SELECT * FROM webhook_outbox WHERE state = ? ORDER BY created_at_ms DESC, seq DESC LIMIT ?');
+  const listState = db.prepare<[string, number], OutboxRow>(
+    'SELECT * FROM webhook_outbox WHERE state = ? ORDER BY created_at_ms DESC, seq DESC LIMIT ?',
+  );
   const getOne = db.prepare<[string], OutboxRow>('SELECT * FROM webhook_outbox WHERE id = ?');
   const stats = db.prepare<[], { pending: number; oldest: number | null }>(
     `SELECT count(*) AS pending, min(created_at_ms) AS oldest FROM webhook_outbox WHERE state = 'pending'`,
   );
   const deadCount = db.prepare<[], number>(`SELECT count(*) FROM webhook_outbox WHERE state = 'dead'`).pluck();
   const prune = db.prepare<[number]>(`DELETE FROM webhook_outbox WHERE state = 'delivered' AND done_at_ms < ?`);
-  const maxSeq = db.prepare<[string, string], number | null>('SELECT max(seq) FROM webhook_outbox WHERE receiver_id = ? AND group_key = ?').pluck();
+  const maxSeq = db
+    .prepare<[string, string], number | null>('SELECT max(seq) FROM webhook_outbox WHERE receiver_id = ? AND group_key = ?')
+    .pluck();
 
   return {
     enqueue: writeTransaction(db, (entries: readonly NewOutboxEntry[]) => {
@@ -64,7 +74,8 @@ export function createOutboxStore(db: Database) {
     markDelivered: (id: string, nowMs: number): void => void delivered.run(nowMs, id),
     markRetry: (id: string, error: string, nextAttemptMs: number): void => void retry.run(error, nextAttemptMs, id),
     markDead: (id: string, error: string, nowMs: number): void => void dead.run(error, nowMs, id),
-    list: (state: OutboxState | null, limit: number): OutboxEntry[] => (state === null ? listAll.all(limit) : listState.all(state, limit)).map(entryOf),
+    list: (state: OutboxState | null, limit: number): OutboxEntry[] =>
+      (state === null ? listAll.all(limit) : listState.all(state, limit)).map(entryOf),
     get: (id: string): OutboxEntry | null => {
       const row = getOne.get(id);
       return row ? entryOf(row) : null;

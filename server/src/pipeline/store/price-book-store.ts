@@ -25,7 +25,8 @@ export function createPriceBookStore(db: Database): PriceBookStore {
       const body = select.get();
       if (body === undefined) return null;
       const parsed = priceBookSchema.safeParse(JSON.parse(body));
-      if (!parsed.success) throw new Error(`price_book row: stored price book does not parse: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        throw new Error(`price_book row: stored price book does not parse: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       return parsed.data;
     },
     put,

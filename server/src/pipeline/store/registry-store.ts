@@ -40,16 +40,10 @@ export interface RegistryStore {
 
 export function createRegistryStore(db: Database): RegistryStore {
   type BindingParams = [number, string, string, number, string | null];
-  const replace = db.prepare<BindingParams>(
-    'INSERT OR REPLACE INTO gpu_slots (slot, uuid, host, gpu_index, model) VALUES (?, ?, ?, ?, ?)',
-  );
-  const insert = db.prepare<BindingParams>(
-    'INSERT INTO gpu_slots (slot, uuid, host, gpu_index, model) VALUES (?, ?, ?, ?, ?)',
-  );
+  const replace = db.prepare<BindingParams>('INSERT OR REPLACE INTO gpu_slots (slot, uuid, host, gpu_index, model) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare<BindingParams>('INSERT INTO gpu_slots (slot, uuid, host, gpu_index, model) VALUES (?, ?, ?, ?, ?)');
   const hasAny = db.prepare<[], number>('SELECT 1 FROM gpu_slots LIMIT 1').pluck();
-  const selectAll = db.prepare<[], SlotBinding>(
-    'SELECT slot, uuid, host, gpu_index AS gpuIndex, model FROM gpu_slots ORDER BY slot',
-  );
+  const selectAll = db.prepare<[], SlotBinding>('SELECT slot, uuid, host, gpu_index AS gpuIndex, model FROM gpu_slots ORDER BY slot');
   const deleteSlot = db.prepare<[number]>('DELETE FROM gpu_slots WHERE slot = ?');
   const upsertNode = db
     .prepare<[string, string | null], number>(

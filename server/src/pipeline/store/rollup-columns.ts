@@ -41,9 +41,7 @@ export function fillRollupParams(params: Array<number | null>, offset: number, s
   const c = row.counts;
   params[offset] = scopeId;
   params[offset + 1] = row.ts;
-  params[offset + 2] = Number.isFinite(row.utilization)
-    ? Math.round(Math.min(1, Math.max(0, row.utilization)) * 1000)
-    : null;
+  params[offset + 2] = Number.isFinite(row.utilization) ? Math.round(Math.min(1, Math.max(0, row.utilization)) * 1000) : null;
   params[offset + 3] = whole(row.itWatts);
   params[offset + 4] = whole(row.facilityWatts);
   params[offset + 5] = centi(c.busy);

@@ -92,18 +92,12 @@ export function createRollupStore(db: Database, options: RollupStoreOptions = {}
   // binding MULTI_ROWS rows per run roughly doubles insert throughput. VALUES rows are inserted in
   // order, so a later duplicate still replaces an earlier one.
   const insertMany = perResolution((table) =>
-    db.prepare<[Array<number | null>]>(
-      `INSERT OR REPLACE INTO ${table} ${columns} VALUES ${new Array(MULTI_ROWS).fill(tuple).join(', ')}`,
-    ),
+    db.prepare<[Array<number | null>]>(`INSERT OR REPLACE INTO ${table} ${columns} VALUES ${new Array(MULTI_ROWS).fill(tuple).join(', ')}`),
   );
   const manyParams = new Array<number | null>(MULTI_ROWS * COLUMN_COUNT);
   const oneParams = new Array<number | null>(COLUMN_COUNT);
   const latest = perResolution((table) =>
-    db
-      .prepare<[], number | null>(
-        `SELECT max((SELECT max(ts) FROM ${table} r WHERE r.scope_id = s.id)) FROM scopes s`,
-      )
-      .pluck(),
+    db.prepare<[], number | null>(`SELECT max((SELECT max(ts) FROM ${table} r WHERE r.scope_id = s.id)) FROM scopes s`).pluck(),
   );
   // Deletes a scope's oldest rows below @before, at most @limit of them: the bound is the ts of
   // the (limit+1)-th oldest such row, or @before when there are no more than @limit.

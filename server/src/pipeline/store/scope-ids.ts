@@ -24,9 +24,7 @@ export function createScopeIds(db: Database): ScopeIds {
   const committed = new Map<string, number>();
   const select = db.prepare<[string], number>('SELECT id FROM scopes WHERE key = ?').pluck();
   const insert = db
-    .prepare<[string], number>(
-      'INSERT INTO scopes (key) VALUES (?) ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id',
-    )
+    .prepare<[string], number>('INSERT INTO scopes (key) VALUES (?) ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id')
     .pluck();
   const all = db.prepare<[], { id: number; key: string }>('SELECT id, key FROM scopes ORDER BY id');
 

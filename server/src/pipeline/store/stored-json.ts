@@ -6,6 +6,8 @@ export function parseStored<T>(table: string, key: string, body: string, parse: 
   try {
     return parse(JSON.parse(body));
   } catch (error) {
-    throw new Error(`${table} row ${key}: stored body does not parse: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${table} row ${key}: stored body does not parse: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }

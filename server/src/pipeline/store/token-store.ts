@@ -3,8 +3,6 @@ import type { StoredToken } from '../../domain/auth/stored-token.js';
 import type { Database } from './db.js';
 import { writeTransaction } from './write-transaction.js';
 
-
-
 interface Row {
   id: string;
   name: string;
@@ -43,7 +41,10 @@ export function createTokenStore(db: Database) {
       return row ? fromRow(row) : null;
     },
     list: () => all.all().map(fromRow),
-    insert: writeTransaction(db, (t: Omit<StoredToken, 'lastUsedMs' | 'revokedAtMs'>) => void insert.run(t.id, t.name, t.role, t.hash, t.createdAtMs, t.createdBy)),
+    insert: writeTransaction(
+      db,
+      (t: Omit<StoredToken, 'lastUsedMs' | 'revokedAtMs'>) => void insert.run(t.id, t.name, t.role, t.hash, t.createdAtMs, t.createdBy),
+    ),
     revoke: writeTransaction(db, (id: string, nowMs: number) => revoke.run(nowMs, id).changes > 0),
     touch: writeTransaction(db, (id: string, nowMs: number) => void touch.run(nowMs, id)),
     countLiveAdmins: () => liveAdmins.get() ?? 0,

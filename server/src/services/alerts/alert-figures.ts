@@ -33,14 +33,20 @@ export function alertFiguresOf(sources: AlertFigureSources, nowMs: number): Aler
     if (!(error instanceof DomainError && error.code === 'unavailable')) throw error;
   }
   const atMs = report ? Date.parse(report.updatedAt) : nowMs;
-  const lead = (iso: string | null | undefined): number => (iso === undefined ? UNKNOWN : iso === null ? Infinity : Math.max(0, (Date.parse(iso) - atMs) / 1000));
+  const lead = (iso: string | null | undefined): number =>
+    iso === undefined ? UNKNOWN : iso === null ? Infinity : Math.max(0, (Date.parse(iso) - atMs) / 1000);
   const podIndex = new Map(topology.pods.map((p, i) => [p.id, i]));
   const soldUp = (podId: string): number => summary?.pods[podIndex.get(podId) ?? -1]?.counts[GpuState.sold] ?? 0;
   const contracts: ContractAlertFigures[] = summary
     ? sources
         .contracts()
         .filter((c) => c.status === 'active')
-        .map((c) => ({ contract: c.id, customer: c.customer, contractedGpus: sources.contractedGpus(Number(c.id)), deliveredGpus: c.pods.reduce((n, p) => n + soldUp(p), 0) }))
+        .map((c) => ({
+          contract: c.id,
+          customer: c.customer,
+          contractedGpus: sources.contractedGpus(Number(c.id)),
+          deliveredGpus: c.pods.reduce((n, p) => n + soldUp(p), 0),
+        }))
         .filter((c) => c.contractedGpus > 0)
     : [];
   const site: SiteAlertFigures = {

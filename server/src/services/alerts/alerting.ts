@@ -92,7 +92,8 @@ export function createAlerting(deps: AlertingDeps) {
   /** One evaluation; a failure is logged, never thrown into the collection loop. */
   function evaluate(): void {
     try {
-      for (const t of alerts.evaluate()) log.info({ alert: t.labels, from: t.from, to: t.to, value: t.value }, `alert ${t.labels.alertname ?? ''} ${t.to}`);
+      for (const t of alerts.evaluate())
+        log.info({ alert: t.labels, from: t.from, to: t.to, value: t.value }, `alert ${t.labels.alertname ?? ''} ${t.to}`);
     } catch (error) {
       log.error({ err: error }, 'alert evaluation failed');
     }

@@ -75,12 +75,19 @@ export function createAlertmanagerForwarder(options: AlertmanagerForwarderOption
       return { url, outcome: 'failed', alerts, ms: Date.now() - started, error: `HTTP ${res.status}: ${text.slice(0, 300)}` };
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      return { url, outcome: 'failed', alerts, ms: Date.now() - started, error: `${err instanceof Error ? err.message : String(err)}${cause}` };
+      return {
+        url,
+        outcome: 'failed',
+        alerts,
+        ms: Date.now() - started,
+        error: `${err instanceof Error ? err.message : String(err)}${cause}`,
+      };
     }
   }
 
   function report(result: ForwardResult): void {
-    if (result.outcome === 'failed') options.log.warn({ url: result.url, alerts: result.alerts, ms: result.ms, err: result.error }, 'alertmanager forward failed');
+    if (result.outcome === 'failed')
+      options.log.warn({ url: result.url, alerts: result.alerts, ms: result.ms, err: result.error }, 'alertmanager forward failed');
     if (result.outcome === 'skipped') options.log.warn({ url: result.url }, 'alertmanager still busy with the previous round; skipped');
     options.onResult?.(result);
   }

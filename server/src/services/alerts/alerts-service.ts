@@ -9,7 +9,14 @@ import { buildTestNotification } from '../../domain/alerts/test-notification.js'
 import { DomainError } from '../../domain/errors.js';
 import type { OutboxState } from '../../domain/alerts/outbox-entry.js';
 import { generateSecret } from './signing.js';
-import { activeSecrets, publicView, receiverOf, webhookCreateSchema, webhookUpdateSchema, type WebhookRecord } from '../../domain/alerts/webhook.js';
+import {
+  activeSecrets,
+  publicView,
+  receiverOf,
+  webhookCreateSchema,
+  webhookUpdateSchema,
+  type WebhookRecord,
+} from '../../domain/alerts/webhook.js';
 import type { AlertStatePort, OutboxPort, ReceiverPort, WebhookTarget } from './ports.js';
 
 export interface AlertsServiceDeps {
@@ -71,7 +78,9 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           nowMs,
         );
         store.replaceGroups(plan.groups.map((g) => ({ receiverId: g.receiverId, groupKey: g.groupKey, group: g })));
-        outbox.enqueue(plan.notifications.map(({ id, receiverId, groupKey, seq, body }) => ({ id, receiverId, groupKey, seq, body, createdAtMs })));
+        outbox.enqueue(
+          plan.notifications.map(({ id, receiverId, groupKey, seq, body }) => ({ id, receiverId, groupKey, seq, body, createdAtMs })),
+        );
       });
       states = evaluation.states;
       groups = plan.groups;
@@ -129,7 +138,16 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const nowMs = deps.wallNowMs();
       const test = buildTestNotification(record, nowMs, deps.externalUrl());
       const notificationId = `msg_test_${randomUUID().replaceAll('-', '')}`;
-      outbox.enqueue([{ id: notificationId, receiverId: id, groupKey: test.groupKey, seq: outbox.nextSeq(id, test.groupKey), body: test.body, createdAtMs: nowMs }]);
+      outbox.enqueue([
+        {
+          id: notificationId,
+          receiverId: id,
+          groupKey: test.groupKey,
+          seq: outbox.nextSeq(id, test.groupKey),
+          body: test.body,
+          createdAtMs: nowMs,
+        },
+      ]);
       deps.onEnqueued();
       return { id: notificationId };
     },

@@ -17,8 +17,6 @@ import { postWebhook, webhookDispatcher, WebhookDeliveryError } from './webhook-
  * only its own lanes, never another receiver's.
  */
 
-
-
 export interface DeliveryLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -160,7 +158,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const nextAttemptMs = nowMs + backoffDelayMs(attempts, deps.backoff, random);
     outbox.markRetry(n.id, err.message, nextAttemptMs);
     wakeAt(nextAttemptMs);
-    log.warn({ id: n.id, receiverId: n.receiverId, attempts, error: err.message, retryInMs: nextAttemptMs - nowMs }, 'webhook delivery failed; will retry');
+    log.warn(
+      { id: n.id, receiverId: n.receiverId, attempts, error: err.message, retryInMs: nextAttemptMs - nowMs },
+      'webhook delivery failed; will retry',
+    );
     emit({ kind: 'retry', receiverId: n.receiverId, id: n.id, attempts, error: err.message, nextAttemptMs });
   }
 

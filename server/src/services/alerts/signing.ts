@@ -53,7 +53,8 @@ export function signatureOf(key: Buffer, id: string, timestampS: number, body: s
  */
 export function signWebhook(id: string, timestampS: number, body: string, secrets: readonly string[]): SignatureHeaders {
   if (secrets.length === 0) throw new RangeError('signWebhook: at least one secret is needed');
-  if (!Number.isSafeInteger(timestampS) || timestampS < 0) throw new RangeError(`signWebhook: timestamp must be whole unix seconds, got ${timestampS}`);
+  if (!Number.isSafeInteger(timestampS) || timestampS < 0)
+    throw new RangeError(`signWebhook: timestamp must be whole unix seconds, got ${timestampS}`);
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampS),

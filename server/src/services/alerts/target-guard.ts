@@ -20,7 +20,14 @@ export interface TargetPolicy {
 const PRIVATE_RANGES = new Set(['loopback', 'private', 'uniqueLocal', 'carrierGradeNat']);
 /** Metadata services that sit in otherwise-allowed ranges (Alibaba in CGNAT, AWS IMDS over IPv6 in unique-local). */
 const METADATA_ADDRESSES = new Set(['100.100.100.200', 'fd00:ec2::254']);
-const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.internal']);
+const METADATA_HOSTS = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.azure.internal',
+]);
 
 /** Why `address` may not be a webhook target, or null when it may. */
 export function addressProblem(address: string, policy: TargetPolicy): string | null {
@@ -32,7 +39,8 @@ export function addressProblem(address: string, policy: TargetPolicy): string | 
   if (METADATA_ADDRESSES.has(normal)) return `${address} is a cloud metadata service`;
   const range = ip.range();
   if (range === 'unicast') return null;
-  if (PRIVATE_RANGES.has(range)) return policy.allowPrivate ? null : `${address} is ${range} (set WEBHOOK_ALLOW_PRIVATE=true to allow private and loopback targets)`;
+  if (PRIVATE_RANGES.has(range))
+    return policy.allowPrivate ? null : `${address} is ${range} (set WEBHOOK_ALLOW_PRIVATE=true to allow private and loopback targets)`;
   if (range === 'linkLocal') return `${address} is link-local (cloud metadata services live there)`;
   return `${address} is ${range}, not a unicast address`;
 }
@@ -43,9 +51,13 @@ export function urlProblem(url: string, policy: TargetPolicy): string | null {
   const parsed = new URL(url);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `scheme ${parsed.protocol} is not http or https`;
   if (parsed.username || parsed.password) return 'credentials in the URL are refused (put them in the receiver, not the URL)';
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const host = parsed.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   if (METADATA_HOSTS.has(host)) return `${host} is a cloud metadata service`;
-  if (host === 'localhost' || host.endsWith('.localhost')) return policy.allowPrivate ? null : `${host} is loopback (set WEBHOOK_ALLOW_PRIVATE=true to allow private and loopback targets)`;
+  if (host === 'localhost' || host.endsWith('.localhost'))
+    return policy.allowPrivate ? null : `${host} is loopback (set WEBHOOK_ALLOW_PRIVATE=true to allow private and loopback targets)`;
   return isIP(host) ? addressProblem(host, policy) : null;
 }
 
@@ -53,7 +65,9 @@ export type Resolve = (host: string) => Promise<string[]>;
 
 /** Every address the system resolver returns for `host`. */
 export const systemResolve: Resolve = (host) =>
-  new Promise((resolve, reject) => dnsLookup(host, { all: true }, (err, addresses: LookupAddress[]) => (err ? reject(err) : resolve(addresses.map((a) => a.address)))));
+  new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true }, (err, addresses: LookupAddress[]) => (err ? reject(err) : resolve(addresses.map((a) => a.address)))),
+  );
 
 /** The save-time check: the URL, then every address its name resolves to now. */
 export async function targetProblem(url: string, policy: TargetPolicy, resolve: Resolve = systemResolve): Promise<string | null> {
@@ -93,7 +107,11 @@ export function guardedLookup(policy: TargetPolicy, resolve: Resolve = systemRes
           callback(err, '', 0);
           return;
         }
-        if (options.all) callback(null, usable.map((a) => ({ address: a, family: isIP(a) })));
+        if (options.all)
+          callback(
+            null,
+            usable.map((a) => ({ address: a, family: isIP(a) })),
+          );
         else callback(null, usable[0] ?? '', isIP(usable[0] ?? ''));
       },
       (err: NodeJS.ErrnoException) => callback(err, '', 0),

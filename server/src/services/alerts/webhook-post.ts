@@ -63,7 +63,14 @@ export async function postWebhook(target: WebhookTarget, notification: { id: str
     // One signal for the whole exchange: a receiver that sends headers and then stalls the
     // body is as stuck as one that never answers.
     const signal = AbortSignal.timeout(options.timeoutMs);
-    response = await fetch(target.url, { method: 'POST', body: notification.body, headers, redirect: 'manual', signal, dispatcher: options.dispatcher.agent });
+    response = await fetch(target.url, {
+      method: 'POST',
+      body: notification.body,
+      headers,
+      redirect: 'manual',
+      signal,
+      dispatcher: options.dispatcher.agent,
+    });
     text = await readSnippet(response);
   } catch (err) {
     throw new WebhookDeliveryError(networkError(err, options.timeoutMs), null);

@@ -16,8 +16,15 @@ export const ENV_ADMIN: Principal = { tokenId: 'env', name: 'HEADROOM_ADMIN_TOKE
 const TOUCH_EVERY_MS = 60_000;
 
 export const newTokenSchema = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').describe('What the token is for (shown in the audit log)'),
-  role: roleSchema.describe('viewer reads; operator also ingests and runs alerting; admin also changes contracts, prices, rules and tokens'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(100, 'must be at most 100 characters')
+    .describe('What the token is for (shown in the audit log)'),
+  role: roleSchema.describe(
+    'viewer reads; operator also ingests and runs alerting; admin also changes contracts, prices, rules and tokens',
+  ),
 });
 
 export interface TokenView {
@@ -55,7 +62,9 @@ export function createTokenService(deps: { store: TokenPort; envAdminToken: stri
     const parsed = newTokenSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new DomainError('invalid', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`, { path: issue?.path.join('.') ?? '' });
+      throw new DomainError('invalid', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`, {
+        path: issue?.path.join('.') ?? '',
+      });
     }
     const id = randomBytes(8).toString('hex');
     const token = `hr_${id}_${randomBytes(32).toString('base64url')}`;

@@ -41,7 +41,6 @@ const HISTORY_QUERY_PARTS = 3;
 const FORECAST_STEP_S = 3_600;
 const DAY_S = 86_400;
 
-
 /** A what-if sale: extra GPUs sold from `startS` for `months` (730-hour months). */
 export interface WhatIf {
   gpus: number;
@@ -56,8 +55,8 @@ export interface WhatIf {
 export function createCapacityService(deps: CapacityServiceDeps) {
   const { state } = deps.fleet;
   const { topology } = state;
-  const podFullLoad = topology.pods.map((pod) =>
-    pod.nodes.reduce((sum, n) => sum + (topology.nodes[n]?.maxInputWatts ?? 0), 0) * topology.site.pue,
+  const podFullLoad = topology.pods.map(
+    (pod) => pod.nodes.reduce((sum, n) => sum + (topology.nodes[n]?.maxInputWatts ?? 0), 0) * topology.site.pue,
   );
   const podGpus = topology.pods.map((pod) => pod.nodes.reduce((sum, n) => sum + (topology.nodes[n]?.slots.length ?? 0), 0));
   const podModelKey = topology.pods.map((pod) => gpuModelAt(topology.nodes[pod.nodes[0] ?? 0]?.modelIndex ?? 0).key);
@@ -179,7 +178,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
 
   function current(): Computed {
     const summary = latestSummary();
-    if (cached?.atMs !== summary.atMs || cached.plansRevision !== plansRevision()) cached = { atMs: summary.atMs, ...compute(summary, null) };
+    if (cached?.atMs !== summary.atMs || cached.plansRevision !== plansRevision())
+      cached = { atMs: summary.atMs, ...compute(summary, null) };
     return cached;
   }
 
@@ -273,7 +273,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       const forecast = forecastOf(nowS, rows.gpus_busy, rows.gpus_held);
       await nextTurn();
       // A request may have computed it meanwhile (capacity() at once).
-      if (cached?.atMs !== summary.atMs || cached.plansRevision !== plansRevision()) cached = { atMs: summary.atMs, ...compute(summary, null, forecast) };
+      if (cached?.atMs !== summary.atMs || cached.plansRevision !== plansRevision())
+        cached = { atMs: summary.atMs, ...compute(summary, null, forecast) };
       await nextTurn();
       if (deps.fleet.latest() === summary) capacity();
     },
@@ -303,7 +304,6 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         risk: { ...report.risk, firstShortfallAt: iso(report.risk.firstShortfallAt), firstRiskAt: iso(report.risk.firstRiskAt) },
       };
     },
-
   };
 }
 

@@ -64,7 +64,8 @@ export function createContractService(deps: ContractServiceDeps) {
   {
     const podCount = deps.site().pods;
     // Pods of another topology (a database moved between presets) are dropped, not delivered.
-    for (const r of deps.contracts.list()) entries.set(r.id, { id: r.id, terms: r.terms, pods: sortedPods(r.pods.filter((p) => p < podCount)) });
+    for (const r of deps.contracts.list())
+      entries.set(r.id, { id: r.id, terms: r.terms, pods: sortedPods(r.pods.filter((p) => p < podCount)) });
   }
   let book: PriceBook = deps.priceBooks.get() ?? DEFAULT_PRICE_BOOK;
   let soldCache: { date: IsoDate; pods: number[] } | null = null;
@@ -95,8 +96,13 @@ export function createContractService(deps: ContractServiceDeps) {
     return all.filter((p) => Number.isInteger(p) && p >= 0 && p < site.pods);
   };
 
-  const allocate = (map: ReadonlyMap<number, Entry>, terms: ContractTerms, site: ContractSite, exceptId: number | null, preferred: readonly number[]) =>
-    allocatePods(needed(terms, site), candidates(site, preferred), takenBy(map, terms, exceptId));
+  const allocate = (
+    map: ReadonlyMap<number, Entry>,
+    terms: ContractTerms,
+    site: ContractSite,
+    exceptId: number | null,
+    preferred: readonly number[],
+  ) => allocatePods(needed(terms, site), candidates(site, preferred), takenBy(map, terms, exceptId));
 
   /** Tops up contracts with a shortfall from free pods, oldest first; mutates `map`, returns the changes. */
   const topUp = (map: Map<number, Entry>, site: ContractSite): Array<{ id: number; pods: number[] }> => {
@@ -130,7 +136,8 @@ export function createContractService(deps: ContractServiceDeps) {
   };
 
   const checkDate = (date: IsoDate, path: string): void => {
-    if (!isIsoDate(date)) throw new DomainError('invalid', `${path}: must be an ISO date YYYY-MM-DD, got ${JSON.stringify(date)}`, { path });
+    if (!isIsoDate(date))
+      throw new DomainError('invalid', `${path}: must be an ISO date YYYY-MM-DD, got ${JSON.stringify(date)}`, { path });
   };
 
   const inTerm = (e: Entry, date: IsoDate): boolean => e.terms.status === 'active' && e.terms.start <= date && date <= e.terms.end;
@@ -212,7 +219,10 @@ export function createContractService(deps: ContractServiceDeps) {
       const site = deps.site();
       const date = asOf ?? deps.today();
       checkDate(date, 'asOf');
-      return valueContract({ id: String(id), ...e.terms }, date, { gpusPerFacilityWatt: site.gpusPerFacilityWatt, gpusPerPod: site.gpusPerPod });
+      return valueContract({ id: String(id), ...e.terms }, date, {
+        gpusPerFacilityWatt: site.gpusPerFacilityWatt,
+        gpusPerPod: site.gpusPerPod,
+      });
     },
 
     /**
@@ -251,7 +261,13 @@ export function createContractService(deps: ContractServiceDeps) {
         }
         const rows = [...byCustomer]
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([customer, s]) => ({ customer, monthlyUsd: centsToUsd(s.cents), gpus: s.gpus, facilityWatts: s.facilityWatts, contracts: s.contracts }));
+          .map(([customer, s]) => ({
+            customer,
+            monthlyUsd: centsToUsd(s.cents),
+            gpus: s.gpus,
+            facilityWatts: s.facilityWatts,
+            contracts: s.contracts,
+          }));
         contractedCache = { date, rows };
       }
       return contractedCache.rows.map((r) => ({ ...r }));

@@ -24,9 +24,18 @@ const JSON_LIMIT_BYTES = 256 * 1024;
 type AnsweredFigure = (typeof FIGURE_NAMES)[number];
 // The protocol restates the figure names (it may not import domain/): this stops compiling when the two differ.
 const _sameFigures: [FigureName, AnsweredFigure] extends [AnsweredFigure, FigureName] ? true : false = true;
-const idParams = z.object({ id: z.string().regex(/^wh_[0-9a-f]{16}$/, 'must be a webhook id (wh_ and 16 hex digits)').describe('Webhook receiver id') });
+const idParams = z.object({
+  id: z
+    .string()
+    .regex(/^wh_[0-9a-f]{16}$/, 'must be a webhook id (wh_ and 16 hex digits)')
+    .describe('Webhook receiver id'),
+});
 const alertsQuery = z.object({
-  fingerprint: z.string().regex(/^[0-9a-f]{16}$/).optional().describe('Only the alert with this fingerprint (its generatorURL)'),
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional()
+    .describe('Only the alert with this fingerprint (its generatorURL)'),
 });
 const deliveriesQuery = z.object({
   state: z.enum(['pending', 'delivered', 'dead']).optional().describe('Only deliveries in this state (dead = the dead-letter list)'),
@@ -53,15 +62,22 @@ export function alertRoutes(alerts: AlertsDeps): Router {
   const json = express.json({ limit: JSON_LIMIT_BYTES });
   router.get('/alerts', (req, res) => {
     const { fingerprint } = alertsQuery.parse(req.query);
-    const all = alerts.states().filter((s) => fingerprint === undefined || s.fingerprint === fingerprint).map(alertView);
-    res.json({ active: all.filter((a) => a.status !== 'resolved'), recent: all.filter((a) => a.status === 'resolved') } satisfies Sent<typeof alertListAnswer>);
+    const all = alerts
+      .states()
+      .filter((s) => fingerprint === undefined || s.fingerprint === fingerprint)
+      .map(alertView);
+    res.json({ active: all.filter((a) => a.status !== 'resolved'), recent: all.filter((a) => a.status === 'resolved') } satisfies Sent<
+      typeof alertListAnswer
+    >);
   });
   router.get('/alerts/rules', (_req, res) => {
     res.json({ rules: alerts.rules() } satisfies Sent<typeof alertRulesAnswer>);
   });
   router.put('/alerts/rules', json, (req, res) => {
     const body = req.body as { rules?: unknown } | unknown;
-    res.json({ rules: alerts.putRules(typeof body === 'object' && body !== null && 'rules' in body ? body.rules : body) } satisfies Sent<typeof alertRulesAnswer>);
+    res.json({ rules: alerts.putRules(typeof body === 'object' && body !== null && 'rules' in body ? body.rules : body) } satisfies Sent<
+      typeof alertRulesAnswer
+    >);
   });
   router.get('/webhooks', (_req, res) => {
     res.json({ webhooks: alerts.listWebhooks() } satisfies Sent<typeof webhookListAnswer>);
@@ -101,7 +117,12 @@ export const alertPaths: ZodOpenApiPathsObject = {
     },
   },
   '/api/v1/alerts/rules': {
-    get: { operationId: 'getAlertRules', summary: 'The alert rules in force', tags: ['alerts'], responses: { 200: jsonAnswer('The rules in force', alertRulesAnswer) } },
+    get: {
+      operationId: 'getAlertRules',
+      summary: 'The alert rules in force',
+      tags: ['alerts'],
+      responses: { 200: jsonAnswer('The rules in force', alertRulesAnswer) },
+    },
     put: {
       operationId: 'putAlertRules',
       summary: 'Replace the alert rules whole (`{ rules: [...] }` or the bare list)',
@@ -111,13 +132,21 @@ export const alertPaths: ZodOpenApiPathsObject = {
     },
   },
   '/api/v1/webhooks': {
-    get: { operationId: 'listWebhooks', summary: 'Webhook receivers (secrets never shown)', tags: ['webhooks'], responses: { 200: jsonAnswer('Every receiver', webhookListAnswer) } },
+    get: {
+      operationId: 'listWebhooks',
+      summary: 'Webhook receivers (secrets never shown)',
+      tags: ['webhooks'],
+      responses: { 200: jsonAnswer('Every receiver', webhookListAnswer) },
+    },
     post: {
       operationId: 'createWebhook',
       summary: 'Add a receiver; a secret generated when omitted is in this answer only',
       tags: ['webhooks'],
       requestBody: { required: true, content: { 'application/json': { schema: webhookCreateSchema } } },
-      responses: { 201: jsonAnswer('The receiver, with `id` (and `secret` if generated)', webhookCreatedAnswer), ...errorAnswers(400, 413) },
+      responses: {
+        201: jsonAnswer('The receiver, with `id` (and `secret` if generated)', webhookCreatedAnswer),
+        ...errorAnswers(400, 413),
+      },
     },
   },
   '/api/v1/webhooks/deliveries': {
@@ -130,7 +159,13 @@ export const alertPaths: ZodOpenApiPathsObject = {
     },
   },
   '/api/v1/webhooks/{id}': {
-    get: { operationId: 'getWebhook', summary: 'One receiver', tags: ['webhooks'], requestParams: { path: idParams }, responses: { 200: jsonAnswer('The receiver', webhookAnswer), ...errorAnswers(400, 404) } },
+    get: {
+      operationId: 'getWebhook',
+      summary: 'One receiver',
+      tags: ['webhooks'],
+      requestParams: { path: idParams },
+      responses: { 200: jsonAnswer('The receiver', webhookAnswer), ...errorAnswers(400, 404) },
+    },
     put: {
       operationId: 'putWebhook',
       summary: 'Replace a receiver; a new secret rotates (the old one keeps signing for rotationHours)',
@@ -139,7 +174,13 @@ export const alertPaths: ZodOpenApiPathsObject = {
       requestBody: { required: true, content: { 'application/json': { schema: webhookUpdateSchema } } },
       responses: { 200: jsonAnswer('The receiver now', webhookAnswer), ...errorAnswers(400, 404, 413) },
     },
-    delete: { operationId: 'deleteWebhook', summary: 'Remove a receiver (its pending deliveries go to the dead letters)', tags: ['webhooks'], requestParams: { path: idParams }, responses: { 204: { description: 'Removed' }, ...errorAnswers(400, 404) } },
+    delete: {
+      operationId: 'deleteWebhook',
+      summary: 'Remove a receiver (its pending deliveries go to the dead letters)',
+      tags: ['webhooks'],
+      requestParams: { path: idParams },
+      responses: { 204: { description: 'Removed' }, ...errorAnswers(400, 404) },
+    },
   },
   '/api/v1/webhooks/{id}/test': {
     post: {

@@ -25,7 +25,20 @@ type ContractAnswer = Sent<typeof contractAnswer>;
 const listQuery = z.object({ format: formatParam });
 
 /** The book as CSV: terms, pods delivered and the valuation as of today (by the collection clock). */
-const CONTRACT_COLUMNS = ['id', 'customer', 'capacity', 'start', 'end', 'monthlyPriceUsd', 'status', 'podCount', 'tcvUsd', 'revenueToDateUsd', 'guaranteedUsd', 'asOf'];
+const CONTRACT_COLUMNS = [
+  'id',
+  'customer',
+  'capacity',
+  'start',
+  'end',
+  'monthlyPriceUsd',
+  'status',
+  'podCount',
+  'tcvUsd',
+  'revenueToDateUsd',
+  'guaranteedUsd',
+  'asOf',
+];
 
 /** `{ pods: 4 }` → `4 pods`: one column a person reads and a sheet can split. */
 function capacityText(capacity: ContractCapacity): string {
@@ -55,14 +68,30 @@ export function contractRoutes(contracts: ContractsDeps): Router {
     }
     const rows = list.map((c) => {
       const v = contracts.valuation(Number(c.id));
-      return [c.id, c.customer, capacityText(c.capacity), c.start, c.end, c.monthlyPriceUsd, c.status, c.pods.length, v.tcvUsd, v.revenueToDateUsd, v.guaranteedUsd, v.asOf];
+      return [
+        c.id,
+        c.customer,
+        capacityText(c.capacity),
+        c.start,
+        c.end,
+        c.monthlyPriceUsd,
+        c.status,
+        c.pods.length,
+        v.tcvUsd,
+        v.revenueToDateUsd,
+        v.guaranteedUsd,
+        v.asOf,
+      ];
     });
     sendCsv(res, 'contracts.csv', CONTRACT_COLUMNS, rows);
   });
 
   router.post('/contracts', json, (req, res) => {
     const created = contracts.create(req.body);
-    res.status(201).location(`/api/v1/contracts/${created.id}`).json(created satisfies ContractAnswer);
+    res
+      .status(201)
+      .location(`/api/v1/contracts/${created.id}`)
+      .json(created satisfies ContractAnswer);
   });
 
   router.get('/contracts/:id', (req, res) => {
@@ -128,7 +157,7 @@ export const contractPaths: ZodOpenApiPathsObject = {
     },
     put: {
       operationId: 'replaceContract',
-      summary: 'Replace a contract\'s terms (the id comes from the URL; `pods` and `shortfallPods` sent back are ignored)',
+      summary: "Replace a contract's terms (the id comes from the URL; `pods` and `shortfallPods` sent back are ignored)",
       tags: ['contracts'],
       requestParams: { path: idParams },
       requestBody: { required: true, content: { 'application/json': { schema: contractBodySchema } } },
@@ -148,7 +177,10 @@ export const contractPaths: ZodOpenApiPathsObject = {
       summary: 'What a contract is worth on a date: TCV, revenue to date, guaranteed, implied rates',
       tags: ['contracts'],
       requestParams: { path: idParams, query: valuationQuery },
-      responses: { 200: jsonAnswer('What the contract is worth as of the date; fields in USD', valuationAnswer), ...errorAnswers(400, 404) },
+      responses: {
+        200: jsonAnswer('What the contract is worth as of the date; fields in USD', valuationAnswer),
+        ...errorAnswers(400, 404),
+      },
     },
   },
 };

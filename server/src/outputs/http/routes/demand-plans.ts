@@ -34,7 +34,10 @@ export function demandPlanRoutes(plans: DemandPlansDeps): Router {
 
   router.post('/demand-plans', json, (req, res) => {
     const created = plans.create(req.body);
-    res.status(201).location(`/api/v1/demand-plans/${created.id}`).json(created satisfies DemandPlanAnswer);
+    res
+      .status(201)
+      .location(`/api/v1/demand-plans/${created.id}`)
+      .json(created satisfies DemandPlanAnswer);
   });
 
   router.get('/demand-plans/:id', (req, res) => {

@@ -18,11 +18,14 @@ const MAX_POINTS = 20_000;
 const isoTime = z.iso.datetime({ offset: true }).transform((s) => Math.floor(Date.parse(s) / 1000));
 
 const historyQuery = z.object({
-  scope: z.string().regex(/^(site|(hall|pod|gpu):.+)$/, 'must be site, hall:<id>, pod:<id> or gpu:<uuid>').describe('site, hall:<id>, pod:<id> or gpu:<uuid>'),
+  scope: z
+    .string()
+    .regex(/^(site|(hall|pod|gpu):.+)$/, 'must be site, hall:<id>, pod:<id> or gpu:<uuid>')
+    .describe('site, hall:<id>, pod:<id> or gpu:<uuid>'),
   metric: z.enum(HISTORY_METRICS).describe(`Per GPU only ${GPU_HISTORY_METRICS.join(' and ')}`),
   from: isoTime.optional().describe('Start, RFC 3339; default `to` − 24 h'),
   to: isoTime.optional().describe('End, RFC 3339; default now'),
-  step: durationSeconds(1).optional().describe('Duration like 30s, 5m, 1h, 7d (or seconds); rounded up to the scope\'s stored resolution'),
+  step: durationSeconds(1).optional().describe("Duration like 30s, 5m, 1h, 7d (or seconds); rounded up to the scope's stored resolution"),
   format: formatParam,
 });
 
@@ -36,7 +39,8 @@ export function historyRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/history', (req, res) => {
     const q = historyQuery.parse(req.query);
-    const [kind, id = ''] = q.scope === 'site' ? ['site', ''] : [q.scope.slice(0, q.scope.indexOf(':')), q.scope.slice(q.scope.indexOf(':') + 1)];
+    const [kind, id = ''] =
+      q.scope === 'site' ? ['site', ''] : [q.scope.slice(0, q.scope.indexOf(':')), q.scope.slice(q.scope.indexOf(':') + 1)];
     const resolution = RESOLUTION_S[kind as keyof typeof RESOLUTION_S];
     const nowS = Math.floor(deps.now() / 1000);
     const toS = q.to ?? nowS;
@@ -45,7 +49,9 @@ export function historyRoutes(deps: AppDeps): Router {
     const requested = q.step ?? resolution;
     const stepS = Math.max(resolution, Math.ceil(requested / resolution) * resolution);
     if ((toS - fromS) / stepS > MAX_POINTS) {
-      throw new DomainError('invalid', `step: ${stepS}s over this range gives more than ${MAX_POINTS} points; use a larger step`, { path: 'step' });
+      throw new DomainError('invalid', `step: ${stepS}s over this range gives more than ${MAX_POINTS} points; use a larger step`, {
+        path: 'step',
+      });
     }
     const { state } = deps.fleet;
     let points: Array<[number, number]>;
@@ -54,7 +60,9 @@ export function historyRoutes(deps: AppDeps): Router {
       if (slot === undefined) throw new DomainError('not_found', `no GPU with UUID ${id} has reported`);
       const metric = q.metric;
       if (!(GPU_HISTORY_METRICS as readonly string[]).includes(metric)) {
-        throw new DomainError('invalid', `metric: ${metric} is not recorded per GPU (use ${GPU_HISTORY_METRICS.join(' or ')})`, { path: 'metric' });
+        throw new DomainError('invalid', `metric: ${metric} is not recorded per GPU (use ${GPU_HISTORY_METRICS.join(' or ')})`, {
+          path: 'metric',
+        });
       }
       points = deps.gpuHistory.query(slot, metric as (typeof GPU_HISTORY_METRICS)[number], fromS, toS, stepS);
     } else {
@@ -81,7 +89,10 @@ export const historyPaths: ZodOpenApiPathsObject = {
       tags: ['history'],
       requestParams: { query: historyQuery },
       responses: {
-        200: withCsv(jsonAnswer('The series', historyAnswer), `one line per point: ${HISTORY_COLUMNS.join(', ')} (timestamp in ISO 8601 UTC)`),
+        200: withCsv(
+          jsonAnswer('The series', historyAnswer),
+          `one line per point: ${HISTORY_COLUMNS.join(', ')} (timestamp in ISO 8601 UTC)`,
+        ),
         ...errorAnswers(400, 404),
       },
     },

@@ -36,10 +36,15 @@ export function homeRoutes(deps: AppDeps): Router {
     // Read whole in this turn (a page of ~1 KB, in the page cache): sendFile's stat/open/read/close
     // each wait a turn of the event loop, and under an ingest flood every turn is long, so the
     // page took ≈ 4× as long as any other read. Read per request, so a rebuild shows at once.
-    res.set('Cache-Control', 'no-cache').type('html').send(readFileSync(join(clientDist, 'index.html')));
+    res
+      .set('Cache-Control', 'no-cache')
+      .type('html')
+      .send(readFileSync(join(clientDist, 'index.html')));
   });
   const apiIndex: express.RequestHandler = (_req, res) => {
-    const source = deps.info.simulated ? `the simulated ${deps.info.preset} site (scenario ${deps.info.scenario ?? '-'})` : 'real telemetry';
+    const source = deps.info.simulated
+      ? `the simulated ${deps.info.preset} site (scenario ${deps.info.scenario ?? '-'})`
+      : 'real telemetry';
     const items = LINKS.map(([href, what]) => `<li><a href="${escape(href)}">${escape(href)}</a> — ${escape(what)}</li>`).join('\n');
     res.type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Headroom</title>

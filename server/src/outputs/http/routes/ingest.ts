@@ -9,7 +9,11 @@ import type { Sent } from '../../../protocol/sent.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
-const hostName = z.string().min(1).max(253).regex(/^[A-Za-z0-9._:-]+$/, 'must be a host name');
+const hostName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'must be a host name');
 const dcgmQuery = z.object({ host: hostName.optional().describe('Host for series that carry no Hostname label') });
 const smiQuery = z.object({
   host: hostName.describe('The host the CSV was read on'),
@@ -74,19 +78,34 @@ export function ingestRoutes(deps: AppDeps): Router {
     return { accepted: result.samples, gpus: new Set(batch.samples.map((s) => s.uuid)).size, seq: result.seq, replayed: result.replayed };
   };
 
-  router.post('/ingest/dcgm', (req, _res, next) => next(requireType(req, DCGM_TYPES)), text, async (req, res) => {
-    const q = dcgmQuery.parse(req.query);
-    res.json(await accept(req, 'push:dcgm', deps.parsers.dcgm(bodyText(req), q.host ?? null)));
-  });
+  router.post(
+    '/ingest/dcgm',
+    (req, _res, next) => next(requireType(req, DCGM_TYPES)),
+    text,
+    async (req, res) => {
+      const q = dcgmQuery.parse(req.query);
+      res.json(await accept(req, 'push:dcgm', deps.parsers.dcgm(bodyText(req), q.host ?? null)));
+    },
+  );
 
-  router.post('/ingest/nvidia-smi', (req, _res, next) => next(requireType(req, SMI_TYPES)), text, async (req, res) => {
-    const q = smiQuery.parse(req.query);
-    res.json(await accept(req, 'push:nvidia-smi', deps.parsers.nvidiaSmi(bodyText(req), q.host, q.fields)));
-  });
+  router.post(
+    '/ingest/nvidia-smi',
+    (req, _res, next) => next(requireType(req, SMI_TYPES)),
+    text,
+    async (req, res) => {
+      const q = smiQuery.parse(req.query);
+      res.json(await accept(req, 'push:nvidia-smi', deps.parsers.nvidiaSmi(bodyText(req), q.host, q.fields)));
+    },
+  );
 
-  router.post('/ingest/json', (req, _res, next) => next(requireType(req, JSON_TYPES)), json, async (req, res) => {
-    res.json(await accept(req, 'push:json', deps.parsers.json(req.body)));
-  });
+  router.post(
+    '/ingest/json',
+    (req, _res, next) => next(requireType(req, JSON_TYPES)),
+    json,
+    async (req, res) => {
+      res.json(await accept(req, 'push:json', deps.parsers.json(req.body)));
+    },
+  );
   return router;
 }
 

@@ -5,7 +5,7 @@ import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, textAnswer } from '../openapi-parts.js';
 
-const hostParams = z.object({ host: z.string().min(1).max(253).describe('A simulated node\'s host name (`h01-p001-n01`)') });
+const hostParams = z.object({ host: z.string().min(1).max(253).describe("A simulated node's host name (`h01-p001-n01`)") });
 
 /** The simulator's nodes as dcgm-exporter endpoints, so a real scraper (or Prometheus) can read them. */
 export function simRoutes(deps: AppDeps): Router {

@@ -8,7 +8,12 @@ import { auditAnswer, tokenAnswer, tokenCreatedAnswer, tokenListAnswer, whoAmIAn
 import type { Sent } from '../../../protocol/sent.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
-const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be a token id (16 hex digits)').describe('Token id (the part after `hr_`)') });
+const idParams = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'must be a token id (16 hex digits)')
+    .describe('Token id (the part after `hr_`)'),
+});
 const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('At most this many entries'),
   before: z.coerce.number().int().min(1).optional().describe('Only entries older than this id (the next page)'),
@@ -34,7 +39,10 @@ export function tokenRoutes(deps: TokenDeps): Router {
   router.post('/tokens', express.json({ limit: 4096 }), (req, res) => {
     const who = principalOf(res);
     const created = deps.tokens.create(req.body, who ? `token:${who.tokenId} (${who.name})` : 'unknown');
-    res.status(201).location(`/api/v1/tokens/${created.id}`).json(created satisfies Sent<typeof tokenCreatedAnswer>);
+    res
+      .status(201)
+      .location(`/api/v1/tokens/${created.id}`)
+      .json(created satisfies Sent<typeof tokenCreatedAnswer>);
   });
   router.get('/tokens', (_req, res) => {
     res.json({ tokens: deps.tokens.list() } satisfies Sent<typeof tokenListAnswer>);
@@ -49,7 +57,6 @@ export function tokenRoutes(deps: TokenDeps): Router {
   });
   return router;
 }
-
 
 /** The operations above for the OpenAPI document; answers are the protocol/tokens.ts schemas. */
 export const tokenPaths: ZodOpenApiPathsObject = {
@@ -67,7 +74,10 @@ export const tokenPaths: ZodOpenApiPathsObject = {
       summary: 'Make an API token; the token itself is in this answer only (stored hashed)',
       tags: ['auth'],
       requestBody: { required: true, content: { 'application/json': { schema: newTokenSchema } } },
-      responses: { 201: jsonAnswer('The token record and `token` (`hr_<id>_<secret>`), shown this once', tokenCreatedAnswer), ...errorAnswers(400, 401, 403, 413) },
+      responses: {
+        201: jsonAnswer('The token record and `token` (`hr_<id>_<secret>`), shown this once', tokenCreatedAnswer),
+        ...errorAnswers(400, 401, 403, 413),
+      },
     },
     get: {
       operationId: 'listTokens',
@@ -91,7 +101,10 @@ export const tokenPaths: ZodOpenApiPathsObject = {
       summary: 'The audit log, newest first: every change to contracts, price book, rules, webhooks and tokens',
       tags: ['auth'],
       requestParams: { query: auditQuery },
-      responses: { 200: jsonAnswer('Audit entries, newest first (secrets in `detail` masked)', auditAnswer), ...errorAnswers(400, 401, 403) },
+      responses: {
+        200: jsonAnswer('Audit entries, newest first (secrets in `detail` masked)', auditAnswer),
+        ...errorAnswers(400, 401, 403),
+      },
     },
   },
 };
