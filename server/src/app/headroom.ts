@@ -21,6 +21,7 @@ import { listen, startLifecycle, type Status } from './lifecycle.js';
 import { simulatedSite } from './sim-site.js';
 import { alertFigureSources, alertingOptions } from './alerting-parts.js';
 import { createServices } from './services.js';
+import { httpSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
 
@@ -36,17 +37,22 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const { db, stores } = storage;
 
   const topology = buildPreset(config.preset, siteOverride(config));
-  const collector = createCollector({ topology, ports: { ...stores, transaction: storage.transaction }, staleAfterMs: config.staleAfterMs, soldPodsAt: (tMs) => soldPodsAt(tMs) });
+  const collector = createCollector({
+    topology,
+    ports: { ...stores, transaction: storage.transaction },
+    staleAfterMs: config.staleAfterMs,
+    soldPodsAt: (tMs) => soldPodsAt(tMs),
+  });
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
   const site = simulatedSite(config, stores.meta, (tMs) => soldPodsAt(tMs));
   const { clock, sim } = site;
-  const scrapeSource = config.scrape.targets.length
-    ? createHttpScrapeSource(config.scrape.targets, { timeoutMs: config.scrape.timeoutMs, maxConnections: config.scrape.maxConnections, concurrency: config.scrape.concurrency })
-    : null;
+  const { targets, timeoutMs, maxConnections, concurrency } = config.scrape;
+  const scrapeSource = targets.length ? createHttpScrapeSource(targets, { timeoutMs, maxConnections, concurrency }) : null;
   const sources: TelemetrySource[] = [...(sim ? [createSimSource(sim, sim.topology)] : []), ...(scrapeSource ? [scrapeSource] : [])];
 
-  const { contracts, soldPodsAt, demandPlans, capacity, warmCapacity } = createServices(config, { stores, topology, collector, clock, sim, log });
+  const services = createServices(config, { stores, topology, collector, clock, sim, log });
+  const { contracts, soldPodsAt, demandPlans, capacity, warmCapacity } = services;
 
   const metrics = createMetrics({
     info: { siteId: topology.site.id, siteName: topology.site.name, preset: config.preset, version, simulated: sim !== null },
@@ -96,8 +102,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     isReady: () => status.ready,
     isDraining: () => status.draining,
     simNodeText: site.nodeText,
-    limits: { maxBodyBytes: config.limits.maxBodyBytes },
-    info: { version, simulated: sim !== null, scenario: sim ? config.sim.scenario : null, preset: config.preset },
+    ...httpSettings(config, { version, simulated: sim !== null, auth: { tokens, audit: stores.audit } }),
     log,
     contracts,
     capacity,
@@ -105,7 +110,6 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     alerts,
     metrics: { endpoint: metrics, auth: config.metricsAuth },
     ingestObserver: metrics.collector.ingest,
-    auth: { tokens, audit: stores.audit, publicRead: config.auth.publicRead, corsOrigins: config.auth.corsOrigins, rateLimits: config.rateLimits, wallNow: Date.now },
   });
   const { server, drain, port, url } = await listen(app, config, log);
   listeningUrl = url;
@@ -122,7 +126,13 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     wallNow: Date.now,
     log,
     access: (clientsCount) =>
-      liveAccess({ authenticate: tokens.authenticate, publicRead: config.auth.publicRead, corsOrigins: config.auth.corsOrigins, ...config.live, clientsCount }),
+      liveAccess({
+        authenticate: tokens.authenticate,
+        publicRead: config.auth.publicRead,
+        corsOrigins: config.auth.corsOrigins,
+        ...config.live,
+        clientsCount,
+      }),
   });
   tokens.onRevoke((tokenId) => live.disconnectToken(tokenId));
 
@@ -175,20 +185,12 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   });
 
   return {
-    ...{ url: `http://127.0.0.1:${port}`, port, config, collector, contracts, sim, clock },
-    /** The database connection (tests: storage faults such as a full disk). */
-    db,
-    /** The express app (tests compare its mounted routes with the OpenAPI document). */
-    app,
+    url: `http://127.0.0.1:${port}`,
+    ...{ port, config, collector, contracts, sim, clock, alerts, delivery },
+    // For tests: the database (storage faults), the express app (routes against the OpenAPI
+    // document), the live view (client and byte counts), rounds and alert evaluation on demand.
+    ...{ db, app, live, collectAt: lifecycle.collectAt, evaluateAlerts },
     startupMs: Date.now() - startedAt,
-    /** Runs one collection round at tMs (tests drive time with this when autoCollect is off). */
-    collectAt: lifecycle.collectAt,
-    /** Evaluates the alert rules now (tests; the loop does it after every round). */
-    evaluateAlerts,
-    alerts,
-    delivery,
-    /** The live view (tests read its client and byte counts). */
-    live,
     stop: lifecycle.stop,
   };
 }

@@ -5,7 +5,7 @@
 import type { GpuSample } from '../../domain/fleet/readings.js';
 import type { LabelBlock } from './dcgm-labels.js';
 
-/** Indices of the families we read (see FAMILY_NAMES in dcgm-text.ts). */
+/** Indices of the families we read, into FAMILY_NAMES below. */
 export const F_UTIL = 0;
 export const F_POWER = 1;
 export const F_FB_USED = 2;
@@ -14,6 +14,37 @@ export const F_FB_RESERVED = 4;
 export const F_GR_ACTIVE = 5;
 export const F_XID = 6;
 export const FAMILY_COUNT = 7;
+
+/** Families we read, in F_* order. Every other family is syntax-checked and ignored. */
+export const FAMILY_NAMES: readonly string[] = [
+  'DCGM_FI_DEV_GPU_UTIL',
+  'DCGM_FI_DEV_POWER_USAGE',
+  'DCGM_FI_DEV_FB_USED',
+  'DCGM_FI_DEV_FB_FREE',
+  'DCGM_FI_DEV_FB_RESERVED',
+  'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+  'DCGM_FI_DEV_XID_ERRORS',
+];
+
+const POWER_MAX_WATTS = 5000;
+
+/** A reading's physical range when `v` (not blank) is outside it, else null. */
+export function rangeViolated(family: number, v: number): string | null {
+  switch (family) {
+    case F_UTIL:
+      return v >= 0 && v <= 100 ? null : '0–100 %';
+    case F_POWER:
+      return v >= 0 && v <= POWER_MAX_WATTS ? null : `0–${POWER_MAX_WATTS} W`;
+    case F_FB_USED:
+    case F_FB_FREE:
+    case F_FB_RESERVED:
+      return v >= 0 && v !== Number.POSITIVE_INFINITY ? null : '≥ 0 MiB';
+    case F_GR_ACTIVE:
+      return v >= 0 && v <= 1 ? null : 'a ratio 0–1';
+    default: // F_XID
+      return v >= 0 && Number.isInteger(v) ? null : 'an integer ≥ 0';
+  }
+}
 
 /** Readings of one entity: the whole GPU (no GPU_I_ID) or one MIG GPU instance. */
 export class InstanceAcc {

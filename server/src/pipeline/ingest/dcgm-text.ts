@@ -9,9 +9,22 @@
 import { DomainError } from '../../domain/errors.js';
 import type { GpuSample, IngestBatch } from '../../domain/fleet/readings.js';
 import type { InstanceAcc } from './dcgm-fold.js';
-import { FAMILY_COUNT, F_FB_FREE, F_FB_RESERVED, F_FB_USED, F_GR_ACTIVE, F_POWER, F_UTIL, foldGpu, GpuAcc } from './dcgm-fold.js';
+import { FAMILY_COUNT, FAMILY_NAMES, foldGpu, rangeViolated, GpuAcc } from './dcgm-fold.js';
 import { LabelBlock, LabelScanner, skipWs, type FailFn, type TooLongFn } from './dcgm-labels.js';
-import { blankToNaN, canonicalLabelSet, CH_CR, CH_HASH, CH_LBRACE, CH_SPACE, CH_TAB, ERROR_SNIPPET_CHARS, isNameChar, isNameStart, parseFloatToken, unescapeLabelValue } from './dcgm-lexer.js';
+import {
+  blankToNaN,
+  canonicalLabelSet,
+  CH_CR,
+  CH_HASH,
+  CH_LBRACE,
+  CH_SPACE,
+  CH_TAB,
+  ERROR_SNIPPET_CHARS,
+  isNameChar,
+  isNameStart,
+  parseFloatToken,
+  unescapeLabelValue,
+} from './dcgm-lexer.js';
 import { labelTooLong } from './label-length.js';
 
 export interface DcgmParseOptions {
@@ -25,18 +38,6 @@ export interface DcgmParseOptions {
   maxLabelLength?: number;
 }
 
-/** Families we read, in F_* order. Every other family is syntax-checked and ignored. */
-const FAMILY_NAMES: readonly string[] = [
-  'DCGM_FI_DEV_GPU_UTIL',
-  'DCGM_FI_DEV_POWER_USAGE',
-  'DCGM_FI_DEV_FB_USED',
-  'DCGM_FI_DEV_FB_FREE',
-  'DCGM_FI_DEV_FB_RESERVED',
-  'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
-  'DCGM_FI_DEV_XID_ERRORS',
-];
-
-const POWER_MAX_WATTS = 5000;
 /** How many recent label blocks a cache miss compares against before scanning afresh. */
 const BLOCK_SEARCH_DEPTH = 64;
 
@@ -283,34 +284,8 @@ class DcgmScanner {
 
   /** Physical range check; returns the value (NaN = blank, passes). */
   private checkRange(family: number, v: number): number {
-    if (Number.isNaN(v)) return v;
-    let ok: boolean;
-    let range: string;
-    switch (family) {
-      case F_UTIL:
-        ok = v >= 0 && v <= 100;
-        range = '0–100 %';
-        break;
-      case F_POWER:
-        ok = v >= 0 && v <= POWER_MAX_WATTS;
-        range = `0–${POWER_MAX_WATTS} W`;
-        break;
-      case F_FB_USED:
-      case F_FB_FREE:
-      case F_FB_RESERVED:
-        ok = v >= 0 && v !== Number.POSITIVE_INFINITY;
-        range = '≥ 0 MiB';
-        break;
-      case F_GR_ACTIVE:
-        ok = v >= 0 && v <= 1;
-        range = 'a ratio 0–1';
-        break;
-      default: // F_XID
-        ok = v >= 0 && Number.isInteger(v);
-        range = 'an integer ≥ 0';
-        break;
-    }
-    if (!ok) this.fail(`${FAMILY_NAMES[family] ?? ''} value ${v} is out of range (must be ${range})`);
+    const range = Number.isNaN(v) ? null : rangeViolated(family, v);
+    if (range !== null) this.fail(`${FAMILY_NAMES[family] ?? ''} value ${v} is out of range (must be ${range})`);
     return v;
   }
 
