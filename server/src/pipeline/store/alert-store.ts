@@ -35,13 +35,11 @@ export function createAlertStore<Rules, State, Group>(
       for (const { fingerprint, state } of next) insertState.run(fingerprint, JSON.stringify(state), nowMs);
     }),
     loadGroups: () =>
-      groups
-        .all()
-        .map((r) => ({
-          receiverId: r.receiver_id,
-          groupKey: r.group_key,
-          group: parseStored('notify_groups', `${r.receiver_id}/${r.group_key}`, r.body, parse.group),
-        })),
+      groups.all().map((r) => ({
+        receiverId: r.receiver_id,
+        groupKey: r.group_key,
+        group: parseStored('notify_groups', `${r.receiver_id}/${r.group_key}`, r.body, parse.group),
+      })),
     replaceGroups: writeTransaction(db, (next: ReadonlyArray<{ receiverId: string; groupKey: string; group: Group }>) => {
       clearGroups.run();
       for (const g of next) insertGroup.run(g.receiverId, g.groupKey, JSON.stringify(g.group));

@@ -34,11 +34,9 @@ export function metricsRoutes(metrics: MetricsEndpoint, auth: MetricsAuth): Rout
   router.get('/metrics', async (req, res) => {
     if (required && !authorized(req, auth)) {
       res.set('WWW-Authenticate', auth.basic ? 'Basic realm="headroom metrics"' : 'Bearer realm="headroom metrics"');
-      res
-        .status(401)
-        .json({
-          error: "/metrics needs credentials: set the scrape job's authorization (METRICS_BEARER_TOKEN) or basic_auth (METRICS_BASIC_AUTH)",
-        });
+      res.status(401).json({
+        error: "/metrics needs credentials: set the scrape job's authorization (METRICS_BEARER_TOKEN) or basic_auth (METRICS_BASIC_AUTH)",
+      });
       return;
     }
     const body = await metrics.render();
