@@ -5,8 +5,8 @@ import type { AlertState } from '../../../domain/alerts/alert-state.js';
 import type { FigureName } from '../../../domain/alerts/figures.js';
 import { alertRulesSchema } from '../../../domain/alerts/rule.js';
 import { webhookCreateSchema, webhookUpdateSchema } from '../../../domain/alerts/webhook.js';
+import type { FIGURE_NAMES } from '../../../protocol/alerts.js';
 import {
-  FIGURE_NAMES,
   alertListAnswer,
   alertRulesAnswer,
   deliveryListAnswer,
