@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { eventLoopDelayGauges } from './event-loop-delay.js';
 import { DomainError } from '../../domain/errors.js';
 import type { FleetState } from '../../domain/fleet/fleet-state.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
@@ -45,6 +46,7 @@ export function createMetrics(deps: MetricsDeps) {
   // per-type families (nodejs_active_handles{type}, …) carry the same figures.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
     registry.removeSingleMetric(name);
+  eventLoopDelayGauges(registry);
 
   const info = new Gauge({
     name: 'headroom_site_info',
