@@ -7,7 +7,7 @@ import type { WhoAmI } from '@protocol/tokens';
 import { authHeaders, signInNeeded } from './session.js';
 
 /**
- * The REST answers the page reads (README "API"), typed by the server's protocol/. Live figures never come
+ * The REST answers the page reads (docs/api.md), typed by the server's protocol/. Live figures never come
  * from here: they arrive on the socket. REST is read once per section, when a chart's range changes,
  * and again only when a live message says the thing it shows has changed.
  */

@@ -20,7 +20,7 @@ const WHAT_A_PLAN_IS =
 /**
  * The owner's planned internal demand (GET /api/v1/demand-plans), read-only. Status is judged on
  * the dashboard's "today": the day of the live figures' collection time, the same clock the
- * contract valuations' `asOf` uses. Overlapping plans do not add up (README "Planned internal
+ * contract valuations' `asOf` uses. Overlapping plans do not add up (docs/capacity-and-billing.md "Planned internal
  * demand"), so the summary names the largest in force, not a sum.
  */
 export function createDemandPlans() {

@@ -70,7 +70,7 @@ export function meanBusyWatts(duty: number, profile: PowerProfile): number {
 /**
  * Utilization sample of a busy GPU at duty d: `utilization.gpu` is the share of the last
  * sample period with a kernel running, so against on/off work it aliases — it reads ~100 %
- * with probability d and ~0 % otherwise (fixtures/nvidia-smi README).
+ * with probability d and ~0 % otherwise (test/fixtures/nvidia-smi/README.md).
  */
 export const UTIL_HIGH_MIN = 97;
 export const UTIL_HIGH_SPREAD = 4;

@@ -8,7 +8,7 @@ export type * from './forecast-types.js';
 /**
  * Forecast of internal GPU demand: level + trend (damped on a decline) + daily and weekly
  * shape, fitted by least squares, with a high quantile whose band widens with lead time.
- * See fitRegression (forecast-fit.ts) for the model and the README for why it is written
+ * See fitRegression (forecast-fit.ts) for the model and docs/adr/0005-forecast-written-here.md for why it is written
  * here rather than taken from a library.
  */
 

@@ -11,7 +11,7 @@ import { formatParam, sendCsv, withCsv } from '../csv.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
-/** Finest step each scope is stored at (see README "History and storage"). */
+/** Finest step each scope is stored at (see docs/operations.md "History and storage"). */
 const RESOLUTION_S = { site: 60, hall: 60, pod: 300, gpu: 3600 } as const;
 /** Bounds one answer, so a careless query cannot ask for millions of points. */
 const MAX_POINTS = 20_000;
