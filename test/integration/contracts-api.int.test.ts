@@ -82,7 +82,7 @@ describe('the reference deal on a Colossus-sized site', () => {
     dealId = body.id;
   });
 
-  it('values it as BILLING.md computes by hand, as of 2026-11-27', async () => {
+  it('values it as docs/capacity-and-billing.md computes by hand, as of 2026-11-27', async () => {
     const { status, body } = await send<Record<string, number | string | null>>(
       h,
       'GET',

@@ -31,7 +31,7 @@ export interface Contract {
   end: IsoDate;
   /** Full-rate price of one whole calendar month, USD, whole cents. */
   monthlyPriceUsd: number;
-  /** Applied consecutively from the calendar month containing `start`; see BILLING.md. */
+  /** Applied consecutively from the calendar month containing `start`; see docs/capacity-and-billing.md "Billing convention". */
   ramp: RampStep[];
   /** Days of notice either side; what is guaranteed if notice were given on a date. */
   noticeDays: number;

@@ -8,7 +8,7 @@ export { addDays, daysBetween, daysInMonth, parseIsoDate } from './calendar.js';
 /**
  * Contract valuation: billing by calendar month, partial months pro rata by day.
  *
- * The convention (also in BILLING.md):
+ * The convention (also in docs/capacity-and-billing.md):
  * - A month's charge = monthlyPriceUsd × rampFactor(month index) × (contract days in that month /
  *   days in that month). Contract days run from `start` to `end`, both inclusive, in UTC.
  * - Month index 1 is the calendar month containing `start`, even when the contract starts
@@ -208,7 +208,7 @@ function capacityOf(contract: Contract, site: ValuationSite): { gpus: number; fa
  * @param asOf ISO date; revenue to date counts contract days strictly before it, so on `start`
  *   it is 0 and on `end` it is everything but the last day.
  * @param site GPUs per facility watt, and GPUs per pod for a pods contract.
- * @returns every figure in USD to the cent (exact: computed in integer cents, rounded as BILLING.md
+ * @returns every figure in USD to the cent (exact: computed in integer cents, rounded as docs/capacity-and-billing.md
  *   states). Edge cases:
  *   - before `start`: revenue to date 0; guaranteed = revenue of the notice days
  *     `[asOf, asOf + noticeDays)` that fall in the term (0 if notice ends before start);

@@ -4,7 +4,7 @@ import { decimalRatio, divRoundHalfUp, usdToCents } from '../../domain/contracts
 
 /**
  * The monthly price in force on `date`, in cents: the full-rate price × the ramp factor of the
- * calendar month containing `date` (month 1 contains `start`, as BILLING.md counts ramp months),
+ * calendar month containing `date` (month 1 contains `start`, as docs/capacity-and-billing.md counts ramp months),
  * rounded half up to the cent; no proration. 0 outside the term.
  */
 export function monthlyRateCents(terms: Omit<Contract, 'id'>, date: IsoDate): bigint {
