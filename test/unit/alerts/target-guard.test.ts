@@ -100,4 +100,14 @@ describe('names: checked against what DNS returns', () => {
     expect(addressProblem('::ffff:10.0.0.1', strict)).toMatch(/private/);
     expect(addressProblem('not-an-ip', strict)).toMatch(/not an IP address/);
   });
+
+  it('refuses deprecated IPv4-compatible IPv6 addresses, which ipaddr.js calls unicast (issue 16: [::127.0.0.1] got through)', () => {
+    const loose = { allowPrivate: true };
+    expect(urlProblem('http://[::127.0.0.1]/hook', strict)).toMatch(/deprecated IPv4-compatible/);
+    expect(urlProblem('http://[::7f00:1]/hook', loose)).toMatch(/deprecated IPv4-compatible/);
+    expect(addressProblem('::1', strict)).toMatch(/loopback/);
+    expect(addressProblem('::1', loose)).toBeNull();
+    expect(addressProblem('::', strict)).toMatch(/unspecified/);
+    expect(addressProblem('2001:4860:4860::8888', strict)).toBeNull();
+  });
 });

@@ -29,4 +29,11 @@ describe('toCsv (RFC 4180)', () => {
       'customer\r\n"\'=HYPERLINK(""http://x"")"\r\n\'@SUM(A1)\r\n\'+1\r\n\'-1\r\n',
     );
   });
+
+  it('quotes a field holding the separator of any locale, and guards a formula start after one (issue 16: CSV injection through ;)', () => {
+    expect(toCsv(['customer'], [["Acme;=cmd|' /C calc'!A0;"], ['tab\there'], ['a;b']])).toBe(
+      'customer\r\n"Acme;\'=cmd|\' /C calc\'!A0;"\r\n"tab\there"\r\n"a;b"\r\n',
+    );
+    expect(toCsv(['note'], [['x, -5 %'], ['sum\t+1']])).toBe('note\r\n"x, \'-5 %"\r\n"sum\t\'+1"\r\n');
+  });
 });

@@ -35,6 +35,9 @@ export function addressProblem(address: string, policy: TargetPolicy): string | 
   let ip = ipaddr.parse(address);
   // ::ffff:127.0.0.1 is 127.0.0.1 to the kernel.
   if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  // ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291) reaches a.b.c.d on some stacks; ipaddr.js
+  // calls ::7f00:1 unicast, so refuse the whole ::/96 but :: and ::1 (classified below).
+  if (ip.kind() === 'ipv6' && isIpv4Compatible(ip as ipaddr.IPv6)) return `${address} is a deprecated IPv4-compatible IPv6 address`;
   const normal = ip.toString();
   if (METADATA_ADDRESSES.has(normal)) return `${address} is a cloud metadata service`;
   const range = ip.range();
@@ -43,6 +46,11 @@ export function addressProblem(address: string, policy: TargetPolicy): string | 
     return policy.allowPrivate ? null : `${address} is ${range} (set WEBHOOK_ALLOW_PRIVATE=true to allow private and loopback targets)`;
   if (range === 'linkLocal') return `${address} is link-local (cloud metadata services live there)`;
   return `${address} is ${range}, not a unicast address`;
+}
+
+function isIpv4Compatible(ip: ipaddr.IPv6): boolean {
+  const p = ip.parts;
+  return p.slice(0, 6).every((x) => x === 0) && !(p[6] === 0 && (p[7] === 0 || p[7] === 1));
 }
 
 /** Why `url` may not be a webhook target before any DNS (scheme, credentials, metadata names, literal addresses), or null. */
