@@ -18,6 +18,21 @@ describe('validateContract', () => {
     expectInvalid(check({ start: '2026-06-01', end: '2026-05-31' }), 'end');
   });
 
+  it("refuses watts below one GPU's share of the feed, which would bill for no pod (issue 16: 1e-10 W was accepted)", () => {
+    const limits = site({ gpus: 1_000, facilityWatts: 1_000_000 }); // 1,000 W a GPU
+    expectInvalid(check({ capacity: { watts: 1e-10 } }, limits), 'capacity.watts');
+    expectInvalid(check({ capacity: { watts: 999.99 } }, limits), 'capacity.watts');
+    expect(check({ capacity: { watts: 1_000 } }, limits)).not.toThrow();
+  });
+
+  it('refuses more than ten years of notice, and keeps notice longer than a short term (issue 16: 1e15 days was accepted)', () => {
+    expectInvalid(check({ noticeDays: 1e15 }), 'noticeDays');
+    expectInvalid(check({ noticeDays: 3_654 }), 'noticeDays');
+    expect(check({ noticeDays: 3_653 })).not.toThrow();
+    expect(check({ start: '2026-06-01', end: '2026-06-01', noticeDays: 90 })).not.toThrow();
+    expect(contractBodySchema.safeParse({ ...contract(), noticeDays: 1e15 }).success).toBe(false);
+  });
+
   it('accepts a single-day contract (end = start)', () => {
     expect(check({ start: '2026-06-01', end: '2026-06-01' })).not.toThrow();
   });

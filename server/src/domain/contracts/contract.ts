@@ -53,6 +53,8 @@ export interface SiteLimits {
 export const MAX_MONTHLY_PRICE_USD = 10_000_000_000;
 export const MAX_TERM_MONTHS = 600;
 export const MAX_RAMP_FACTOR = 10;
+/** Ten years: no notice period means more; a larger number is a typo. */
+export const MAX_NOTICE_DAYS = 3_653;
 
 const isoDateSchema = z.iso.date().describe('ISO calendar date YYYY-MM-DD (UTC)');
 
@@ -83,7 +85,7 @@ export const contractBodySchema = z.strictObject({
   end: isoDateSchema.describe('Last billed day (inclusive), YYYY-MM-DD'),
   monthlyPriceUsd: z.number().positive().max(MAX_MONTHLY_PRICE_USD).describe('Full-rate monthly price, USD, whole cents'),
   ramp: z.array(rampStepSchema).max(MAX_TERM_MONTHS).default([]).describe('Discounted (or premium) first months'),
-  noticeDays: z.number().int().min(0).describe("Days' notice either side"),
+  noticeDays: z.number().int().min(0).max(MAX_NOTICE_DAYS).describe("Days' notice either side (at most ten years)"),
   status: z.enum(CONTRACT_STATUSES).default('active'),
 });
 
@@ -128,6 +130,9 @@ export function validateContractTerms(c: Contract): void {
   if (!Number.isSafeInteger(c.noticeDays) || c.noticeDays < 0) {
     invalidField('noticeDays', `must be a non-negative whole number of days, got ${c.noticeDays}`);
   }
+  // 1e15 days was accepted (issue 16). Notice may outlast a short term (it is capped at the end).
+  if (c.noticeDays > MAX_NOTICE_DAYS)
+    invalidField('noticeDays', `must be at most ${MAX_NOTICE_DAYS} days (ten years), got ${c.noticeDays}`);
   if (!CONTRACT_STATUSES.includes(c.status)) invalidField('status', `must be one of ${CONTRACT_STATUSES.join(', ')}`);
   validateCapacityShape(c.capacity);
 }
@@ -156,13 +161,19 @@ function validateCapacityShape(capacity: ContractCapacity): void {
  * @throws DomainError('invalid', message naming the field, { path }) for: malformed or
  *   non-existent dates (`2026-02-30`), end before start, price ≤ 0 or not whole cents, ramp months
  *   not a non-negative integer, factor outside (0, 10], ramp longer than the term in calendar
- *   months, negative notice, and capacity larger than the site.
+ *   months, negative notice or more than ten years of it, capacity larger than the site, and
+ *   watts below one GPU's share of the feed (which would take no pod).
  */
 export function validateContract(c: Contract, site: SiteLimits): void {
   validateContractTerms(c);
   const capacity = c.capacity;
   if ('watts' in capacity && capacity.watts > site.facilityWatts) {
     invalidField('capacity.watts', `${capacity.watts} W is more than the site's whole feed of ${site.facilityWatts} W`);
+  }
+  // Fewer watts than one GPU's share of the feed would bill for no pod at all (issue 16).
+  const oneGpuWatts = site.gpus > 0 ? site.facilityWatts / site.gpus : 0;
+  if ('watts' in capacity && capacity.watts < oneGpuWatts) {
+    invalidField('capacity.watts', `${capacity.watts} W is less than one GPU's share of the feed (${oneGpuWatts} W)`);
   }
   if ('gpus' in capacity && capacity.gpus > site.gpus) {
     invalidField('capacity.gpus', `${capacity.gpus} GPUs is more than the site's ${site.gpus}`);
