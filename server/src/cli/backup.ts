@@ -19,6 +19,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../config.js';
+import { privateFile } from '../pipeline/store/db.js';
 
 /** Tables whose row counts are printed (those the file has: an older schema may lack some). */
 const COUNTED_TABLES = [
@@ -71,6 +72,8 @@ export async function backupDatabase(source: string, out: string, opts: { force:
       db.pragma('busy_timeout = 5000');
       // One step: the default (100 pages a step) restarts whenever the server writes between
       // steps, which on a busy server can be forever.
+      // Created owner-only first: SQLite writes the copy into it, keeping the mode (issue 16).
+      privateFile(tmp);
       pages = (await db.backup(tmp, { progress: () => ALL_PAGES })).totalPages;
     } finally {
       db.close();

@@ -1,10 +1,32 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { runMigrations } from './migrations.js';
 
 /** An open better-sqlite3 connection; every store factory takes one. */
 export type Database = BetterSqlite3.Database;
+
+/**
+ * Owner-only modes: the database holds webhook signing secrets (in plain text: the server must
+ * sign with them) and token hashes, so no other local user may read it (issue 16).
+ */
+const PRIVATE_FOLDER_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+
+/** Creates `path` empty and owner-only if missing, and makes it owner-only if not. */
+export function privateFile(path: string): void {
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  chmodSync(path, PRIVATE_FILE_MODE);
+}
+
+/**
+ * A database file, its WAL and shared memory owner-only. SQLite gives a WAL and -shm it creates
+ * the main file's mode, so a private main file keeps the later ones private too.
+ */
+function makeDatabasePrivate(path: string): void {
+  privateFile(path);
+  for (const f of [`${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, PRIVATE_FILE_MODE);
+}
 
 /** SQLite result codes that mean "this file is not a (healthy) SQLite database". */
 const NOT_A_DATABASE_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
@@ -46,7 +68,12 @@ export class DatabaseFileError extends Error {
 export function openDatabase(file: string): Database {
   const inMemory = file === ':memory:';
   const path = inMemory ? file : resolve(file);
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (!inMemory) {
+    // A folder made here is owner-only; an existing one (the operator's) keeps its mode.
+    const made = mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_FOLDER_MODE });
+    if (made !== undefined) chmodSync(dirname(path), PRIVATE_FOLDER_MODE);
+    makeDatabasePrivate(path);
+  }
   let db: Database;
   try {
     db = new BetterSqlite3(path);
