@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PRICE_BASES } from './contracts.js';
+import { gpuCounts } from './fleet.js';
 
 /** Answers of GET /api/v1/capacity and POST /api/v1/what-if (services/capacity/capacity-service.ts). */
 
@@ -28,15 +29,8 @@ export const riskAnswer = z.strictObject({
 
 export const capacityAnswer = z
   .strictObject({
-    gpus: z.strictObject({
-      total: z.number().int(),
+    gpus: gpuCounts.extend({
       up: z.number().int(),
-      busy: z.number().int(),
-      held: z.number().int(),
-      idle: z.number().int(),
-      sold: z.number().int(),
-      down: z.number().int(),
-      unknown: z.number().int(),
       internal: z.number().int(),
       reserve: z.number().int(),
       sellable: z.number().int(),
