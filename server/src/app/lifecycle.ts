@@ -89,6 +89,9 @@ export async function startLifecycle(deps: LifecycleDeps) {
         speed: clock.speed,
         onRound: (stats) => {
           deps.recordRound(stats);
+          // Every round, so after a kill -9 the simulated clock resumes no earlier than the last
+          // round; from the snapshot timer alone SIM_START ran it back by minutes (issue 25).
+          deps.saveClock();
           log.debug(stats, 'round');
           // Once per round here, so a scrape or a page never waits for the forecast; alerts read it.
           // Each task (and each step of the forecast) in its own event-loop turn: requests that
