@@ -121,8 +121,46 @@ describe('push ingest', () => {
     const body = JSON.stringify({ gpus: [{ uuid: 'GPU-idem', host: 'idem-node', powerWatts: 70 }] });
     const first = await h.post('/api/v1/ingest/json', body, 'application/json', { 'idempotency-key': 'k-1' });
     const second = await h.post('/api/v1/ingest/json', body, 'application/json', { 'idempotency-key': 'k-1' });
-    expect(first.body).toMatchObject({ replayed: false, accepted: 1 });
-    expect(second.body).toMatchObject({ replayed: true, accepted: 0, seq: first.body.seq });
+    expect(first.body).toMatchObject({ replayed: false, accepted: 1, gpus: 1 });
+    // The same request gets the first answer (as payment APIs do), marked as a replay.
+    expect(second.body).toEqual({ ...first.body, replayed: true });
+  });
+
+  // Issue 16 item 4: a different body under a used key was answered 200 {accepted: 0} and lost.
+  it('refuses another body under a used Idempotency-Key with a 422 naming the key, and stores nothing of it', async () => {
+    const gpu = (uuid: string) => JSON.stringify({ gpus: [{ uuid, host: 'idem-node', powerWatts: 70 }] });
+    const first = await h.post('/api/v1/ingest/json', gpu('GPU-idem-a'), 'application/json', { 'idempotency-key': 'k-2' });
+    expect(first.status).toBe(200);
+    const other = await h.post('/api/v1/ingest/json', gpu('GPU-idem-b'), 'application/json', { 'idempotency-key': 'k-2' });
+    expect(other.status).toBe(422);
+    expect(other.body.error).toMatch(/^idempotency-key: "k-2" was already used with a different request/);
+    expect(other.body.detail).toMatchObject({ path: 'idempotency-key', seq: first.body.seq });
+    expect((await h.getJson('/api/v1/gpus/GPU-idem-b')).status).toBe(404);
+    // Only the body's meaning counts: the same JSON spaced differently is the same request.
+    const spaced = await h.post('/api/v1/ingest/json', gpu('GPU-idem-a').replace(/,/g, ', '), 'application/json', {
+      'idempotency-key': 'k-2',
+    });
+    expect(spaced.body).toMatchObject({ replayed: true, seq: first.body.seq });
+    // The query is part of the request: the same CSV for another host is new data.
+    const csv = 'uuid, power.draw [W]\nGPU-idem-c, 70\n';
+    const smi = (host: string) => h.post(`/api/v1/ingest/nvidia-smi?host=${host}`, csv, 'text/csv', { 'idempotency-key': 'k-3' });
+    expect((await smi('idem-1')).status).toBe(200);
+    expect((await smi('idem-2')).status).toBe(422);
+  });
+
+  it("keeps each token's Idempotency-Keys its own: the same key from another token is new data", async () => {
+    const operator = await h.post('/api/v1/tokens', JSON.stringify({ name: 'idem pusher', role: 'operator' }), 'application/json');
+    expect(operator.status).toBe(201);
+    const body = (uuid: string) => JSON.stringify({ gpus: [{ uuid, host: 'idem-node', powerWatts: 70 }] });
+    const mine = await h.post('/api/v1/ingest/json', body('GPU-idem-x'), 'application/json', { 'idempotency-key': 'shared' });
+    const theirs = await h.post('/api/v1/ingest/json', body('GPU-idem-y'), 'application/json', {
+      'idempotency-key': 'shared',
+      authorization: `Bearer ${String(operator.body.token)}`,
+    });
+    expect(mine.body).toMatchObject({ replayed: false, accepted: 1 });
+    expect(theirs.body).toMatchObject({ replayed: false, accepted: 1 });
+    expect(theirs.body.seq).not.toBe(mine.body.seq);
+    expect((await h.getJson('/api/v1/gpus/GPU-idem-y')).status).toBe(200);
   });
 });
 

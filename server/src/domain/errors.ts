@@ -1,5 +1,12 @@
 /** Codes a transport maps to its own status (HTTP in http/error-middleware.ts). */
-export type DomainErrorCode = 'invalid' | 'not_found' | 'conflict' | 'too_large' | 'unavailable';
+export type DomainErrorCode =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  /** Well-formed but refused for what it means (e.g. an Idempotency-Key reused with another body). */
+  | 'unprocessable'
+  | 'too_large'
+  | 'unavailable';
 
 /** An expected failure of a domain rule, named by a code the edges map to a status. */
 export class DomainError extends Error {

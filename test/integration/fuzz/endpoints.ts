@@ -29,6 +29,8 @@ export interface FuzzCase {
   body?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Sent with the fuzz server's operator token instead of the admin's (Idempotency-Keys are per token). */
+  asOperator?: boolean;
 }
 
 export interface FuzzEndpoint {
@@ -69,11 +71,12 @@ const jsonCases = (near: fc.Arbitrary<unknown>): fc.Arbitrary<FuzzCase> =>
     contentType: jsonTypes,
   });
 
-/** Idempotency-Key: absent, reused, too long, or any visible ASCII. */
+/** Idempotency-Key: absent, reused (with other bodies, from either of two tokens), too long, or any visible ASCII. */
 const idempotency = fc.option(
   fc.oneof(fc.constant('fuzz-key'), fc.stringMatching(/^[!-~]{1,250}$/)).map((key) => ({ 'idempotency-key': key })),
   { nil: undefined },
 );
+const caller = fc.option(fc.constant(true), { nil: undefined, freq: 2 });
 const queryValue = fc.oneof(fc.constant('fuzz-node'), fc.string({ maxLength: 20 }).map(encodeURIComponent), fc.constant('a&host=b'));
 const textBody = (real: string) =>
   fc.oneof({ weight: 3, arbitrary: mangled(real) }, { weight: 1, arbitrary: fc.string({ maxLength: 500 }) });
@@ -96,6 +99,7 @@ const dcgmCases: fc.Arbitrary<FuzzCase> = fc.record(
       { weight: 1, arbitrary: fc.constantFrom('application/openmetrics-text', 'application/json', '') },
     ),
     headers: idempotency,
+    asOperator: caller,
   },
   { requiredKeys: ['body', 'contentType'] },
 );
@@ -116,13 +120,14 @@ const smiCases: fc.Arbitrary<FuzzCase> = fc.record(
       { weight: 1, arbitrary: fc.constantFrom('application/json', '') },
     ),
     headers: idempotency,
+    asOperator: caller,
   },
   { requiredKeys: ['body', 'contentType'] },
 );
 
 const jsonIngestCases: fc.Arbitrary<FuzzCase> = fc
-  .tuple(jsonCases(jsonPushBody()), idempotency)
-  .map(([c, headers]) => (headers ? { ...c, headers } : c));
+  .tuple(jsonCases(jsonPushBody()), idempotency, caller)
+  .map(([c, headers, asOperator]) => ({ ...c, ...(headers ? { headers } : {}), ...(asOperator ? { asOperator } : {}) }));
 
 /**
  * POST /tokens: a valid name and role now and then (each valid pair makes a token; the token

@@ -57,6 +57,8 @@ function fuzzDataDir(): string {
 export interface FuzzServer {
   h: TestHeadroom;
   ids: FuzzIds;
+  /** A second token (operator): cases with `asOperator` push with it. */
+  operatorToken: string;
   /** Row changes committed so far to tables a refused request must not touch. */
   committedWrites(): number;
   close(): Promise<void>;
@@ -89,11 +91,18 @@ export async function startFuzzServer(): Promise<FuzzServer> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'fuzz', gpus: 64, start: '2026-06-01' }),
   });
+  const operator = await json<{ token: string }>('/api/v1/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'fuzz operator', role: 'operator' }),
+  });
   const contractId = contracts.contracts[0]?.id;
   if (contractId === undefined || typeof webhook.id !== 'string' || typeof plan.id !== 'number')
     throw new Error('fuzz server: no demo contract, webhook or demand plan to PUT to');
+  if (typeof operator.token !== 'string') throw new Error('fuzz server: no operator token');
   return {
     h,
+    operatorToken: operator.token,
     ids: { contractId: String(contractId), demandPlanId: String(plan.id), webhookId: webhook.id },
     committedWrites: countCommittedWrites(h.db),
     async close() {
@@ -118,18 +127,21 @@ function countCommittedWrites(db: Headroom['db']): () => number {
   if (tables.length < 10) throw new Error(`fuzz server: only ${tables.length} tables to watch`);
   for (const [i, table] of tables.entries()) {
     for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-      db.exec(`CREATE TEMP TRIGGER fuzz_${i}_${op} AFTER ${op} ON main."${table}" BEGIN UPDATE fuzz_writes SET n = n + 1; END`);
+      // A token's last use is stamped whatever the request's fate (at most once a minute): not a write of the request's.
+      const what =
+        table === 'api_tokens' && op === 'UPDATE' ? 'UPDATE OF id, name, role, hash, created_at_ms, created_by, revoked_at_ms' : op;
+      db.exec(`CREATE TEMP TRIGGER fuzz_${i}_${op} AFTER ${what} ON main."${table}" BEGIN UPDATE fuzz_writes SET n = n + 1; END`);
     }
   }
   const count = db.prepare<[], number>('SELECT n FROM temp.fuzz_writes').pluck();
   return () => count.get() ?? 0;
 }
 
-/** Kept-alive undici requests (lighter than fetch: the fuzz sends tens of thousands) with the admin token. */
-function client(url: string): Client {
+/** Kept-alive undici requests (lighter than fetch: the fuzz sends tens of thousands) with the admin token, or the operator's. */
+function client(url: string, operatorToken: string): Client {
   const agent = new Agent({ connections: 1 });
   const send = async (method: string, path: string, c: FuzzCase): Promise<Answer> => {
-    const headers: Record<string, string> = { ...bearer(), ...c.headers };
+    const headers: Record<string, string> = { ...bearer(c.asOperator ? operatorToken : undefined), ...c.headers };
     if (c.contentType) headers['content-type'] = c.contentType;
     const res = await request(url + path + (c.query ?? ''), { dispatcher: agent, method: method as 'GET', headers, body: c.body });
     return { status: res.statusCode, text: await res.body.text() };
@@ -156,7 +168,7 @@ const shown = (c: FuzzCase): string => JSON.stringify({ ...c, body: c.body?.slic
 export async function fuzzEndpoint(server: FuzzServer, endpoint: FuzzEndpoint, view: readonly string[]): Promise<void> {
   const { h, ids } = server;
   const path = endpoint.path(ids);
-  const http = client(h.url);
+  const http = client(h.url, server.operatorToken);
 
   const statuses = new Map<number, number>();
   let cases = 0;

@@ -84,11 +84,11 @@ describe('ingest journal', () => {
   });
 
   it('stores a batch once per idempotency key and returns the first seq to a retry', () => {
-    const seq = journal.append(entry(batch(sample('GPU-a')), { idempotencyKey: 'rack-7:0001' }));
+    const seq = journal.append(entry(batch(sample('GPU-a')), { idempotencyKey: 'rack-7:0001', digest: 'd1' }));
     const retry = journal.appendOnce(entry(batch(sample('GPU-a')), { idempotencyKey: 'rack-7:0001' }));
     expect(retry).toEqual({ seq, duplicate: true });
     expect(journal.append(entry(batch(sample('GPU-a')), { idempotencyKey: 'rack-7:0001' }))).toBe(seq);
-    expect(journal.findByIdempotencyKey('rack-7:0001')).toBe(seq);
+    expect(journal.findByIdempotencyKey('rack-7:0001')).toEqual({ seq, digest: 'd1', samples: 1, gpus: 1 });
     expect(journal.findByIdempotencyKey('rack-7:0002')).toBeNull();
     expect(journal.since(0)).toHaveLength(1);
     expect(journal.appendOnce(entry(batch(), { idempotencyKey: 'rack-7:0002' })).duplicate).toBe(false);
@@ -111,7 +111,7 @@ describe('ingest journal', () => {
     expect(journal.appendOnce(entry(batch(), { idempotencyKey: 'k1' }))).toEqual({ seq, duplicate: true });
     expect(journal.pruneIdempotencyKeys(NOW_MS + 1)).toBe(1);
     expect(journal.findByIdempotencyKey('k1')).toBeNull();
-    expect(journal.findByIdempotencyKey('k2')).toBe(seq + 1);
+    expect(journal.findByIdempotencyKey('k2')).toEqual({ seq: seq + 1, digest: null, samples: 0, gpus: 0 });
   });
 
   it('names the entry when a stored batch cannot be read', () => {
@@ -126,7 +126,7 @@ describe('ingest journal', () => {
     db = openDatabase(file);
     journal = createIngestJournal(db);
     expect(journal.since(0).map((e) => [e.seq, e.batch.samples[0]?.uuid])).toEqual([[seq, 'GPU-z']]);
-    expect(journal.findByIdempotencyKey('k')).toBe(seq);
+    expect(journal.findByIdempotencyKey('k')?.seq).toBe(seq);
     expect(journal.lastSeq()).toBe(seq);
   });
 });

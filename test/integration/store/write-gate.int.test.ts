@@ -102,7 +102,7 @@ describe('the write gate', () => {
     let tMs = nowS * 1000;
     while (rows === null && failure === null) {
       const backfilling = progress > 0;
-      await collector.push(batch(i), 'test', `key-${i}`, tMs); // journal group commit + identity
+      await collector.push(batch(i), 'test', { key: `key-${i}`, scope: 'test', digest: String(i) }, tMs); // journal group commit + identity
       collector.tick(tMs); // history of the pushed GPUs (minute buckets close every 6th turn)
       await collector.writeHistory();
       tokens.insert({

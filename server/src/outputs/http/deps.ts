@@ -1,3 +1,4 @@
+import type { PushKey, PushResult } from '../../pipeline/collector/fleet-collector.js';
 import type { IngestObserver } from '../../domain/fleet/ingest-sources.js';
 import type { MetricsAuth, MetricsEndpoint } from './routes/metrics.js';
 import type { ZodType } from 'zod';
@@ -21,12 +22,7 @@ export interface AppDeps {
     state: FleetState;
     latest(): FleetSummary | null;
     /** Resolves once the batch is durable (journalled), so its 2xx may go out. */
-    push(
-      batch: IngestBatch,
-      source: string,
-      idempotencyKey: string | null,
-      nowMs: number,
-    ): Promise<{ seq: number; samples: number; replayed: boolean }>;
+    push(batch: IngestBatch, source: string, key: PushKey | null, nowMs: number): Promise<PushResult>;
   };
   history: {
     query(scope: string, metric: HistoryMetric, fromS: number, toS: number, stepS: number): Array<[number, number]>;

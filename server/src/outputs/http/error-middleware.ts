@@ -7,6 +7,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   invalid: 400,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   too_large: 413,
   unavailable: 503,
 };

@@ -14,6 +14,7 @@ const ERROR_WHEN = {
   404: 'No such resource',
   409: 'Conflicts with the current state',
   413: 'Body larger than the limit',
+  422: 'Well-formed but refused: e.g. an `Idempotency-Key` already used with a different body (`detail.key` names it)',
   429: 'Rate limit reached: `Retry-After` says when to come back; `error` names the limit',
   503: 'Not ready: fleet state is still loading (see /readyz)',
 } as const;

@@ -3,6 +3,7 @@ import { classifySlots } from '../../domain/fleet/classify.js';
 import { GpuState } from '../../domain/fleet/gpu-state.js';
 import { appendSlot, bindSlot, createFleetState, resolveNode, type FleetState, type SlotBinding } from '../../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../../domain/fleet/readings.js';
+import { DomainError } from '../../domain/errors.js';
 import type { ScopeRollup } from '../../domain/fleet/rollup.js';
 import {
   addGpuSlots,
@@ -54,15 +55,43 @@ export interface CollectorOptions {
 export interface PushResult {
   seq: number;
   samples: number;
-  /** True when the idempotency key was seen before: nothing was applied again. */
+  /** Distinct GPUs in the batch. */
+  gpus: number;
+  /** True when the idempotency key was seen before with the same request: this is the first answer, nothing was applied again. */
   replayed: boolean;
+}
+
+/** A client's Idempotency-Key, whose it is, and a digest of the request it came with. */
+export interface PushKey {
+  key: string;
+  /** The caller (e.g. the token's id): keys are the client's own, so two clients' keys never meet. */
+  scope: string;
+  digest: string;
+}
+
+/** Where a key is kept: by source and caller, so one endpoint's or one token's keys never collide with another's. */
+const storedKey = (source: string, key: PushKey): string => `${source}:${key.scope}:${key.key}`;
+
+const distinctGpus = (batch: IngestBatch): number => new Set(batch.samples.map((s) => s.uuid)).size;
+
+/** The first answer under a key, or a 422 when the key comes back with another request. */
+function replayOf(key: PushKey, first: { seq: number; digest: string | null; samples: number | null; gpus: number | null }): PushResult {
+  // A row from before digests were kept cannot be compared: answered as a replay, as it was then.
+  if (first.digest !== null && first.digest !== key.digest) {
+    throw new DomainError(
+      'unprocessable',
+      `idempotency-key: "${key.key}" was already used with a different request; use a new key for new data`,
+      { path: 'idempotency-key', seq: first.seq },
+    );
+  }
+  return { seq: first.seq, samples: first.samples ?? 0, gpus: first.gpus ?? 0, replayed: true };
 }
 
 /** A push waiting for the group commit: what to journal, and whom to answer. */
 interface PendingPush {
   batch: IngestBatch;
   source: string;
-  idempotencyKey: string | null;
+  key: PushKey | null;
   nowMs: number;
   resolve: (result: PushResult) => void;
   reject: (error: unknown) => void;
@@ -141,16 +170,20 @@ export function createCollector(opts: CollectorOptions) {
    */
   function commitPushes(): void {
     const group = pendingPushes.splice(0);
-    const outcomes: Array<{ seq: number; replay: boolean } | { error: unknown }> = [];
+    const outcomes: Array<{ seq: number; replay: false } | { replay: PushResult } | { error: unknown }> = [];
     try {
       ports.transaction(() => {
-        /** A key seen earlier in this group: the later push is its replay (nothing is committed yet to find). */
-        const groupIndexByKey = new Map<string, number>();
-        group.forEach((push, i) => {
-          const first = push.idempotencyKey === null ? undefined : groupIndexByKey.get(push.idempotencyKey);
-          const firstOutcome = first === undefined ? undefined : outcomes[first];
-          if (firstOutcome !== undefined && 'seq' in firstOutcome) {
-            outcomes.push({ seq: firstOutcome.seq, replay: true });
+        /** A key journalled earlier in this group: the later push is its replay (nothing is committed yet to find). */
+        const firstByKey = new Map<string, { seq: number; digest: string; samples: number; gpus: number }>();
+        group.forEach((push) => {
+          const stored = push.key === null ? null : storedKey(push.source, push.key);
+          const first = stored === null ? undefined : firstByKey.get(stored);
+          if (push.key !== null && first !== undefined) {
+            try {
+              outcomes.push({ replay: replayOf(push.key, first) });
+            } catch (error) {
+              outcomes.push({ error });
+            }
             return;
           }
           try {
@@ -158,10 +191,13 @@ export function createCollector(opts: CollectorOptions) {
             const seq = ports.journal.append({
               receivedAtMs: push.nowMs,
               source: push.source,
-              idempotencyKey: push.idempotencyKey,
+              idempotencyKey: stored,
+              ...(push.key ? { digest: push.key.digest } : {}),
               batch: push.batch,
             });
-            if (push.idempotencyKey !== null) groupIndexByKey.set(push.idempotencyKey, i);
+            if (stored !== null && push.key !== null) {
+              firstByKey.set(stored, { seq, digest: push.key.digest, samples: push.batch.samples.length, gpus: distinctGpus(push.batch) });
+            }
             outcomes.push({ seq, replay: false });
           } catch (error) {
             outcomes.push({ error });
@@ -175,14 +211,14 @@ export function createCollector(opts: CollectorOptions) {
     const results = group.map((push, i): PushResult | { error: unknown } => {
       const outcome = outcomes[i] ?? { error: new Error('push has no journal outcome') };
       if ('error' in outcome) return outcome;
-      if (outcome.replay) return { seq: outcome.seq, samples: 0, replayed: true };
+      if (!('seq' in outcome)) return outcome.replay;
       try {
         apply(push.batch, push.nowMs);
       } catch (error) {
         return { error };
       }
       journalSeq = Math.max(journalSeq, outcome.seq);
-      return { seq: outcome.seq, samples: push.batch.samples.length, replayed: false };
+      return { seq: outcome.seq, samples: push.batch.samples.length, gpus: distinctGpus(push.batch), replayed: false };
     });
     try {
       ports.transaction(saveIdentity);
@@ -298,20 +334,18 @@ export function createCollector(opts: CollectorOptions) {
      * A pushed batch: validated at once (an invalid batch throws here), written to the journal
      * with the other pushes of this event-loop turn (group commit, see commitPushes), then
      * applied. Resolves once the batch is durable, so the caller may acknowledge it. A repeated
-     * idempotency key applies nothing.
+     * idempotency key applies nothing: the same request gets the first answer, another one a 422.
      */
-    push(batch: IngestBatch, source: string, clientKey: string | null, nowMs: number): Promise<PushResult> {
-      // Keys are the client's; scoping them by source keeps two endpoints' keys apart.
-      const idempotencyKey = clientKey ? `${source}:${clientKey}` : null;
-      if (idempotencyKey) {
-        const seen = ports.journal.findByIdempotencyKey(idempotencyKey);
-        if (seen !== null) return Promise.resolve({ seq: seen, samples: 0, replayed: true });
+    push(batch: IngestBatch, source: string, key: PushKey | null, nowMs: number): Promise<PushResult> {
+      if (key) {
+        const seen = ports.journal.findByIdempotencyKey(storedKey(source, key));
+        if (seen !== null) return Promise.resolve(replayOf(key, seen));
       }
       validateBatch(state, batch);
       return new Promise((resolve, reject) => {
         // After the I/O callbacks of this turn: every push whose body arrived in it shares the commit.
         if (pendingPushes.length === 0) setImmediate(commitPushes);
-        pendingPushes.push({ batch, source, idempotencyKey, nowMs, resolve, reject });
+        pendingPushes.push({ batch, source, key, nowMs, resolve, reject });
       });
     },
 

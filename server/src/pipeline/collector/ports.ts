@@ -31,8 +31,9 @@ export interface JournalEntry {
 }
 
 export interface JournalPort {
-  append(entry: { receivedAtMs: number; source: string; idempotencyKey: string | null; batch: IngestBatch }): number;
-  findByIdempotencyKey(key: string): number | null;
+  append(entry: { receivedAtMs: number; source: string; idempotencyKey: string | null; digest?: string; batch: IngestBatch }): number;
+  /** What a key was first used for (digest, samples, gpus null on rows kept before they were recorded). */
+  findByIdempotencyKey(key: string): { seq: number; digest: string | null; samples: number | null; gpus: number | null } | null;
   since(seq: number): JournalEntry[];
   truncateThrough(seq: number): void;
 }

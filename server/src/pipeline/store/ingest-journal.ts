@@ -13,7 +13,17 @@ export interface JournalAppend {
    * several clients should namespace them (e.g. `${source}:${key}`).
    */
   idempotencyKey: string | null;
+  /** What the key was sent with (a digest of the request), so a reuse with another body can be told apart. */
+  digest?: string;
   batch: IngestBatch;
+}
+
+/** What an idempotency key was first used for; digest, samples and gpus are null on rows from before they were kept. */
+export interface IdempotencyRecord {
+  seq: number;
+  digest: string | null;
+  samples: number | null;
+  gpus: number | null;
 }
 
 export interface JournalEntry {
@@ -37,8 +47,8 @@ export interface IngestJournal {
    * nothing is stored and `seq` is the first append's (the caller must not apply the batch again).
    */
   appendOnce(entry: JournalAppend): { seq: number; duplicate: boolean };
-  /** The seq recorded for `key`, or null. Survives truncation until pruneIdempotencyKeys. */
-  findByIdempotencyKey(key: string): number | null;
+  /** What `key` was first used for, or null. Survives truncation until pruneIdempotencyKeys. */
+  findByIdempotencyKey(key: string): IdempotencyRecord | null;
   /** Entries with seq > `seq`, ascending; at most `limit` of them when given. */
   since(seq: number, limit?: number): JournalEntry[];
   /** Deletes entries with seq ≤ `seq`; returns how many. */
@@ -53,8 +63,10 @@ export function createIngestJournal(db: Database): IngestJournal {
   const insert = db
     .prepare<[number, string, string], number>('INSERT INTO ingest_journal (received_at_ms, source, batch) VALUES (?, ?, ?) RETURNING seq')
     .pluck();
-  const findKey = db.prepare<[string], number>('SELECT seq FROM ingest_idempotency WHERE key = ?').pluck();
-  const insertKey = db.prepare<[string, number, number]>('INSERT INTO ingest_idempotency (key, seq, received_at_ms) VALUES (?, ?, ?)');
+  const findKey = db.prepare<[string], IdempotencyRecord>('SELECT seq, digest, samples, gpus FROM ingest_idempotency WHERE key = ?');
+  const insertKey = db.prepare<[string, number, number, string | null, number, number]>(
+    'INSERT INTO ingest_idempotency (key, seq, received_at_ms, digest, samples, gpus) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const selectSince = db.prepare<[number, number], { seq: number; receivedAtMs: number; source: string; batch: string }>(
     `SELECT seq, received_at_ms AS receivedAtMs, source, batch FROM ingest_journal
      WHERE seq > ? ORDER BY seq LIMIT CAST(? AS INTEGER)`,
@@ -66,11 +78,15 @@ export function createIngestJournal(db: Database): IngestJournal {
   const appendTx = writeTransaction(db, (entry: JournalAppend, text: string): { seq: number; duplicate: boolean } => {
     if (entry.idempotencyKey !== null) {
       const existing = findKey.get(entry.idempotencyKey);
-      if (existing !== undefined) return { seq: existing, duplicate: true };
+      if (existing !== undefined) return { seq: existing.seq, duplicate: true };
     }
     const seq = insert.get(entry.receivedAtMs, entry.source, text);
     if (seq === undefined) throw new Error('journal insert returned no seq');
-    if (entry.idempotencyKey !== null) insertKey.run(entry.idempotencyKey, seq, entry.receivedAtMs);
+    if (entry.idempotencyKey !== null) {
+      const { samples } = entry.batch;
+      const gpus = new Set(samples.map((s) => s.uuid)).size;
+      insertKey.run(entry.idempotencyKey, seq, entry.receivedAtMs, entry.digest ?? null, samples.length, gpus);
+    }
     return { seq, duplicate: false };
   });
 

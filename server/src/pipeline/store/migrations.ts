@@ -231,6 +231,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 16 item 4: a key remembers what it was first sent with (a SHA-256 of the request)
+    // and what it answered, so a different body under it is refused and the same body gets the
+    // first answer. Rows from before have NULLs: replayed as before (they expire within a day).
+    version: 6,
+    name: 'idempotency key digests',
+    sql: `
+      ALTER TABLE ingest_idempotency ADD COLUMN digest TEXT;
+      ALTER TABLE ingest_idempotency ADD COLUMN samples INTEGER;
+      ALTER TABLE ingest_idempotency ADD COLUMN gpus INTEGER;
+    `,
+  },
 ];
 
 /**

@@ -1,4 +1,5 @@
-import express, { Router, type Request } from 'express';
+import { createHash } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
 import { z, type ZodType } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../../domain/errors.js';
@@ -6,6 +7,7 @@ import type { IngestBatch } from '../../../domain/fleet/readings.js';
 import { PUSH_SOURCES } from '../../../domain/fleet/ingest-sources.js';
 import { ingestAnswer } from '../../../protocol/ingest.js';
 import type { Sent } from '../../../protocol/sent.js';
+import { principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 
@@ -42,6 +44,15 @@ function requireType(req: Request, types: string[]): void {
   }
 }
 
+/**
+ * What an Idempotency-Key is compared by: the query (host, fields change a batch's meaning) and
+ * the body as parsed (JSON re-serialised, so spacing alone is not a different request).
+ */
+function requestDigest(req: Request): string {
+  const body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+  return createHash('sha256').update(JSON.stringify(req.query)).update('\n').update(body).digest('hex');
+}
+
 function bodyText(req: Request): string {
   if (typeof req.body !== 'string' || req.body.length === 0) throw new DomainError('invalid', 'body: empty batch', { path: 'body' });
   return req.body;
@@ -71,11 +82,12 @@ export function ingestRoutes(deps: AppDeps): Router {
     });
   }
 
-  const accept = async (req: Request, source: string, batch: IngestBatch): Promise<Sent<typeof ingestAnswer>> => {
+  const accept = async (req: Request, res: Response, source: string, batch: IngestBatch): Promise<Sent<typeof ingestAnswer>> => {
     const key = idempotencyKey.parse(req.get('idempotency-key') ?? null);
-    const result = await deps.fleet.push(batch, source, key, deps.now());
+    const pushKey = key === null ? null : { key, scope: principalOf(res)?.tokenId ?? 'anonymous', digest: requestDigest(req) };
+    const result = await deps.fleet.push(batch, source, pushKey, deps.now());
     if (!result.replayed) deps.ingestObserver?.accepted(source, result.samples);
-    return { accepted: result.samples, gpus: new Set(batch.samples.map((s) => s.uuid)).size, seq: result.seq, replayed: result.replayed };
+    return { accepted: result.samples, gpus: result.gpus, seq: result.seq, replayed: result.replayed };
   };
 
   router.post(
@@ -84,7 +96,7 @@ export function ingestRoutes(deps: AppDeps): Router {
     text,
     async (req, res) => {
       const q = dcgmQuery.parse(req.query);
-      res.json(await accept(req, 'push:dcgm', deps.parsers.dcgm(bodyText(req), q.host ?? null)));
+      res.json(await accept(req, res, 'push:dcgm', deps.parsers.dcgm(bodyText(req), q.host ?? null)));
     },
   );
 
@@ -94,7 +106,7 @@ export function ingestRoutes(deps: AppDeps): Router {
     text,
     async (req, res) => {
       const q = smiQuery.parse(req.query);
-      res.json(await accept(req, 'push:nvidia-smi', deps.parsers.nvidiaSmi(bodyText(req), q.host, q.fields)));
+      res.json(await accept(req, res, 'push:nvidia-smi', deps.parsers.nvidiaSmi(bodyText(req), q.host, q.fields)));
     },
   );
 
@@ -103,16 +115,20 @@ export function ingestRoutes(deps: AppDeps): Router {
     (req, _res, next) => next(requireType(req, JSON_TYPES)),
     json,
     async (req, res) => {
-      res.json(await accept(req, 'push:json', deps.parsers.json(req.body)));
+      res.json(await accept(req, res, 'push:json', deps.parsers.json(req.body)));
     },
   );
   return router;
 }
 
 const idempotencyHeaders = z.object({
-  'idempotency-key': idempotencyKeyHeader.optional().describe('Retry-safe key: a batch sent again with it is answered, not applied twice'),
+  'idempotency-key': idempotencyKeyHeader
+    .optional()
+    .describe(
+      'Retry-safe key, per token: the same request sent again gets the first answer and is not applied twice; another request under a used key is refused (422)',
+    ),
 });
-const pushAnswers = { 200: jsonAnswer('Journaled and applied', ingestAnswer), ...errorAnswers(400, 413, 503) };
+const pushAnswers = { 200: jsonAnswer('Journaled and applied', ingestAnswer), ...errorAnswers(400, 413, 422, 503) };
 const textBody = (types: string[], what: string) => Object.fromEntries(types.map((t) => [t, { schema: z.string().describe(what) }]));
 
 /** The operations above for the OpenAPI document; `jsonBody` is the schema deps.parsers.json validates with. */
