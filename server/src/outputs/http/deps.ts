@@ -1,4 +1,4 @@
-import type { PushKey, PushResult } from '../../pipeline/collector/fleet-collector.js';
+import type { PushKey, PushResult } from '../../domain/fleet/push-key.js';
 import type { IngestObserver } from '../../domain/fleet/ingest-sources.js';
 import type { MetricsAuth, MetricsEndpoint } from './routes/metrics.js';
 import type { ZodType } from 'zod';

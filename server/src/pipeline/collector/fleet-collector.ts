@@ -3,7 +3,7 @@ import { classifySlots } from '../../domain/fleet/classify.js';
 import { GpuState } from '../../domain/fleet/gpu-state.js';
 import { appendSlot, bindSlot, createFleetState, resolveNode, type FleetState, type SlotBinding } from '../../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../../domain/fleet/readings.js';
-import { DomainError } from '../../domain/errors.js';
+import { distinctGpus, replayOf, storedKey, type PushKey, type PushResult } from '../../domain/fleet/push-key.js';
 import type { ScopeRollup } from '../../domain/fleet/rollup.js';
 import {
   addGpuSlots,
@@ -50,41 +50,6 @@ export interface CollectorOptions {
   staleAfterMs: number;
   /** Pods delivered to customers at a moment (contracts in term); their GPUs read `sold`. */
   soldPodsAt?: (tMs: number) => ReadonlySet<number>;
-}
-
-export interface PushResult {
-  seq: number;
-  samples: number;
-  /** Distinct GPUs in the batch. */
-  gpus: number;
-  /** True when the idempotency key was seen before with the same request: this is the first answer, nothing was applied again. */
-  replayed: boolean;
-}
-
-/** A client's Idempotency-Key, whose it is, and a digest of the request it came with. */
-export interface PushKey {
-  key: string;
-  /** The caller (e.g. the token's id): keys are the client's own, so two clients' keys never meet. */
-  scope: string;
-  digest: string;
-}
-
-/** Where a key is kept: by source and caller, so one endpoint's or one token's keys never collide with another's. */
-const storedKey = (source: string, key: PushKey): string => `${source}:${key.scope}:${key.key}`;
-
-const distinctGpus = (batch: IngestBatch): number => new Set(batch.samples.map((s) => s.uuid)).size;
-
-/** The first answer under a key, or a 422 when the key comes back with another request. */
-function replayOf(key: PushKey, first: { seq: number; digest: string | null; samples: number | null; gpus: number | null }): PushResult {
-  // A row from before digests were kept cannot be compared: answered as a replay, as it was then.
-  if (first.digest !== null && first.digest !== key.digest) {
-    throw new DomainError(
-      'unprocessable',
-      `idempotency-key: "${key.key}" was already used with a different request; use a new key for new data`,
-      { path: 'idempotency-key', seq: first.seq },
-    );
-  }
-  return { seq: first.seq, samples: first.samples ?? 0, gpus: first.gpus ?? 0, replayed: true };
 }
 
 /** A push waiting for the group commit: what to journal, and whom to answer. */
