@@ -2,6 +2,8 @@
 export type DomainErrorCode =
   | 'invalid'
   | 'not_found'
+  /** Known, but no longer here (e.g. a GPU swapped out of its slot). */
+  | 'gone'
   | 'conflict'
   /** Well-formed but refused for what it means (e.g. an Idempotency-Key reused with another body). */
   | 'unprocessable'

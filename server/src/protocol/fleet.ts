@@ -81,6 +81,10 @@ export const gpuAnswer = z
     memoryTotalMiB: z.number().nullable(),
     lastSampleAt: isoTime.nullable(),
     samplesInWindow: z.number().int(),
+    replaces: z
+      .strictObject({ uuid: z.string(), at: isoTime })
+      .nullable()
+      .describe('The GPU this one took the slot of (a card swap), and when; its UUID answers 410 naming this one'),
   })
   .meta({ id: 'GpuReport' });
 

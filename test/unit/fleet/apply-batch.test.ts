@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyBatch } from '../../../server/src/domain/fleet/apply-batch.js';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
+import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
 import { UNPLACED } from '../../../server/src/domain/fleet/topology.js';
 import { batch, nodeSamples, READINGS, sample, tinyTopology } from './builders.js';
 
@@ -41,6 +42,38 @@ describe('applyBatch', () => {
     applyBatch(state, batch([sample({ uuid: 'GPU-b', host: 'h01-p001-n01', index: 3 })]), 2_000);
     expect(state.slotByUuid.get('GPU-b')).toBe(slot);
     expect(state.slotByUuid.has('GPU-a')).toBe(false);
+  });
+
+  it('starts a swapped-in GPU with an empty window and records the one it replaced (issue 16 item 11)', () => {
+    const state = createFleetState(tinyTopology());
+    for (let t = 1; t <= 6; t++) {
+      applyBatch(state, batch([sample({ uuid: 'GPU-a', host: 'h01-p001-n01', index: 3, powerWatts: 600, xid: 79 })]), t * 1_000);
+    }
+    const slot = state.slotByUuid.get('GPU-a') ?? -1;
+    state.state[slot] = 1;
+    state.utilization[slot] = 0.59;
+    const result = applyBatch(state, batch([sample({ uuid: 'GPU-b', host: 'h01-p001-n01', index: 3, powerWatts: 100, xid: null })]), 7_000);
+    const w = state.windowSize;
+    expect(Array.from(state.timeRing.subarray(slot * w, (slot + 1) * w)).filter((t) => t > 0)).toEqual([7_000]);
+    expect(Array.from(state.powerRing.subarray(slot * w, (slot + 1) * w)).filter((p) => !Number.isNaN(p))).toEqual([100]);
+    expect(state.xidFatal[slot]).toBe(0);
+    expect(state.state[slot]).toBe(GpuState.unknown);
+    expect(state.utilization[slot]).toBeNaN();
+    const replaced = { uuid: 'GPU-a', slot, host: 'h01-p001-n01', gpuIndex: 3, replacedBy: 'GPU-b', atMs: 7_000 };
+    expect(result.replacements).toEqual([replaced]);
+    expect(state.replaced.get('GPU-a')).toEqual(replaced);
+    expect(result.bindings).toEqual([expect.objectContaining({ uuid: 'GPU-b', slot, replaces: 'GPU-a' })]);
+    // The old card back in its slot: current again, and the one it displaced is now the replaced one.
+    const back = applyBatch(state, batch([sample({ uuid: 'GPU-a', host: 'h01-p001-n01', index: 3 })]), 8_000);
+    expect(back.replacements.map((r) => [r.uuid, r.replacedBy])).toEqual([['GPU-b', 'GPU-a']]);
+    expect(state.replaced.has('GPU-a')).toBe(false);
+  });
+
+  it('records no replacement when a UUID takes a slot nobody held', () => {
+    const state = createFleetState(tinyTopology());
+    const result = applyBatch(state, batch([sample({ uuid: 'GPU-a', host: 'h01-p001-n01', index: 3 })]), 1_000);
+    expect(result.replacements).toEqual([]);
+    expect(result.bindings[0]?.replaces).toBeUndefined();
   });
 
   it('places a multi-sample trace at its offsets, newest last', () => {

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import { resolveNode, resolveSlot, type FleetState, type SlotBinding } from './fleet-state.js';
+import { resolveNode, resolveSlot, type FleetState, type GpuReplacement, type SlotBinding } from './fleet-state.js';
 import type { IngestBatch } from './readings.js';
 
 /**
@@ -32,6 +32,8 @@ export interface ApplyResult {
   bindings: SlotBinding[];
   /** Hosts the topology did not know, registered as unplaced. */
   newHosts: string[];
+  /** GPUs a new UUID displaced from their slot (swapped cards): the caller persists and audits them. */
+  replacements: GpuReplacement[];
 }
 
 const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
@@ -69,7 +71,16 @@ export function applyBatch(state: FleetState, batch: IngestBatch, nowMs: number)
   }
   for (const m of batch.meters) state.meters.set(m.id, { scope: m.scope, watts: m.watts, atMs: nowMs });
   const newHosts = state.topology.nodes.slice(nodesBefore).map((n) => n.host);
-  return { samples: batch.samples.length, bindings, newHosts };
+  const replacements: GpuReplacement[] = [];
+  for (const b of bindings) {
+    if (b.replaces === undefined) continue;
+    const replacement = { uuid: b.replaces, slot: b.slot, host: b.host, gpuIndex: b.gpuIndex, replacedBy: b.uuid, atMs: nowMs };
+    state.replaced.set(b.replaces, replacement);
+    // A card swapped back in is current again, not replaced.
+    state.replaced.delete(b.uuid);
+    replacements.push(replacement);
+  }
+  return { samples: batch.samples.length, bindings, newHosts, replacements };
 }
 
 /**

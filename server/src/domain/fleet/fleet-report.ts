@@ -1,4 +1,4 @@
-import type { FleetState } from './fleet-state.js';
+import type { FleetState, GpuReplacement } from './fleet-state.js';
 import { newestRingIndex } from './fleet-state.js';
 import { gpuModelAt } from './gpu-models.js';
 import { GPU_STATES, stateName, type StateCounts } from './gpu-state.js';
@@ -79,6 +79,10 @@ export function gpuReport(state: FleetState, uuid: string) {
   const utilization = finite(state.utilization[slot]);
   let samples = 0;
   for (let k = 0; k < state.windowSize; k++) if ((state.timeRing[slot * state.windowSize + k] ?? 0) > 0) samples++;
+  // Swaps are rare (a handful a day on a large site): a scan is cheaper than an index kept up to date.
+  let predecessor: GpuReplacement | null = null;
+  for (const r of state.replaced.values())
+    if (r.replacedBy === uuid && (predecessor === null || r.atMs > predecessor.atMs)) predecessor = r;
   return {
     uuid,
     host: node?.host ?? null,
@@ -94,5 +98,6 @@ export function gpuReport(state: FleetState, uuid: string) {
     memoryTotalMiB: finite(state.memTotalMiB[slot]),
     lastSampleAt: lastAt > 0 ? iso(lastAt) : null,
     samplesInWindow: samples,
+    replaces: predecessor ? { uuid: predecessor.uuid, at: iso(predecessor.atMs) } : null,
   };
 }

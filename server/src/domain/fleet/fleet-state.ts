@@ -40,6 +40,18 @@ export interface FleetState {
   /** Per pod: delivered to a resale customer. */
   podSold: Uint8Array;
   meters: Map<string, { scope: string; watts: number; atMs: number }>;
+  /** GPUs swapped out, by their UUID: a UUID once seen stays known (issue 16 item 11). */
+  replaced: Map<string, GpuReplacement>;
+}
+
+/** A GPU whose slot (host and index) a new UUID took: the old card was swapped out. */
+export interface GpuReplacement {
+  uuid: string;
+  slot: number;
+  host: string;
+  gpuIndex: number;
+  replacedBy: string;
+  atMs: number;
 }
 
 export const DEFAULT_WINDOW_SIZE = 6;
@@ -67,6 +79,7 @@ export function createFleetState(topology: Topology, windowSize = DEFAULT_WINDOW
     drainReason: new Map(),
     podSold: new Uint8Array(topology.pods.length),
     meters: new Map(),
+    replaced: new Map(),
   };
   growSlots(state, capacity);
   for (let slot = 0; slot < topology.slotNode.length; slot++) {
@@ -117,6 +130,8 @@ export interface SlotBinding {
   host: string;
   gpuIndex: number;
   model: string | null;
+  /** The UUID this one displaced from the slot (a GPU swap), if any. */
+  replaces?: string;
 }
 
 /** Index of a node by host, registering an unplaced node on first sight (never dropped). */
@@ -149,13 +164,33 @@ export function resolveSlot(
   let slot = gpuIndex >= 0 ? node.slots[gpuIndex] : undefined;
   if (slot === undefined) slot = appendSlot(state, nodeIndex);
   const previous = state.uuidOfSlot[slot];
-  if (previous) state.slotByUuid.delete(previous);
+  if (previous) {
+    state.slotByUuid.delete(previous);
+    // A swapped-in card is a new GPU: the old one's samples and verdict are not its own.
+    clearSlot(state, slot);
+  }
   const own = bindSlot(state, slot, uuid, modelName);
   // Own copies too: a binding waits for the end of the round to be saved, and a slice would keep
   // its scraped text alive that long — long enough to be promoted (400 MB in a first Colossus round).
   const model = modelName === null ? null : ownCopy(modelName);
-  bindings.push({ slot, uuid: own, host: ownCopy(host), gpuIndex: gpuIndex >= 0 ? gpuIndex : node.slots.indexOf(slot), model });
+  const index = gpuIndex >= 0 ? gpuIndex : node.slots.indexOf(slot);
+  bindings.push({ slot, uuid: own, host: ownCopy(host), gpuIndex: index, model, ...(previous ? { replaces: previous } : {}) });
   return slot;
+}
+
+/** Empties a slot's window and verdict, so its next GPU starts with no samples (unknown until it has enough). */
+function clearSlot(state: FleetState, slot: number): void {
+  const w = state.windowSize;
+  state.utilRing.fill(Number.NaN, slot * w, (slot + 1) * w);
+  state.powerRing.fill(Number.NaN, slot * w, (slot + 1) * w);
+  state.memRing.fill(Number.NaN, slot * w, (slot + 1) * w);
+  state.timeRing.fill(0, slot * w, (slot + 1) * w);
+  state.ringHead[slot] = 0;
+  state.memTotalMiB[slot] = Number.NaN;
+  state.xidFatal[slot] = 0;
+  state.missing[slot] = 0;
+  state.state[slot] = GpuState.unknown;
+  state.utilization[slot] = Number.NaN;
 }
 
 /** Adds a GPU slot to a node, growing the state's arrays to hold it. */

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import type { GpuReplacement } from './fleet-state.js';
 import type { IngestBatch } from './readings.js';
 
 /**
@@ -14,6 +15,8 @@ export interface PushResult {
   gpus: number;
   /** True when the idempotency key was seen before with the same request: this is the first answer, nothing was applied again. */
   replayed: boolean;
+  /** GPUs this batch swapped out of their slots (new UUIDs at a known host and index), for the caller to audit. */
+  replaced?: GpuReplacement[];
 }
 
 /** A client's Idempotency-Key, whose it is, and a digest of the request it came with. */

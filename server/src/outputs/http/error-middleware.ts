@@ -6,6 +6,7 @@ import { DomainError, type DomainErrorCode } from '../../domain/errors.js';
 const STATUS: Record<DomainErrorCode, number> = {
   invalid: 400,
   not_found: 404,
+  gone: 410,
   conflict: 409,
   unprocessable: 422,
   too_large: 413,

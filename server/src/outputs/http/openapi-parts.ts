@@ -13,6 +13,7 @@ const ERROR_WHEN = {
   403: "The token's role is too weak for this operation",
   404: 'No such resource',
   409: 'Conflicts with the current state',
+  410: 'Known but no longer here: e.g. a GPU swapped out (`detail` names its successor and when)',
   413: 'Body larger than the limit',
   422: 'Well-formed but refused: e.g. an `Idempotency-Key` already used with a different body (`detail.key` names it)',
   429: 'Rate limit reached: `Retry-After` says when to come back; `error` names the limit',

@@ -1,7 +1,15 @@
 import { applyBatch, markMissing, validateBatch } from '../../domain/fleet/apply-batch.js';
 import { classifySlots } from '../../domain/fleet/classify.js';
 import { GpuState } from '../../domain/fleet/gpu-state.js';
-import { appendSlot, bindSlot, createFleetState, resolveNode, type FleetState, type SlotBinding } from '../../domain/fleet/fleet-state.js';
+import {
+  appendSlot,
+  bindSlot,
+  createFleetState,
+  resolveNode,
+  type FleetState,
+  type GpuReplacement,
+  type SlotBinding,
+} from '../../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../../domain/fleet/readings.js';
 import { distinctGpus, replayOf, storedKey, type PushKey, type PushResult } from '../../domain/fleet/push-key.js';
 import type { ScopeRollup } from '../../domain/fleet/rollup.js';
@@ -83,6 +91,7 @@ export function createCollector(opts: CollectorOptions) {
   /** New identities from scrapes, saved once per round: one fsync, not one per target. */
   const pendingHosts: string[] = [];
   const pendingBindings: SlotBinding[] = [];
+  const pendingReplacements: GpuReplacement[] = [];
   /** Pushes validated and waiting for the next group commit (scheduled when the first one arrives). */
   const pendingPushes: PendingPush[] = [];
   /** Spare verdict and estimate arrays a tick fills before swapping them in (see tickSteps). */
@@ -92,8 +101,10 @@ export function createCollector(opts: CollectorOptions) {
   function saveIdentity(): void {
     for (const host of pendingHosts) ports.registry.saveUnplacedNode(host, null);
     if (pendingBindings.length > 0) ports.registry.saveBindings(pendingBindings);
+    if (pendingReplacements.length > 0) ports.registry.saveReplacements(pendingReplacements);
     pendingHosts.length = 0;
     pendingBindings.length = 0;
+    pendingReplacements.length = 0;
   }
 
   /** History write transactions not yet run, in order (see HISTORY_WRITE_ROWS). */
@@ -124,6 +135,7 @@ export function createCollector(opts: CollectorOptions) {
     const result = applyBatch(state, batch, nowMs);
     pendingHosts.push(...result.newHosts);
     for (const b of result.bindings) pendingBindings.push(b);
+    pendingReplacements.push(...result.replacements);
     return result;
   }
 
@@ -177,13 +189,15 @@ export function createCollector(opts: CollectorOptions) {
       const outcome = outcomes[i] ?? { error: new Error('push has no journal outcome') };
       if ('error' in outcome) return outcome;
       if (!('seq' in outcome)) return outcome.replay;
+      let replaced: GpuReplacement[];
       try {
-        apply(push.batch, push.nowMs);
+        replaced = apply(push.batch, push.nowMs).replacements;
       } catch (error) {
         return { error };
       }
       journalSeq = Math.max(journalSeq, outcome.seq);
-      return { seq: outcome.seq, samples: push.batch.samples.length, gpus: distinctGpus(push.batch), replayed: false };
+      const result = { seq: outcome.seq, samples: push.batch.samples.length, gpus: distinctGpus(push.batch), replayed: false };
+      return replaced.length > 0 ? { ...result, replaced } : result;
     });
     try {
       ports.transaction(saveIdentity);
@@ -256,6 +270,7 @@ export function createCollector(opts: CollectorOptions) {
     /** Loads identity, the last snapshot and the journal after it. Returns what was replayed. */
     restore(): { bindings: number; snapshotAtMs: number | null; replayed: number } {
       for (const node of ports.registry.loadUnplacedNodes()) resolveNode(state, node.host, node.model);
+      for (const r of ports.registry.loadReplacements()) state.replaced.set(r.uuid, r);
       const bindings = ports.registry.loadBindings().sort((a, b) => a.slot - b.slot);
       for (const b of bindings) {
         while (state.topology.slotNode.length <= b.slot) appendSlot(state, resolveNode(state, b.host, b.model));

@@ -1,4 +1,4 @@
-import type { SlotBinding } from '../../domain/fleet/fleet-state.js';
+import type { GpuReplacement, SlotBinding } from '../../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../../domain/fleet/readings.js';
 import type { ScopeRollup } from '../../domain/fleet/rollup.js';
 
@@ -11,6 +11,8 @@ export interface RegistryPort {
   loadBindings(): SlotBinding[];
   saveUnplacedNode(host: string, model: string | null): void;
   loadUnplacedNodes(): Array<{ host: string; model: string | null }>;
+  saveReplacements(rows: readonly GpuReplacement[]): void;
+  loadReplacements(): GpuReplacement[];
 }
 
 export interface RollupPort {

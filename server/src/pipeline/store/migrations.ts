@@ -243,6 +243,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE ingest_idempotency ADD COLUMN gpus INTEGER;
     `,
   },
+  {
+    // Issue 16 item 11: a GPU swapped out of its slot stays known, with its successor and when.
+    version: 7,
+    name: 'gpu replacements',
+    sql: `
+      CREATE TABLE gpu_replacements (
+        uuid        TEXT PRIMARY KEY,
+        slot        INTEGER NOT NULL,
+        host        TEXT NOT NULL,
+        gpu_index   INTEGER NOT NULL,
+        replaced_by TEXT NOT NULL,
+        at_ms       INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { DomainError } from '../../domain/errors.js';
-import type { SlotBinding } from '../../domain/fleet/fleet-state.js';
+import type { GpuReplacement, SlotBinding } from '../../domain/fleet/fleet-state.js';
 import type { Database } from './db.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -36,6 +36,10 @@ export interface RegistryStore {
   loadUnplacedNodes(): UnplacedNode[];
   /** Forgets an unplaced node (e.g. once the topology places it); returns whether it existed. */
   deleteUnplacedNode(host: string): boolean;
+  /** Records swapped-out GPUs (upsert by UUID); a UUID swapped back in is no longer replaced. */
+  saveReplacements(rows: readonly GpuReplacement[]): void;
+  /** Every swapped-out GPU, oldest swap first. */
+  loadReplacements(): GpuReplacement[];
 }
 
 export function createRegistryStore(db: Database): RegistryStore {
@@ -53,6 +57,19 @@ export function createRegistryStore(db: Database): RegistryStore {
     .pluck();
   const selectNodes = db.prepare<[], UnplacedNode>('SELECT seq, host, model FROM unplaced_nodes ORDER BY seq');
   const deleteNode = db.prepare<[string]>('DELETE FROM unplaced_nodes WHERE host = ?');
+  const upsertReplacement = db.prepare<[string, number, string, number, string, number]>(
+    'INSERT OR REPLACE INTO gpu_replacements (uuid, slot, host, gpu_index, replaced_by, at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const unreplace = db.prepare<[string]>('DELETE FROM gpu_replacements WHERE uuid = ?');
+  const selectReplacements = db.prepare<[], GpuReplacement>(
+    'SELECT uuid, slot, host, gpu_index AS gpuIndex, replaced_by AS replacedBy, at_ms AS atMs FROM gpu_replacements ORDER BY at_ms, uuid',
+  );
+  const saveReplaced = writeTransaction(db, (rows: readonly GpuReplacement[]) => {
+    for (const r of rows) {
+      upsertReplacement.run(r.uuid, r.slot, r.host, r.gpuIndex, r.replacedBy, r.atMs);
+      unreplace.run(r.replacedBy);
+    }
+  });
 
   const saveAll = writeTransaction(db, (rows: readonly SlotBinding[], stmt: typeof replace) => {
     for (const row of rows) stmt.run(row.slot, row.uuid, row.host, row.gpuIndex, row.model);
@@ -100,5 +117,7 @@ export function createRegistryStore(db: Database): RegistryStore {
     },
     loadUnplacedNodes: () => selectNodes.all(),
     deleteUnplacedNode: (host) => deleteNode.run(host).changes > 0,
+    saveReplacements: (rows) => saveReplaced(rows),
+    loadReplacements: () => selectReplacements.all(),
   };
 }

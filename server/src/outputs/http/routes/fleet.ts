@@ -30,6 +30,20 @@ export function fleetRoutes(deps: AppDeps): Router {
   router.get('/gpus/:uuid', (req, res) => {
     const { uuid } = uuidParam.parse(req.params);
     const report = gpuReport(deps.fleet.state, uuid);
+    const swapped = deps.fleet.state.replaced.get(uuid);
+    if (!report && swapped) {
+      const at = new Date(swapped.atMs).toISOString();
+      throw new DomainError(
+        'gone',
+        `GPU ${uuid} was replaced by ${swapped.replacedBy} at ${at} (${swapped.host}, GPU ${swapped.gpuIndex})`,
+        {
+          replacedBy: swapped.replacedBy,
+          replacedAt: at,
+          host: swapped.host,
+          index: swapped.gpuIndex,
+        },
+      );
+    }
     if (!report) throw new DomainError('not_found', `no GPU with UUID ${uuid} has reported`);
     res.json(report satisfies Sent<typeof gpuAnswer>);
   });
@@ -68,7 +82,7 @@ export const fleetPaths: ZodOpenApiPathsObject = {
       summary: 'One GPU: placement, state, last readings',
       tags: ['fleet'],
       requestParams: { path: uuidParam },
-      responses: { 200: jsonAnswer('GPU report', gpuAnswer), ...errorAnswers(400, 404) },
+      responses: { 200: jsonAnswer('GPU report', gpuAnswer), ...errorAnswers(400, 404, 410) },
     },
   },
 };

@@ -3,6 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z, type ZodType } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../../domain/errors.js';
+import type { GpuReplacement } from '../../../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../../../domain/fleet/readings.js';
 import { PUSH_SOURCES } from '../../../domain/fleet/ingest-sources.js';
 import { ingestAnswer } from '../../../protocol/ingest.js';
@@ -41,6 +42,33 @@ function requireType(req: Request, types: string[]): void {
     throw new DomainError('invalid', `Content-Type must be one of ${types.join(', ')} (got ${req.get('content-type') ?? 'none'})`, {
       path: 'content-type',
     });
+  }
+}
+
+/**
+ * A push that put a new UUID at a known host and index swapped a GPU out: any operator token
+ * can do that (a real card swap looks the same), so each one is audited with who did it.
+ */
+function auditSwap(deps: AppDeps, res: Response, source: string, swap: GpuReplacement): void {
+  const who = principalOf(res);
+  try {
+    deps.auth.audit.record({
+      atMs: deps.auth.wallNow(),
+      actor: who ? `token:${who.tokenId} (${who.name})` : 'anonymous',
+      action: `GPU swap (${source})`,
+      target: `/api/v1/gpus/${swap.uuid}`,
+      status: 200,
+      detail: {
+        uuid: swap.uuid,
+        replacedBy: swap.replacedBy,
+        host: swap.host,
+        index: swap.gpuIndex,
+        at: new Date(swap.atMs).toISOString(),
+      },
+    });
+  } catch (error) {
+    // The batch is committed; a lost audit entry is logged loudly rather than failing the push.
+    deps.log.error({ err: error, uuid: swap.uuid }, 'audit log write failed for a GPU swap');
   }
 }
 
@@ -87,6 +115,7 @@ export function ingestRoutes(deps: AppDeps): Router {
     const pushKey = key === null ? null : { key, scope: principalOf(res)?.tokenId ?? 'anonymous', digest: requestDigest(req) };
     const result = await deps.fleet.push(batch, source, pushKey, deps.now());
     if (!result.replayed) deps.ingestObserver?.accepted(source, result.samples);
+    for (const swap of result.replaced ?? []) auditSwap(deps, res, source, swap);
     return { accepted: result.samples, gpus: result.gpus, seq: result.seq, replayed: result.replayed };
   };
 
