@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { weakSecretReason } from './domain/auth/token-strength.js';
 import { readScrapeTargetsFile } from './config/scrape-targets-file.js';
 
 /**
@@ -66,10 +67,15 @@ const envSchema = z.object({
   WEBHOOK_GIVE_UP_AFTER_MS: int(1_000, 30 * 86_400_000).default(86_400_000),
   ALERTMANAGER_URLS: z.string().default(''),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_KEEP_ERROR_BODY: bool.default(false),
   HEADROOM_ADMIN_TOKEN: z
     .string()
     .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
     .regex(/^\S+$/, 'must not contain spaces')
+    .superRefine((t, ctx) => {
+      const weak = weakSecretReason(t);
+      if (weak) ctx.addIssue({ code: 'custom', message: `looks guessable: ${weak}; make one with openssl rand -base64 32` });
+    })
     .optional(),
   PUBLIC_READ: bool.default(false),
   CORS_ORIGINS: z.string().default(''),
@@ -128,7 +134,15 @@ export interface Config {
   externalUrl: string | null;
   alerts: {
     rulesFile: string | null;
-    webhook: { timeoutMs: number; backoffBaseMs: number; backoffMaxMs: number; giveUpAfterMs: number; allowPrivate: boolean };
+    webhook: {
+      timeoutMs: number;
+      backoffBaseMs: number;
+      backoffMaxMs: number;
+      giveUpAfterMs: number;
+      allowPrivate: boolean;
+      /** Keep the start of a receiver's error answer (dead letters); off: status and length only. */
+      keepErrorBody: boolean;
+    };
     /** Alertmanagers to forward alerts to (their base URLs; /api/v2/alerts is appended). */
     alertmanagerUrls: string[];
   };
@@ -204,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         backoffMaxMs: e.WEBHOOK_BACKOFF_MAX_MS,
         giveUpAfterMs: e.WEBHOOK_GIVE_UP_AFTER_MS,
         allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+        keepErrorBody: e.WEBHOOK_KEEP_ERROR_BODY,
       },
       alertmanagerUrls: urlList('ALERTMANAGER_URLS', e.ALERTMANAGER_URLS),
     },

@@ -233,6 +233,10 @@ describe('contracts API on the small site', () => {
     ['an empty customer', { customer: ' ' }, 'customer'],
     ['an unknown field', { discount: 0.1 }, 'discount'],
     ['an id, which the server assigns', { id: '7' }, 'id'],
+    // Issue 16 item 12: accepted on create before.
+    ['the pods, which the server allocates', { pods: ['h01-p001'] }, 'pods'],
+    ['a status other than active: a contract is born in force', { status: 'terminated' }, 'status'],
+    ['notice longer than the term', { start: '2026-06-01', end: '2026-06-30', noticeDays: 31 }, 'noticeDays'],
   ])('refuses %s with 400 naming the field', async (_name, change, path) => {
     const { status, body } = await send<ErrorJson>(h, 'POST', '/api/v1/contracts', { ...TWO_PODS, ...change });
     expect(status).toBe(400);

@@ -113,7 +113,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   });
   const { server, drain, port, url } = await listen(app, config, log);
   listeningUrl = url;
-  announceSignIn(config, log, firstAdminToken, listeningUrl, options.announce);
+  announceSignIn(config, log, firstAdminToken, listeningUrl, { announce: options.announce });
   // The live view (socket.io on the same port). Capacity waits for readiness: a report computed
   // on half-backfilled history would be cached for its round.
   const live = createLiveServer(server, {

@@ -4,6 +4,7 @@ import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harnes
 import { waitFor } from './delivery-harness.js';
 import { startReceiver, type TestReceiver } from './test-receiver.js';
 import { authedFetch } from '../helpers/auth.js';
+import { MAX_WEBHOOK_RECEIVERS } from '../../../server/src/services/alerts/alerts-service.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 /** Holds on the small demo site whatever the forecast says: GPUs up are never negative. */
@@ -130,6 +131,20 @@ describe('webhook receivers through the API', () => {
     expect((await send(h, 'GET', `/api/v1/webhooks/${id}`)).status).toBe(404);
     expect((await send(h, 'DELETE', `/api/v1/webhooks/${id}`)).status).toBe(404);
     expect((await send(h, 'GET', '/api/v1/webhooks/not-an-id')).status).toBe(400);
+  });
+
+  // Issue 16 item 13: there was no cap; each receiver is posted to every round.
+  it(`refuses receivers beyond ${MAX_WEBHOOK_RECEIVERS} with a 409 naming the limit, and takes one again after a delete`, async () => {
+    const count = async () => ((await send(h, 'GET', '/api/v1/webhooks')).body.webhooks as unknown[]).length;
+    const add = (i: number) => send(h, 'POST', '/api/v1/webhooks', { name: `many ${i}`, url: `http://127.0.0.1:9/hook/${i}` });
+    for (let i = await count(); i < MAX_WEBHOOK_RECEIVERS; i++) expect((await add(i)).status).toBe(201);
+    const refused = await add(MAX_WEBHOOK_RECEIVERS);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe(`webhooks: at most ${MAX_WEBHOOK_RECEIVERS} receivers; delete one before adding another`);
+    expect(await count()).toBe(MAX_WEBHOOK_RECEIVERS);
+    const first = (await send(h, 'GET', '/api/v1/webhooks')).body.webhooks as Array<{ id: string }>;
+    expect((await send(h, 'DELETE', `/api/v1/webhooks/${first[0]?.id}`)).status).toBe(204);
+    expect((await add(MAX_WEBHOOK_RECEIVERS)).status).toBe(201);
   });
 });
 

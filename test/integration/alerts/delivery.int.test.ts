@@ -73,7 +73,7 @@ const FAULTS: FaultCase[] = [
   },
   {
     name: 'answering 500 for 15 requests, then 200',
-    error: /^HTTP 500: upstream exploded$/,
+    error: /^HTTP 500 \(answer of 17 bytes, not kept\)$/,
     failedRequests: 15,
     answer: (_, n) => (n < 15 ? { status: 500, body: 'upstream exploded' } : OK),
   },
@@ -184,7 +184,7 @@ describe('webhook delivery through faults (real SQLite outbox, real HTTP receive
     const dead = h.outbox.list('dead', 10).sort((a, b) => a.seq - b.seq);
     expect(dead.map((e) => e.id)).toEqual(sent.map((e) => e.id));
     for (const e of dead) {
-      expect(e.lastError).toBe('HTTP 503: maintenance');
+      expect(e.lastError).toBe('HTTP 503 (answer of 11 bytes, not kept)');
       expect((e.doneAtMs ?? 0) - e.createdAtMs).toBeGreaterThan(1_000);
     }
     const head = dead[0];
@@ -216,10 +216,28 @@ describe('webhook delivery through faults (real SQLite outbox, real HTTP receive
         .sort(),
     ).toEqual([
       ['deleted', 1, 'receiver deleted'],
-      ['gone', 1, 'HTTP 410: no such hook (permanent: endpoint gone)'],
+      ['gone', 1, 'HTTP 410 (answer of 12 bytes, not kept) (permanent: endpoint gone)'],
     ]);
     expect(gone.requests).toHaveLength(1);
     expect(h.events.map((e) => e.kind)).toEqual(['dead', 'dead']);
+  });
+
+  // Issue 16 item 13: dead letters kept 200 characters of any answer; with WEBHOOK_ALLOW_PRIVATE a
+  // receiver URL can name an internal service, whose answers were then read back through the API.
+  it("keeps a failing receiver's status and answer length, and its text only when WEBHOOK_KEEP_ERROR_BODY says so", async () => {
+    const secretAnswer = `internal: ${'x'.repeat(5_000)}`;
+    const leaky = await receiver(() => ({ status: 500, body: secretAnswer }));
+    h.outbox.enqueue(notifications('leaky', 1, 1));
+    const targets = new Map([
+      ['leaky', target('leaky', leaky.url)],
+      ['kept', target('kept', leaky.url)],
+    ]);
+    await h.worker(targets, { giveUpAfterMs: 0 }).drainOnce();
+    const lastError = (id: string) => h.outbox.list('dead', 10).find((e) => e.receiverId === id)?.lastError;
+    expect(lastError('leaky')).toBe('HTTP 500 (answer of over 4096 bytes, not kept)');
+    h.outbox.enqueue(notifications('kept', 1, 1));
+    await h.worker(targets, { giveUpAfterMs: 0, keepErrorBody: true }).drainOnce();
+    expect(lastError('kept')).toBe(`HTTP 500: ${secretAnswer.slice(0, 200)}`);
   });
 
   it('loses nothing when the process dies mid-delivery: the rest goes out after a restart, with the same ids', async () => {

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,5 +206,40 @@ describe('the first admin token', () => {
 
   it('refuses a short HEADROOM_ADMIN_TOKEN at start, naming the variable', () => {
     expect(() => loadConfig({ HEADROOM_ADMIN_TOKEN: 'admin' })).toThrow(/HEADROOM_ADMIN_TOKEN: must be at least 32 characters/);
+  });
+
+  // Issue 16 item 13: 32 × a was accepted.
+  it('refuses a guessable HEADROOM_ADMIN_TOKEN at start, naming the variable', () => {
+    expect(() => loadConfig({ HEADROOM_ADMIN_TOKEN: 'a'.repeat(32) })).toThrow(
+      /HEADROOM_ADMIN_TOKEN: looks guessable: is one short piece repeated/,
+    );
+    expect(() => loadConfig({ HEADROOM_ADMIN_TOKEN: `${'a'.repeat(31)}b` })).toThrow(/HEADROOM_ADMIN_TOKEN: looks guessable/);
+    expect(loadConfig({ HEADROOM_ADMIN_TOKEN: ADMIN_TOKEN }).auth.adminToken).toBe(ADMIN_TOKEN);
+  });
+
+  // Issue 16 item 13: the banner went to standard output beside the JSON log, which must never hold a token.
+  it('writes the first admin token to an owner-only file in DATA_DIR, not to standard output, when that is not a terminal', async () => {
+    const dir = tempDir();
+    const env = { PORT: '0', DATA_DIR: dir, PRESET: 'small', BACKFILL_DAYS: '0', LOG_LEVEL: 'silent', SIM_CONTRACTS: 'none' };
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const spy = (chunk: string | Uint8Array): boolean => {
+      written.push(String(chunk));
+      return true;
+    };
+    const isTTY = process.stdout.isTTY;
+    process.stdout.isTTY = false;
+    process.stdout.write = spy as typeof process.stdout.write;
+    const s = await startHeadroom(loadConfig(env), { autoCollect: false }).finally(() => {
+      process.stdout.write = write;
+      process.stdout.isTTY = isTTY;
+    });
+    const file = join(dir, 'first-admin-token.txt');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const token = /(hr_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+    expect(readFileSync(file, 'utf8')).toContain(`${s.url}/#token=${token}`);
+    expect(written.join('')).not.toContain('hr_');
+    expect(await (await fetch(`${s.url}/api/v1/whoami`, { headers: bearer(token) })).json()).toMatchObject({ role: 'admin' });
+    await s.stop();
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,8 @@ describe.skipIf(!hasChromium)('the dashboard during a first start (`npm start` o
     const port = await freeLoopbackPort();
     // `npm start`'s command with its defaults (Colossus, 14 days of history to backfill), no admin token
     // in the environment: the server makes one and prints the link that signs in, opened the moment it does.
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: tempDir(), LOG_LEVEL: 'warn' };
+    const dataDir = tempDir();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     delete env.HEADROOM_ADMIN_TOKEN;
     child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -32,15 +34,21 @@ describe.skipIf(!hasChromium)('the dashboard during a first start (`npm start` o
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const started = performance.now();
+    // Standard output is a pipe here, as under systemd or in a container: the token must not go
+    // into it (a log), but into an owner-only file the log names (issue 16 item 13).
+    const tokenFile = join(dataDir, 'first-admin-token.txt');
     const link = await until(
-      async () => /(http:\/\/\S+\/#token=(\S+))/.exec(stdout),
+      async () => (existsSync(tokenFile) ? /(http:\/\/\S+\/#token=(\S+))/.exec(readFileSync(tokenFile, 'utf8')) : null),
       (m) => m !== null || child?.exitCode !== null,
       90_000,
-      'the sign-in link on stdout',
+      'the sign-in link in DATA_DIR/first-admin-token.txt',
     );
     const [, url, token] = link.value ?? [];
-    if (!url || !token) throw new Error(`the server printed no sign-in link (exit ${child.exitCode}): ${stdout}${stderr}`);
+    if (!url || !token) throw new Error(`the server wrote no sign-in link (exit ${child.exitCode}): ${stdout}${stderr}`);
     expect(url).toBe(`http://127.0.0.1:${port}/#token=${token}`);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(stdout + stderr).not.toContain(token);
+    expect(stdout).toContain(tokenFile);
     const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
     await page.goto(url);
     const listenedMs = performance.now() - started;

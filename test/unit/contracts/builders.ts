@@ -2,16 +2,22 @@ import { expect } from 'vitest';
 import type { Contract, SiteLimits } from '../../../server/src/domain/contracts/contract.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
 
-/** A plain 3-month contract at $3,000 a month, no ramp, 30 days' notice; override any term. */
+/**
+ * A plain 3-month contract at $3,000 a month, no ramp, 30 days' notice; override any term. A
+ * term shorter than 30 days gets notice as long as the term (notice may not outlast it).
+ */
 export function contract(over: Partial<Contract> = {}): Contract {
+  const start = over.start ?? '2026-06-01';
+  const end = over.end ?? '2026-08-31';
+  const termDays = (Date.parse(end) - Date.parse(start)) / 86_400_000 + 1;
   return {
     customer: 'Acme Labs',
     capacity: { gpus: 256 },
-    start: '2026-06-01',
-    end: '2026-08-31',
+    start,
+    end,
     monthlyPriceUsd: 3_000,
     ramp: [],
-    noticeDays: 30,
+    noticeDays: Math.max(0, Math.min(30, termDays)),
     status: 'active',
     ...over,
   };
@@ -39,7 +45,7 @@ export function site(over: Partial<SiteLimits> = {}): SiteLimits {
 export const cents = (usd: number): number => Math.round(usd * 100);
 
 /** Asserts `run` throws DomainError('invalid') whose detail.path is `path` and whose message names it. */
-export function expectInvalid(run: () => unknown, path: string): void {
+export function expectInvalid(run: () => unknown, path: string, message?: RegExp): void {
   let caught: unknown;
   try {
     run();
@@ -51,4 +57,5 @@ export function expectInvalid(run: () => unknown, path: string): void {
   expect(err.code).toBe('invalid');
   expect(err.detail).toEqual({ path });
   expect(err.message).toContain(path);
+  if (message) expect(err.message).toMatch(message);
 }

@@ -25,11 +25,15 @@ describe('validateContract', () => {
     expect(check({ capacity: { watts: 1_000 } }, limits)).not.toThrow();
   });
 
-  it('refuses more than ten years of notice, and keeps notice longer than a short term (issue 16: 1e15 days was accepted)', () => {
+  it('refuses more than ten years of notice, or notice longer than the term (issue 16: 1e15 days was accepted)', () => {
     expectInvalid(check({ noticeDays: 1e15 }), 'noticeDays');
-    expectInvalid(check({ noticeDays: 3_654 }), 'noticeDays');
-    expect(check({ noticeDays: 3_653 })).not.toThrow();
-    expect(check({ start: '2026-06-01', end: '2026-06-01', noticeDays: 90 })).not.toThrow();
+    expectInvalid(check({ noticeDays: 3_654, end: '2036-12-31' }), 'noticeDays');
+    expect(check({ noticeDays: 3_653, end: '2036-12-31' })).not.toThrow();
+    // 2026-06-01..2026-08-31 is 92 days.
+    expect(check({ noticeDays: 92 })).not.toThrow();
+    expectInvalid(check({ noticeDays: 93 }), 'noticeDays', /longer than the term 2026-06-01..2026-08-31 \(92 days\)/);
+    expect(check({ start: '2026-06-01', end: '2026-06-01', noticeDays: 1 })).not.toThrow();
+    expectInvalid(check({ start: '2026-06-01', end: '2026-06-01', noticeDays: 90 }), 'noticeDays');
     expect(contractBodySchema.safeParse({ ...contract(), noticeDays: 1e15 }).success).toBe(false);
   });
 

@@ -77,11 +77,11 @@ describe('valueContract as of a date', () => {
     }
   });
 
-  it('caps a 90-day notice at the end of a contract that ends sooner', () => {
-    // $3,000/month 2026-06-01..2026-07-31 (TCV 6,000), asOf 2026-07-20, 90 days' notice:
+  it('caps notice at the end of a contract that ends sooner', () => {
+    // $3,000/month 2026-06-01..2026-07-31 (TCV 6,000), asOf 2026-07-20, 45 days' notice (to Sep 3):
     // to date Jun 3,000 + Jul 1–19 = 19/31 × 3,000 = 1,838.709… → 1,838.71 = 4,838.71;
     // guaranteed capped at Jul 31 = 6,000.00; remaining 1,161.29.
-    const c = contract({ end: '2026-07-31', noticeDays: 90 });
+    const c = contract({ end: '2026-07-31', noticeDays: 45 });
     expect(figures('2026-07-20', c)).toMatchObject({ tcv: 600_000, toDate: 483_871, guaranteed: 600_000, remaining: 116_129 });
   });
 

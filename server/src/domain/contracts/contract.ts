@@ -130,9 +130,13 @@ export function validateContractTerms(c: Contract): void {
   if (!Number.isSafeInteger(c.noticeDays) || c.noticeDays < 0) {
     invalidField('noticeDays', `must be a non-negative whole number of days, got ${c.noticeDays}`);
   }
-  // 1e15 days was accepted (issue 16). Notice may outlast a short term (it is capped at the end).
+  // 1e15 days was accepted (issue 16).
   if (c.noticeDays > MAX_NOTICE_DAYS)
     invalidField('noticeDays', `must be at most ${MAX_NOTICE_DAYS} days (ten years), got ${c.noticeDays}`);
+  const termDays = epochDay(c.end) - epochDay(c.start) + 1;
+  if (c.noticeDays > termDays) {
+    invalidField('noticeDays', `${c.noticeDays} days' notice is longer than the term ${c.start}..${c.end} (${termDays} days)`);
+  }
   if (!CONTRACT_STATUSES.includes(c.status)) invalidField('status', `must be one of ${CONTRACT_STATUSES.join(', ')}`);
   validateCapacityShape(c.capacity);
 }

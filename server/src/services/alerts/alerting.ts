@@ -14,7 +14,14 @@ export interface AlertingOptions {
   alertmanagerUrls: string[];
   /** An Alertmanager resolves an alert it stops hearing of after this. */
   forwardValidForMs: number;
-  webhook: { timeoutMs: number; backoffBaseMs: number; backoffMaxMs: number; giveUpAfterMs: number; allowPrivate: boolean };
+  webhook: {
+    timeoutMs: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    giveUpAfterMs: number;
+    allowPrivate: boolean;
+    keepErrorBody: boolean;
+  };
   /** Rules from ALERT_RULES_FILE: replace the stored ones at start. */
   rulesFromFile: AlertRule[] | null;
 }
@@ -86,6 +93,7 @@ export function createAlerting(deps: AlertingDeps) {
     onEvent: (event) => deps.onDeliveryEvent?.(event),
     log,
     userAgent: `Headroom/${deps.version}`,
+    keepErrorBody: options.webhook.keepErrorBody,
     policy,
   });
 

@@ -46,6 +46,12 @@ export interface AlertsServiceDeps {
  * states, the group timers and the notifications they cause are committed in one transaction,
  * so a crash keeps all or none: nothing is lost and nothing fires twice.
  */
+/**
+ * Each receiver gets every matching alert each round, signed and retried for a day: without a cap,
+ * one operator token could make the server post to thousands of URLs (issue 16 item 13).
+ */
+export const MAX_WEBHOOK_RECEIVERS = 100;
+
 export function createAlertsService(deps: AlertsServiceDeps) {
   const { store, receivers, outbox } = deps;
   if (deps.rulesFromFile) store.putRules(deps.rulesFromFile, deps.wallNowMs());
@@ -107,6 +113,10 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     async createWebhook(body: unknown) {
       const { secret, ...rest } = webhookCreateSchema.parse(body);
       await refuseTarget(rest.url);
+      // Counted after the await: two creations racing through the target check both count.
+      if (receivers.list().length >= MAX_WEBHOOK_RECEIVERS) {
+        throw new DomainError('conflict', `webhooks: at most ${MAX_WEBHOOK_RECEIVERS} receivers; delete one before adding another`);
+      }
       const id = `wh_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
       const current = secret ?? generateSecret();
       receivers.put(id, { ...rest, secrets: [{ secret: current, expiresAtMs: null }] }, deps.wallNowMs());

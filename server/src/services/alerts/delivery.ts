@@ -43,6 +43,8 @@ export interface DeliveryWorkerDeps {
   /** Longest sleep between looks at the outbox (notifications queued by another path, or before a restart); default 1000 ms. */
   pollMs?: number;
   userAgent?: string;
+  /** Keep the start of a receiver's error answer in the failure (WEBHOOK_KEEP_ERROR_BODY); see PostOptions. */
+  keepErrorBody?: boolean;
   /** Which addresses webhooks may reach (target-guard.ts); private and loopback refused unless allowed. */
   policy: TargetPolicy;
   /** Name resolution for the guard (the system resolver by default; tests inject rebinding). */
@@ -139,7 +141,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if (!target) return dead(n, 'receiver deleted');
     const startedMs = performance.now();
     try {
-      await postWebhook(target, n, { timeoutMs: deps.timeoutMs, nowMs: deps.nowMs(), userAgent, dispatcher });
+      await postWebhook(target, n, {
+        timeoutMs: deps.timeoutMs,
+        nowMs: deps.nowMs(),
+        userAgent,
+        dispatcher,
+        keepErrorBody: deps.keepErrorBody,
+      });
     } catch (err) {
       return failed(n, err instanceof WebhookDeliveryError ? err : new WebhookDeliveryError(messageOf(err), null));
     }

@@ -30,6 +30,12 @@ export interface PostOptions {
   userAgent: string;
   /** From {@link webhookDispatcher}: connections only to allowed addresses. */
   dispatcher: WebhookDispatcher;
+  /**
+   * Keep the start of an error answer in the failure (and so in dead letters)? Off by default:
+   * with WEBHOOK_ALLOW_PRIVATE a receiver URL can point at an internal service, whose answers
+   * would then be read back through the API (issue 16 item 13). Status and length always are.
+   */
+  keepErrorBody?: boolean;
 }
 
 export interface WebhookDispatcher {
@@ -58,7 +64,7 @@ export async function postWebhook(target: WebhookTarget, notification: { id: str
   if (refused) throw new WebhookDeliveryError(`refused target: ${refused}`, null);
   const headers = signedHeaders(target, notification, options);
   let response: Response;
-  let text: string;
+  let answer: Snippet;
   try {
     // One signal for the whole exchange: a receiver that sends headers and then stalls the
     // body is as stuck as one that never answers.
@@ -71,7 +77,7 @@ export async function postWebhook(target: WebhookTarget, notification: { id: str
       signal,
       dispatcher: options.dispatcher.agent,
     });
-    text = await readSnippet(response);
+    answer = await readSnippet(response);
   } catch (err) {
     throw new WebhookDeliveryError(networkError(err, options.timeoutMs), null);
   }
@@ -83,8 +89,7 @@ export async function postWebhook(target: WebhookTarget, notification: { id: str
     const location = response.headers.get('location');
     throw new WebhookDeliveryError(`HTTP ${status} redirect to ${location ?? '(no Location)'} (redirects are not followed)`, status);
   }
-  const detail = text.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
-  const message = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
+  const message = `HTTP ${status}${errorDetail(answer, options.keepErrorBody === true)}`;
   // 410 Gone: the receiver says this endpoint is gone for good; retrying for a day helps nobody.
   throw new WebhookDeliveryError(status === 410 ? `${message} (permanent: endpoint gone)` : message, status, status === 410);
 }
@@ -99,8 +104,25 @@ function signedHeaders(target: WebhookTarget, notification: { id: string; body: 
   }
 }
 
-async function readSnippet(response: Response): Promise<string> {
-  if (!response.body) return '';
+interface Snippet {
+  text: string;
+  bytes: number;
+  /** True when the answer went on past SNIPPET_BYTES (not read further). */
+  more: boolean;
+}
+
+/** What a failure says of the answer: its start when kept, else only its length. */
+function errorDetail(answer: Snippet, keep: boolean): string {
+  if (keep) {
+    const detail = answer.text.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+    return detail ? `: ${detail}` : '';
+  }
+  if (answer.bytes === 0) return '';
+  return ` (answer of ${answer.more ? 'over ' : ''}${answer.bytes} bytes, not kept)`;
+}
+
+async function readSnippet(response: Response): Promise<Snippet> {
+  if (!response.body) return { text: '', bytes: 0, more: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -111,10 +133,10 @@ async function readSnippet(response: Response): Promise<string> {
     size += value.byteLength;
     if (size >= SNIPPET_BYTES) {
       await reader.cancel().catch(() => undefined);
-      break;
+      return { text: Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8'), bytes: SNIPPET_BYTES, more: true };
     }
   }
-  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8');
+  return { text: Buffer.concat(chunks).toString('utf8'), bytes: size, more: false };
 }
 
 /** A short operator-facing reason from what fetch threw (undici wraps the socket error in `cause`). */

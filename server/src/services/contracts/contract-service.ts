@@ -163,6 +163,12 @@ export function createContractService(deps: ContractServiceDeps) {
       const site = deps.site();
       const { id, ...terms } = parseContract(body, site);
       if (id !== undefined) throw new DomainError('invalid', 'id: is assigned by the server; omit it', { path: 'id' });
+      // A contract is born in force; ending or terminating one is a change to it (PUT), not how it starts.
+      if (terms.status !== 'active') {
+        throw new DomainError('invalid', `status: a new contract is active (got "${terms.status}"); end or terminate it with PUT`, {
+          path: 'status',
+        });
+      }
       const allocation = allocate(entries, terms, site, null, []);
       const record = deps.contracts.insert(terms, allocation.pods, deps.nowMs());
       const next = new Map(entries).set(record.id, { id: record.id, terms, pods: sortedPods(allocation.pods) });

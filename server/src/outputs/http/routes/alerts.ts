@@ -145,7 +145,7 @@ export const alertPaths: ZodOpenApiPathsObject = {
       requestBody: { required: true, content: { 'application/json': { schema: webhookCreateSchema } } },
       responses: {
         201: jsonAnswer('The receiver, with `id` (and `secret` if generated)', webhookCreatedAnswer),
-        ...errorAnswers(400, 413),
+        ...errorAnswers(400, 409, 413),
       },
     },
   },
