@@ -49,7 +49,9 @@ export interface LiveDeps {
   wallNow: () => number;
   log: { error(obj: object, msg: string): void };
   /** Who may connect (origin, limits, token: live-access.ts); everyone when not given (tests of the view itself). */
-  access?: (clientsCount: () => number) => LiveAccess;
+  access?: LiveAccess;
+  /** Closes sessions whose socket has not passed the token check by then (LIVE_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
 
 export type LiveServer = ReturnType<typeof createLiveServer>;
@@ -68,9 +70,7 @@ const ROOM = 'live';
  * `progress` while the start-up backfill runs.
  */
 export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
-  // Built first: allowRequest goes into the server's options, and it counts the server's clients.
-  let clients = (): number => 0;
-  const access = deps.access?.(() => clients());
+  const { access } = deps;
   const { state } = deps.fleet;
   const { layout, podOrder } = layoutOf(state.topology);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
@@ -87,21 +87,24 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
     pingTimeout: 5_000,
     // Clients send nothing but the handshake (and, with issue 8, credentials).
     maxHttpBufferSize: 64 * 1024,
+    // socket.io's 45 s default let a session that never authenticates hold memory that long.
+    ...(deps.connectTimeoutMs === undefined ? {} : { connectTimeout: deps.connectTimeoutMs }),
     ...(access ? { allowRequest: (req, callback) => access.allowRequest(req, callback) } : {}),
   });
-  clients = () => io.engine.clientsCount;
+  const clients = (): number => io.engine.clientsCount;
   // Counted here, so /metrics (outputs/metrics/live-metrics.ts), tests and the closing note read it.
   let bytesSent = 0;
   type EngineConnection = {
     request: IncomingMessage;
     on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
     once(event: 'close', listener: () => void): void;
+    close(): void;
   };
   io.engine.on('connection', (conn: EngineConnection) => {
     conn.on('packetCreate', (packet) => {
       bytesSent += packetBytes(packet.data);
     });
-    if (access) conn.once('close', access.track(conn.request));
+    access?.track(conn);
   });
 
   let closed = false;
@@ -151,7 +154,12 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   }
 
   io.on('connection', (socket) => {
-    socket.on('disconnect', () => awaiting.delete(socket));
+    socket.on('disconnect', () => {
+      awaiting.delete(socket);
+      // The page has one socket a connection: a connection left without it would hold memory
+      // outside both the pending bound and the connection limits.
+      socket.conn.close();
+    });
     try {
       const summary = deps.fleet.latest();
       if (summary) sendSnapshot(socket, summary);
