@@ -132,6 +132,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
       ...config.live,
     }),
     connectTimeoutMs: config.live.connectTimeoutMs,
+    revocations: tokens,
   });
   tokens.onRevoke((tokenId) => live.disconnectToken(tokenId));
 

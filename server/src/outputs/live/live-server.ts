@@ -5,6 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { FleetState } from '../../domain/fleet/fleet-state.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { LiveAccess } from './live-access.js';
+import { revocationWatch, tokenIdOf, type RevocationSource } from './live-revocation.js';
 import { alertsKeyOf, alertsStateOf, type DeliveryStats } from './alerts-view.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures, type ContractedFigures } from './live-figures.js';
 import {
@@ -12,6 +13,7 @@ import {
   LIVE_EVENTS,
   UPDATE_MIN_INTERVAL_MS,
   type AlertsState,
+  type Closing,
   type Headline,
   type PlansFigures,
   type Progress,
@@ -25,6 +27,7 @@ interface ServerToClientEvents {
   update: (update: Update) => void;
   alerts: (alerts: AlertsState) => void;
   progress: (progress: Progress) => void;
+  closing: (closing: Closing) => void;
 }
 /** The page sends nothing: charts load over REST. */
 type ClientToServerEvents = Record<string, never>;
@@ -52,6 +55,8 @@ export interface LiveDeps {
   access?: LiveAccess;
   /** Closes sessions whose socket has not passed the token check by then (LIVE_CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number;
+  /** Revocations made in another process (the token CLI), checked before each broadcast. */
+  revocations?: RevocationSource;
 }
 
 export type LiveServer = ReturnType<typeof createLiveServer>;
@@ -111,11 +116,21 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   io.use((_socket, next) => (closed ? next(new Error('server shutting down')) : next()));
   if (access) io.use(access.middleware);
 
-  /** Drops the connections a token opened (it was revoked): their reconnect meets the handshake check. */
+  /** Ends a socket's connection, saying why first: the page's reconnect then meets the handshake check. */
+  function drop(socket: LiveSocket, reason: string): void {
+    socket.emit(LIVE_EVENTS.closing, { reason });
+    socket.disconnect(true);
+  }
+
+  /** Drops the connections a token opened (it was revoked through the API). */
   function disconnectToken(tokenId: string): void {
-    for (const socket of io.of('/').sockets.values()) {
-      if ((socket.data as { principal?: { tokenId?: string } | null }).principal?.tokenId === tokenId) socket.disconnect(true);
-    }
+    for (const socket of io.of('/').sockets.values()) if (tokenIdOf(socket.data) === tokenId) drop(socket, 'token revoked');
+  }
+
+  const revocations = deps.revocations && revocationWatch(deps.revocations);
+  /** Before each broadcast: drops sockets whose token was revoked elsewhere (the token CLI). */
+  function dropRevoked(): void {
+    for (const socket of revocations?.revokedAmong(io.of('/').sockets.values()) ?? []) drop(socket, 'token revoked');
   }
 
   /** Sockets that connected before the first round: they get their snapshot after it. */
@@ -176,6 +191,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   function flush(): void {
     const summary = deps.fleet.latest();
     if (closed || !summary) return;
+    dropRevoked();
     // Nobody watching: nothing to compute. A client that connects gets a snapshot of its own.
     if ((io.sockets.adapter.rooms.get(ROOM)?.size ?? 0) > 0) {
       const frames = framesAt(summary);
@@ -227,6 +243,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
           lastAlertsKey = null;
           return;
         }
+        dropRevoked();
         const states = deps.alerts.states();
         const delivery = deps.delivery();
         const key = alertsKeyOf(states, delivery);
@@ -249,6 +266,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
       progress = finished ? null : current;
       if (percent === lastProgressPercent && !finished) return;
       lastProgressPercent = finished ? -1 : percent;
+      safely(dropRevoked, 'live revocation check failed');
       // To every socket, those still waiting for their first snapshot too.
       io.emit(LIVE_EVENTS.progress, current);
     },
