@@ -1,5 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_EVENTS, decodeHeatmap, type AlertsState, type PodCell, type Progress, type Snapshot, type Update } from '@protocol/live';
+import {
+  LIVE_EVENTS,
+  decodeHeatmap,
+  type AlertsState,
+  type Closing,
+  type PodCell,
+  type Progress,
+  type Snapshot,
+  type Update,
+} from '@protocol/live';
 
 /** What the page is told: decoded frames, connection state and when figures last arrived. */
 export interface LiveHandlers {
@@ -52,8 +61,12 @@ export function connectLive(handlers: LiveHandlers, token: () => string | null):
     refusedRetries = 0;
     set({ status: 'live', attempt: 0, reason: null });
   });
+  /** What the server said just before it ended the connection (e.g. "token revoked"). */
+  let closingReason: string | null = null;
+  socket.on(LIVE_EVENTS.closing, (closing: Closing) => (closingReason = closing.reason));
   socket.on('disconnect', (reason) => {
-    set({ status: 'disconnected', reason });
+    set({ status: 'disconnected', reason: closingReason ?? reason });
+    closingReason = null;
     if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1_000);
   });
   // Also when the very first connection fails: the page must not sit on "connecting" unexplained.

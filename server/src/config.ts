@@ -87,6 +87,13 @@ const envSchema = z.object({
   INGEST_RATE_LIMIT_TOTAL_PER_S: int(1, 1_000_000_000).default(500),
   LIVE_MAX_CONNECTIONS: int(1, 1_000_000).default(1_000),
   LIVE_MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(50),
+  // Sessions that have not sent a valid token yet. A page sends it one round trip after the
+  // handshake, so a few seconds is ample; the pending bounds keep memory finite meanwhile. They
+  // default to the connection limits: as many may be signing in at once as may be signed in (a
+  // proxy's clients all reconnecting after a restart, from its one address).
+  LIVE_CONNECT_TIMEOUT_MS: int(500, 60_000).default(5_000),
+  LIVE_MAX_PENDING_CONNECTIONS: int(1, 1_000_000).optional(),
+  LIVE_MAX_PENDING_PER_ADDRESS: int(1, 1_000_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -152,7 +159,17 @@ export interface Config {
    */
   auth: { adminToken: string | null; publicRead: boolean; corsOrigins: string[] };
   rateLimits: { apiPerMin: number; ingestPerTokenPerS: number; ingestTotalPerS: number };
-  live: { maxConnections: number; maxConnectionsPerAddress: number };
+  /**
+   * The live view's limits: authenticated sockets (in all, per address; IPv6 by /64), sessions not
+   * yet authenticated (the oldest closed to make room), and how long one may stay so.
+   */
+  live: {
+    maxConnections: number;
+    maxConnectionsPerAddress: number;
+    maxPending: number;
+    maxPendingPerAddress: number;
+    connectTimeoutMs: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -228,7 +245,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ingestPerTokenPerS: e.INGEST_RATE_LIMIT_PER_S,
       ingestTotalPerS: e.INGEST_RATE_LIMIT_TOTAL_PER_S,
     },
-    live: { maxConnections: e.LIVE_MAX_CONNECTIONS, maxConnectionsPerAddress: e.LIVE_MAX_CONNECTIONS_PER_ADDRESS },
+    live: {
+      maxConnections: e.LIVE_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.LIVE_MAX_CONNECTIONS_PER_ADDRESS,
+      maxPending: e.LIVE_MAX_PENDING_CONNECTIONS ?? e.LIVE_MAX_CONNECTIONS,
+      maxPendingPerAddress: e.LIVE_MAX_PENDING_PER_ADDRESS ?? e.LIVE_MAX_CONNECTIONS_PER_ADDRESS,
+      connectTimeoutMs: e.LIVE_CONNECT_TIMEOUT_MS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

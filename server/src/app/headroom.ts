@@ -125,14 +125,14 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     delivery: alerting.deliveryStats,
     wallNow: Date.now,
     log,
-    access: (clientsCount) =>
-      liveAccess({
-        authenticate: tokens.authenticate,
-        publicRead: config.auth.publicRead,
-        corsOrigins: config.auth.corsOrigins,
-        ...config.live,
-        clientsCount,
-      }),
+    access: liveAccess({
+      authenticate: tokens.authenticate,
+      publicRead: config.auth.publicRead,
+      corsOrigins: config.auth.corsOrigins,
+      ...config.live,
+    }),
+    connectTimeoutMs: config.live.connectTimeoutMs,
+    revocations: tokens,
   });
   tokens.onRevoke((tokenId) => live.disconnectToken(tokenId));
 

@@ -5,6 +5,7 @@
  * On connect the server emits `snapshot` (everything the page needs to draw), then `update` after
  * each collection round that changed the fleet (throttled to at most one per UPDATE_MIN_INTERVAL_MS),
  * `alerts` when alert states or delivery state change, and `progress` while the start-up backfill runs.
+ * `closing` comes just before the server ends a connection itself, saying why (a revoked token).
  * Charts load history over REST (/api/v1/history) when their range changes and append the
  * headline points of each `update`; there is no polling.
  */
@@ -14,7 +15,13 @@ export const LIVE_EVENTS = {
   update: 'update',
   alerts: 'alerts',
   progress: 'progress',
+  closing: 'closing',
 } as const;
+
+/** Why the server is about to disconnect this socket (socket.io's own reason is only "io server disconnect"). */
+export interface Closing {
+  reason: string;
+}
 
 export const UPDATE_MIN_INTERVAL_MS = 1_000;
 

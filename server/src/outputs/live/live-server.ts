@@ -5,6 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { FleetState } from '../../domain/fleet/fleet-state.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { LiveAccess } from './live-access.js';
+import { revocationWatch, tokenIdOf, type RevocationSource } from './live-revocation.js';
 import { alertsKeyOf, alertsStateOf, type DeliveryStats } from './alerts-view.js';
 import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures, type ContractedFigures } from './live-figures.js';
 import {
@@ -12,6 +13,7 @@ import {
   LIVE_EVENTS,
   UPDATE_MIN_INTERVAL_MS,
   type AlertsState,
+  type Closing,
   type Headline,
   type PlansFigures,
   type Progress,
@@ -25,6 +27,7 @@ interface ServerToClientEvents {
   update: (update: Update) => void;
   alerts: (alerts: AlertsState) => void;
   progress: (progress: Progress) => void;
+  closing: (closing: Closing) => void;
 }
 /** The page sends nothing: charts load over REST. */
 type ClientToServerEvents = Record<string, never>;
@@ -49,7 +52,11 @@ export interface LiveDeps {
   wallNow: () => number;
   log: { error(obj: object, msg: string): void };
   /** Who may connect (origin, limits, token: live-access.ts); everyone when not given (tests of the view itself). */
-  access?: (clientsCount: () => number) => LiveAccess;
+  access?: LiveAccess;
+  /** Closes sessions whose socket has not passed the token check by then (LIVE_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
+  /** Revocations made in another process (the token CLI), checked before each broadcast. */
+  revocations?: RevocationSource;
 }
 
 export type LiveServer = ReturnType<typeof createLiveServer>;
@@ -68,9 +75,7 @@ const ROOM = 'live';
  * `progress` while the start-up backfill runs.
  */
 export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
-  // Built first: allowRequest goes into the server's options, and it counts the server's clients.
-  let clients = (): number => 0;
-  const access = deps.access?.(() => clients());
+  const { access } = deps;
   const { state } = deps.fleet;
   const { layout, podOrder } = layoutOf(state.topology);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
@@ -87,32 +92,45 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
     pingTimeout: 5_000,
     // Clients send nothing but the handshake (and, with issue 8, credentials).
     maxHttpBufferSize: 64 * 1024,
+    // socket.io's 45 s default let a session that never authenticates hold memory that long.
+    ...(deps.connectTimeoutMs === undefined ? {} : { connectTimeout: deps.connectTimeoutMs }),
     ...(access ? { allowRequest: (req, callback) => access.allowRequest(req, callback) } : {}),
   });
-  clients = () => io.engine.clientsCount;
+  const clients = (): number => io.engine.clientsCount;
   // Counted here, so /metrics (outputs/metrics/live-metrics.ts), tests and the closing note read it.
   let bytesSent = 0;
   type EngineConnection = {
     request: IncomingMessage;
     on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
     once(event: 'close', listener: () => void): void;
+    close(): void;
   };
   io.engine.on('connection', (conn: EngineConnection) => {
     conn.on('packetCreate', (packet) => {
       bytesSent += packetBytes(packet.data);
     });
-    if (access) conn.once('close', access.track(conn.request));
+    access?.track(conn);
   });
 
   let closed = false;
   io.use((_socket, next) => (closed ? next(new Error('server shutting down')) : next()));
   if (access) io.use(access.middleware);
 
-  /** Drops the connections a token opened (it was revoked): their reconnect meets the handshake check. */
+  /** Ends a socket's connection, saying why first: the page's reconnect then meets the handshake check. */
+  function drop(socket: LiveSocket, reason: string): void {
+    socket.emit(LIVE_EVENTS.closing, { reason });
+    socket.disconnect(true);
+  }
+
+  /** Drops the connections a token opened (it was revoked through the API). */
   function disconnectToken(tokenId: string): void {
-    for (const socket of io.of('/').sockets.values()) {
-      if ((socket.data as { principal?: { tokenId?: string } | null }).principal?.tokenId === tokenId) socket.disconnect(true);
-    }
+    for (const socket of io.of('/').sockets.values()) if (tokenIdOf(socket.data) === tokenId) drop(socket, 'token revoked');
+  }
+
+  const revocations = deps.revocations && revocationWatch(deps.revocations);
+  /** Before each broadcast: drops sockets whose token was revoked elsewhere (the token CLI). */
+  function dropRevoked(): void {
+    for (const socket of revocations?.revokedAmong(io.of('/').sockets.values()) ?? []) drop(socket, 'token revoked');
   }
 
   /** Sockets that connected before the first round: they get their snapshot after it. */
@@ -151,7 +169,12 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   }
 
   io.on('connection', (socket) => {
-    socket.on('disconnect', () => awaiting.delete(socket));
+    socket.on('disconnect', () => {
+      awaiting.delete(socket);
+      // The page has one socket a connection: a connection left without it would hold memory
+      // outside both the pending bound and the connection limits.
+      socket.conn.close();
+    });
     try {
       const summary = deps.fleet.latest();
       if (summary) sendSnapshot(socket, summary);
@@ -168,6 +191,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
   function flush(): void {
     const summary = deps.fleet.latest();
     if (closed || !summary) return;
+    dropRevoked();
     // Nobody watching: nothing to compute. A client that connects gets a snapshot of its own.
     if ((io.sockets.adapter.rooms.get(ROOM)?.size ?? 0) > 0) {
       const frames = framesAt(summary);
@@ -219,6 +243,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
           lastAlertsKey = null;
           return;
         }
+        dropRevoked();
         const states = deps.alerts.states();
         const delivery = deps.delivery();
         const key = alertsKeyOf(states, delivery);
@@ -241,6 +266,7 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
       progress = finished ? null : current;
       if (percent === lastProgressPercent && !finished) return;
       lastProgressPercent = finished ? -1 : percent;
+      safely(dropRevoked, 'live revocation check failed');
       // To every socket, those still waiting for their first snapshot too.
       io.emit(LIVE_EVENTS.progress, current);
     },

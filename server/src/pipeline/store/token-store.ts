@@ -35,6 +35,9 @@ export function createTokenStore(db: Database) {
   const revoke = db.prepare<[number, string]>('UPDATE api_tokens SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL');
   const touch = db.prepare<[number, string]>('UPDATE api_tokens SET last_used_ms = ? WHERE id = ?');
   const liveAdmins = db.prepare<[], number>("SELECT count(*) FROM api_tokens WHERE role = 'admin' AND revoked_at_ms IS NULL").pluck();
+  // Read before each live broadcast (outputs/live/live-revocation.ts). Tokens are never un-revoked
+  // or deleted, so the count grows with each revocation; the latest time is a second witness.
+  const revision = db.prepare<[], string>("SELECT count(revoked_at_ms) || ':' || ifnull(max(revoked_at_ms), 0) FROM api_tokens").pluck();
   return {
     get: (id: string): StoredToken | null => {
       const row = one.get(id);
@@ -48,5 +51,6 @@ export function createTokenStore(db: Database) {
     revoke: writeTransaction(db, (id: string, nowMs: number) => revoke.run(nowMs, id).changes > 0),
     touch: writeTransaction(db, (id: string, nowMs: number) => void touch.run(nowMs, id)),
     countLiveAdmins: () => liveAdmins.get() ?? 0,
+    revocationRevision: () => revision.get() ?? '',
   };
 }

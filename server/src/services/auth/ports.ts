@@ -14,6 +14,8 @@ export interface TokenPort {
   revoke(id: string, nowMs: number): boolean;
   touch(id: string, nowMs: number): void;
   countLiveAdmins(): number;
+  /** Changes with every revocation, whichever process wrote it (tokens are never un-revoked). */
+  revocationRevision(): string;
 }
 
 export interface AuditPort {

@@ -108,7 +108,14 @@ export function createTokenService(deps: { store: TokenPort; envAdminToken: stri
       for (const listener of revokeListeners) listener(id);
       return view(stored);
     },
-    /** Told of each revocation (the live view drops that token's connections). */
+    revocationRevision: (): string => store.revocationRevision(),
+    /** Revoked, or gone: what a connection opened with `tokenId` may no longer read by. */
+    isRevoked(tokenId: string): boolean {
+      if (tokenId === ENV_ADMIN.tokenId) return false;
+      const stored = store.get(tokenId);
+      return stored === null || stored.revokedAtMs !== null;
+    },
+    /** Told of each revocation made here (the live view drops that token's connections at once). */
     onRevoke(listener: (tokenId: string) => void): void {
       revokeListeners.push(listener);
     },
