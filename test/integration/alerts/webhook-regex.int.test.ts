@@ -3,6 +3,8 @@
  * regex past MAX_REGEX_LENGTH, is refused at save time with a 400 naming the field; one stored
  * before (with a lookahead, say) still loads at start, never matches, and the API names it.
  */
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REGEX_LENGTH } from '../../../server/src/domain/alerts/matchers.js';
 import { authedFetch } from '../helpers/auth.js';
@@ -60,7 +62,10 @@ describe('webhook matcher regexes (RE2)', () => {
       .prepare('UPDATE webhook_receivers SET body = json_set(body, ?, json(?)) WHERE id = ?')
       .run('$.matchers', JSON.stringify([{ name: 'site', type: '=~', value: '(?=s)small' }]), id);
     await h.stop();
-    h = await startTestHeadroom({}, dir);
+    const logged: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (logged.push(chunk.toString()), done()) });
+    h = await startTestHeadroom({}, dir, { log: pino({ level: 'warn' }, sink) });
+    expect(logged.join('')).toMatch(/"webhook":"wh_[0-9a-f]{16}".*matchers that never match/);
     const shown = await send(h, 'GET', `/api/v1/webhooks/${id}`);
     expect(shown.status).toBe(200);
     expect(shown.body.matcherErrors).toEqual([expect.stringMatching(/^site=~"\(\?=s\)small": .*unsupported Perl syntax/)]);
