@@ -47,7 +47,7 @@ export const webhookUpdateSchema = webhookCreateSchema
  * server from starting; it never matches, and the API and the start-up log name it.
  */
 export const webhookRecordSchema = receiverPolicySchema.extend({
-  matchers: z.array(storedMatcherSchema),
+  matchers: z.array(storedMatcherSchema).default([]),
   name: z.string(),
   url: z.string(),
   secrets: z.array(z.object({ secret: z.string(), expiresAtMs: z.number().nullable() })).min(1),
