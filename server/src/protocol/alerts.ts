@@ -86,6 +86,11 @@ export const webhookAnswer = z
     repeatIntervalS: z.number(),
     sendResolved: z.boolean(),
     signingSecrets: z.number().int().describe('Secrets signing now (2 during a rotation)'),
+    matcherErrors: z
+      .array(z.string())
+      .describe(
+        'Matchers saved before regexes were RE2 whose regex no longer compiles: each never matches until the receiver is saved again',
+      ),
   })
   .meta({ id: 'Webhook' });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../server/src/config.js';
 import { startHeadroom, type Headroom } from '../../../server/src/app/headroom.js';
+import type { StartOptions } from '../../../server/src/app/start-options.js';
 import { ADMIN_TOKEN, authedFetch, NO_RATE_LIMITS } from './auth.js';
 import { PINNED_START } from './pinned-clock.js';
 
@@ -24,8 +25,12 @@ export interface TestHeadroom extends Headroom {
   ): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
-/** A real server on a loopback port with a real SQLite file; rounds are driven by the test. */
-export async function startTestHeadroom(env: Record<string, string> = {}, dir = tempDir()): Promise<TestHeadroom> {
+/** A real server on a loopback port with a real SQLite file; rounds are driven by the test (`options.log` to read its log). */
+export async function startTestHeadroom(
+  env: Record<string, string> = {},
+  dir = tempDir(),
+  options: Omit<StartOptions, 'autoCollect'> = {},
+): Promise<TestHeadroom> {
   // Test webhook receivers listen on loopback, which the SSRF policy refuses by default.
   const config = loadConfig({
     PORT: '0',
@@ -40,7 +45,7 @@ export async function startTestHeadroom(env: Record<string, string> = {}, dir = 
     ...NO_RATE_LIMITS,
     ...env,
   });
-  const headroom = await startHeadroom(config, { autoCollect: false });
+  const headroom = await startHeadroom(config, { ...options, autoCollect: false });
   return {
     ...headroom,
     dir,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   compileMatchers,
+  MAX_REGEX_LENGTH,
+  matcherProblems,
   matchersString,
   matcherSchema,
   matcherString,
@@ -73,5 +75,35 @@ describe('matcherSchema', () => {
   it('refuses text that is not a matcher, and a regex that does not compile', () => {
     expect(matcherSchema.safeParse('severity').error?.issues[0]?.message).toMatch(/not a matcher/);
     expect(matcherSchema.safeParse('site=~"(unclosed"').error?.issues[0]?.message).toMatch(/bad regex/);
+  });
+});
+
+describe('regexes are RE2 (issue 16: ReDoS)', () => {
+  it('matches a nested-quantifier pattern in linear time, where backtracking took seconds', () => {
+    const started = performance.now();
+    const matches = compileMatchers([m('team', '=~', '(a+)+'), m('note', '!~', '(.*a){25}')]);
+    expect(matches({ team: `${'a'.repeat(28)}!`, note: 'a'.repeat(24) })).toBe(false);
+    expect(matches({ team: 'a'.repeat(28), note: 'a'.repeat(24) })).toBe(true);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('refuses what RE2 cannot run in linear time, a regex past the length limit, and text escaping its anchors', () => {
+    for (const value of ['(a)\\1', '(?=a)a', '(?<=a)b', '(?!x).*', 'a)|(b']) {
+      expect(matcherSchema.safeParse(m('site', '=~', value)).error?.issues[0]?.message, value).toMatch(/bad regex .*RE2/);
+    }
+    expect(matcherSchema.safeParse(m('site', '!~', 'a'.repeat(MAX_REGEX_LENGTH + 1))).success).toBe(false);
+    expect(matcherSchema.safeParse(`site=~"${'a'.repeat(MAX_REGEX_LENGTH + 1)}"`).error?.issues[0]?.message).toMatch(/longer than 1024/);
+    expect(matcherSchema.parse(m('site', '=~', 'a'.repeat(MAX_REGEX_LENGTH)))).toEqual(m('site', '=~', 'a'.repeat(MAX_REGEX_LENGTH)));
+  });
+
+  it('lets a stored regex that no longer compiles load: it never matches, !~ too, and is named', () => {
+    const stored = [m('site', '=~', '(?=s)s1'), m('hall', '!~', '(a)\\1')];
+    expect(compileMatchers([stored[0] ?? m('', '=', '')])({ site: 's1' })).toBe(false);
+    expect(compileMatchers([stored[1] ?? m('', '=', '')])({ hall: 'h01' })).toBe(false);
+    expect(matcherProblems(stored)).toEqual([
+      expect.stringMatching(/^site=~"\(\?=s\)s1": .*unsupported Perl syntax/),
+      expect.stringMatching(/^hall!~"\(a\)\\\\1": .*invalid escape sequence/),
+    ]);
+    expect(matcherProblems([m('site', '=~', 's1|s2'), m('site', '=', '(?=')])).toEqual([]);
   });
 });

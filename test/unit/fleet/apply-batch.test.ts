@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBatch } from '../../../server/src/domain/fleet/apply-batch.js';
+import { applyBatch, METER_MAX_FEED_MULTIPLE, validateBatch } from '../../../server/src/domain/fleet/apply-batch.js';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
@@ -93,5 +93,33 @@ describe('applyBatch', () => {
     expect(() => applyBatch(state, bad, 1_000)).toThrow(DomainError);
     expect(state.slotByUuid.size).toBe(0);
     expect(state.meters.size).toBe(0);
+  });
+
+  it('refuses a push with a meter reading past twice the site feed, negative or not finite, naming it (issue 16: 1e300 W)', () => {
+    const state = createFleetState(tinyTopology());
+    const max = METER_MAX_FEED_MULTIPLE * state.topology.site.feedWatts;
+    for (const watts of [1e300, max + 1, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const bad = batch([], {
+        meters: [
+          { id: 'ok', scope: 'site', watts: 1 },
+          { id: 'm1', scope: 'site', watts },
+        ],
+      });
+      expect(() => validateBatch(state, bad), String(watts)).toThrow(/^meters\[1\]\.watts: must be/);
+    }
+    expect(() => validateBatch(state, batch([], { meters: [{ id: 'm1', scope: 'site', watts: max }] }))).not.toThrow();
+  });
+
+  it('replays a journalled batch holding such a reading, skipping only the reading', () => {
+    const state = createFleetState(tinyTopology());
+    const old = batch(nodeSamples('h01-p001-n01', READINGS.idle), {
+      meters: [
+        { id: 'huge', scope: 'site', watts: 1e300 },
+        { id: 'ok', scope: 'site', watts: 1_000 },
+      ],
+    });
+    applyBatch(state, old, 1_000);
+    expect([...state.meters.keys()]).toEqual(['ok']);
+    expect(state.slotByUuid.size).toBe(8);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matcherProblems, storedMatcherSchema } from './matchers.js';
 import { receiverPolicySchema, type Receiver } from './receiver.js';
 import { SECRET_EXPECTED, secretProblem } from './webhook-secret.js';
 
@@ -40,18 +41,23 @@ export const webhookUpdateSchema = webhookCreateSchema
   })
   .meta({ id: 'WebhookUpdate' });
 
-/** What is stored (table webhook_receivers): secrets newest first, each with its end (null = current). */
+/**
+ * What is stored (table webhook_receivers): secrets newest first, each with its end (null = current).
+ * Matchers are checked for shape only: a regex saved before regexes were RE2 must not stop the
+ * server from starting; it never matches, and the API and the start-up log name it.
+ */
 export const webhookRecordSchema = receiverPolicySchema.extend({
+  matchers: z.array(storedMatcherSchema).default([]),
   name: z.string(),
   url: z.string(),
   secrets: z.array(z.object({ secret: z.string(), expiresAtMs: z.number().nullable() })).min(1),
 });
 export type WebhookRecord = z.output<typeof webhookRecordSchema>;
 
-/** The receiver as the API shows it: never a secret, only how many sign now. */
+/** The receiver as the API shows it: never a secret, only how many sign now, and any matcher that cannot match. */
 export function publicView(id: string, record: WebhookRecord, nowMs: number) {
   const { secrets: _secrets, ...rest } = record;
-  return { id, ...rest, signingSecrets: activeSecrets(record, nowMs).length };
+  return { id, ...rest, signingSecrets: activeSecrets(record, nowMs).length, matcherErrors: matcherProblems(record.matchers) };
 }
 
 export function activeSecrets(record: WebhookRecord, nowMs: number): string[] {

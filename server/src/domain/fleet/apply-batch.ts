@@ -11,10 +11,34 @@ import type { IngestBatch } from './readings.js';
 export const FATAL_XIDS: ReadonlySet<number> = new Set([48, 61, 62, 63, 64, 74, 79, 94, 95, 119, 120, 140]);
 
 /**
- * Checks what the parsers cannot know: that the batch fits this fleet. Throws before
- * anything changes, so a batch is applied whole or not at all.
+ * A facility meter (site or hall) reads at most this many times the site's contracted feed: no
+ * hall draws more than the site, and a site cannot draw twice its feed for long (breakers trip).
+ * `watts: 1e300` was accepted and showed as the facility draw on /fleet, /metrics and history.
+ */
+export const METER_MAX_FEED_MULTIPLE = 2;
+
+/** Why a meter reading cannot be true of this site (negative, not finite, or past the bound), or null. */
+export function meterWattsProblem(state: FleetState, watts: number): string | null {
+  const maxWatts = METER_MAX_FEED_MULTIPLE * state.topology.site.feedWatts;
+  if (!Number.isFinite(watts) || watts < 0) return 'must be a finite number ≥ 0';
+  if (watts > maxWatts) return `must be ≤ ${maxWatts} W (${METER_MAX_FEED_MULTIPLE} × the site feed of ${state.topology.site.feedWatts} W)`;
+  return null;
+}
+
+/**
+ * Checks what the parsers cannot know: that the batch fits this fleet (a meter's scope is the
+ * site or a known hall, its watts within {@link meterWattsProblem}). Throws DomainError('invalid',
+ * 'meters[i].<field>: …') before anything changes, so a batch is applied whole or not at all.
  */
 export function validateBatch(state: FleetState, batch: IngestBatch): void {
+  validateScopes(state, batch);
+  batch.meters.forEach((meter, i) => {
+    const problem = meterWattsProblem(state, meter.watts);
+    if (problem !== null) throw new DomainError('invalid', `meters[${i}].watts: ${problem}`, { path: `meters[${i}].watts` });
+  });
+}
+
+function validateScopes(state: FleetState, batch: IngestBatch): void {
   batch.meters.forEach((meter, i) => {
     if (meter.scope === 'site') return;
     const hallId = meter.scope.startsWith('hall:') ? meter.scope.slice(5) : null;
@@ -44,7 +68,9 @@ const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
  * reads `unknown` until a good sample arrives — missing is never idle.
  */
 export function applyBatch(state: FleetState, batch: IngestBatch, nowMs: number): ApplyResult {
-  validateBatch(state, batch);
+  // Scopes only: a journal written before meter watts were bounded must still replay at start;
+  // its out-of-bounds readings are skipped below (a push is refused whole by validateBatch first).
+  validateScopes(state, batch);
   const nodesBefore = state.topology.nodes.length;
   const bindings: SlotBinding[] = [];
   const w = state.windowSize;
@@ -69,7 +95,9 @@ export function applyBatch(state: FleetState, batch: IngestBatch, nowMs: number)
     if (n.drained) state.drainReason.set(node, n.reason ?? 'drained');
     else state.drainReason.delete(node);
   }
-  for (const m of batch.meters) state.meters.set(m.id, { scope: m.scope, watts: m.watts, atMs: nowMs });
+  for (const m of batch.meters) {
+    if (meterWattsProblem(state, m.watts) === null) state.meters.set(m.id, { scope: m.scope, watts: m.watts, atMs: nowMs });
+  }
   const newHosts = state.topology.nodes.slice(nodesBefore).map((n) => n.host);
   const replacements: GpuReplacement[] = [];
   for (const b of bindings) {

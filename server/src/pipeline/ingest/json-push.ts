@@ -38,7 +38,8 @@ export const jsonPushMeterSchema = z.strictObject({
     .max(MAX_ID_CHARS)
     .regex(/^(?:site|hall:[A-Za-z0-9][A-Za-z0-9._-]*)$/, { error: 'must be "site" or "hall:<id>"' })
     .describe('"site" or "hall:<hallId>"'),
-  watts: z.number().min(0).describe('Facility-side power, W'),
+  // The upper bound needs the site's feed: validateBatch (domain/fleet/apply-batch.ts) checks it.
+  watts: z.number().min(0).describe('Facility-side power, W; at most 2 × the site feed'),
 });
 
 type Keyed = { path: Array<string | number>; value: string };

@@ -83,6 +83,14 @@ export function createAlerting(deps: AlertingDeps) {
     onEnqueued: () => delivery.kick(),
     onEvaluated: forwarder ? (states, nowMs) => void forwarder.forward(states, nowMs) : undefined,
   });
+  // Regexes saved before they were RE2 load but never match: say so once at start (the API shows them too).
+  for (const w of alerts.listWebhooks()) {
+    if (w.matcherErrors.length)
+      log.warn(
+        { webhook: w.id, matcherErrors: w.matcherErrors },
+        `webhook ${w.name}: matchers that never match; save it again with RE2 regexes`,
+      );
+  }
   const delivery = createDeliveryWorker({
     outbox,
     target: (id) => alerts.target(id),
