@@ -25,6 +25,8 @@ import { tokenRoutes } from './routes/tokens.js';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // One spelling per route, before any middleware runs (router.ts says why).
+  app.set('case sensitive routing', true);
   app.set('etag', false);
   // Security headers (CSP same-origin for scripts, sockets and data; no framing; nosniff; …).
   // HSTS is left to the TLS terminator in front: this server speaks plain HTTP on its own.

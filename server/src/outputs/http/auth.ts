@@ -4,6 +4,7 @@ import type { Authentication } from '../../services/auth/token-service.js';
 import type { AuditPort } from '../../services/auth/ports.js';
 import type { OperationRoute } from './access.js';
 import type { ErrorBody } from './error-middleware.js';
+import { foldedPath } from './router.js';
 
 export interface AuthDeps {
   authenticate(header: string | undefined): Authentication;
@@ -47,7 +48,7 @@ export function authorize(deps: AuthDeps, match: (method: string, path: string) 
   return (req: Request, res: Response, next: NextFunction) => {
     const route = match(req.method, req.path);
     const read = route ? route.read : req.method === 'GET' || req.method === 'HEAD';
-    const need: Access = route ? route.access : req.path.toLowerCase().startsWith('/api/') ? (read ? 'viewer' : 'admin') : 'public';
+    const need: Access = route ? route.access : foldedPath(req.path).startsWith('/api/') ? (read ? 'viewer' : 'admin') : 'public';
     const auth = deps.authenticate(req.get('authorization'));
     // A public operation ignores a token it cannot use: /metrics reads its own credentials from the same header.
     if (auth.kind === 'invalid' && need !== 'public') return refuse(res, 401, auth.reason);

@@ -1,4 +1,5 @@
-import express, { Router, type Request } from 'express';
+import type { Router } from 'express';
+import express, { type Request } from 'express';
 import { z, type ZodType } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../../domain/errors.js';
@@ -8,6 +9,7 @@ import { ingestAnswer } from '../../../protocol/ingest.js';
 import type { Sent } from '../../../protocol/sent.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const hostName = z
   .string()
@@ -52,7 +54,7 @@ function bodyText(req: Request): string {
  * applied; the 2xx goes out only after the journal write committed (synchronous=FULL).
  */
 export function ingestRoutes(deps: AppDeps): Router {
-  const router = Router();
+  const router = newRouter();
   const limit = deps.limits.maxBodyBytes;
   const text = express.text({ type: () => true, limit });
   const json = express.json({ type: () => true, limit, strict: true });

@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type Request } from 'express';
+import type { Router } from 'express';
+import { type Request } from 'express';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { errorAnswers, textAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 export interface MetricsAuth {
   bearerToken: string | null;
@@ -29,7 +31,7 @@ function authorized(req: Request, auth: MetricsAuth): boolean {
 
 /** GET /metrics for Prometheus; bearer or basic auth when configured (off by default). */
 export function metricsRoutes(metrics: MetricsEndpoint, auth: MetricsAuth): Router {
-  const router = Router();
+  const router = newRouter();
   const required = auth.bearerToken !== null || auth.basic !== null;
   router.get('/metrics', async (req, res) => {
     if (required && !authorized(req, auth)) {
