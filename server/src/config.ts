@@ -79,6 +79,10 @@ const envSchema = z.object({
   // 500 pushes/s keep accepted ingest near a third of a core, the rest for refusals and reads.
   INGEST_RATE_LIMIT_PER_S: int(1, 1_000_000_000).default(250),
   INGEST_RATE_LIMIT_TOTAL_PER_S: int(1, 1_000_000_000).default(500),
+  // Bad credentials answered 401 per minute from one address (IPv6: its /64) before it gets 429.
+  AUTH_FAILURE_LIMIT_PER_MIN: int(1, 1_000_000_000).default(60),
+  // Well under the open-file limits servers run with; socket.io's connections count too.
+  HTTP_MAX_CONNECTIONS: int(1, 10_000_000).default(10_000),
   LIVE_MAX_CONNECTIONS: int(1, 1_000_000).default(1_000),
   LIVE_MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -137,7 +141,9 @@ export interface Config {
    * reads without a token, browser origins other than this server's, and request budgets.
    */
   auth: { adminToken: string | null; publicRead: boolean; corsOrigins: string[] };
-  rateLimits: { apiPerMin: number; ingestPerTokenPerS: number; ingestTotalPerS: number };
+  rateLimits: { apiPerMin: number; ingestPerTokenPerS: number; ingestTotalPerS: number; authFailuresPerMin: number };
+  /** Open HTTP connections at most (socket.io's included); more are closed as they arrive. */
+  http: { maxConnections: number };
   live: { maxConnections: number; maxConnectionsPerAddress: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -212,7 +218,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiPerMin: e.API_RATE_LIMIT_PER_MIN,
       ingestPerTokenPerS: e.INGEST_RATE_LIMIT_PER_S,
       ingestTotalPerS: e.INGEST_RATE_LIMIT_TOTAL_PER_S,
+      authFailuresPerMin: e.AUTH_FAILURE_LIMIT_PER_MIN,
     },
+    http: { maxConnections: e.HTTP_MAX_CONNECTIONS },
     live: { maxConnections: e.LIVE_MAX_CONNECTIONS, maxConnectionsPerAddress: e.LIVE_MAX_CONNECTIONS_PER_ADDRESS },
     logLevel: e.LOG_LEVEL,
   };

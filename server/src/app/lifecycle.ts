@@ -151,6 +151,8 @@ export async function startLifecycle(deps: LifecycleDeps) {
 /** Listens on HOST:PORT (port 0: any); `url` is how people reach it (for links and the sign-in banner). */
 export async function listen(app: { listen(port: number, host: string): Server }, config: Config, log: Logger) {
   const server: Server = app.listen(config.port, config.host);
+  // Past the cap node closes a new connection as it arrives: a flood of idle sockets cannot use up the file descriptors.
+  server.maxConnections = config.http.maxConnections;
   await once(server, 'listening');
   const drain = createConnectionDrain(server);
   const address = server.address();

@@ -34,7 +34,7 @@ const spelling = (path: string): fc.Arbitrary<string> =>
 const agents: Agent[] = [];
 /** A request from a loopback source address of its own (Linux routes all of 127/8 to lo): a fresh per-address budget. */
 async function send(url: string, options: { path: string; method?: 'GET' | 'POST'; token?: string; from?: string }): Promise<number> {
-  const agent = new Agent(options.from ? { connect: { localAddress: options.from } } : {});
+  const agent = new Agent(options.from ? { localAddress: options.from } : {});
   agents.push(agent);
   const post = options.method === 'POST';
   const res = await request(url + options.path, {

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { operationRoutes } from './access.js';
+import { authFailureLimit } from './auth-failures.js';
 import { authorize } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
@@ -45,6 +46,8 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   const { match } = operationRoutes(apiPaths(apiPartsOf(deps)));
+  // Before authorization: an address past its failures is refused before its credentials are checked.
+  app.use(authFailureLimit(auth.rateLimits.authFailuresPerMin, auth.wallNow));
   app.use(
     authorize(
       { authenticate: auth.tokens.authenticate, audit: auth.audit, publicRead: auth.publicRead, wallNow: auth.wallNow, log: deps.log },

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { principalOf } from './auth.js';
 import type { ErrorBody } from './error-middleware.js';
+import { closeAfterRefusal } from './refusal.js';
 import { foldedPath } from './router.js';
 
 export interface RateLimits {
@@ -11,6 +12,8 @@ export interface RateLimits {
   ingestTotalPerS: number;
   /** Other API requests per minute for one token, or one address without a token (API_RATE_LIMIT_PER_MIN). */
   apiPerMin: number;
+  /** Failed authentications per minute from one address before it gets 429 (AUTH_FAILURE_LIMIT_PER_MIN; auth-failures.ts). */
+  authFailuresPerMin: number;
 }
 
 const INGEST_PATH = /^\/api\/v1\/ingest\//;
@@ -28,6 +31,7 @@ const callerKey = (req: Request, res: Response): string => {
 const tooMany =
   (what: (req: Request, res: Response) => string): RequestHandler =>
   (req, res) => {
+    closeAfterRefusal(req, res);
     res
       .status(429)
       .json({ error: `rate limit: ${what(req, res)}; retry after the Retry-After seconds`, detail: { status: 429 } } satisfies ErrorBody);
