@@ -59,6 +59,10 @@ const envSchema = z.object({
     .regex(/^[^:]+:.{8,}$/, 'must be user:password, the password at least 8 characters')
     .optional(),
   EXTERNAL_URL: z.url().optional(),
+  // Host names the server answers to besides EXTERNAL_URL's, HOST, localhost and IP addresses; * for any.
+  ALLOWED_HOSTS: z.string().default(''),
+  // Contract revenue, TCV and the sellable value on /metrics; false keeps every money series off it.
+  METRICS_MONEY: bool.default(true),
   ALERT_RULES_FILE: z.string().min(1).optional(),
   WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(5_000),
   WEBHOOK_BACKOFF_BASE_MS: int(10, 600_000).default(1_000),
@@ -142,8 +146,13 @@ export interface Config {
    */
   auth: { adminToken: string | null; publicRead: boolean; corsOrigins: string[] };
   rateLimits: { apiPerMin: number; ingestPerTokenPerS: number; ingestTotalPerS: number; authFailuresPerMin: number };
-  /** Open HTTP connections at most (socket.io's included); more are closed as they arrive. */
-  http: { maxConnections: number };
+  /**
+   * maxConnections: open HTTP connections at most (socket.io's included), more are closed as they
+   * arrive. allowedHosts: Host names accepted besides EXTERNAL_URL's, HOST and loopback (`*`: any).
+   */
+  http: { maxConnections: number; allowedHosts: string[] };
+  /** Whether /metrics carries money (revenue, contract value, sellable value). */
+  metricsMoney: boolean;
   live: { maxConnections: number; maxConnectionsPerAddress: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -220,7 +229,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ingestTotalPerS: e.INGEST_RATE_LIMIT_TOTAL_PER_S,
       authFailuresPerMin: e.AUTH_FAILURE_LIMIT_PER_MIN,
     },
-    http: { maxConnections: e.HTTP_MAX_CONNECTIONS },
+    http: { maxConnections: e.HTTP_MAX_CONNECTIONS, allowedHosts: hostList(e.ALLOWED_HOSTS) },
+    metricsMoney: e.METRICS_MONEY,
     live: { maxConnections: e.LIVE_MAX_CONNECTIONS, maxConnectionsPerAddress: e.LIVE_MAX_CONNECTIONS_PER_ADDRESS },
     logLevel: e.LOG_LEVEL,
   };
@@ -265,6 +275,19 @@ function defaultMaxConnections(): number {
     // not Linux: the fallback below
   }
   return 4_096;
+}
+
+/** Host names (`headroom.example.com`, no scheme or port) or `*`, each checked to be one. */
+function hostList(value: string): string[] {
+  const hosts = value
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of hosts) {
+    if (h !== '*' && !/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/.test(h))
+      throw new Error(`invalid configuration: ALLOWED_HOSTS: "${h}" is not a host name (no scheme, port or path)`);
+  }
+  return hosts;
 }
 
 /** Browser origins (`https://ops.example.com`), each checked to be one: scheme, host and port only. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { RoundStats } from '../domain/fleet/collection-stats.js';
 import { createConnectionDrain } from '../outputs/http/connection-drain.js';
+import { warnOfExposure } from './exposure-warnings.js';
 import { startCollectionLoop } from '../pipeline/collector/collection-loop.js';
 import { collectRound, type RoundOptions } from '../pipeline/collector/collection-round.js';
 import { pruneHistory } from '../pipeline/store/retention.js';
@@ -159,6 +160,7 @@ export async function listen(app: { listen(port: number, host: string): Server }
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   log.info({ url: `${url}/` }, 'serving (readyz turns 200 once history and state are loaded)');
+  warnOfExposure(config, log);
   return { server, drain, port, url };
 }
 

@@ -6,6 +6,7 @@ import { authFailureLimit } from './auth-failures.js';
 import { authorize } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
+import { hostCheck } from './host-check.js';
 import { apiPaths, apiPartsOf, openApiRoutes } from './openapi.js';
 import { rateLimits } from './rate-limit.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -28,6 +29,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // One spelling per route, before any middleware runs (router.ts says why).
   app.set('case sensitive routing', true);
+  // First: a request for a name that is not ours (DNS rebinding) meets nothing else.
+  if (deps.hosts) app.use(hostCheck(deps.hosts));
   app.set('etag', false);
   // Security headers (CSP same-origin for scripts, sockets and data; no framing; nosniff; …).
   // HSTS is left to the TLS terminator in front: this server speaks plain HTTP on its own.

@@ -12,6 +12,8 @@ export interface LiveAccessDeps {
   maxConnectionsPerAddress: number;
   /** Live connections now (engine.io's count). */
   clientsCount(): number;
+  /** Why a Host header is not this server's, or null (outputs/http/host-check.ts); every Host when not given. */
+  hostRefusal?: (host: string | undefined) => string | null;
 }
 
 type AllowRequest = (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => void;
@@ -34,6 +36,8 @@ export function liveAccess(deps: LiveAccessDeps): LiveAccess {
   const addressOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
 
   const allowRequest: AllowRequest = (req, callback) => {
+    const wrongHost = deps.hostRefusal?.(req.headers.host) ?? null;
+    if (wrongHost !== null) return callback(wrongHost, false);
     const origin = req.headers.origin;
     if (origin !== undefined && !sameOrigin(origin, req.headers.host) && !deps.corsOrigins.includes(origin)) {
       callback(`origin ${origin} is not allowed (this server's own, or CORS_ORIGINS)`, false);
