@@ -2,7 +2,6 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { principalOf } from './auth.js';
 import type { ErrorBody } from './error-middleware.js';
-import { closeAfterRefusal } from './refusal.js';
 import { foldedPath } from './router.js';
 
 export interface RateLimits {
@@ -31,7 +30,8 @@ const callerKey = (req: Request, res: Response): string => {
 const tooMany =
   (what: (req: Request, res: Response) => string): RequestHandler =>
   (req, res) => {
-    closeAfterRefusal(req, res);
+    // The connection is kept (unlike closeAfterRefusal's): the caller is authenticated, and a collector
+    // over its budget should retry on it rather than pay a new connection per push under a flood.
     res
       .status(429)
       .json({ error: `rate limit: ${what(req, res)}; retry after the Retry-After seconds`, detail: { status: 429 } } satisfies ErrorBody);
