@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 
@@ -62,6 +63,19 @@ describe('the Host header (issue 16 item 5)', () => {
     const handshake = '/socket.io/?EIO=4&transport=polling';
     expect((await get(h, handshake, 'evil.example')).status).toBe(403);
     expect((await get(h, handshake, `localhost:${h.port}`)).status).toBe(200);
+    // Over the WebSocket upgrade too (PUBLIC_READ: no token needed, so only the Host can refuse it).
+    const upgrade = (host: string) =>
+      new Promise<string>((resolve) => {
+        const socket = io(h.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { host } });
+        const done = (how: string) => {
+          socket.close();
+          resolve(how);
+        };
+        socket.once('connect', () => done('connected'));
+        socket.once('connect_error', () => done('refused'));
+      });
+    expect(await upgrade('evil.example')).toBe('refused');
+    expect(await upgrade(`localhost:${h.port}`)).toBe('connected');
   });
 });
 
