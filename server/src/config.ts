@@ -60,6 +60,10 @@ const envSchema = z.object({
     .regex(/^[^:]+:.{8,}$/, 'must be user:password, the password at least 8 characters')
     .optional(),
   EXTERNAL_URL: z.url().optional(),
+  // Host names the server answers to besides EXTERNAL_URL's, HOST, localhost and IP addresses; * for any.
+  ALLOWED_HOSTS: z.string().default(''),
+  // Contract revenue, TCV and the sellable value on /metrics; false keeps every money series off it.
+  METRICS_MONEY: bool.default(true),
   ALERT_RULES_FILE: z.string().min(1).optional(),
   WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(5_000),
   WEBHOOK_BACKOFF_BASE_MS: int(10, 600_000).default(1_000),
@@ -85,6 +89,10 @@ const envSchema = z.object({
   // 500 pushes/s keep accepted ingest near a third of a core, the rest for refusals and reads.
   INGEST_RATE_LIMIT_PER_S: int(1, 1_000_000_000).default(250),
   INGEST_RATE_LIMIT_TOTAL_PER_S: int(1, 1_000_000_000).default(500),
+  // Bad credentials answered 401 per minute from one address (IPv6: its /64) before it gets 429.
+  AUTH_FAILURE_LIMIT_PER_MIN: int(1, 1_000_000_000).default(60),
+  // Well under the open-file limits servers run with; socket.io's connections count too.
+  HTTP_MAX_CONNECTIONS: int(1, 10_000_000).default(10_000),
   LIVE_MAX_CONNECTIONS: int(1, 1_000_000).default(1_000),
   LIVE_MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(50),
   // Sessions that have not sent a valid token yet. A page sends it one round trip after the
@@ -158,7 +166,14 @@ export interface Config {
    * reads without a token, browser origins other than this server's, and request budgets.
    */
   auth: { adminToken: string | null; publicRead: boolean; corsOrigins: string[] };
-  rateLimits: { apiPerMin: number; ingestPerTokenPerS: number; ingestTotalPerS: number };
+  rateLimits: { apiPerMin: number; ingestPerTokenPerS: number; ingestTotalPerS: number; authFailuresPerMin: number };
+  /**
+   * maxConnections: open HTTP connections at most (socket.io's included), more are closed as they
+   * arrive. allowedHosts: Host names accepted besides EXTERNAL_URL's, HOST and loopback (`*`: any).
+   */
+  http: { maxConnections: number; allowedHosts: string[] };
+  /** Whether /metrics carries money (revenue, contract value, sellable value). */
+  metricsMoney: boolean;
   /**
    * The live view's limits: authenticated sockets (in all, per address; IPv6 by /64), sessions not
    * yet authenticated (the oldest closed to make room), and how long one may stay so.
@@ -244,7 +259,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiPerMin: e.API_RATE_LIMIT_PER_MIN,
       ingestPerTokenPerS: e.INGEST_RATE_LIMIT_PER_S,
       ingestTotalPerS: e.INGEST_RATE_LIMIT_TOTAL_PER_S,
+      authFailuresPerMin: e.AUTH_FAILURE_LIMIT_PER_MIN,
     },
+    http: { maxConnections: e.HTTP_MAX_CONNECTIONS, allowedHosts: hostList(e.ALLOWED_HOSTS) },
+    metricsMoney: e.METRICS_MONEY,
     live: {
       maxConnections: e.LIVE_MAX_CONNECTIONS,
       maxConnectionsPerAddress: e.LIVE_MAX_CONNECTIONS_PER_ADDRESS,
@@ -295,6 +313,19 @@ function defaultMaxConnections(): number {
     // not Linux: the fallback below
   }
   return 4_096;
+}
+
+/** Host names (`headroom.example.com`, no scheme or port) or `*`, each checked to be one. */
+function hostList(value: string): string[] {
+  const hosts = value
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of hosts) {
+    if (h !== '*' && !/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/.test(h))
+      throw new Error(`invalid configuration: ALLOWED_HOSTS: "${h}" is not a host name (no scheme, port or path)`);
+  }
+  return hosts;
 }
 
 /** Browser origins (`https://ops.example.com`), each checked to be one: scheme, host and port only. */

@@ -21,7 +21,7 @@ import { listen, startLifecycle, type Status } from './lifecycle.js';
 import { simulatedSite } from './sim-site.js';
 import { alertFigureSources, alertingOptions } from './alerting-parts.js';
 import { createServices } from './services.js';
-import { httpSettings } from './http-settings.js';
+import { httpSettings, liveAccessSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
 
@@ -60,6 +60,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     // The report of the last round warmed: a scrape right after a round does not wait for the next one's forecast.
     capacity: () => capacity.lastComputed(),
     contracts,
+    money: config.metricsMoney,
     rollupLatestS: () => stores.rollups.latestTs('1m'),
     storageBytes: storage.storageBytes,
     now: clock.now,
@@ -125,12 +126,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     delivery: alerting.deliveryStats,
     wallNow: Date.now,
     log,
-    access: liveAccess({
-      authenticate: tokens.authenticate,
-      publicRead: config.auth.publicRead,
-      corsOrigins: config.auth.corsOrigins,
-      ...config.live,
-    }),
+    access: liveAccess(liveAccessSettings(config, tokens)),
     connectTimeoutMs: config.live.connectTimeoutMs,
     revocations: tokens,
   });

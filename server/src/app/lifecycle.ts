@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { RoundStats } from '../domain/fleet/collection-stats.js';
 import { createConnectionDrain } from '../outputs/http/connection-drain.js';
+import { warnOfExposure } from './exposure-warnings.js';
 import { startCollectionLoop } from '../pipeline/collector/collection-loop.js';
 import { collectRound, type RoundOptions } from '../pipeline/collector/collection-round.js';
 import { pruneHistory } from '../pipeline/store/retention.js';
@@ -151,12 +152,15 @@ export async function startLifecycle(deps: LifecycleDeps) {
 /** Listens on HOST:PORT (port 0: any); `url` is how people reach it (for links and the sign-in banner). */
 export async function listen(app: { listen(port: number, host: string): Server }, config: Config, log: Logger) {
   const server: Server = app.listen(config.port, config.host);
+  // Past the cap node closes a new connection as it arrives: a flood of idle sockets cannot use up the file descriptors.
+  server.maxConnections = config.http.maxConnections;
   await once(server, 'listening');
   const drain = createConnectionDrain(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   log.info({ url: `${url}/` }, 'serving (readyz turns 200 once history and state are loaded)');
+  warnOfExposure(config, log);
   return { server, drain, port, url };
 }
 

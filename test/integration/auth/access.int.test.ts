@@ -115,6 +115,23 @@ describe('every mounted route, by the role it needs', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('routes only the documented spelling: another case is a 404 even for a token that could use the route (issue 16 item 2)', async () => {
+    const wrong: string[] = [];
+    for (const r of routes) {
+      for (const variant of [
+        r.path.toUpperCase(),
+        r.path.replace('/api/v1/', '/Api/V1/'),
+        // The first fixed segment's initial only (`/api/v1/Fleet/pods`): parameters may rightly take any case.
+        r.path.replace(/^\/(api\/v1\/)?([a-z])/, (_m, prefix: string | undefined, c: string) => `/${prefix ?? ''}${c.toUpperCase()}`),
+      ]) {
+        if (variant === r.path) continue;
+        const status = await send(r.method, variant, bearer(ADMIN_TOKEN));
+        if (status !== 404) wrong.push(`${r.method} ${variant}: ${status} with the admin token (want 404)`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('names the role needed and the role held in a 403', async () => {
     const refused = await fetch(`${h.url}/api/v1/contracts`, {
       method: 'POST',

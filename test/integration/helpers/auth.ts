@@ -9,6 +9,7 @@ export const NO_RATE_LIMITS: Record<string, string> = {
   API_RATE_LIMIT_PER_MIN: '1000000000',
   INGEST_RATE_LIMIT_PER_S: '1000000000',
   INGEST_RATE_LIMIT_TOTAL_PER_S: '1000000000',
+  AUTH_FAILURE_LIMIT_PER_MIN: '1000000000',
 };
 
 export const bearer = (token: string = ADMIN_TOKEN): Record<string, string> => ({ authorization: `Bearer ${token}` });

@@ -95,9 +95,9 @@ export function operationRoutes(paths: ZodOpenApiPathsObject): {
       const route: OperationRoute = { method: method.toUpperCase(), path, operationId, access: accessOf(operationId), read };
       routes.push(route);
       const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
-      // Case-insensitive, as express routes are by default: `/API/v1/contracts` reaches the same
-      // handler, so it must meet the same policy.
-      compiled.push({ re: new RegExp(`^${pattern}/?$`, 'i'), route });
+      // Case-sensitive, as the app routes (router.ts): `/API/v1/contracts` reaches no handler, and
+      // meets the default-deny rule for /api in auth.ts.
+      compiled.push({ re: new RegExp(`^${pattern}/?$`), route });
     }
   }
   return {

@@ -2,9 +2,11 @@ import express, { type Express } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { operationRoutes } from './access.js';
+import { authFailureLimit } from './auth-failures.js';
 import { authorize } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
+import { hostCheck } from './host-check.js';
 import { apiPaths, apiPartsOf, openApiRoutes } from './openapi.js';
 import { rateLimits } from './rate-limit.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -25,6 +27,10 @@ import { tokenRoutes } from './routes/tokens.js';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // One spelling per route, before any middleware runs (router.ts says why).
+  app.set('case sensitive routing', true);
+  // First: a request for a name that is not ours (DNS rebinding) meets nothing else.
+  if (deps.hosts) app.use(hostCheck(deps.hosts));
   app.set('etag', false);
   // Security headers (CSP same-origin for scripts, sockets and data; no framing; nosniff; …).
   // HSTS is left to the TLS terminator in front: this server speaks plain HTTP on its own.
@@ -43,6 +49,8 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   const { match } = operationRoutes(apiPaths(apiPartsOf(deps)));
+  // Before authorization: an address past its failures is refused before its credentials are checked.
+  app.use(authFailureLimit(auth.rateLimits.authFailuresPerMin, auth.wallNow));
   app.use(
     authorize(
       { authenticate: auth.tokens.authenticate, audit: auth.audit, publicRead: auth.publicRead, wallNow: auth.wallNow, log: deps.log },

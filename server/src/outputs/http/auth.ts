@@ -4,6 +4,8 @@ import type { Authentication } from '../../services/auth/token-service.js';
 import type { AuditPort } from '../../services/auth/ports.js';
 import type { OperationRoute } from './access.js';
 import type { ErrorBody } from './error-middleware.js';
+import { closeAfterRefusal } from './refusal.js';
+import { foldedPath } from './router.js';
 
 export interface AuthDeps {
   authenticate(header: string | undefined): Authentication;
@@ -32,7 +34,8 @@ export function auditDetail(body: unknown, depth = 0): unknown {
   return typeof body === 'string' && body.length > 2000 ? `${body.slice(0, 2000)}…` : body;
 }
 
-const refuse = (res: Response, status: 401 | 403, reason: string): void => {
+const refuse = (req: Request, res: Response, status: 401 | 403, reason: string): void => {
+  closeAfterRefusal(req, res);
   if (status === 401) res.set('WWW-Authenticate', 'Bearer realm="headroom"');
   res.status(status).json({ error: reason, detail: { status } } satisfies ErrorBody);
 };
@@ -47,14 +50,14 @@ export function authorize(deps: AuthDeps, match: (method: string, path: string) 
   return (req: Request, res: Response, next: NextFunction) => {
     const route = match(req.method, req.path);
     const read = route ? route.read : req.method === 'GET' || req.method === 'HEAD';
-    const need: Access = route ? route.access : req.path.toLowerCase().startsWith('/api/') ? (read ? 'viewer' : 'admin') : 'public';
+    const need: Access = route ? route.access : foldedPath(req.path).startsWith('/api/') ? (read ? 'viewer' : 'admin') : 'public';
     const auth = deps.authenticate(req.get('authorization'));
     // A public operation ignores a token it cannot use: /metrics reads its own credentials from the same header.
-    if (auth.kind === 'invalid' && need !== 'public') return refuse(res, 401, auth.reason);
+    if (auth.kind === 'invalid' && need !== 'public') return refuse(req, res, 401, auth.reason);
     if (auth.kind === 'invalid') res.locals.refusedToken = auth.reason;
     const who = auth.kind === 'ok' ? auth.principal : null;
     const verdict = decideAccess(need, who, { read, publicRead: deps.publicRead });
-    if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
+    if (!verdict.ok) return refuse(req, res, verdict.status, verdict.reason);
     res.locals.principal = who;
     if (who && !read && !(route && UNAUDITED.has(route.operationId))) {
       res.once('finish', () => {

@@ -6,6 +6,7 @@ import type { AlertsService } from '../../services/alerts/alerts-service.js';
 import type { TokenService } from '../../services/auth/token-service.js';
 import type { AuditPort } from '../../services/auth/ports.js';
 import type { RateLimits } from './rate-limit.js';
+import type { HostPolicy } from './host-check.js';
 import type { CapacityService } from '../../services/capacity/capacity-service.js';
 import type { DemandPlanService } from '../../services/capacity/demand-plans.js';
 import type { AllocatedContract } from '../../domain/contracts/allocation.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   /** dcgm-exporter text the simulator serves for one node, or null if no such node (sim on). */
   simNodeText?: (host: string) => string | null;
   limits: { maxBodyBytes: number };
+  /** The Host names answered (host-check.ts); every Host when not given. */
+  hosts?: HostPolicy;
   info: { version: string; simulated: boolean; scenario: string | null; preset: string };
   log: { error: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
   /** Contracts and the price book (routes mounted only when given). */

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { ZodType } from 'zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { demandPlanBodySchema } from '../../domain/capacity/demand-plan-terms.js';
@@ -21,6 +21,7 @@ import { metricsPaths, metricsSecuritySchemes, type MetricsAuth } from './routes
 import { priceBookPaths } from './routes/price-book.js';
 import { simPaths } from './routes/sim.js';
 import { tokenPaths } from './routes/tokens.js';
+import { newRouter } from './router.js';
 
 /**
  * The OpenAPI 3.1 document of this server, assembled from the operation descriptions each
@@ -142,7 +143,7 @@ export function createApiDocument(version: string, parts: ApiParts): ReturnType<
 
 /** GET /openapi.json; the document is built on the first request and kept (it cannot change while running). */
 export function openApiRoutes(deps: AppDeps): Router {
-  const router = Router();
+  const router = newRouter();
   let body: string | null = null;
   router.get('/openapi.json', (_req, res) => {
     body ??= JSON.stringify(createApiDocument(deps.info.version, apiPartsOf(deps)));

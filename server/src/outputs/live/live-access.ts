@@ -13,6 +13,8 @@ export interface LiveAccessDeps extends PendingLimits {
   /** Authenticated sockets at once, in all and from one address key (client-address.ts). */
   maxConnections: number;
   maxConnectionsPerAddress: number;
+  /** Why a Host header is not this server's, or null (outputs/http/host-check.ts); every Host when not given. */
+  hostRefusal?: (host: string | undefined) => string | null;
 }
 
 type AllowRequest = (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => void;
@@ -42,6 +44,8 @@ export function liveAccess(deps: LiveAccessDeps): LiveAccess {
   const keyOf = (req: IncomingMessage): string => addressKeyOf(req.socket.remoteAddress);
 
   const allowRequest: AllowRequest = (req, callback) => {
+    const wrongHost = deps.hostRefusal?.(req.headers.host) ?? null;
+    if (wrongHost !== null) return callback(wrongHost, false);
     const origin = req.headers.origin;
     if (origin !== undefined && !sameOrigin(origin, req.headers.host) && !deps.corsOrigins.includes(origin)) {
       callback(`origin ${origin} is not allowed (this server's own, or CORS_ORIGINS)`, false);

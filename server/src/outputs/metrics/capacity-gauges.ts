@@ -7,8 +7,8 @@ import type { ContractedCustomer } from '../../services/contracts/contract-servi
 
 const NO_HALL = 'none';
 
-/** Sellable capacity, reserve, forecast and oversold risk, from the capacity report. */
-export function capacityGauges(registry: Registry) {
+/** Sellable capacity, reserve, forecast and oversold risk, from the capacity report; its value only with `money` (METRICS_MONEY). */
+export function capacityGauges(registry: Registry, money: boolean) {
   const registers = [registry];
   const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers });
   const capacityGpus = g('headroom_capacity_gpus', 'Site GPU capacity by class: total, up, internal (busy + held), reserve, sellable.', [
@@ -17,9 +17,9 @@ export function capacityGauges(registry: Registry) {
   const sellableGpus = g('headroom_sellable_gpus', 'GPUs in whole sellable blocks, by hall.', ['hall']);
   const sellableWatts = g('headroom_sellable_watts', 'Facility watts the sellable blocks draw at full load, by hall.', ['hall']);
   const sellableBlocks = g('headroom_sellable_blocks', 'Sellable blocks, by hall.', ['hall']);
-  const sellableValue = g('headroom_sellable_value_usd_per_month', 'Price-book value of the sellable blocks, USD per month, by hall.', [
-    'hall',
-  ]);
+  const sellableValue = money
+    ? g('headroom_sellable_value_usd_per_month', 'Price-book value of the sellable blocks, USD per month, by hall.', ['hall'])
+    : null;
   const stranded = g('headroom_power_stranded_watts', 'Feed no GPU could use even at full load, watts.');
   const strandedGpus = g('headroom_stranded_gpus', 'GPUs the feed could not carry at full load.');
   const peak = g('headroom_forecast_peak_internal_gpus', 'Peak forecast internal demand over the horizon, GPUs, by band (median, high).', [
@@ -46,7 +46,7 @@ export function capacityGauges(registry: Registry) {
     sellableGpus,
     sellableWatts,
     sellableBlocks,
-    sellableValue,
+    ...(sellableValue ? [sellableValue] : []),
     stranded,
     strandedGpus,
     peak,
@@ -92,7 +92,7 @@ export function capacityGauges(registry: Registry) {
         sellableGpus.set({ hall }, sum.gpus);
         sellableWatts.set({ hall }, Math.round(sum.watts));
         sellableBlocks.set({ hall }, sum.blocks);
-        sellableValue.set({ hall }, Math.round(sum.usd * 100) / 100);
+        sellableValue?.set({ hall }, Math.round(sum.usd * 100) / 100);
       }
       stranded.set(report.power.strandedWatts);
       strandedGpus.set(report.power.strandedGpus);
@@ -124,32 +124,38 @@ export interface ContractsView {
   contractedAt(date: string): ContractedCustomer[];
 }
 
-/** Contract revenue, value and contracted capacity by customer, as of the collection day. */
-export function contractGauges(registry: Registry) {
+/**
+ * Contracted capacity by customer, as of the collection day, and contract counts; revenue and
+ * value only with `money` (METRICS_MONEY): /metrics is often open to the network, money need not be.
+ */
+export function contractGauges(registry: Registry, money: boolean) {
   const registers = [registry];
   const g = (name: string, help: string, labelNames: string[]) => new Gauge({ name, help, labelNames, registers });
-  const revenue = g(
-    'headroom_contract_revenue_usd_per_month',
-    'Monthly price in force (ramp applied) of the contracts in term, by customer, USD.',
-    ['customer'],
-  );
+  const revenue = money
+    ? g('headroom_contract_revenue_usd_per_month', 'Monthly price in force (ramp applied) of the contracts in term, by customer, USD.', [
+        'customer',
+      ])
+    : null;
   const contractedGpus = g('headroom_contracted_gpus', 'GPUs of contracts in term, by customer.', ['customer']);
   const contractedWatts = g('headroom_contracted_watts', 'Facility watts of contracts in term, by customer.', ['customer']);
-  const value = g(
-    'headroom_contract_value_usd',
-    'Value of active contracts by customer and measure: total (TCV), to_date, guaranteed (if notice were given today), USD.',
-    ['customer', 'measure'],
-  );
+  const value = money
+    ? g(
+        'headroom_contract_value_usd',
+        'Value of active contracts by customer and measure: total (TCV), to_date, guaranteed (if notice were given today), USD.',
+        ['customer', 'measure'],
+      )
+    : null;
   const count = g('headroom_contracts', 'Contracts by status (active, ended, terminated).', ['status']);
 
   return {
     update(contracts: ContractsView, today: string): void {
-      for (const gauge of [revenue, contractedGpus, contractedWatts, value, count]) gauge.reset();
+      for (const gauge of [revenue, contractedGpus, contractedWatts, value, count]) gauge?.reset();
       const statuses = new Map<string, number>(CONTRACT_STATUSES.map((s) => [s, 0]));
       const values = new Map<string, { total: number; to_date: number; guaranteed: number }>();
       for (const contract of contracts.list()) {
         statuses.set(contract.status, (statuses.get(contract.status) ?? 0) + 1);
-        if (contract.status !== 'active') continue;
+        // Valuing costs a walk over the contract's months: skipped when no value is shown.
+        if (contract.status !== 'active' || value === null) continue;
         const v = contracts.valuation(Number(contract.id));
         const sum = values.get(contract.customer) ?? { total: 0, to_date: 0, guaranteed: 0 };
         sum.total += v.tcvUsd;
@@ -158,10 +164,10 @@ export function contractGauges(registry: Registry) {
         values.set(contract.customer, sum);
       }
       for (const [customer, sum] of values) {
-        for (const [measure, usd] of Object.entries(sum)) value.set({ customer, measure }, Math.round(usd * 100) / 100);
+        for (const [measure, usd] of Object.entries(sum)) value?.set({ customer, measure }, Math.round(usd * 100) / 100);
       }
       for (const row of contracts.contractedAt(today)) {
-        revenue.set({ customer: row.customer }, row.monthlyUsd);
+        revenue?.set({ customer: row.customer }, row.monthlyUsd);
         contractedGpus.set({ customer: row.customer }, row.gpus);
         contractedWatts.set({ customer: row.customer }, Math.round(row.facilityWatts));
       }

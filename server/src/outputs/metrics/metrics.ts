@@ -18,6 +18,8 @@ export interface MetricsDeps {
   /** Throws while history is still loading; the capacity families are then empty. */
   capacity: (() => CapacityView) | null;
   contracts: ContractsView | null;
+  /** Money series (revenue, contract value, sellable value) on /metrics; true when not given (METRICS_MONEY). */
+  money?: boolean;
   /** Newest 1-minute rollup bucket written, unix seconds, or null. */
   rollupLatestS: () => number | null;
   /** Bytes of the SQLite main file and of its WAL. */
@@ -56,8 +58,8 @@ export function createMetrics(deps: MetricsDeps) {
   });
   info.set({ name: deps.info.siteName, preset: deps.info.preset, version: deps.info.version, simulated: String(deps.info.simulated) }, 1);
   const fleet = fleetGauges(registry);
-  const capacity = capacityGauges(registry);
-  const contracts = contractGauges(registry);
+  const capacity = capacityGauges(registry, deps.money ?? true);
+  const contracts = contractGauges(registry, deps.money ?? true);
   const collector = collectorMetrics(registry, deps.wallNow);
   const delivery = deliveryMetrics(registry, { pendingStats: () => deps.outbox.pendingStats(), nowMs: deps.wallNow });
   const alertmanager = alertmanagerMetrics(registry);

@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import type { Router } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { AlertState } from '../../../domain/alerts/alert-state.js';
@@ -18,6 +19,7 @@ import {
 import type { Sent } from '../../../protocol/sent.js';
 import type { AlertsDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const JSON_LIMIT_BYTES = 256 * 1024;
 
@@ -58,7 +60,7 @@ function alertView(s: AlertState) {
 
 /** Alert rules and states, webhook receivers and their deliveries. */
 export function alertRoutes(alerts: AlertsDeps): Router {
-  const router = Router();
+  const router = newRouter();
   const json = express.json({ limit: JSON_LIMIT_BYTES });
   router.get('/alerts', (req, res) => {
     const { fingerprint } = alertsQuery.parse(req.query);

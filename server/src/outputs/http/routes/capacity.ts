@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import type { Router } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { formatParam, sendCsv, withCsv } from '../csv.js';
@@ -6,6 +7,7 @@ import { capacityAnswer, whatIfAnswer } from '../../../protocol/capacity.js';
 import type { Sent } from '../../../protocol/sent.js';
 import type { CapacityDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const isoDay = z.iso.date();
 
@@ -30,7 +32,7 @@ const capacityQuery = z.object({ format: formatParam });
 const BLOCK_COLUMNS = ['id', 'hall', 'pods', 'gpus', 'watts', 'valueUsdPerMonth'];
 
 export function capacityRoutes(capacity: CapacityDeps): Router {
-  const router = Router();
+  const router = newRouter();
   router.get('/capacity', (req, res) => {
     const { format } = capacityQuery.parse(req.query);
     // Typed, not parsed: at Colossus scale the report is large and served every few seconds.

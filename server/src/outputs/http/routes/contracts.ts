@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import type { Router } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { contractBodySchema, type ContractCapacity } from '../../../domain/contracts/contract.js';
@@ -8,6 +9,7 @@ import { contractAnswer, contractListAnswer, valuationAnswer } from '../../../pr
 import type { Sent } from '../../../protocol/sent.js';
 import type { ContractsDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const idParams = z.object({
   id: z
@@ -56,7 +58,7 @@ const JSON_LIMIT_BYTES = 65_536;
  * (parseContract) and errors name the field.
  */
 export function contractRoutes(contracts: ContractsDeps): Router {
-  const router = Router();
+  const router = newRouter();
   const json = express.json({ limit: JSON_LIMIT_BYTES });
 
   router.get('/contracts', (req, res) => {

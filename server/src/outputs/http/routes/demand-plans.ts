@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import type { Router } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { demandPlanBodySchema } from '../../../domain/capacity/demand-plan-terms.js';
@@ -6,6 +7,7 @@ import { demandPlanAnswer, demandPlanListAnswer } from '../../../protocol/demand
 import type { Sent } from '../../../protocol/sent.js';
 import type { DemandPlansDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const idParams = z.object({
   id: z
@@ -25,7 +27,7 @@ const JSON_LIMIT_BYTES = 16_384;
  * Bodies are validated by the service (parseDemandPlanTerms) and errors name the field.
  */
 export function demandPlanRoutes(plans: DemandPlansDeps): Router {
-  const router = Router();
+  const router = newRouter();
   const json = express.json({ limit: JSON_LIMIT_BYTES });
 
   router.get('/demand-plans', (_req, res) => {

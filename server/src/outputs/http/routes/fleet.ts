@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../../domain/errors.js';
@@ -8,11 +8,12 @@ import { gpuAnswer, hallsAnswer, podsAnswer, siteAnswer } from '../../../protoco
 import type { Sent } from '../../../protocol/sent.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const uuidParam = z.object({ uuid: z.string().min(1).max(256).describe('GPU UUID as DCGM and nvidia-smi print it (`GPU-81d79b08-…`)') });
 
 export function fleetRoutes(deps: AppDeps): Router {
-  const router = Router();
+  const router = newRouter();
   const latest = (): FleetSummary => {
     const summary = deps.fleet.latest();
     if (!summary) throw new DomainError('unavailable', 'fleet state is still loading: retry shortly (see /readyz)');

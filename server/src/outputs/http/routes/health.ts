@@ -1,15 +1,16 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { liveAnswer, readyAnswer } from '../../../protocol/health.js';
 import type { Sent } from '../../../protocol/sent.js';
 import type { AppDeps } from '../deps.js';
 import { jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 type ReadyStatus = z.output<typeof readyAnswer>['status'];
 
 export function healthRoutes(deps: AppDeps): Router {
-  const router = Router();
+  const router = newRouter();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' } satisfies Sent<typeof liveAnswer>);
   });

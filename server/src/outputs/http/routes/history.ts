@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { durationSeconds } from '../../../domain/duration.js';
@@ -10,6 +10,7 @@ import type { Sent } from '../../../protocol/sent.js';
 import { formatParam, sendCsv, withCsv } from '../csv.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 /** Finest step each scope is stored at (see docs/operations.md "History and storage"). */
 const RESOLUTION_S = { site: 60, hall: 60, pod: 300, gpu: 3600 } as const;
@@ -37,7 +38,7 @@ type AnsweredMetric = (typeof ANSWERED_METRICS)[number];
 const _sameMetrics: [HistoryMetric, AnsweredMetric] extends [AnsweredMetric, HistoryMetric] ? true : false = true;
 
 export function historyRoutes(deps: AppDeps): Router {
-  const router = Router();
+  const router = newRouter();
   router.get('/history', (req, res) => {
     const q = historyQuery.parse(req.query);
     const [kind, id = ''] =

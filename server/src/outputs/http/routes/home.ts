@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router } from 'express';
+import type { Router } from 'express';
+import express from 'express';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { textAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const LINKS: Array<[string, string]> = [
   ['/api/v1/fleet', 'site totals: GPUs by state, feed, draw and headroom'],
@@ -25,7 +27,7 @@ const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCod
  * server is and links its API (and is `/` without a dashboard).
  */
 export function homeRoutes(deps: AppDeps): Router {
-  const router = Router();
+  const router = newRouter();
   const { clientDist } = deps;
   if (clientDist) {
     // Hashed asset names: cached for good; index.html is never cached, so a new build shows at once.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { z, type ZodType } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../../domain/errors.js';
@@ -11,6 +11,7 @@ import type { Sent } from '../../../protocol/sent.js';
 import { principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const hostName = z
   .string()
@@ -91,7 +92,7 @@ function bodyText(req: Request): string {
  * applied; the 2xx goes out only after the journal write committed (synchronous=FULL).
  */
 export function ingestRoutes(deps: AppDeps): Router {
-  const router = Router();
+  const router = newRouter();
   const limit = deps.limits.maxBodyBytes;
   const text = express.text({ type: () => true, limit });
   const json = express.json({ type: () => true, limit, strict: true });

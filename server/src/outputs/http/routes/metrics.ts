@@ -1,7 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type Request } from 'express';
+import type { Router } from 'express';
+import { type Request } from 'express';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { errorAnswers, textAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
+import { closeAfterRefusal } from '../refusal.js';
 
 export interface MetricsAuth {
   bearerToken: string | null;
@@ -29,10 +32,11 @@ function authorized(req: Request, auth: MetricsAuth): boolean {
 
 /** GET /metrics for Prometheus; bearer or basic auth when configured (off by default). */
 export function metricsRoutes(metrics: MetricsEndpoint, auth: MetricsAuth): Router {
-  const router = Router();
+  const router = newRouter();
   const required = auth.bearerToken !== null || auth.basic !== null;
   router.get('/metrics', async (req, res) => {
     if (required && !authorized(req, auth)) {
+      closeAfterRefusal(req, res);
       res.set('WWW-Authenticate', auth.basic ? 'Basic realm="headroom metrics"' : 'Bearer realm="headroom metrics"');
       res.status(401).json({
         error: "/metrics needs credentials: set the scrape job's authorization (METRICS_BEARER_TOKEN) or basic_auth (METRICS_BASIC_AUTH)",

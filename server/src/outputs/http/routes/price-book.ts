@@ -1,17 +1,19 @@
-import express, { Router } from 'express';
+import type { Router } from 'express';
+import express from 'express';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { priceBookSchema } from '../../../domain/contracts/price-book.js';
 import { priceBookAnswer } from '../../../protocol/contracts.js';
 import type { Sent } from '../../../protocol/sent.js';
 import type { ContractsDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 /** The book as answered (protocol/contracts.ts): what priceBookSchema parses to, restated where the client can import it. */
 type PriceBookAnswer = Sent<typeof priceBookAnswer>;
 
 /** GET/PUT `/pricebook`: the price book in force; PUT replaces it whole (400 naming a bad field). */
 export function priceBookRoutes(contracts: ContractsDeps): Router {
-  const router = Router();
+  const router = newRouter();
   router.get('/pricebook', (_req, res) => {
     res.json(contracts.getPriceBook() satisfies PriceBookAnswer);
   });

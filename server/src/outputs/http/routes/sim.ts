@@ -1,15 +1,16 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, textAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const hostParams = z.object({ host: z.string().min(1).max(253).describe("A simulated node's host name (`h01-p001-n01`)") });
 
 /** The simulator's nodes as dcgm-exporter endpoints, so a real scraper (or Prometheus) can read them. */
 export function simRoutes(deps: AppDeps): Router {
-  const router = Router();
+  const router = newRouter();
   router.get('/nodes/:host/metrics', (req, res) => {
     const { host } = hostParams.parse(req.params);
     const text = deps.simNodeText?.(host);

@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import type { Router } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { newTokenSchema, type TokenService } from '../../../services/auth/token-service.js';
@@ -7,6 +8,7 @@ import { principalOf } from '../auth.js';
 import { auditAnswer, tokenAnswer, tokenCreatedAnswer, tokenListAnswer, whoAmIAnswer } from '../../../protocol/tokens.js';
 import type { Sent } from '../../../protocol/sent.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
+import { newRouter } from '../router.js';
 
 const idParams = z.object({
   id: z
@@ -27,7 +29,7 @@ export interface TokenDeps {
 
 /** API tokens (admin), the audit log (admin) and who the caller is (anyone). */
 export function tokenRoutes(deps: TokenDeps): Router {
-  const router = Router();
+  const router = newRouter();
   router.get('/whoami', (_req, res) => {
     const who = principalOf(res);
     const refused = res.locals.refusedToken as string | undefined;
