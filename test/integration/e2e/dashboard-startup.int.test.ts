@@ -47,8 +47,14 @@ describe.skipIf(!hasChromium)('the dashboard during a first start (`npm start` o
     if (!url || !token) throw new Error(`the server wrote no sign-in link (exit ${child.exitCode}): ${stdout}${stderr}`);
     expect(url).toBe(`http://127.0.0.1:${port}/#token=${token}`);
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    // The log line naming the file is written just after it: wait for the pipe to carry it.
+    await until(
+      async () => stdout,
+      (out) => out.includes(tokenFile),
+      10_000,
+      'the log naming the token file',
+    );
     expect(stdout + stderr).not.toContain(token);
-    expect(stdout).toContain(tokenFile);
     const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
     await page.goto(url);
     const listenedMs = performance.now() - started;
