@@ -40,6 +40,12 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What a request that got no answer says. The live link reconnects by itself, and on reconnecting
+ * the page reads every section again; a what-if is asked again by pressing its button.
+ */
+export const UNREACHABLE = 'cannot reach the server — retrying when the connection is back';
+
 /** The server's reason in an error answer (`{ error }`), else the status text. */
 function reasonOf(body: unknown, response: Response): string {
   return body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : response.statusText;
@@ -51,10 +57,16 @@ function reasonOf(body: unknown, response: Response): string {
  * show where it happened.
  */
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(path, {
-    ...init,
-    headers: { ...authHeaders(), ...Object.fromEntries(new Headers(init.headers).entries()) },
-  });
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: { ...authHeaders(), ...Object.fromEntries(new Headers(init.headers).entries()) },
+    });
+  } catch {
+    // No answer at all (server down, network gone): the browser says only "Failed to fetch".
+    throw new ApiError(0, UNREACHABLE);
+  }
   if (response.ok) return response;
   const reason = reasonOf(await response.json().catch(() => null), response);
   if (response.status === 401) signInNeeded(reason);

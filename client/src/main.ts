@@ -22,6 +22,7 @@ import { createSellable } from './sections/sellable.js';
 import { createTrends } from './sections/trends.js';
 import { createWhatIf } from './sections/what-if.js';
 import './styles.css';
+import './a11y.css';
 
 // First, before anything reads the address: a sign-in link's token is kept and leaves the URL.
 takeTokenFromUrl();
@@ -31,8 +32,17 @@ const restart = (): void => location.reload();
 const session = createSessionView(restart);
 const { status, signIn } = session;
 const headline = createHeadline();
-const heatmap = createHeatmap((pod) => pick(pod));
-const podDetail = createPodDetail(() => unpick());
+// Opened by Enter or Space, the detail takes the focus; closed (✕ or Escape), the pod's cell gets it back.
+const heatmap = createHeatmap((pod, byKeyboard) => {
+  pick(pod);
+  if (byKeyboard) podDetail.focus();
+});
+const podDetail = createPodDetail(() => closeDetail());
+heatmap.el.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || podDetail.current() === null) return;
+  event.preventDefault();
+  closeDetail();
+});
 heatmap.detailSlot.append(podDetail.el);
 const trends = createTrends();
 const sellable = createSellable();
@@ -41,8 +51,16 @@ const contracts = createContracts();
 const plans = createDemandPlans();
 const alerts = createAlerts();
 
+// The first Tab stop: past the top bar to the heatmap's one stop (its arrows reach every pod).
+const skip = h('a', { class: 'skip-link', href: '#heatmap' }, 'Skip to heatmap');
+skip.addEventListener('click', (event) => {
+  event.preventDefault(); // the fragment is the open pod's (#pod=…), not a place to scroll to
+  heatmap.focus();
+});
+
 const app = document.getElementById('app')!;
 app.replaceChildren(
+  skip,
   status.el,
   signIn.el,
   h(
@@ -182,6 +200,12 @@ function unpick(): void {
   heatmap.select(-1);
   podDetail.hide();
   history.replaceState(null, '', location.pathname + location.search);
+}
+
+function closeDetail(): void {
+  const open = podDetail.current();
+  unpick();
+  if (open) heatmap.focus(open.index);
 }
 
 function pickFromHash(): void {

@@ -53,7 +53,8 @@ export function createDemandPlans() {
         h('p', { class: 'table-summary', title: WHAT_A_PLAN_IS }, `${plural(plans.length, 'plan')} · ${inForce} · as of ${today}`),
         h(
           'div',
-          { class: 'table-wrap' },
+          // A Tab stop with a name: on a narrow screen the table scrolls, and the keyboard must reach it.
+          { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Demand plans table' },
           h(
             'table',
             { 'data-testid': 'demand-plans-table' },

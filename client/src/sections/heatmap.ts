@@ -1,6 +1,7 @@
 import { HEATMAP_STATES, type Layout, type PodCell } from '@protocol/live';
 import { card, fill, h, markLoaded, setText } from '../dom.js';
 import { formatCount, formatPercent } from '../format.js';
+import { createGridKeys } from './grid-keys.js';
 
 /** Utilization → colour: dark blue (idle, the opportunity) through teal to amber (busy). */
 const STOPS: Array<[number, [number, number, number]]> = [
@@ -31,14 +32,17 @@ export interface PodRef {
 }
 
 /**
- * Halls × pods as a CSS grid of buttons (768 at Colossus: cheap to update, clickable, and each cell
+ * Halls × pods as a CSS grid of cells (768 at Colossus: cheap to update, clickable, and each cell
  * carries its pod id for keyboard users and tests). Colour = utilization; marks: stripes = sold,
  * green ring = in a sellable block, red corner = GPUs down, grey = no utilization known.
+ *
+ * For the keyboard it is one ARIA grid with a roving tabindex (grid-keys.ts): one Tab stop, not 768.
+ * `onPick(pod, byKeyboard)`: a pod chosen; by Enter or Space the caller moves the focus into its detail.
  */
-export function createHeatmap(onPick: (pod: PodRef) => void) {
+export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void) {
   const c = card('heatmap', 'Halls × pods');
   const summary = h('div', { class: 'heatmap-summary', 'data-testid': 'heatmap-summary' });
-  const rows = h('div', { class: 'heatmap-rows' });
+  const rows = h('div', { class: 'heatmap-rows', role: 'grid', 'aria-label': 'Pods by hall: utilization, sold, sellable, GPUs down' });
   const ramp = h('span', { class: 'ramp' });
   ramp.style.background = `linear-gradient(90deg, ${STOPS.map(([x]) => `${utilizationColor(x)} ${x * 100}%`).join(', ')})`;
   const legend = h(
@@ -53,29 +57,47 @@ export function createHeatmap(onPick: (pod: PodRef) => void) {
   const detailSlot = h('div', { class: 'pod-detail-slot' });
   const layoutEl = h('div', { class: 'heatmap-layout' }, h('div', { class: 'heatmap-main' }, summary, rows, legend), detailSlot);
 
-  let cells: HTMLButtonElement[] = [];
+  let cells: HTMLElement[] = [];
   let refs: PodRef[] = [];
+  let halls: HTMLElement[][] = [];
   let selected = -1;
   let layoutKey = '';
+  const keys = createGridKeys(
+    () => halls,
+    (cell, byKeyboard) => {
+      const ref = refs[cells.indexOf(cell)];
+      if (ref) onPick(ref, byKeyboard);
+    },
+  );
+  rows.addEventListener('keydown', keys.onKeyDown);
 
   const build = (layout: Layout): void => {
     const widest = Math.max(1, ...layout.halls.map((hall) => hall.pods.length));
     rows.style.setProperty('--pods', String(widest));
     cells = [];
     refs = [];
+    halls = [];
     rows.replaceChildren();
     for (const hall of layout.halls) {
-      const grid = h('div', { class: 'heatmap-cells' });
+      // role=none: the row owns its cells through this wrapper, which is only there for the CSS grid.
+      const grid = h('div', { class: 'heatmap-cells', role: 'none' });
+      const hallCells: HTMLElement[] = [];
       for (const pod of hall.pods) {
         const ref = { id: pod, hall: hall.id, index: refs.length };
-        const cell = h('button', { class: 'cell', type: 'button', 'data-pod': pod, 'aria-label': pod });
-        cell.addEventListener('click', () => onPick(ref));
+        const cell = h('div', { class: 'cell', role: 'gridcell', tabindex: -1, 'data-pod': pod, 'aria-label': pod });
+        cell.addEventListener('click', () => {
+          keys.moveTo(cell, false);
+          onPick(ref, false);
+        });
         grid.append(cell);
         cells.push(cell);
+        hallCells.push(cell);
         refs.push(ref);
       }
-      rows.append(h('div', { class: 'heatmap-row' }, h('span', { class: 'hall-label' }, hall.id), grid));
+      halls.push(hallCells);
+      rows.append(h('div', { class: 'heatmap-row', role: 'row' }, h('span', { class: 'hall-label', role: 'rowheader' }, hall.id), grid));
     }
+    keys.moveTo(cells[Math.max(0, selected)], false);
   };
 
   return {
@@ -84,8 +106,20 @@ export function createHeatmap(onPick: (pod: PodRef) => void) {
     refs: () => refs,
     select(index: number): void {
       cells[selected]?.classList.remove('selected');
+      cells[selected]?.removeAttribute('aria-selected');
       selected = index;
       cells[selected]?.classList.add('selected');
+      cells[selected]?.setAttribute('aria-selected', 'true');
+    },
+    /** The keyboard focus on a pod's cell (back from its detail), or on the grid's current cell (the skip link). */
+    focus(index?: number): void {
+      const cell = index === undefined ? keys.current() : cells[index];
+      if (cell) keys.moveTo(cell, true);
+      else {
+        // No pods drawn yet: the section itself, so the skip link still lands here.
+        c.el.tabIndex = -1;
+        c.el.focus();
+      }
     },
     render(layout: Layout, pods: PodCell[]): void {
       const key = layout.halls.map((hall) => `${hall.id}:${hall.pods.join(',')}`).join('|');
@@ -111,6 +145,8 @@ export function createHeatmap(onPick: (pod: PodRef) => void) {
         const util = pod.utilization === null ? 'unknown' : formatPercent(pod.utilization);
         const title = `${refs[i]?.id ?? ''} · ${util}${pod.sold ? ' · sold' : ''}${pod.sellable ? ' · sellable' : ''}${downGpus ? ` · ${downGpus} GPUs down` : ''}`;
         if (cell.title !== title) cell.title = title;
+        // The name a screen reader reads on each arrow key: the pod and its state, as the tooltip.
+        if (cell.getAttribute('aria-label') !== title) cell.setAttribute('aria-label', title);
         cell.dataset.utilization = pod.utilization === null ? '' : String(pod.utilization);
       });
       setText(

@@ -15,7 +15,7 @@ const POD_STEP_S = 300;
  * (GET /api/v1/history?scope=pod:<id>) — utilization and GPUs by state.
  */
 export function createPodDetail(onClose: () => void) {
-  const title = h('h3', { 'data-testid': 'pod-title' });
+  const title = h('h3', { id: 'pod-title', 'data-testid': 'pod-title' });
   const marks = h('span', { class: 'pod-marks' });
   const util = h('span', { class: 'num num-m', 'data-testid': 'pod-utilization' }, '–');
   const counts = new Map<string, HTMLElement>();
@@ -32,7 +32,8 @@ export function createPodDetail(onClose: () => void) {
   const close = h('button', { class: 'btn btn-small', type: 'button', 'aria-label': 'close pod detail', onclick: onClose }, '✕');
   const el = h(
     'aside',
-    { class: 'pod-detail', 'data-testid': 'pod-detail', hidden: true },
+    // tabindex=-1: the focus comes here when a pod is opened by keyboard (its name is read first).
+    { class: 'pod-detail', 'data-testid': 'pod-detail', 'aria-labelledby': 'pod-title', tabindex: -1, hidden: true },
     h('div', { class: 'pod-head' }, title, marks, h('span', { class: 'spacer' }), exportBtn, close),
     h('div', { class: 'pod-figures' }, h('div', { class: 'fig' }, h('span', { class: 'fig-caption' }, 'Utilization'), util), countList),
     h('div', { class: 'pod-chart-caption' }, 'last 24 h · utilization (right axis) and GPUs by state'),
@@ -100,6 +101,9 @@ export function createPodDetail(onClose: () => void) {
     hide(): void {
       current = null;
       el.hidden = true;
+    },
+    focus(): void {
+      el.focus();
     },
   };
 }

@@ -38,7 +38,8 @@ export function createSellable() {
       );
       const table = h(
         'div',
-        { class: 'table-wrap' },
+        // A Tab stop with a name: on a narrow screen the table scrolls, and the keyboard must reach it.
+        { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Sellable blocks table' },
         h(
           'table',
           { 'data-testid': 'blocks-table' },

@@ -23,7 +23,12 @@ const PILL: Record<ConnectionState['status'], string> = {
 export function createStatusBar(actions: StatusBarActions) {
   // The site's name comes with the first figures (a refused page has none: no "Headroom Headroom").
   const site = h('span', { class: 'site-name', 'data-testid': 'site-name' });
-  const pill = h('span', { class: 'pill pill-connecting', 'data-testid': 'connection', 'data-state': 'connecting' }, 'CONNECTING');
+  // role=status: a screen reader says LIVE / DISCONNECTED when it changes, without moving the focus.
+  const pill = h(
+    'span',
+    { class: 'pill pill-connecting', role: 'status', 'data-testid': 'connection', 'data-state': 'connecting' },
+    'CONNECTING',
+  );
   const age = h('span', { class: 'age', 'data-testid': 'updated-ago' }, 'waiting for figures…');
   const dataTime = h('span', { class: 'data-time', 'data-testid': 'data-time' });
   const progressFill = h('span', { class: 'progress-fill' });
@@ -59,7 +64,8 @@ export function createStatusBar(actions: StatusBarActions) {
     h(
       'header',
       { class: 'bar' },
-      h('div', { class: 'brand' }, h('span', { class: 'logo' }, 'Headroom'), site),
+      // The page's one h1: "Headroom" and the site's name.
+      h('h1', { class: 'brand' }, h('span', { class: 'logo' }, 'Headroom'), site),
       progress,
       h('div', { class: 'status' }, dataTime, age, pill, sessionEl),
     ),

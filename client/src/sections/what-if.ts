@@ -1,4 +1,4 @@
-import { api, type WhatIfAnswer } from '../api.js';
+import { ApiError, api, type WhatIfAnswer } from '../api.js';
 import { card, fill, h, markLoaded, setFigure } from '../dom.js';
 import { formatCount, formatDay, formatLead, formatPower, formatUsd, plural } from '../format.js';
 
@@ -65,7 +65,9 @@ export function createWhatIf() {
     shortfall.el,
     note,
   );
-  const error = h('p', { class: 'error', hidden: true, 'data-testid': 'whatif-error' });
+  const error = h('p', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'whatif-error' });
+  // The results appear beside the form: a screen reader hears their gist here, in a polite live region.
+  const announce = h('p', { class: 'sr-only', role: 'status', 'data-testid': 'whatif-announce' });
   let nowMs = Date.now();
   let startTouched = false;
   start.addEventListener('input', () => (startTouched = true));
@@ -86,11 +88,15 @@ export function createWhatIf() {
         ? `Short by ${formatCount(a.risk.shortfallGpus)} GPUs${at !== null ? ` ${formatLead(nowMs, at)}` : ''}.`
         : 'No shortfall within the horizon.');
     results.hidden = false;
+    announce.textContent =
+      `${plural(a.pods, 'pod')} for ${formatUsd(a.monthlyUsd)} per month, ${formatUsd(a.totalUsd)} over the term. ` +
+      `${a.fitsSellable ? 'Fits' : 'Does not fit'} what is sellable; ${a.risk.oversold ? 'creates oversold risk' : 'no oversold risk'}.`;
   };
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     error.hidden = true;
+    announce.textContent = '';
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
     const priceUsd = price.value === '' ? undefined : Number(price.value);
@@ -102,8 +108,11 @@ export function createWhatIf() {
         ...(priceUsd === undefined ? {} : { monthlyPriceUsd: priceUsd }),
       })
       .then(show, (e: Error) => {
-        error.textContent = e.message;
+        // Shown before the text is set: an alert is announced when its content changes while visible.
         error.hidden = false;
+        // Nothing retries a what-if by itself (sections are read again on reconnect): say what to do.
+        error.textContent =
+          e instanceof ApiError && e.status === 0 ? 'Cannot reach the server — value it again once the connection is back.' : e.message;
         results.hidden = true;
       })
       .finally(() => {
@@ -112,7 +121,7 @@ export function createWhatIf() {
       });
   });
 
-  fill(c.body, form, error, results);
+  fill(c.body, form, error, announce, results);
   markLoaded(c.el);
 
   return {
