@@ -75,7 +75,8 @@ export function createContracts() {
         ),
         h(
           'div',
-          { class: 'table-wrap' },
+          // A Tab stop with a name: on a narrow screen the table scrolls, and the keyboard must reach it.
+          { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Contracts table' },
           h(
             'table',
             { 'data-testid': 'contracts-table' },
