@@ -85,10 +85,7 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
       for (const pod of hall.pods) {
         const ref = { id: pod, hall: hall.id, index: refs.length };
         const cell = h('div', { class: 'cell', role: 'gridcell', tabindex: -1, 'data-pod': pod, 'aria-label': pod });
-        cell.addEventListener('click', () => {
-          keys.moveTo(cell, false);
-          onPick(ref, false);
-        });
+        cell.addEventListener('click', () => onPick(ref, false));
         grid.append(cell);
         cells.push(cell);
         hallCells.push(cell);
@@ -110,6 +107,8 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
       selected = index;
       cells[selected]?.classList.add('selected');
       cells[selected]?.setAttribute('aria-selected', 'true');
+      // A pod opened from the address (#pod=…) or by click: Tab into the grid comes back to it.
+      if (index >= 0) keys.moveTo(cells[index], false);
     },
     /** The keyboard focus on a pod's cell (back from its detail), or on the grid's current cell (the skip link). */
     focus(index?: number): void {
@@ -151,7 +150,7 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
       });
       setText(
         summary,
-        `${formatCount(pods.length)} pods in ${formatCount(layout.halls.length)} halls · ${formatCount(sellable)} sellable · ${formatCount(sold)} sold · ${formatCount(down)} with GPUs down — pick a pod for its detail`,
+        `${formatCount(pods.length)} pods in ${formatCount(layout.halls.length)} halls · ${formatCount(sellable)} sellable · ${formatCount(sold)} sold · ${formatCount(down)} with GPUs down — pick a pod (or arrow keys and Enter) for its detail`,
       );
       markLoaded(c.el);
     },
