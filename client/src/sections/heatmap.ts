@@ -33,7 +33,7 @@ export interface PodRef {
 /**
  * Halls × pods as a CSS grid of buttons (768 at Colossus: cheap to update, clickable, and each cell
  * carries its pod id for keyboard users and tests). Colour = utilization; marks: stripes = sold,
- * green ring = in a sellable block, red corner = GPUs down, grey = no utilization known.
+ * green ring = in a sellable block, black-and-white corner = GPUs down, grey = no utilization known.
  */
 export function createHeatmap(onPick: (pod: PodRef) => void) {
   const c = card('heatmap', 'Halls × pods');
@@ -61,6 +61,8 @@ export function createHeatmap(onPick: (pod: PodRef) => void) {
   const build = (layout: Layout): void => {
     const widest = Math.max(1, ...layout.halls.map((hall) => hall.pods.length));
     rows.style.setProperty('--pods', String(widest));
+    // Kiosk mode sizes square cells to fill the card: the smaller of width ÷ pods and height ÷ halls.
+    rows.style.setProperty('--halls', String(layout.halls.length));
     cells = [];
     refs = [];
     rows.replaceChildren();
