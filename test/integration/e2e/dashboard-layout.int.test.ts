@@ -184,16 +184,28 @@ describe.skipIf(!hasChromium)('the dashboard on a phone, on a wall in kiosk mode
       return rows.filter((r) => r.getBoundingClientRect().bottom > card.bottom).length;
     });
     expect(rowsHidden).toBe(0);
+    // Nothing is cut inside a card either: no card's body (nor a table in it) has more than it shows.
+    const clipped = await page.$$eval('.card-body, .table-wrap', (els) =>
+      els
+        .filter((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1)
+        .map(
+          (e) =>
+            `${e.closest('.card')?.id ?? '?'} ${e.className}: ${e.scrollWidth}×${e.scrollHeight} in ${e.clientWidth}×${e.clientHeight}`,
+        ),
+    );
+    expect(clipped).toEqual([]);
     expect(await page.getByTestId('session').isVisible()).toBe(false);
 
     const cells = await cellBoxes(page);
     const cell = cells[0]!;
     console.log(`wall kiosk: pod cells ${round(cell.width)}×${round(cell.height)} px`);
     expect(Math.min(cell.width, cell.height)).toBeGreaterThanOrEqual(32);
-    // Cells fill the card: the halls reach (almost) across the heatmap's width.
-    const heatmap = (await sectionBoxes(page)).heatmap!;
-    const rightmost = Math.max(...cells.map((c) => c.right));
-    expect(rightmost).toBeGreaterThan(heatmap.right - cell.width * 3);
+    // Cells fill the card: the halls reach across the heatmap's area or down to its legend, whichever is nearer.
+    const area = (await page.locator('.heatmap-rows').boundingBox())!;
+    const across = area.x + area.width - Math.max(...cells.map((c) => c.right));
+    const down = area.y + area.height - Math.max(...cells.map((c) => c.bottom));
+    expect(Math.min(across, down)).toBeLessThan(cell.width);
+    expect(Math.max(across, down)).toBeGreaterThanOrEqual(0);
     // The "down" corner scales with the cell: half of it, black around white.
     const mark = await page.$eval('.cell.down', (c) => {
       const outer = getComputedStyle(c, '::before');
