@@ -39,19 +39,18 @@ function cellBoxes(page: Page): Promise<Box[]> {
   );
 }
 
-function sectionBoxes(page: Page): Promise<Record<string, Box>> {
-  return page.evaluate((ids) => {
-    const out: Record<string, Box> = {};
-    for (const id of ids) {
-      const r = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
-      out[id] = { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
-    }
-    return out;
-  }, SECTIONS);
+async function sectionBoxes(page: Page): Promise<Record<string, Box>> {
+  const out: Record<string, Box> = {};
+  for (const id of SECTIONS) {
+    const { x, y, width, height } = (await page.getByTestId(id).boundingBox())!;
+    out[id] = { left: x, top: y, right: x + width, bottom: y + height, width, height };
+  }
+  return out;
 }
 
-const pageWidth = (page: Page): Promise<number> => page.evaluate(() => document.scrollingElement!.scrollWidth);
-const pageHeight = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollHeight);
+// Expressions as strings where the page's globals are read: this file is type-checked without the DOM library.
+const pageWidth = (page: Page): Promise<number> => page.evaluate('document.scrollingElement.scrollWidth') as Promise<number>;
+const pageHeight = (page: Page): Promise<number> => page.evaluate('document.documentElement.scrollHeight') as Promise<number>;
 const round = (n: number): number => Math.round(n * 10) / 10;
 
 /* ---- colour vision: Machado, Oliveira & Fernandes (2009) at severity 1, the matrices Chromium's emulation uses ---- */
@@ -139,7 +138,7 @@ describe.skipIf(!hasChromium)('the dashboard on a phone, on a wall in kiosk mode
     const farPod = (await far.getAttribute('data-pod')) ?? '';
     await far.scrollIntoViewIfNeeded();
     await far.click();
-    expect(decodeURIComponent(await page.evaluate(() => location.hash))).toBe(`#pod=${farPod}`);
+    expect(decodeURIComponent((await page.evaluate('location.hash')) as string)).toBe(`#pod=${farPod}`);
     expect(await page.getByTestId('pod-title').textContent()).toContain(farPod);
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await page.getByTestId('heatmap').screenshot({ path: join(SCREENSHOTS, 'layout-phone-heatmap-scrolled.png') });
@@ -153,12 +152,12 @@ describe.skipIf(!hasChromium)('the dashboard on a phone, on a wall in kiosk mode
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width + 0.5);
     }
-    expect(await page.evaluate(() => window.scrollX)).toBe(0);
+    expect(await page.evaluate('window.scrollX')).toBe(0);
     await page.getByTestId('contracts').screenshot({ path: join(SCREENSHOTS, 'layout-phone-contracts-scrolled.png') });
-    await page.evaluate(() => {
+    await page.evaluate(`
       for (const el of document.querySelectorAll('.table-wrap, .heatmap-rows')) el.scrollLeft = 0;
       window.scrollTo(0, 0);
-    });
+    `);
     await page.screenshot({ path: join(SCREENSHOTS, 'layout-phone-390x844-page.png'), fullPage: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'layout-phone-390x844-first-screen.png') });
     expect(problems).toEqual([]);
@@ -180,7 +179,7 @@ describe.skipIf(!hasChromium)('the dashboard on a phone, on a wall in kiosk mode
     }
     // Every contract's row shows (a 22vh table showed one).
     const rowsHidden = await page.$$eval('[data-testid=contracts-table] tbody tr', (rows) => {
-      const card = document.querySelector('[data-testid=contracts]')!.getBoundingClientRect();
+      const card = rows[0]!.closest('[data-testid=contracts]')!.getBoundingClientRect();
       return rows.filter((r) => r.getBoundingClientRect().bottom > card.bottom).length;
     });
     expect(rowsHidden).toBe(0);
@@ -208,8 +207,9 @@ describe.skipIf(!hasChromium)('the dashboard on a phone, on a wall in kiosk mode
     expect(Math.max(across, down)).toBeGreaterThanOrEqual(0);
     // The "down" corner scales with the cell: half of it, black around white.
     const mark = await page.$eval('.cell.down', (c) => {
-      const outer = getComputedStyle(c, '::before');
-      const inner = getComputedStyle(c, '::after');
+      const view = c.ownerDocument.defaultView!;
+      const outer = view.getComputedStyle(c, '::before');
+      const inner = view.getComputedStyle(c, '::after');
       return { outer: parseFloat(outer.width), outerColour: outer.backgroundColor, innerColour: inner.backgroundColor };
     });
     expect(mark.outer).toBeGreaterThanOrEqual(16);
@@ -241,10 +241,14 @@ describe.skipIf(!hasChromium)('the dashboard on a phone, on a wall in kiosk mode
     const { page, problems } = await openPage(browser, HD);
     await loadDashboard(page, signInUrl(h.url));
     const states = ['busy', 'held', 'idle', 'sold', 'down'] as const;
-    const colours = await page.evaluate((names) => {
-      const style = getComputedStyle(document.documentElement);
-      return Object.fromEntries(names.map((n) => [n, style.getPropertyValue(`--s-${n}`)]));
-    }, states);
+    const colours = await page.$eval(
+      'html',
+      (root, names) => {
+        const style = root.ownerDocument.defaultView!.getComputedStyle(root);
+        return Object.fromEntries(names.map((n) => [n, style.getPropertyValue(`--s-${n}`)]));
+      },
+      states,
+    );
     for (const [deficiency, matrix] of Object.entries(DEFICIENCY)) {
       const seen = states.map((s) => [s, simulate(hex(colours[s]!), matrix)] as const);
       for (const [i, [a, ca]] of seen.entries()) {
@@ -262,7 +266,7 @@ describe.skipIf(!hasChromium)('the dashboard on a phone, on a wall in kiosk mode
     await page.evaluate(readFileSync(axePath, 'utf8'));
     const contrast = await page.evaluate(async () => {
       const axe = (
-        window as unknown as {
+        globalThis as unknown as {
           axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ nodes: Array<{ target: string[] }> }> }> };
         }
       ).axe;
