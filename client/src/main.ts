@@ -27,6 +27,10 @@ import './a11y.css';
 // First, before anything reads the address: a sign-in link's token is kept and leaves the URL.
 takeTokenFromUrl();
 
+// `?kiosk` (a wall screen nobody touches): larger type, every section on one screen, no session
+// controls. Styles only (styles.css, html.kiosk); the sign-in prompt still shows when it is needed.
+document.documentElement.classList.toggle('kiosk', new URLSearchParams(location.search).has('kiosk'));
+
 /** A new token (or none): the page starts again with it, so every part reads with the same one. */
 const restart = (): void => location.reload();
 const session = createSessionView(restart);

@@ -34,7 +34,7 @@ export interface PodRef {
 /**
  * Halls × pods as a CSS grid of cells (768 at Colossus: cheap to update, clickable, and each cell
  * carries its pod id for keyboard users and tests). Colour = utilization; marks: stripes = sold,
- * green ring = in a sellable block, red corner = GPUs down, grey = no utilization known.
+ * green ring = in a sellable block, black-and-white corner = GPUs down, grey = no utilization known.
  *
  * For the keyboard it is one ARIA grid with a roving tabindex (grid-keys.ts): one Tab stop, not 768.
  * `onPick(pod, byKeyboard)`: a pod chosen; by Enter or Space the caller moves the focus into its detail.
@@ -74,6 +74,8 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
   const build = (layout: Layout): void => {
     const widest = Math.max(1, ...layout.halls.map((hall) => hall.pods.length));
     rows.style.setProperty('--pods', String(widest));
+    // Kiosk mode sizes square cells to fill the card: the smaller of width ÷ pods and height ÷ halls.
+    rows.style.setProperty('--halls', String(layout.halls.length));
     cells = [];
     refs = [];
     halls = [];
