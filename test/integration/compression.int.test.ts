@@ -91,6 +91,32 @@ describe('compressed answers', () => {
     expect(again.headers['content-encoding']).toBeUndefined();
   });
 
+  it('agrees permessage-deflate for the live websocket when the client offers it', async () => {
+    const extensions = await new Promise<string | undefined>((resolve, reject) => {
+      const req = request(`${h.url}/socket.io/?EIO=4&transport=websocket`, {
+        headers: {
+          ...bearer(),
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': Buffer.from('headroom-test-17').toString('base64'),
+          'sec-websocket-extensions': 'permessage-deflate; client_max_window_bits',
+        },
+      });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        const value = res.headers['sec-websocket-extensions'];
+        resolve(Array.isArray(value) ? value.join(', ') : value);
+      });
+      req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(extensions).toMatch(/^permessage-deflate/);
+    expect(extensions).toMatch(/server_no_context_takeover/);
+    expect(extensions).toMatch(/server_max_window_bits=13/);
+  });
+
   it('still names the refused field and the size limit in 400 and 413 answers', async () => {
     const big = JSON.stringify({ pods: 1, start: '2030-01-01', months: 1, pad: 'x'.repeat(20_000) });
     const tooLarge = await raw(
