@@ -117,7 +117,7 @@ describe('compressed answers', () => {
     expect(extensions).toMatch(/server_max_window_bits=13/);
   });
 
-  it('still names the refused field and the size limit in 400 and 413 answers', async () => {
+  it('still sends readable JSON for a 413 (the size limit) and a 404 (the path) to a client that accepts compression', async () => {
     const big = JSON.stringify({ pods: 1, start: '2030-01-01', months: 1, pad: 'x'.repeat(20_000) });
     const tooLarge = await raw(
       `${h.url}/api/v1/what-if`,
