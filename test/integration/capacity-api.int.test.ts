@@ -102,6 +102,27 @@ describe('capacity API on the small simulated site with the demo contract book',
     expect(noTerm.status).toBe(400);
     expect(String(noTerm.body.error)).toMatch(/months/);
   });
+
+  it('refuses a what-if of more than the site holds or starting before today on the collection clock, naming the field', async () => {
+    const fleet = (await h.getJson<{ gpus: { total: number }; power: { feedWatts: number } }>('/api/v1/fleet')).body;
+    const pods = (await h.getJson<{ pods: unknown[] }>('/api/v1/fleet/pods')).body.pods.length;
+    const today = new Date(h.clock.now()).toISOString().slice(0, 10);
+    const yesterday = new Date(h.clock.now() - 86_400_000).toISOString().slice(0, 10);
+    expect((await postWhatIf({ pods, start: today, months: 1 })).status).toBe(200);
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ pods: pods + 1, start: today, months: 1 }, 'pods', /more than the site has/],
+      [{ gpus: fleet.gpus.total + 1, start: today, months: 1 }, 'gpus', /more than the site has/],
+      [{ watts: fleet.power.feedWatts * 6.5, start: today, months: 1 }, 'watts', /more than the site's feed/],
+      [{ pods: 1, start: yesterday, months: 1 }, 'start', new RegExp(`${yesterday} is in the past: the earliest start is today, ${today}`)],
+      [{ pods: 1, start: '2020-01-01', months: 1 }, 'start', /in the past/],
+    ];
+    for (const [ask, path, message] of cases) {
+      const refused = await postWhatIf(ask);
+      expect(refused.status, JSON.stringify(ask)).toBe(400);
+      expect(String(refused.body.error)).toMatch(new RegExp(`^${path}: .*${message.source}`));
+      expect(refused.body.detail).toEqual({ path });
+    }
+  });
 });
 
 describe('the reserve’s risk appetite (FORECAST_QUANTILE, FORECAST_BAND_CONFIDENCE)', () => {

@@ -199,6 +199,29 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
     expect(laptop.problems).toEqual([]);
   });
 
+  it("shows the server's reason when it refuses a what-if: more pods than the site, a start in the past", async () => {
+    const { page } = laptop;
+    const start = await page.getByTestId('whatif-start').inputValue();
+    for (const [pods, day, reason] of [
+      ['5000', start, /pods: 5,000 pods is more than the site has \(\d+\)/],
+      ['1', '2020-01-01', /start: 2020-01-01 is in the past: the earliest start is today, \d{4}-\d{2}-\d{2}/],
+    ] as const) {
+      await page.getByTestId('whatif-pods').fill(pods);
+      await page.getByTestId('whatif-start').fill(day);
+      await page.getByTestId('whatif-submit').click();
+      const error = page.getByTestId('whatif-error');
+      await error.waitFor({ state: 'visible' });
+      expect(await error.textContent()).toMatch(reason);
+      expect(await page.getByTestId('whatif-results').isHidden()).toBe(true);
+    }
+    // Chromium logs every 4xx answer as a console error: these two were asked for.
+    const refused = 'console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)';
+    expect(laptop.problems.filter((p) => p !== refused)).toEqual([]);
+    laptop.problems.length = 0;
+    await page.getByTestId('whatif-pods').fill('1');
+    await page.getByTestId('whatif-start').fill(start);
+  });
+
   it("exports the sellable blocks, the contracts (server CSV) and a chart's own series as CSV", async () => {
     const { page } = laptop;
     const download = async (testid: string): Promise<string> => {

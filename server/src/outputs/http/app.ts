@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { operationRoutes } from './access.js';
 import { authFailureLimit } from './auth-failures.js';
 import { authorize } from './auth.js';
+import { compressAnswers } from './compress.js';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware, notFound } from './error-middleware.js';
 import { hostCheck } from './host-check.js';
@@ -35,6 +36,8 @@ export function createApp(deps: AppDeps): Express {
   // Security headers (CSP same-origin for scripts, sockets and data; no framing; nosniff; …).
   // HSTS is left to the TLS terminator in front: this server speaks plain HTTP on its own.
   app.use(helmet({ strictTransportSecurity: false }));
+  // Before every answer, refusals included: the dashboard's minute-by-minute reads are the bulk of its bytes.
+  app.use(compressAnswers());
   const { auth } = deps;
   // Before authorization: a browser's preflight carries no token.
   if (auth.corsOrigins.length) {

@@ -82,10 +82,17 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps) {
     path: '/socket.io',
     // The page is built by Vite and bundles socket.io-client itself.
     serveClient: false,
-    // Off: the heatmap frame is already 14 bytes a pod and the headline a few hundred bytes of
-    // JSON, so deflate would save little, while costing a zlib context (≈ 300 KB) per client and
-    // CPU on every frame of every client. (It is socket.io's default too; said here so it stays.)
-    perMessageDeflate: false,
+    // On above 1 KB: at Colossus the heatmap frame (14 bytes × 768 pods) deflates to about a fifth,
+    // 69 → 14 KB a minute per screen (docs/performance.md); the headline and small sites' frames
+    // stay under the threshold and go as they are. Each message deflates on its own (no context
+    // takeover) in an 8 KB window: the zlib context a client keeps is ≈ 100 KB, not ≈ 300 KB.
+    perMessageDeflate: {
+      threshold: 1024,
+      serverNoContextTakeover: true,
+      clientNoContextTakeover: true,
+      serverMaxWindowBits: 13,
+      zlibDeflateOptions: { memLevel: 7 },
+    },
     // A server or network that died without closing the connection is noticed within 15 s on
     // both sides (the page shows it is disconnected), at one tiny ping per client every 10 s.
     pingInterval: 10_000,

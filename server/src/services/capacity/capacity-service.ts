@@ -10,7 +10,8 @@ import { DomainError } from '../../domain/errors.js';
 import { gpuModelAt } from '../../domain/fleet/gpu-models.js';
 import { stateCountsOf, type FleetSummary } from '../../domain/fleet/summary.js';
 import type { FleetPort, HistoryPort, PlansPort, SoldPodsPort } from './ports.js';
-import { isoDateOfMs } from '../../domain/contracts/calendar.js';
+import { epochDay, isoDateOfMs, type IsoDate } from '../../domain/contracts/calendar.js';
+import { checkWhatIfBounds } from '../../domain/capacity/what-if-bounds.js';
 
 export interface CapacityPolicyConfig {
   horizonDays: number;
@@ -66,6 +67,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   // (300 MW for the whole site), not by its own full-load draw.
   const allocationSite = { gpusPerPod: podGpus[0] ?? 0, gpusPerFacilityWatt: totalGpus / topology.site.feedWatts };
   const feedShareWatts = (gpus: number): number => gpus / allocationSite.gpusPerFacilityWatt;
+  const whatIfSite = { pods: topology.pods.length, gpus: totalGpus, feedWatts: topology.site.feedWatts };
   const horizonS = deps.policy.horizonDays * DAY_S;
   /** `fitted`: the forecast of the history alone; `forecast`: with the plans of `plansRevision`. */
   type Computed = { atMs: number; plansRevision: number; fitted: DemandForecast; forecast: DemandForecast; report: CapacityReport };
@@ -281,14 +283,17 @@ export function createCapacityService(deps: CapacityServiceDeps) {
 
     /**
      * The value and risk of selling `capacity` more (whole pods, as a contract is delivered) from
-     * `startS` for `months` of 730 hours, at `monthlyPriceUsd` or else the price book.
+     * the day `start` (UTC midnight) for `months` of 730 hours, at `monthlyPriceUsd` or else the price book.
+     * @throws DomainError('invalid') for more than the site or a start before today (what-if-bounds.ts).
      */
-    whatIf(request: { capacity: ContractCapacity; startS: number; months: number; monthlyPriceUsd: number | null }) {
+    whatIf(request: { capacity: ContractCapacity; start: IsoDate; months: number; monthlyPriceUsd: number | null }) {
+      checkWhatIfBounds(request, whatIfSite, deps.now());
       const summary = latestSummary();
       const pods = podsNeeded(request.capacity, allocationSite);
       const gpus = pods * allocationSite.gpusPerPod;
-      const endS = request.startS + Math.round(request.months * HOURS_PER_MONTH * 3600);
-      const { report } = compute(summary, { gpus, startS: request.startS, endS });
+      const startS = epochDay(request.start, 'start') * DAY_S;
+      const endS = startS + Math.round(request.months * HOURS_PER_MONTH * 3600);
+      const { report } = compute(summary, { gpus, startS, endS });
       const facilityWatts = 'watts' in request.capacity ? request.capacity.watts : feedShareWatts(gpus);
       const book = value(gpus, podModelKey[0] ?? 'H100-SXM', facilityWatts);
       const monthlyUsd = request.monthlyPriceUsd ?? book.valueUsdPerMonth;

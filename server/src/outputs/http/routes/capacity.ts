@@ -51,7 +51,7 @@ export function capacityRoutes(capacity: CapacityDeps): Router {
     res.json(
       capacity.whatIf({
         capacity: sold,
-        startS: Date.parse(`${body.start}T00:00:00Z`) / 1000,
+        start: body.start,
         months: body.months,
         monthlyPriceUsd: body.monthlyPriceUsd ?? null,
       }) satisfies Sent<typeof whatIfAnswer>,
