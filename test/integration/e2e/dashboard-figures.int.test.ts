@@ -135,6 +135,7 @@ describe.skipIf(!hasChromium)('the headline figures explain themselves and the m
       expect.arrayContaining(['full rate $/mo', 'rate in force $/mo', "this month's charge", 'revenue to date', 'TCV']),
     );
 
+    await page.getByTestId('contracts').screenshot({ path: join(SCREENSHOTS, 'small-laptop-contracts-totals.png') });
     // The sellable list price: the headline's figure and its exact note are the API's (the blocks' total: below).
     const sellableUsd = (await h.getJson<Capacity>('/api/v1/capacity')).body.sellable.valueUsdPerMonth;
     expect(Number((await figure(page, 'sellable-value')).value)).toBe(sellableUsd);
