@@ -44,7 +44,7 @@ export function createHeadline() {
   const sellableMw = figure('sellable-mw', 'Sellable now', 'MW', 'fig-good');
   const sellableGpus = figure('sellable-gpus', 'Sellable GPUs', '', 'fig-good');
   const value = figure('sellable-value', 'Sellable, list price', '/mo', 'fig-good');
-  const revenue = figure('contracted-revenue', 'Contracts, rate in force', '/mo');
+  const revenue = figure('contracted-revenue', 'Rate in force', '/mo');
   const equation = createSellableEquation();
   const riskValue = h('span', { class: 'risk-word', 'data-testid': 'risk' }, '–');
   const riskNote = h('span', { class: 'fig-note', 'data-testid': 'risk-note' });
@@ -105,7 +105,7 @@ export function createHeadline() {
         setFigure(sellableGpus.value, formatCount(cap.sellableGpus), cap.sellableGpus);
         setText(sellableGpus.note, `reserve ${formatCount(cap.reserveGpus)} GPUs`);
         setFigure(value.value, formatUsdCompact(cap.sellableValueUsdPerMonth), cap.sellableValueUsdPerMonth);
-        setText(value.note, `${formatUsd(cap.sellableValueUsdPerMonth)} a month at the price book`);
+        setText(value.note, `${formatUsd(cap.sellableValueUsdPerMonth)} a month`);
         equation.render(cap);
       } else {
         equation.render(null);
@@ -116,11 +116,8 @@ export function createHeadline() {
       }
 
       setFigure(revenue.value, formatUsdCompact(hl.contracts.revenueUsdPerMonth), hl.contracts.revenueUsdPerMonth);
-      // The exact figure, as the Contracts total of "rate in force" shows it.
-      setText(
-        revenue.note,
-        `${formatUsd(hl.contracts.revenueUsdPerMonth)} a month · ${formatCount(hl.contracts.active)} active · ${formatCount(hl.contracts.contractedGpus)} GPUs`,
-      );
+      // The exact figure, as the Contracts total of "rate in force" shows it; one line on every screen.
+      setText(revenue.note, `${formatUsd(hl.contracts.revenueUsdPerMonth)} a month · ${formatCount(hl.contracts.active)} active`);
 
       const r = hl.risk;
       if (!r) {

@@ -146,7 +146,14 @@ export function createSellable() {
       { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `Sellable blocks, ${s.blocks.length} rows` },
       table,
     );
-    fill(c.body, total, h('p', { class: 'table-summary', 'data-testid': 'sellable-summary' }, `By hall — ${byHall(s.blocks)}`), wrap);
+    // Per hall in a disclosure: one line until asked (a wall screen has no room for twelve halls).
+    const halls = h(
+      'details',
+      { class: 'table-summary', 'data-testid': 'sellable-summary' },
+      h('summary', {}, `By hall (${new Set(s.blocks.map((b) => b.hall)).size})`),
+      byHall(s.blocks),
+    );
+    fill(c.body, total, halls, wrap);
     if (focus) c.body.querySelector<HTMLButtonElement>(`th[data-sort="${focus}"] button`)?.focus();
   }
 
