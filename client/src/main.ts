@@ -220,7 +220,11 @@ function pickFromHash(): void {
 window.addEventListener('hashchange', () => {
   // A sign-in link opened in this tab changes only the fragment: take its token and start again.
   if (takeTokenFromUrl() !== null) restart();
-  else pickFromHash();
+  else {
+    pickFromHash();
+    // A link elsewhere on the page (a sellable block's pod) opened it: bring the detail into view.
+    podDetail.el.scrollIntoView({ block: 'nearest' });
+  }
 });
 
 function drawLive(hl: Headline, cells: PodCell[]): void {

@@ -18,6 +18,29 @@ function rampText(c: Contract): string {
   return c.ramp.length ? c.ramp.map((r) => `${r.months} mo × ${r.factor}`).join(', ') : '–';
 }
 
+/** Money column headers with what each means (also in the definitions under the table). */
+const MONEY_HEADERS: Array<[string, string]> = [
+  ['full rate $/mo', 'The monthly price in the contract, before ramp and proration.'],
+  [
+    'rate in force $/mo',
+    "Full rate × today's ramp factor, for active contracts in term; 0 otherwise. The headline's contracted figure is their total.",
+  ],
+  ["this month's charge", 'What the calendar month containing today bills: ramp and proration by day applied.'],
+  ['revenue to date', 'Billed for the contract days before today.'],
+  ['TCV', 'Total contract value: every month of the term.'],
+  ['guaranteed', 'Revenue to date + the notice period from today.'],
+];
+
+/** The money terms spelled out, for anyone who does not hover a header. */
+function definitions(): HTMLElement {
+  return h(
+    'details',
+    { class: 'money-terms' },
+    h('summary', {}, 'What the money figures mean'),
+    h('dl', {}, ...MONEY_HEADERS.flatMap(([t, why]) => [h('dt', {}, t), h('dd', {}, why)])),
+  );
+}
+
 /** The contract book with each contract's money (GET /api/v1/contracts and …/:id/valuation). */
 export function createContracts() {
   const c = card('contracts', 'Contracts', [serverCsvButton('export-contracts-csv', CSV_URLS.contracts, 'headroom-contracts.csv')]);
@@ -30,19 +53,19 @@ export function createContracts() {
         markLoaded(c.el);
         return;
       }
-      let monthly = 0;
-      let tcv = 0;
-      let toDate = 0;
-      let guaranteed = 0;
+      // Sums in whole cents: the figures are to the cent, and float sums drift.
+      const totals = { fullRate: 0, inForce: 0, thisMonth: 0, toDate: 0, tcv: 0, guaranteed: 0 };
+      const add = (key: keyof typeof totals, usd: number | undefined) => (totals[key] += Math.round((usd ?? 0) * 100));
+      const money = (n: number | undefined, testid?: string) =>
+        h('td', { class: 'n', 'data-value': n ?? '', 'data-testid': testid ?? null }, n === undefined ? '–' : formatUsd(n));
       const rows = contracts.map((k) => {
         const v = valuations.get(k.id);
-        if (v) {
-          monthly += v.phase === 'in-term' ? v.currentMonthUsd : 0;
-          tcv += v.tcvUsd;
-          toDate += v.revenueToDateUsd;
-          guaranteed += v.guaranteedUsd;
-        }
-        const money = (n: number | undefined) => h('td', { class: 'n', 'data-value': n ?? '' }, n === undefined ? '–' : formatUsd(n));
+        add('fullRate', k.monthlyPriceUsd);
+        add('inForce', v?.rateInForceUsd);
+        add('thisMonth', v?.currentMonthUsd);
+        add('toDate', v?.revenueToDateUsd);
+        add('tcv', v?.tcvUsd);
+        add('guaranteed', v?.guaranteedUsd);
         return h(
           'tr',
           { 'data-contract': k.id },
@@ -55,28 +78,44 @@ export function createContracts() {
               : null,
           ),
           h('td', {}, capacityText(k, v)),
-          h('td', { class: 'nowrap' }, `${k.start} → ${k.end}`),
+          // Ramp and notice under the term, not in columns of their own: the money columns fit at 1280 px.
+          h(
+            'td',
+            { class: 'nowrap' },
+            `${k.start} → ${k.end}`,
+            h('span', { class: 'term-note' }, `notice ${k.noticeDays} d${k.ramp.length ? ` · ramp ${rampText(k)}` : ''}`),
+          ),
           h('td', {}, h('span', { class: `tag tag-${v?.phase ?? k.status}` }, v?.phase ?? k.status)),
-          h('td', { class: 'n' }, formatUsd(k.monthlyPriceUsd)),
-          h('td', {}, rampText(k)),
-          h('td', { class: 'n' }, `${k.noticeDays} d`),
+          money(k.monthlyPriceUsd),
+          money(v?.rateInForceUsd),
+          money(v?.currentMonthUsd),
           money(v?.revenueToDateUsd),
           money(v?.tcvUsd),
           money(v?.guaranteedUsd),
         );
       });
+      const usd = (cents: number): number => cents / 100;
       const asOf = valuations.values().next().value?.asOf;
+      const figure = (label: string, cents: number, testid: string) =>
+        h('span', {}, `${label} `, h('b', { 'data-testid': testid, 'data-value': usd(cents) }, formatUsd(usd(cents))));
       fill(
         c.body,
         h(
           'p',
-          { class: 'table-summary' },
-          `${formatCount(contracts.length)} contracts · ${formatUsd(monthly)} this month · TCV ${formatUsd(tcv)}${asOf ? ` · as of ${asOf}` : ''}`,
+          { class: 'table-summary contracts-summary' },
+          `${formatCount(contracts.length)} contracts${asOf ? ` as of ${asOf}` : ''} · `,
+          figure('rate in force', totals.inForce, 'contracts-rate-in-force'),
+          ' a month · ',
+          figure("this month's charge", totals.thisMonth, 'contracts-this-month'),
+          ' · ',
+          figure('revenue to date', totals.toDate, 'contracts-to-date'),
+          ' · ',
+          figure('TCV', totals.tcv, 'contracts-tcv'),
         ),
         h(
           'div',
           // A Tab stop with a name: on a narrow screen the table scrolls, and the keyboard must reach it.
-          { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Contracts table' },
+          { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `Contracts, ${contracts.length} rows` },
           h(
             'table',
             { 'data-testid': 'contracts-table' },
@@ -86,13 +125,8 @@ export function createContracts() {
               h(
                 'tr',
                 {},
-                ...['customer', 'capacity', 'term', 'phase'].map((t) => h('th', {}, t)),
-                h('th', { class: 'n' }, '$/month'),
-                h('th', {}, 'ramp'),
-                h('th', { class: 'n' }, 'notice'),
-                h('th', { class: 'n' }, 'to date'),
-                h('th', { class: 'n' }, 'TCV'),
-                h('th', { class: 'n' }, 'guaranteed'),
+                ...['customer', 'capacity', 'term, notice, ramp', 'phase'].map((t) => h('th', {}, t)),
+                ...MONEY_HEADERS.map(([t, why]) => h('th', { class: 'n', title: why }, t)),
               ),
             ),
             h('tbody', {}, ...rows),
@@ -101,15 +135,19 @@ export function createContracts() {
               {},
               h(
                 'tr',
-                {},
-                h('td', { colspan: 7 }, 'total'),
-                h('td', { class: 'n' }, formatUsd(toDate)),
-                h('td', { class: 'n' }, formatUsd(tcv)),
-                h('td', { class: 'n' }, formatUsd(guaranteed)),
+                { 'data-testid': 'contracts-total' },
+                h('td', { colspan: 4 }, `total, ${plural(contracts.length, 'contract')}`),
+                money(usd(totals.fullRate), 'total-full-rate'),
+                money(usd(totals.inForce), 'total-rate-in-force'),
+                money(usd(totals.thisMonth), 'total-this-month'),
+                money(usd(totals.toDate), 'total-to-date'),
+                money(usd(totals.tcv), 'total-tcv'),
+                money(usd(totals.guaranteed), 'total-guaranteed'),
               ),
             ),
           ),
         ),
+        definitions(),
       );
       markLoaded(c.el);
     },

@@ -1,10 +1,21 @@
 import { HEATMAP_STATES, type Headline } from '@protocol/live';
 import { card, fill, h, markLoaded, setFigure, setText } from '../dom.js';
-import { formatCount, formatDay, formatLead, formatMwNumber, formatPercent, formatUsdCompact } from '../format.js';
+import { formatCount, formatDay, formatLead, formatMwNumber, formatPercent, formatUsd, formatUsdCompact } from '../format.js';
+import { term } from '../term.js';
+import { createSellableEquation } from './headline-terms.js';
+import '../headline.css';
 
 type State = (typeof HEATMAP_STATES)[number];
 
-const STATE_LABEL: Record<State, string> = { busy: 'busy', held: 'held', idle: 'idle', sold: 'sold', down: 'down', unknown: 'unknown' };
+/** docs/gpu-states.md, in a sentence each. */
+const STATE_DEFINITION: Record<State, string> = {
+  busy: "Computing the owner's own work.",
+  held: 'Allocated to internal work (memory in use) but not computing: reclaimable waste, not free to sell.',
+  idle: 'Nothing on it: no compute, no memory in use. Sellable only as whole pods over the reserve.',
+  sold: 'Delivered to a resale customer.',
+  down: 'Failed or in maintenance (a fatal XID or a drained node).',
+  unknown: 'Telemetry missing, stale or garbage: never counted as idle or sellable.',
+};
 
 /** A big numeral with its unit and a caption; `data-value` holds the raw figure. */
 function figure(testid: string, caption: string, unit: string, extra = ''): { el: HTMLElement; value: HTMLElement; note: HTMLElement } {
@@ -32,8 +43,9 @@ export function createHeadline() {
   const total = figure('gpus-total', 'GPUs', '');
   const sellableMw = figure('sellable-mw', 'Sellable now', 'MW', 'fig-good');
   const sellableGpus = figure('sellable-gpus', 'Sellable GPUs', '', 'fig-good');
-  const value = figure('sellable-value', 'Worth per month', '/mo', 'fig-good');
-  const revenue = figure('contracted-revenue', 'Contracted revenue', '/mo');
+  const value = figure('sellable-value', 'Sellable, list price', '/mo', 'fig-good');
+  const revenue = figure('contracted-revenue', 'Rate in force', '/mo');
+  const equation = createSellableEquation();
   const riskValue = h('span', { class: 'risk-word', 'data-testid': 'risk' }, '–');
   const riskNote = h('span', { class: 'fig-note', 'data-testid': 'risk-note' });
   const risk = h('div', { class: 'fig fig-risk' }, h('span', { class: 'fig-caption' }, 'Oversold risk'), riskValue, riskNote);
@@ -48,15 +60,7 @@ export function createHeadline() {
     stateBars.set(state, seg);
     const count = h('span', { class: 'state-count', 'data-testid': `gpus-${state}` }, '–');
     stateCounts.set(state, count);
-    legend.append(
-      h(
-        'span',
-        { class: 'state-item' },
-        h('i', { class: `dot s-${state}` }),
-        count,
-        h('span', { class: 'state-name' }, STATE_LABEL[state]),
-      ),
-    );
+    legend.append(h('span', { class: 'state-item' }, h('i', { class: `dot s-${state}` }), count, term(state, STATE_DEFINITION[state])));
   }
 
   const gpuTile = h('div', { class: 'tile tile-gpus' }, total.el, bar, legend);
@@ -67,6 +71,7 @@ export function createHeadline() {
     gpuTile,
     h('div', { class: 'tile tile-sellable' }, sellableMw.el, sellableGpus.el, value.el),
     h('div', { class: 'tile tile-money' }, revenue.el, risk),
+    equation.el,
   );
   let drawn = false;
 
@@ -100,8 +105,10 @@ export function createHeadline() {
         setFigure(sellableGpus.value, formatCount(cap.sellableGpus), cap.sellableGpus);
         setText(sellableGpus.note, `reserve ${formatCount(cap.reserveGpus)} GPUs`);
         setFigure(value.value, formatUsdCompact(cap.sellableValueUsdPerMonth), cap.sellableValueUsdPerMonth);
-        setText(value.note, 'at the price book');
+        setText(value.note, `${formatUsd(cap.sellableValueUsdPerMonth)} a month`);
+        equation.render(cap);
       } else {
+        equation.render(null);
         for (const f of [sellableMw, sellableGpus, value]) {
           setFigure(f.value, '–', null);
           setText(f.note, 'waiting for history…');
@@ -109,7 +116,8 @@ export function createHeadline() {
       }
 
       setFigure(revenue.value, formatUsdCompact(hl.contracts.revenueUsdPerMonth), hl.contracts.revenueUsdPerMonth);
-      setText(revenue.note, `${formatCount(hl.contracts.active)} active · ${formatCount(hl.contracts.contractedGpus)} GPUs`);
+      // The exact figure, as the Contracts total of "rate in force" shows it; one line on every screen.
+      setText(revenue.note, `${formatUsd(hl.contracts.revenueUsdPerMonth)} a month · ${formatCount(hl.contracts.active)} active`);
 
       const r = hl.risk;
       if (!r) {

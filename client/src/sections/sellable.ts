@@ -1,7 +1,12 @@
 import { CSV_URLS, type CapacityReport } from '../api.js';
 import { serverCsvButton } from '../csv.js';
 import { card, fill, h, loading, markLoaded } from '../dom.js';
-import { formatCount, formatPower, formatUsd, formatUsdCompact } from '../format.js';
+import { formatCount, formatPower, formatUsd, plural } from '../format.js';
+import { DEFINITIONS } from './headline-terms.js';
+
+type Block = CapacityReport['sellable']['blocks'][number];
+type Column = 'pods' | 'hall' | 'gpus' | 'watts' | 'value';
+type Direction = 'ascending' | 'descending';
 
 const LIMITED_BY: Record<string, string> = {
   gpus: 'GPUs (the reserve for internal demand)',
@@ -9,72 +14,154 @@ const LIMITED_BY: Record<string, string> = {
   blocks: 'whole blocks',
 };
 
-/** The sellable blocks with their value (GET /api/v1/capacity), exportable as CSV. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Each column's order; ties fall back to hall then pod, so a hall's blocks stay together. */
+const COMPARE: Record<Column, (a: Block, b: Block) => number> = {
+  pods: (a, b) => byText(a.id, b.id),
+  hall: (a, b) => byText(a.hall ?? '', b.hall ?? ''),
+  gpus: (a, b) => a.gpus - b.gpus,
+  watts: (a, b) => a.watts - b.watts,
+  value: (a, b) => a.valueUsdPerMonth - b.valueUsdPerMonth,
+};
+
+const COLUMNS: Array<{ key: Column; label: string; numeric: boolean }> = [
+  { key: 'hall', label: 'hall', numeric: false },
+  { key: 'pods', label: 'pod', numeric: false },
+  { key: 'gpus', label: 'GPUs', numeric: true },
+  { key: 'watts', label: 'full load', numeric: true },
+  { key: 'value', label: 'list price $/month', numeric: true },
+];
+
+function sorted(blocks: Block[], column: Column, direction: Direction): Block[] {
+  const sign = direction === 'ascending' ? 1 : -1;
+  return [...blocks].sort((a, b) => sign * COMPARE[column](a, b) || COMPARE.hall(a, b) || COMPARE.pods(a, b));
+}
+
+/** "h01: 12 blocks, 3,072 GPUs · h02: …": sales asks per hall first. */
+function byHall(blocks: Block[]): string {
+  const halls = new Map<string, { blocks: number; gpus: number }>();
+  for (const b of blocks) {
+    const sum = halls.get(b.hall ?? '–') ?? { blocks: 0, gpus: 0 };
+    sum.blocks += 1;
+    sum.gpus += b.gpus;
+    halls.set(b.hall ?? '–', sum);
+  }
+  return [...halls]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([hall, s]) => `${hall}: ${plural(s.blocks, 'block')}, ${formatCount(s.gpus)} GPUs`)
+    .join(' · ');
+}
+
+/**
+ * The sellable blocks (GET /api/v1/capacity): the total first, then a table sorted by hall (any
+ * column sorts), each row linking to its pod's detail (`#pod=<id>`, main.ts); exportable as CSV.
+ */
 export function createSellable() {
   const c = card('sellable', 'Sellable blocks', [serverCsvButton('export-blocks-csv', CSV_URLS.blocks, 'headroom-sellable-blocks.csv')]);
+  let sort: { column: Column; direction: Direction } = { column: 'hall', direction: 'ascending' };
+  let report: CapacityReport | null = null;
+
+  function rows(blocks: Block[]): HTMLTableRowElement[] {
+    return sorted(blocks, sort.column, sort.direction).map((b) =>
+      h(
+        'tr',
+        { 'data-block': b.id },
+        h('td', {}, b.hall ?? '–'),
+        h(
+          'td',
+          {},
+          ...b.pods.flatMap((pod, i) => [i ? ', ' : '', h('a', { class: 'pod-link', href: `#pod=${encodeURIComponent(pod)}` }, pod)]),
+        ),
+        h('td', { class: 'n', 'data-value': b.gpus }, formatCount(b.gpus)),
+        h('td', { class: 'n', 'data-value': b.watts }, formatPower(b.watts)),
+        h('td', { class: 'n', 'data-value': b.valueUsdPerMonth }, formatUsd(b.valueUsdPerMonth)),
+      ),
+    );
+  }
+
+  function header(): HTMLTableRowElement {
+    return h(
+      'tr',
+      {},
+      ...COLUMNS.map(({ key, label, numeric }) => {
+        const active = sort.column === key;
+        const next: Direction = active && sort.direction === 'ascending' ? 'descending' : 'ascending';
+        return h(
+          'th',
+          { class: numeric ? 'n' : null, 'aria-sort': active ? sort.direction : 'none', 'data-sort': key, scope: 'col' },
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => {
+                sort = { column: key, direction: next };
+                if (report) draw(report, key);
+              },
+            },
+            label,
+          ),
+        );
+      }),
+    );
+  }
+
+  /** Draws the report; `focus` puts focus back on the header just sorted (the table is redrawn whole). */
+  function draw(r: CapacityReport, focus?: Column): void {
+    const s = r.sellable;
+    if (!s.blocks.length) {
+      fill(
+        c.body,
+        h(
+          'p',
+          { class: 'table-summary', 'data-testid': 'sellable-summary' },
+          `Nothing sellable now — limited by ${LIMITED_BY[s.limitedBy] ?? s.limitedBy}. Reserve ${formatCount(r.reserve.gpus)} GPUs, ${formatCount(r.gpus.sold)} sold, ${formatCount(r.gpus.up)} up.`,
+        ),
+      );
+      return;
+    }
+    const total = h(
+      'p',
+      { class: 'blocks-total', 'data-testid': 'sellable-total', title: DEFINITIONS.sellable },
+      h('span', {}, 'Total ', h('b', { 'data-testid': 'sellable-total-gpus', 'data-value': s.gpus }, formatCount(s.gpus)), ' GPUs'),
+      h('span', {}, plural(s.blocks.length, 'block')),
+      h('span', {}, `${formatPower(s.watts)} at full load`),
+      h(
+        'span',
+        {},
+        'list price ',
+        h('b', { 'data-testid': 'sellable-total-usd', 'data-value': s.valueUsdPerMonth }, formatUsd(s.valueUsdPerMonth)),
+        ` a month (${formatUsd(s.valueUsdOverHorizon)} over the ${r.forecast.horizonDays}-day horizon)`,
+      ),
+    );
+    const table = h(
+      'table',
+      { 'data-testid': 'blocks-table' },
+      h('caption', { class: 'sr-only' }, 'Sellable blocks; the column headers sort'),
+      h('thead', {}, header()),
+      h('tbody', {}, ...rows(s.blocks)),
+    );
+    const wrap = h(
+      'div',
+      { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `Sellable blocks, ${s.blocks.length} rows` },
+      table,
+    );
+    // Per hall in a disclosure: one line until asked (a wall screen has no room for twelve halls).
+    const halls = h(
+      'details',
+      { class: 'table-summary', 'data-testid': 'sellable-summary' },
+      h('summary', {}, `By hall (${new Set(s.blocks.map((b) => b.hall)).size})`),
+      byHall(s.blocks),
+    );
+    fill(c.body, total, halls, wrap);
+    if (focus) c.body.querySelector<HTMLButtonElement>(`th[data-sort="${focus}"] button`)?.focus();
+  }
 
   return {
     el: c.el,
     render(r: CapacityReport): void {
-      const s = r.sellable;
-      const summary = h(
-        'p',
-        { class: 'table-summary', 'data-testid': 'sellable-summary' },
-        s.blocks.length
-          ? `${formatCount(s.blocks.length)} blocks · ${formatCount(s.gpus)} GPUs · ${formatPower(s.watts)} at full load · ${formatUsdCompact(s.valueUsdPerMonth)}/month (${formatUsdCompact(s.valueUsdOverHorizon)} over the ${r.forecast.horizonDays}-day horizon)`
-          : `Nothing sellable now — limited by ${LIMITED_BY[s.limitedBy] ?? s.limitedBy}. Reserve ${formatCount(r.reserve.gpus)} GPUs, ${formatCount(r.gpus.sold)} sold, ${formatCount(r.gpus.up)} up.`,
-      );
-      const rows = s.blocks.map((b) =>
-        h(
-          'tr',
-          { 'data-block': b.id },
-          h('td', {}, b.id),
-          h('td', {}, b.hall),
-          h('td', { class: 'pods' }, b.pods.join(', ')),
-          h('td', { class: 'n' }, formatCount(b.gpus)),
-          h('td', { class: 'n' }, formatPower(b.watts)),
-          h('td', { class: 'n', 'data-value': b.valueUsdPerMonth }, formatUsd(b.valueUsdPerMonth)),
-        ),
-      );
-      const table = h(
-        'div',
-        // A Tab stop with a name: on a narrow screen the table scrolls, and the keyboard must reach it.
-        { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Sellable blocks table' },
-        h(
-          'table',
-          { 'data-testid': 'blocks-table' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', {}, 'block'),
-              h('th', {}, 'hall'),
-              h('th', {}, 'pods'),
-              h('th', { class: 'n' }, 'GPUs'),
-              h('th', { class: 'n' }, 'full load'),
-              h('th', { class: 'n' }, '$/month'),
-            ),
-          ),
-          h('tbody', {}, ...rows),
-          s.blocks.length
-            ? h(
-                'tfoot',
-                {},
-                h(
-                  'tr',
-                  {},
-                  h('td', { colspan: 3 }, 'total'),
-                  h('td', { class: 'n' }, formatCount(s.gpus)),
-                  h('td', { class: 'n' }, formatPower(s.watts)),
-                  h('td', { class: 'n' }, formatUsd(s.valueUsdPerMonth)),
-                ),
-              )
-            : null,
-        ),
-      );
-      fill(c.body, summary, s.blocks.length ? table : null);
+      report = r;
+      draw(r);
       markLoaded(c.el);
     },
     waiting(): void {

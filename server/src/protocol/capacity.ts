@@ -34,7 +34,14 @@ export const capacityAnswer = z
       internal: z.number().int(),
       reserve: z.number().int(),
       sellable: z.number().int(),
-      unsoldUnreserved: z.number().int(),
+      unsoldUnreserved: z.number().int().describe('max(0, up − sold − reserve)'),
+      overcommitted: z.number().int().describe('max(0, sold + reserve − up): sold and reserve beyond what is up'),
+      outsideBlocks: z
+        .number()
+        .int()
+        .describe(
+          'unsoldUnreserved − sellable: GPUs no whole block carries (rounding to whole pods, pods not fully up, power); up − reserve − sold + overcommitted − outsideBlocks = sellable',
+        ),
     }),
     power: z.strictObject({
       feedWatts: z.number(),
@@ -48,6 +55,7 @@ export const capacityAnswer = z
       blocks: z.array(sellableBlock),
       gpus: z.number().int(),
       watts: z.number(),
+      addedWatts: z.number().describe("Facility watts the blocks add to today's draw at full load"),
       limitedBy: z.enum(SELLABLE_LIMITS).describe('What stopped the packing: GPUs over the reserve, power headroom, or no pod left'),
       valueUsdPerMonth: z.number(),
       valueUsdOverHorizon: z.number(),

@@ -41,6 +41,9 @@ export const valuationAnswer = z
     asOf: isoDate,
     phase: z.enum(CONTRACT_PHASES),
     monthlyUsd: z.number().describe('Full-rate monthly price (no ramp, no proration)'),
+    rateInForceUsd: z
+      .number()
+      .describe('Monthly price in force on asOf: full rate × ramp factor, no proration; 0 outside the term or when not active'),
     currentMonthUsd: z.number().describe('Charge of the calendar month containing asOf'),
     tcvUsd: z.number().describe('Total contract value'),
     revenueToDateUsd: z.number(),

@@ -34,8 +34,21 @@ export interface Headline {
   gpus: { total: number; busy: number; held: number; idle: number; sold: number; down: number; unknown: number };
   /** null while history loads (the capacity report needs it). */
   capacity: {
+    /**
+     * The terms of sellable, from the one report, so the page's equation adds up exactly:
+     * upGpus − reserveGpus − soldGpus + overcommittedGpus − outsideBlocksGpus = sellableGpus.
+     */
+    upGpus: number;
+    soldGpus: number;
+    overcommittedGpus: number;
+    outsideBlocksGpus: number;
     reserveGpus: number;
     sellableGpus: number;
+    /** What the power headroom must carry: the blocks' added draw within headroom − reserved growth. */
+    headroomWatts: number;
+    reservedGrowthWatts: number;
+    sellableAddedWatts: number;
+    limitedBy: 'gpus' | 'power' | 'blocks';
     sellableWatts: number;
     sellableBlocks: number;
     sellableValueUsdPerMonth: number;

@@ -11,9 +11,16 @@ interface Fleet {
   updatedAt: string;
 }
 interface Capacity {
-  gpus: { reserve: number };
-  power: { strandedWatts: number };
-  sellable: { blocks: Array<{ pods: string[] }>; gpus: number; watts: number; valueUsdPerMonth: number };
+  gpus: { up: number; sold: number; overcommitted: number; outsideBlocks: number; reserve: number };
+  power: { strandedWatts: number; headroomWatts: number; reservedGrowthWatts: number };
+  sellable: {
+    blocks: Array<{ pods: string[] }>;
+    gpus: number;
+    watts: number;
+    addedWatts: number;
+    limitedBy: 'gpus' | 'power' | 'blocks';
+    valueUsdPerMonth: number;
+  };
   risk: NonNullable<Headline['risk']>;
   updatedAt: string;
 }
@@ -32,8 +39,16 @@ async function expectHeadlineIsTheApi(h: TestHeadroom, headline: Headline): Prom
   const { feedWatts, itDrawWatts, facilityDrawWatts, headroomWatts } = fleet.power;
   expect(headline.power).toEqual({ feedWatts, itDrawWatts, facilityDrawWatts, headroomWatts, strandedWatts: capacity.power.strandedWatts });
   expect(headline.capacity).toEqual({
+    upGpus: capacity.gpus.up,
+    soldGpus: capacity.gpus.sold,
+    overcommittedGpus: capacity.gpus.overcommitted,
+    outsideBlocksGpus: capacity.gpus.outsideBlocks,
     reserveGpus: capacity.gpus.reserve,
     sellableGpus: capacity.sellable.gpus,
+    headroomWatts: capacity.power.headroomWatts,
+    reservedGrowthWatts: capacity.power.reservedGrowthWatts,
+    sellableAddedWatts: capacity.sellable.addedWatts,
+    limitedBy: capacity.sellable.limitedBy,
     sellableWatts: capacity.sellable.watts,
     sellableBlocks: capacity.sellable.blocks.length,
     sellableValueUsdPerMonth: capacity.sellable.valueUsdPerMonth,

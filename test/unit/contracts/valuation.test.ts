@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, revenueBeforeUsd, valueContract } from '../../../server/src/domain/contracts/valuation.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
+import { monthlyRateCents } from '../../../server/src/services/contracts/monthly-rate.js';
 import { cents, contract, expectInvalid } from './builders.js';
 
 // 1,400 facility watts per GPU (DESIGN.md: ≈ 650–730 GPUs per facility MW).
@@ -187,5 +188,22 @@ describe('valueContract capacity and implied prices', () => {
 
   it('refuses a negative GPUs-per-watt figure', () => {
     expect(() => valueContract(contract(), '2026-07-01', { gpusPerFacilityWatt: -1 })).toThrow(DomainError);
+  });
+});
+
+describe('the monthly rate in force', () => {
+  const ramped = contract({ start: '2026-06-15', end: '2027-05-31', monthlyPriceUsd: 1_000.01, ramp: [{ months: 2, factor: 0.5 }] });
+
+  it('is the full rate × the ramp factor of the month, not prorated, as the live headline sums it', () => {
+    expect(valueContract(ramped, '2026-06-20', SITE).rateInForceUsd).toBe(500.01);
+    expect(valueContract(ramped, '2026-07-31', SITE).rateInForceUsd).toBe(500.01);
+    expect(valueContract(ramped, '2026-08-01', SITE).rateInForceUsd).toBe(1_000.01);
+    expect(monthlyRateCents(ramped, '2026-06-20')).toBe(50_001n);
+  });
+
+  it('is 0 outside the term and for a contract that is not active', () => {
+    expect(valueContract(ramped, '2026-06-14', SITE).rateInForceUsd).toBe(0);
+    expect(valueContract(ramped, '2027-06-01', SITE).rateInForceUsd).toBe(0);
+    expect(valueContract({ ...ramped, status: 'terminated' }, '2026-09-01', SITE).rateInForceUsd).toBe(0);
   });
 });

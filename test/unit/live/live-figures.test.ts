@@ -26,9 +26,16 @@ function fleet(
 /** A capacity report with one sellable block of one pod; override any part. */
 function capacity(over: Partial<CapacityFigures> = {}): CapacityFigures {
   return {
-    gpus: { reserve: 12 },
-    power: { strandedWatts: 1_234 },
-    sellable: { blocks: [{ pods: ['h02-p001'] }], gpus: 16, watts: 25_500, valueUsdPerMonth: 28_032 },
+    gpus: { up: 40, sold: 8, overcommitted: 0, outsideBlocks: 4, reserve: 12 },
+    power: { strandedWatts: 1_234, headroomWatts: 90_000, reservedGrowthWatts: 3_000 },
+    sellable: {
+      blocks: [{ pods: ['h02-p001'] }],
+      gpus: 16,
+      watts: 25_500,
+      addedWatts: 20_000,
+      limitedBy: 'gpus',
+      valueUsdPerMonth: 28_032,
+    },
     risk: { oversold: false, shortfallGpus: 0, firstShortfallAt: null, firstRiskAt: '2026-07-01T00:00:00.000Z' },
     ...over,
   };
@@ -56,8 +63,16 @@ describe('headlineOf', () => {
     const { state, summary } = fleet([]);
     const headline = headlineOf(state, summary, capacity(), []);
     expect(headline.capacity).toEqual({
+      upGpus: 40,
+      soldGpus: 8,
+      overcommittedGpus: 0,
+      outsideBlocksGpus: 4,
       reserveGpus: 12,
       sellableGpus: 16,
+      headroomWatts: 90_000,
+      reservedGrowthWatts: 3_000,
+      sellableAddedWatts: 20_000,
+      limitedBy: 'gpus',
       sellableWatts: 25_500,
       sellableBlocks: 1,
       sellableValueUsdPerMonth: 28_032,
@@ -133,7 +148,18 @@ describe('podCellsOf', () => {
       state,
       summary,
       [0, 1, 2, 3],
-      sellablePodsOf(capacity({ sellable: { blocks: [{ pods: ['h02-p001', 'h02-p002'] }], gpus: 32, watts: 1, valueUsdPerMonth: 1 } })),
+      sellablePodsOf(
+        capacity({
+          sellable: {
+            blocks: [{ pods: ['h02-p001', 'h02-p002'] }],
+            gpus: 32,
+            watts: 1,
+            addedWatts: 1,
+            limitedBy: 'gpus',
+            valueUsdPerMonth: 1,
+          },
+        }),
+      ),
     );
     expect(cells.map((c) => c.sold)).toEqual([false, true, false, false]);
     expect(cells.map((c) => c.sellable)).toEqual([false, false, true, true]);

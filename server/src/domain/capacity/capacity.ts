@@ -71,6 +71,10 @@ export interface CapacityReport {
     reserve: number;
     sellable: number;
     unsoldUnreserved: number;
+    /** max(0, sold + reserve − up): what the clamp of `unsoldUnreserved` at 0 hides. */
+    overcommitted: number;
+    /** unsoldUnreserved − sellable: GPUs no whole block carries (see `sellableTerms`). */
+    outsideBlocks: number;
   };
   power: {
     feedWatts: number;
@@ -83,7 +87,10 @@ export interface CapacityReport {
   sellable: {
     blocks: SellableBlock[];
     gpus: number;
-    watts: number; /** What stopped the packing: the GPUs over the reserve, the power headroom, or no pod left to offer. */
+    watts: number;
+    /** Facility watts the blocks add to today's draw at full load (what the power headroom must carry). */
+    addedWatts: number;
+    /** What stopped the packing: the GPUs over the reserve, the power headroom, or no pod left to offer. */
     limitedBy: 'gpus' | 'power' | 'blocks';
   };
   reserve: { gpus: number; peakHigh: number; peakAt: number; marginGpus: number };
@@ -98,6 +105,8 @@ const upOf = (c: StateCounts): number => c.busy + c.held + c.idle + c.sold;
  *
  * - reserve = ⌈peak over the horizon of the high-quantile forecast × (1 + margin) + margin GPUs⌉;
  * - sellable GPUs = up − sold − reserve (≥ 0), where up excludes down and unknown;
+ *   exactly: up − reserve − sold + overcommitted − outsideBlocks = sellable (the dashboard's
+ *   equation), where outsideBlocks are the GPUs over the reserve that no whole block carries;
  * - packaged into whole blocks of uncommitted pods with every GPU up (unknown is never
  *   sellable), emptiest of internal work first, while the GPUs last and the site's power
  *   headroom — less what internal demand growing to its reserve would draw — carries each block
@@ -149,6 +158,8 @@ export function computeCapacity(input: CapacityInput): CapacityReport {
       reserve: reserve.gpus,
       sellable: blocks.gpus,
       unsoldUnreserved,
+      overcommitted: Math.max(0, site.sold + reserve.gpus - up),
+      outsideBlocks: unsoldUnreserved - blocks.gpus,
     },
     power: {
       feedWatts: input.feedWatts,
@@ -205,7 +216,7 @@ function packBlocks(input: CapacityInput, gpuBudget: number, powerBudget: number
     watts += blockWatts;
     added += addedWatts;
   }
-  return { blocks, gpus, watts: Math.round(watts), limitedBy };
+  return { blocks, gpus, watts: Math.round(watts), addedWatts: Math.round(added), limitedBy };
 }
 
 /** Blocks of `size` candidate pods of one hall, in the candidates' order of preference. */

@@ -104,6 +104,12 @@ function chargeCents(m: BillingMonth, days: number): bigint {
   return divRoundHalfUp(m.perDay.num * BigInt(days), m.perDay.den);
 }
 
+/** Full rate × the month's ramp factor, rounded half up to the cent (as services/contracts/monthly-rate.ts). */
+function rateCents(billing: Billing, m: BillingMonth): bigint {
+  const f = decimalRatio(m.factor, 'ramp.factor');
+  return divRoundHalfUp(billing.priceCents * f.num, f.den);
+}
+
 /** Revenue of the contract days strictly before day number `day`, in cents. */
 function earnedBeforeCents(billing: Billing, day: number): bigint {
   let total = 0n;
@@ -157,6 +163,11 @@ export interface ContractValuation {
   phase: ContractPhase;
   /** The full-rate monthly price (no ramp, no proration): the API's "monthly revenue". */
   monthlyUsd: number;
+  /**
+   * The monthly price in force on `asOf`: full rate × the ramp factor of its month, no proration;
+   * 0 outside the term or unless `active`. What the live headline sums as contracted revenue per month.
+   */
+  rateInForceUsd: number;
   /** The whole charge of the calendar month containing `asOf` (ramp and proration applied); 0 if the term does not touch that month. */
   currentMonthUsd: number;
   /** Total contract value: the sum of every month's charge. */
@@ -239,10 +250,12 @@ export function valueContract(contract: Contract, asOf: IsoDate, site: Valuation
   const perMwCents = watts.num > 0n ? divRoundHalfUp(billing.priceCents * 1_000_000n * watts.den, watts.num) : null;
   const perGpuHourCents = gpus > 0 ? divRoundHalfUp(billing.priceCents, BigInt(gpus) * BigInt(HOURS_PER_MONTH)) : null;
 
+  const phase: ContractPhase = asOfDay < billing.startDay ? 'before-start' : asOfDay > billing.endDay ? 'after-end' : 'in-term';
   return {
     asOf,
-    phase: asOfDay < billing.startDay ? 'before-start' : asOfDay > billing.endDay ? 'after-end' : 'in-term',
+    phase,
     monthlyUsd: centsToUsd(billing.priceCents),
+    rateInForceUsd: current && phase === 'in-term' && contract.status === 'active' ? centsToUsd(rateCents(billing, current)) : 0,
     currentMonthUsd: current ? centsToUsd(chargeCents(current, current.days)) : 0,
     tcvUsd: centsToUsd(tcv),
     revenueToDateUsd: centsToUsd(toDate),

@@ -14,9 +14,16 @@ import { HEATMAP_STATES, type Headline, type Layout, type PodCell, type PlansFig
 
 /** What the headline and heatmap read of GET /capacity's answer (capacity-service.ts `capacity()`). */
 export interface CapacityFigures {
-  gpus: { reserve: number };
-  power: { strandedWatts: number };
-  sellable: { blocks: ReadonlyArray<{ pods: readonly string[] }>; gpus: number; watts: number; valueUsdPerMonth: number };
+  gpus: { up: number; sold: number; overcommitted: number; outsideBlocks: number; reserve: number };
+  power: { strandedWatts: number; headroomWatts: number; reservedGrowthWatts: number };
+  sellable: {
+    blocks: ReadonlyArray<{ pods: readonly string[] }>;
+    gpus: number;
+    watts: number;
+    addedWatts: number;
+    limitedBy: 'gpus' | 'power' | 'blocks';
+    valueUsdPerMonth: number;
+  };
   risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: string | null; firstRiskAt: string | null };
 }
 
@@ -67,8 +74,16 @@ export function headlineOf(
     gpus: { ...report.gpus },
     capacity: capacity
       ? {
+          upGpus: capacity.gpus.up,
+          soldGpus: capacity.gpus.sold,
+          overcommittedGpus: capacity.gpus.overcommitted,
+          outsideBlocksGpus: capacity.gpus.outsideBlocks,
           reserveGpus: capacity.gpus.reserve,
           sellableGpus: capacity.sellable.gpus,
+          headroomWatts: capacity.power.headroomWatts,
+          reservedGrowthWatts: capacity.power.reservedGrowthWatts,
+          sellableAddedWatts: capacity.sellable.addedWatts,
+          limitedBy: capacity.sellable.limitedBy,
           sellableWatts: capacity.sellable.watts,
           sellableBlocks: capacity.sellable.blocks.length,
           sellableValueUsdPerMonth: capacity.sellable.valueUsdPerMonth,
