@@ -1,7 +1,7 @@
 import { HEATMAP_STATES, type Headline } from '@protocol/live';
 import { card, fill, h, markLoaded, setFigure, setText } from '../dom.js';
 import { formatCount, formatDay, formatLead, formatMwNumber, formatPercent, formatUsd, formatUsdCompact } from '../format.js';
-import { term } from '../term.js';
+import { legendTerm } from '../term.js';
 import { createSellableEquation } from './headline-terms.js';
 import '../headline.css';
 
@@ -60,7 +60,9 @@ export function createHeadline() {
     stateBars.set(state, seg);
     const count = h('span', { class: 'state-count', 'data-testid': `gpus-${state}` }, '–');
     stateCounts.set(state, count);
-    legend.append(h('span', { class: 'state-item' }, h('i', { class: `dot s-${state}` }), count, term(state, STATE_DEFINITION[state])));
+    legend.append(
+      h('span', { class: 'state-item' }, h('i', { class: `dot s-${state}` }), count, legendTerm(state, STATE_DEFINITION[state])),
+    );
   }
 
   const gpuTile = h('div', { class: 'tile tile-gpus' }, total.el, bar, legend);
