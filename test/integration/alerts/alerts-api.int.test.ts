@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';
 import { waitFor } from './delivery-harness.js';
 import { startReceiver, type TestReceiver } from './test-receiver.js';
-import { authedFetch } from '../helpers/auth.js';
+import { send } from './api-client.js';
 import { MAX_WEBHOOK_RECEIVERS } from '../../../server/src/services/alerts/alerts-service.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -17,16 +17,6 @@ const ALWAYS = {
   severity: 'warning',
   annotations: { summary: 'feed {{ value | power }}' },
 };
-
-async function send(h: TestHeadroom, method: string, path: string, body?: unknown) {
-  const res = await authedFetch(h.url + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { error?: string } };
-}
 
 describe('alert rules through the API', () => {
   let h: TestHeadroom;

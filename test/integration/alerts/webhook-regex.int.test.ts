@@ -7,21 +7,11 @@ import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REGEX_LENGTH } from '../../../server/src/domain/alerts/matchers.js';
-import { authedFetch } from '../helpers/auth.js';
+import { send } from './api-client.js';
 import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';
 
 const HOOK = { name: 'ops', url: 'http://127.0.0.1:9/hook', groupWaitS: 0 };
 const ALWAYS = { name: 'SiteWatched', figure: 'power_feed_watts', op: '>', threshold: 0, severity: 'warning' };
-
-async function send(h: TestHeadroom, method: string, path: string, body?: unknown) {
-  const res = await authedFetch(h.url + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { error?: string } };
-}
 
 describe('webhook matcher regexes (RE2)', () => {
   const dir = tempDir();

@@ -7,6 +7,7 @@ import { createCollector } from '../../../server/src/pipeline/collector/fleet-co
 import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
 import { createStores } from '../../../server/src/pipeline/store/stores.js';
 import { tempDir } from '../helpers/harness.js';
+import { sample } from '../../unit/fleet/builders.js';
 
 /**
  * Pushes that arrive in one event-loop turn share one journal commit (group commit), so a key
@@ -16,19 +17,7 @@ const db = openDatabase(join(tempDir(), 'idempotency.db'));
 afterAll(() => closeDatabase(db));
 
 function batch(uuids: string[]): IngestBatch {
-  const samples = uuids.map((uuid) => ({
-    uuid,
-    host: 'idem-node',
-    index: -1,
-    modelName: null,
-    utilPercent: 50,
-    powerWatts: 300,
-    memUsedMiB: 1_000,
-    memTotalMiB: 80_000,
-    xid: 0,
-    offsetMs: 0,
-  }));
-  return { samples, nodes: [], meters: [] };
+  return { samples: uuids.map((uuid) => sample({ uuid, host: 'idem-node', powerWatts: 300 })), nodes: [], meters: [] };
 }
 
 describe('idempotency keys within one group commit', () => {

@@ -20,6 +20,9 @@ export interface AuthDeps {
 /** The caller established by `authorize` (null: no token, admitted because the operation allows it). */
 export const principalOf = (res: Response): Principal | null => (res.locals.principal as Principal | undefined) ?? null;
 
+/** Who did it, as the audit log names a caller. */
+export const auditActor = (who: Principal): string => `token:${who.tokenId} (${who.name})`;
+
 /** Pushes are not audited: they are telemetry, thousands a minute, kept in the ingest journal. */
 const UNAUDITED = new Set(['pushDcgm', 'pushNvidiaSmi', 'pushJson']);
 const SECRET_KEY = /secret|token|password|authorization/i;
@@ -64,7 +67,7 @@ export function authorize(deps: AuthDeps, match: (method: string, path: string) 
         try {
           deps.audit.record({
             atMs: deps.wallNow(),
-            actor: `token:${who.tokenId} (${who.name})`,
+            actor: auditActor(who),
             action: `${req.method} ${req.baseUrl}${req.path}`,
             // A created resource is named by its Location.
             target: res.get('location') ?? `${req.baseUrl}${req.path}`,

@@ -8,7 +8,7 @@ import type { IngestBatch } from '../../../domain/fleet/readings.js';
 import { PUSH_SOURCES } from '../../../domain/fleet/ingest-sources.js';
 import { ingestAnswer } from '../../../protocol/ingest.js';
 import type { Sent } from '../../../protocol/sent.js';
-import { principalOf } from '../auth.js';
+import { auditActor, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { errorAnswers, jsonAnswer } from '../openapi-parts.js';
 import { newRouter } from '../router.js';
@@ -55,7 +55,7 @@ function auditSwap(deps: AppDeps, res: Response, source: string, swap: GpuReplac
   try {
     deps.auth.audit.record({
       atMs: deps.auth.wallNow(),
-      actor: who ? `token:${who.tokenId} (${who.name})` : 'anonymous',
+      actor: who ? auditActor(who) : 'anonymous',
       action: `GPU swap (${source})`,
       target: `/api/v1/gpus/${swap.uuid}`,
       status: 200,
