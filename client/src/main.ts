@@ -21,6 +21,7 @@ import { createPodDetail } from './sections/pod-detail.js';
 import { createSellable } from './sections/sellable.js';
 import { createTrends } from './sections/trends.js';
 import { createWhatIf } from './sections/what-if.js';
+import { readView, writeView } from './url-state.js';
 import './styles.css';
 import './a11y.css';
 
@@ -195,7 +196,7 @@ const refreshAlerts = onChange(
 
 function pick(pod: PodRef): void {
   heatmap.select(pod.index);
-  history.replaceState(null, '', `#pod=${encodeURIComponent(pod.id)}`);
+  writeView({ pod: pod.id });
   void podDetail.open(pod, last?.atMs ?? Date.now());
   podDetail.render(pods[pod.index]);
 }
@@ -203,7 +204,7 @@ function pick(pod: PodRef): void {
 function unpick(): void {
   heatmap.select(-1);
   podDetail.hide();
-  history.replaceState(null, '', location.pathname + location.search);
+  writeView({ pod: null });
 }
 
 function closeDetail(): void {
@@ -213,7 +214,7 @@ function closeDetail(): void {
 }
 
 function pickFromHash(): void {
-  const id = decodeURIComponent(/^#pod=(.+)$/.exec(location.hash)?.[1] ?? '');
+  const id = readView('pod') ?? '';
   const ref = id ? heatmap.refs().find((r) => r.id === id) : undefined;
   if (ref && podDetail.current()?.id !== ref.id) pick(ref);
 }
