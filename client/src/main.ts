@@ -22,9 +22,10 @@ import { createPodDetail } from './sections/pod-detail.js';
 import { createSellable } from './sections/sellable.js';
 import { createTrends } from './sections/trends.js';
 import { createWhatIf } from './sections/what-if.js';
-import { tabTitle, type TabStatus } from './tab-title.js';
+import { followPodLinks } from './pod-links.js';
+import { createTabTitle } from './tab-title.js';
 import { createThemeControl } from './theme.js';
-import { readView, viewHref, writeView } from './url-state.js';
+import { readView, writeView } from './url-state.js';
 import type { ConnectionState } from './live.js';
 import './styles.css';
 import './a11y.css';
@@ -42,6 +43,8 @@ const themeControl = createThemeControl();
 /** A new token (or none): the page starts again with it, so every part reads with the same one. */
 const restart = (): void => location.reload();
 const session = createSessionView(restart);
+/** The tab's title follows the link, the sellable power and the alerts firing. */
+const title = createTabTitle((text) => (document.title = text));
 const { status, signIn } = session;
 const hallFigures = createHallFigures();
 const headline = createHeadline(hallFigures.el);
@@ -102,15 +105,7 @@ function setConnection(state: ConnectionState): void {
   status.connection(state);
   if (state.status === 'unauthorized') signIn.el.setAttribute('role', 'main');
   else signIn.el.removeAttribute('role');
-  tab.link = state.status;
-  showTitle();
-}
-
-/** The tab's title follows the link, the sellable power and the alerts firing; set only when it changes. */
-const tab: TabStatus = { link: 'connecting', sellableWatts: null, firing: 0 };
-function showTitle(): void {
-  const title = tabTitle(tab);
-  if (document.title !== title) document.title = title;
+  title({ link: state.status });
 }
 
 let last: Headline | null = null;
@@ -282,24 +277,13 @@ window.addEventListener('hashchange', () => {
   }
 });
 
-// A sellable block's pod link opens the pod and keeps the rest of the view (range, hall, time zone):
-// the page writes the fragment itself rather than letting the href replace it.
-const podLink = (event: Event): HTMLAnchorElement | null =>
-  event.target instanceof Element ? event.target.closest<HTMLAnchorElement>('a.pod-link[data-pod]') : null;
-app.addEventListener('click', (event) => {
-  const link = podLink(event);
-  const ref = link ? heatmap.refs().find((r) => r.id === link.dataset.pod) : undefined;
-  if (!link || !ref || event.ctrlKey || event.metaKey || event.shiftKey) return;
-  event.preventDefault();
+followPodLinks(app, (id) => {
+  const ref = heatmap.refs().find((r) => r.id === id);
+  if (!ref) return false;
   pick(ref);
   podDetail.el.scrollIntoView({ block: 'nearest' });
+  return true;
 });
-// Its href, for "open in a new tab" and "copy link": the view as it is now, with that pod.
-for (const type of ['pointerover', 'focusin'])
-  app.addEventListener(type, (event) => {
-    const link = podLink(event);
-    if (link?.dataset.pod) link.href = viewHref({ pod: link.dataset.pod });
-  });
 
 function drawLive(hl: Headline, cells: PodCell[]): void {
   last = hl;
@@ -311,8 +295,7 @@ function drawLive(hl: Headline, cells: PodCell[]): void {
   if (open) podDetail.render(cells[open.index]);
   whatIf.now(hl.atMs);
   drawHall();
-  tab.sellableWatts = hl.capacity?.sellableWatts ?? null;
-  showTitle();
+  title({ sellableWatts: hl.capacity?.sellableWatts ?? null });
 }
 
 /** Set once every section has drawn: `data-rendered="full"` and a performance mark (the tests read them). */
@@ -350,8 +333,7 @@ const startLive = () =>
       },
       alerts(state) {
         alerts.live(state);
-        tab.firing = state.active.filter((a) => a.status === 'firing').length;
-        showTitle();
+        title({ firing: state.active.filter((a) => a.status === 'firing').length });
         alertsKey = `${state.active.map((a) => `${a.fingerprint}:${a.status}`).join(',')}|${state.delivery.pending}|${state.delivery.dead}`;
         refreshAlerts();
         rendered();

@@ -27,3 +27,19 @@ export function tabTitle(status: TabStatus): string {
   if (status.firing > 0) parts.push(`${plural(status.firing, 'alert')} firing`);
   return parts.join(' · ');
 }
+
+/**
+ * Keeps a title to `tabTitle` of what it is told: `write` (the page sets document.title) is called
+ * only when the text changes, so a live update that changes nothing in it writes nothing.
+ */
+export function createTabTitle(write: (title: string) => void) {
+  const status: TabStatus = { link: 'connecting', sellableWatts: null, firing: 0 };
+  let shown: string | null = null;
+  return (change: Partial<TabStatus>): void => {
+    Object.assign(status, change);
+    const title = tabTitle(status);
+    if (title === shown) return;
+    shown = title;
+    write(title);
+  };
+}

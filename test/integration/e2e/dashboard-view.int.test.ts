@@ -221,6 +221,20 @@ describe.skipIf(!hasChromium)('the view: one hall, the address, the tab title, t
     await page.close();
   });
 
+  it('fits every contracts column at 1280×800 without scrolling sideways, money to the dollar', async () => {
+    const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
+    await loadDashboard(page, signInUrl(h.url));
+    const wrap = page.locator('#contracts .table-wrap');
+    const [scroll, client] = await wrap.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    console.log(`contracts table at 1280×800: ${scroll} px wide in a ${client} px box`);
+    expect(scroll).toBeLessThanOrEqual(client);
+    const tcv = await page.getByTestId('total-tcv').textContent();
+    expect(tcv).toMatch(/^\$[\d,]+$/);
+    await page.getByTestId('contracts').screenshot({ path: join(SCREENSHOTS, 'view-contracts-1280.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('prints light, without controls, with the address and the time of the figures', async () => {
     const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
     await loadDashboard(page, signInUrl(h.url));
@@ -237,7 +251,9 @@ describe.skipIf(!hasChromium)('the view: one hall, the address, the tab title, t
     expect(text).toContain(`Printed from ${h.url}/`);
     expect(text).toMatch(/figures at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
     expect(await page.evaluate(`getComputedStyle(document.body).color`)).toBe('rgb(15, 26, 38)');
-    await page.screenshot({ path: join(SCREENSHOTS, 'view-print.png'), fullPage: true });
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'view-print.png') });
+    await page.getByTestId('contracts').screenshot({ path: join(SCREENSHOTS, 'view-print-contracts.png') });
     writeFileSync(join(SCREENSHOTS, 'view-print.pdf'), await page.pdf({ format: 'A4', printBackground: true }));
     expect(problems).toEqual([]);
     await page.close();
