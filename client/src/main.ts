@@ -6,7 +6,7 @@
  * a refusal brings up the sign-in prompt.
  */
 import type { Headline, Layout, PodCell } from '@protocol/live';
-import { api, type Contract, type Valuation } from './api.js';
+import { api, type CapacityReport, type Contract, type Valuation } from './api.js';
 import { h } from './dom.js';
 import { formatDay } from './format.js';
 import { connectLive } from './live.js';
@@ -15,15 +15,21 @@ import { createSessionView } from './session-view.js';
 import { createAlerts } from './sections/alerts.js';
 import { createContracts } from './sections/contracts.js';
 import { createDemandPlans } from './sections/demand-plans.js';
+import { createHallFigures, hallGpus } from './sections/hall-figures.js';
 import { createHeadline } from './sections/headline.js';
 import { createHeatmap, type PodRef } from './sections/heatmap.js';
 import { createPodDetail } from './sections/pod-detail.js';
 import { createSellable } from './sections/sellable.js';
 import { createTrends } from './sections/trends.js';
 import { createWhatIf } from './sections/what-if.js';
+import { followPodLinks } from './pod-links.js';
+import { createTabTitle } from './tab-title.js';
+import { createThemeControl } from './theme.js';
 import { readView, writeView } from './url-state.js';
+import type { ConnectionState } from './live.js';
 import './styles.css';
 import './a11y.css';
+import './print.css';
 
 // First, before anything reads the address: a sign-in link's token is kept and leaves the URL.
 takeTokenFromUrl();
@@ -31,17 +37,25 @@ takeTokenFromUrl();
 // `?kiosk` (a wall screen nobody touches): larger type, every section on one screen, no session
 // controls. Styles only (styles.css, html.kiosk); the sign-in prompt still shows when it is needed.
 document.documentElement.classList.toggle('kiosk', new URLSearchParams(location.search).has('kiosk'));
+// Before anything is drawn, so the page never flashes the other theme.
+const themeControl = createThemeControl();
 
 /** A new token (or none): the page starts again with it, so every part reads with the same one. */
 const restart = (): void => location.reload();
 const session = createSessionView(restart);
+/** The tab's title follows the link, the sellable power and the alerts firing. */
+const title = createTabTitle((text) => (document.title = text));
 const { status, signIn } = session;
-const headline = createHeadline();
+const hallFigures = createHallFigures();
+const headline = createHeadline(hallFigures.el);
 // Opened by Enter or Space, the detail takes the focus; closed (✕ or Escape), the pod's cell gets it back.
-const heatmap = createHeatmap((pod, byKeyboard) => {
-  pick(pod);
-  if (byKeyboard) podDetail.focus();
-});
+const heatmap = createHeatmap(
+  (pod, byKeyboard) => {
+    pick(pod);
+    if (byKeyboard) podDetail.focus();
+  },
+  (chosen) => setHall(chosen),
+);
 const podDetail = createPodDetail(() => closeDetail());
 heatmap.el.addEventListener('keydown', (event) => {
   if (event.key !== 'Escape' || podDetail.current() === null) return;
@@ -79,12 +93,28 @@ app.replaceChildren(
     h('div', { class: 'area-contracts' }, contracts.el),
     h('div', { class: 'area-plans' }, plans.el),
   ),
+  // At the end, not in the top bar: the chart range stays within 15 Tabs of page load.
+  h('footer', { class: 'page-foot' }, themeControl),
 );
+
+/**
+ * Signed out, the dashboard (<main>) is hidden and the sign-in prompt is the page: it is then the
+ * main landmark (axe landmark-one-main). With public reads both show, and <main> stays the one.
+ */
+function setConnection(state: ConnectionState): void {
+  status.connection(state);
+  if (state.status === 'unauthorized') signIn.el.setAttribute('role', 'main');
+  else signIn.el.removeAttribute('role');
+  title({ link: state.status });
+}
 
 let last: Headline | null = null;
 let backfilling = false;
 let layout: Layout | null = null;
 let pods: PodCell[] = [];
+let report: CapacityReport | null = null;
+/** The hall shown alone (heatmap, hall figures, sellable table), `hall=` in the address; null = all. */
+let hall: string | null = null;
 
 /** Re-reads a REST-backed section when the live figure it depends on changes (at most every 3 s). */
 function onChange(key: () => string, read: () => Promise<void>) {
@@ -129,9 +159,10 @@ const refreshCapacity = onChange(
       return;
     }
     try {
-      const report = await api.capacity();
+      report = await api.capacity();
       sellable.render(report);
       trends.capacity(report);
+      drawHall();
     } catch (error) {
       sellable.error(`capacity unavailable: ${(error as Error).message}`);
     }
@@ -194,6 +225,23 @@ const refreshAlerts = onChange(
   },
 );
 
+function drawHall(): void {
+  const counts = hall !== null && layout ? hallGpus(heatmap.refs(), pods, hall) : null;
+  hallFigures.render(hall, counts, report?.sellable.blocks ?? null, {
+    gpus: last?.gpus.total ?? 0,
+    sellableWatts: report?.sellable.watts ?? null,
+  });
+}
+
+/** Shows one hall (an id the layout does not have: all halls) and keeps it in the address. */
+function setHall(chosen: string | null): void {
+  hall = chosen !== null && layout?.halls.some((x) => x.id === chosen) ? chosen : null;
+  writeView({ hall });
+  heatmap.showHall(hall);
+  sellable.showHall(hall);
+  drawHall();
+}
+
 function pick(pod: PodRef): void {
   heatmap.select(pod.index);
   writeView({ pod: pod.id });
@@ -222,10 +270,19 @@ window.addEventListener('hashchange', () => {
   // A sign-in link opened in this tab changes only the fragment: take its token and start again.
   if (takeTokenFromUrl() !== null) restart();
   else {
+    // An address edited by hand: the hall and pod it names.
+    if (layout && readView('hall') !== hall) setHall(readView('hall'));
     pickFromHash();
-    // A link elsewhere on the page (a sellable block's pod) opened it: bring the detail into view.
     podDetail.el.scrollIntoView({ block: 'nearest' });
   }
+});
+
+followPodLinks(app, (id) => {
+  const ref = heatmap.refs().find((r) => r.id === id);
+  if (!ref) return false;
+  pick(ref);
+  podDetail.el.scrollIntoView({ block: 'nearest' });
+  return true;
 });
 
 function drawLive(hl: Headline, cells: PodCell[]): void {
@@ -237,6 +294,8 @@ function drawLive(hl: Headline, cells: PodCell[]): void {
   const open = podDetail.current();
   if (open) podDetail.render(cells[open.index]);
   whatIf.now(hl.atMs);
+  drawHall();
+  title({ sellableWatts: hl.capacity?.sellableWatts ?? null });
 }
 
 /** Set once every section has drawn: `data-rendered="full"` and a performance mark (the tests read them). */
@@ -254,6 +313,7 @@ const startLive = () =>
       snapshot(snapshot, cells) {
         layout = snapshot.layout;
         drawLive(snapshot.headline, cells);
+        setHall(readView('hall'));
         pickFromHash();
         // A (re)connect: everything read over REST may be stale, read it again.
         trends.reload(snapshot.headline);
@@ -273,6 +333,7 @@ const startLive = () =>
       },
       alerts(state) {
         alerts.live(state);
+        title({ firing: state.active.filter((a) => a.status === 'firing').length });
         alertsKey = `${state.active.map((a) => `${a.fingerprint}:${a.status}`).join(',')}|${state.delivery.pending}|${state.delivery.dead}`;
         refreshAlerts();
         rendered();
@@ -285,7 +346,7 @@ const startLive = () =>
         backfilling = running;
       },
       connection(state) {
-        status.connection(state);
+        setConnection(state);
         if (state.status === 'unauthorized') session.refused(state.reason);
       },
     },
@@ -307,7 +368,7 @@ if (readToken() !== null) {
       startLive();
       return;
     }
-    status.connection({ status: 'unauthorized', attempt: 0, reason: null });
+    setConnection({ status: 'unauthorized', attempt: 0, reason: null });
     session.askSignIn(null);
   });
 }

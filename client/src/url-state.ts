@@ -32,11 +32,27 @@ export function readView(key: ViewKey): string | null {
   return found ? decode(found[1]) : null;
 }
 
-/** Sets (a string) or removes (null) parts of the view; the others, in their order, stay. */
-export function writeView(changes: Partial<Record<ViewKey, string | null>>): void {
+type ViewChanges = Partial<Record<ViewKey, string | null>>;
+
+/** The fragment with `changes` made and every other part kept, in its order ('' when empty). */
+function fragmentWith(changes: ViewChanges): string {
   const next = parts().filter(([k]) => !(k in changes));
   for (const [k, v] of Object.entries(changes)) if (v !== null && v !== undefined) next.push([k, encodeURIComponent(v)]);
   const fragment = next.map(([k, v]) => `${k}=${v}`).join('&');
-  const url = `${location.pathname}${location.search}${fragment ? `#${fragment}` : ''}`;
+  return fragment ? `#${fragment}` : '';
+}
+
+/** Sets (a string) or removes (null) parts of the view; the others, in their order, stay. */
+export function writeView(changes: ViewChanges): void {
+  const url = `${location.pathname}${location.search}${fragmentWith(changes)}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+}
+
+/**
+ * An in-page link's href to the view with `changes` made (`#range=7d&pod=B-3` from `#range=7d`):
+ * a link that opens a pod keeps the chart range, hall and time zone. The page's own click on it
+ * calls writeView; the href serves "open in a new tab" and "copy link", as of when it was drawn.
+ */
+export function viewHref(changes: ViewChanges): string {
+  return fragmentWith(changes) || '#';
 }

@@ -69,6 +69,7 @@ export function createContracts() {
         return h(
           'tr',
           { 'data-contract': k.id },
+          // Capacity under the customer, as notice and ramp under the term: all ten figures fit at 1280 px.
           h(
             'td',
             {},
@@ -76,8 +77,8 @@ export function createContracts() {
             k.shortfallPods
               ? h('span', { class: 'tag tag-bad', title: 'pods the site could not deliver' }, `${k.shortfallPods} pods short`)
               : null,
+            h('span', { class: 'term-note', 'data-testid': 'contract-capacity' }, capacityText(k, v)),
           ),
-          h('td', {}, capacityText(k, v)),
           // Ramp and notice under the term, not in columns of their own: the money columns fit at 1280 px.
           h(
             'td',
@@ -125,7 +126,7 @@ export function createContracts() {
               h(
                 'tr',
                 {},
-                ...['customer', 'capacity', 'term, notice, ramp', 'phase'].map((t) => h('th', {}, t)),
+                ...['customer, capacity', 'term, notice, ramp', 'phase'].map((t) => h('th', {}, t)),
                 ...MONEY_HEADERS.map(([t, why]) => h('th', { class: 'n', title: why }, t)),
               ),
             ),
@@ -136,7 +137,7 @@ export function createContracts() {
               h(
                 'tr',
                 { 'data-testid': 'contracts-total' },
-                h('td', { colspan: 4 }, `total, ${plural(contracts.length, 'contract')}`),
+                h('td', { colspan: 3 }, `total, ${plural(contracts.length, 'contract')}`),
                 money(usd(totals.fullRate), 'total-full-rate'),
                 money(usd(totals.inForce), 'total-rate-in-force'),
                 money(usd(totals.thisMonth), 'total-this-month'),

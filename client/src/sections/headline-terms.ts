@@ -1,6 +1,7 @@
 import type { Headline } from '@protocol/live';
 import { h, setFigure } from '../dom.js';
 import { formatCount, formatMwNumber } from '../format.js';
+import { noRoomForBlocks } from '../room-for-blocks.js';
 import { term } from '../term.js';
 
 type Capacity = NonNullable<Headline['capacity']>;
@@ -70,6 +71,16 @@ export function createSellableEquation() {
     op('='),
     h('span', { class: 'eq-result' }, term('sellable', DEFINITIONS.sellable, n.sellable)),
   );
+  // Shown when there is room; replaced by `noRoom`'s sentence when the room would be negative.
+  const room = h(
+    'span',
+    { class: 'eq-part' },
+    op('='),
+    h('span', { class: 'term-plain' }, h('span', { class: 'term-name' }, 'room for blocks'), n.budget),
+    budgetOp,
+    term('blocks add', DEFINITIONS.added, n.added),
+  );
+  const noRoom = h('span', { class: 'eq-no-room', 'data-testid': 'eq-no-room', hidden: true });
   const power = h(
     'p',
     { class: 'eq-line eq-power', 'data-testid': 'power-equation' },
@@ -77,10 +88,8 @@ export function createSellableEquation() {
     term('headroom', DEFINITIONS.headroom, n.headroom),
     op('−'),
     term('reserved growth', DEFINITIONS.reservedGrowth, n.growth),
-    op('='),
-    h('span', { class: 'term-plain' }, h('span', { class: 'term-name' }, 'room for blocks'), n.budget),
-    budgetOp,
-    term('blocks add', DEFINITIONS.added, n.added),
+    room,
+    noRoom,
     limited,
   );
   const el = h('div', { class: 'equation', role: 'group', 'aria-label': 'How sellable follows from capacity' }, gpus, power);
@@ -103,8 +112,12 @@ export function createSellableEquation() {
       mw(n.growth, cap.reservedGrowthWatts);
       mw(n.budget, cap.headroomWatts - cap.reservedGrowthWatts);
       mw(n.added, cap.sellableAddedWatts);
-      // No block at all when reserved growth alone overruns the headroom: the room is negative.
       budgetOp.textContent = cap.headroomWatts - cap.reservedGrowthWatts >= cap.sellableAddedWatts ? '≥' : '<';
+      // No block at all when reserved growth alone overruns the headroom: said in words, not as a negative MW.
+      const words = noRoomForBlocks(cap.headroomWatts, cap.reservedGrowthWatts);
+      room.hidden = words !== null;
+      noRoom.hidden = words === null;
+      if (noRoom.textContent !== (words ?? '')) noRoom.textContent = words ?? '';
       limited.textContent = `· packing stopped at ${LIMITED_BY[cap.limitedBy]}`;
     },
   };

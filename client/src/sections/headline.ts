@@ -33,9 +33,10 @@ function figure(testid: string, caption: string, unit: string, extra = ''): { el
 
 /**
  * The figures at the top: power, GPUs by state, sellable capacity and its value, contracted revenue,
- * oversold risk. Everything comes from the live Headline, nothing from REST.
+ * oversold risk. Everything comes from the live Headline, nothing from REST. `hallTile`: the chosen
+ * hall's figures (hall-figures.ts), under the site's.
  */
-export function createHeadline() {
+export function createHeadline(hallTile: HTMLElement | null = null) {
   const c = card('headline', 'Right now');
   const feed = figure('headline-feed', 'Utility feed', 'MW');
   const draw = figure('headline-draw', 'Facility draw', 'MW');
@@ -74,6 +75,7 @@ export function createHeadline() {
     h('div', { class: 'tile tile-sellable' }, sellableMw.el, sellableGpus.el, value.el),
     h('div', { class: 'tile tile-money' }, revenue.el, risk),
     equation.el,
+    hallTile,
   );
   let drawn = false;
 

@@ -1,6 +1,6 @@
 import { HEATMAP_STATES, type Layout, type PodCell } from '@protocol/live';
 import { card, fill, h, markLoaded, setText } from '../dom.js';
-import { formatCount, formatPercent } from '../format.js';
+import { formatCount, formatPercent, plural } from '../format.js';
 import { createGridKeys } from './grid-keys.js';
 
 /** Utilization → colour: dark blue (idle, the opportunity) through teal to amber (busy). */
@@ -25,6 +25,8 @@ export function utilizationColor(u: number | null): string {
   return 'rgb(255,194,71)';
 }
 
+const DOWN = HEATMAP_STATES.indexOf('down');
+
 export interface PodRef {
   id: string;
   hall: string;
@@ -38,9 +40,14 @@ export interface PodRef {
  *
  * For the keyboard it is one ARIA grid with a roving tabindex (grid-keys.ts): one Tab stop, not 768.
  * `onPick(pod, byKeyboard)`: a pod chosen; by Enter or Space the caller moves the focus into its detail.
+ *
+ * One hall at a time (`showHall`): its pods alone, in larger cells that wrap. Chosen in the select
+ * above the grid (one Tab stop) or by clicking a hall's label (again: all halls); `onHall` tells the caller.
  */
-export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void) {
-  const c = card('heatmap', 'Halls × pods');
+export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void, onHall: (hall: string | null) => void) {
+  const hallSelect = h('select', { id: 'hall-select', 'data-testid': 'hall-select' });
+  hallSelect.addEventListener('change', () => onHall(hallSelect.value || null));
+  const c = card('heatmap', 'Halls × pods', [h('label', { class: 'hall-picker', for: 'hall-select' }, 'Hall'), hallSelect]);
   const summary = h('div', { class: 'heatmap-summary', 'data-testid': 'heatmap-summary' });
   const rows = h('div', { class: 'heatmap-rows', role: 'grid', 'aria-label': 'Pods by hall: utilization, sold, sellable, GPUs down' });
   const ramp = h('span', { class: 'ramp' });
@@ -62,13 +69,14 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
   let halls: HTMLElement[][] = [];
   let selected = -1;
   let layoutKey = '';
-  const keys = createGridKeys(
-    () => halls,
-    (cell, byKeyboard) => {
-      const ref = refs[cells.indexOf(cell)];
-      if (ref) onPick(ref, byKeyboard);
-    },
-  );
+  let hallIds: string[] = [];
+  let shownHall: string | null = null;
+  // The arrows walk the halls on screen only.
+  const shownHalls = (): HTMLElement[][] => (shownHall === null ? halls : halls.filter((_, i) => hallIds[i] === shownHall));
+  const keys = createGridKeys(shownHalls, (cell, byKeyboard) => {
+    const ref = refs[cells.indexOf(cell)];
+    if (ref) onPick(ref, byKeyboard);
+  });
   rows.addEventListener('keydown', keys.onKeyDown);
 
   const build = (layout: Layout): void => {
@@ -79,7 +87,12 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
     cells = [];
     refs = [];
     halls = [];
+    hallIds = layout.halls.map((hall) => hall.id);
     rows.replaceChildren();
+    hallSelect.replaceChildren(
+      h('option', { value: '' }, 'all halls'),
+      ...hallIds.map((id) => h('option', { value: id, selected: id === shownHall }, id)),
+    );
     for (const hall of layout.halls) {
       // role=none: the row owns its cells through this wrapper, which is only there for the CSS grid.
       const grid = h('div', { class: 'heatmap-cells', role: 'none' });
@@ -94,15 +107,59 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
         refs.push(ref);
       }
       halls.push(hallCells);
-      rows.append(h('div', { class: 'heatmap-row', role: 'row' }, h('span', { class: 'hall-label', role: 'rowheader' }, hall.id), grid));
+      // Not a Tab stop of its own (the select above is the keyboard's way): a pointer's shortcut.
+      const label = h('span', { class: 'hall-label', role: 'rowheader', title: `Show hall ${hall.id} alone (again: all halls)` }, hall.id);
+      label.addEventListener('click', () => onHall(shownHall === hall.id ? null : hall.id));
+      rows.append(h('div', { class: 'heatmap-row', role: 'row', 'data-hall': hall.id }, label, grid));
     }
     keys.moveTo(cells[Math.max(0, selected)], false);
+    show();
+  };
+
+  /** Hides the other halls' rows; the grid's current cell moves into the hall when it was outside. */
+  let last: PodCell[] = [];
+  /** The line above the grid, for the halls on screen. */
+  const summarize = (): void => {
+    let count = 0;
+    let sold = 0;
+    let sellable = 0;
+    let down = 0;
+    last.forEach((pod, i) => {
+      if (shownHall !== null && refs[i]?.hall !== shownHall) return;
+      count++;
+      if (pod.sold) sold++;
+      if (pod.sellable) sellable++;
+      if ((pod.counts[DOWN] ?? 0) > 0) down++;
+    });
+    const where = shownHall === null ? `in ${plural(hallIds.length, 'hall')}` : `in hall ${shownHall}`;
+    setText(
+      summary,
+      `${plural(count, 'pod')} ${where} · ${formatCount(sellable)} sellable · ${formatCount(sold)} sold · ${formatCount(down)} with GPUs down — pick a pod (or arrow keys and Enter) for its detail`,
+    );
+  };
+
+  const show = (): void => {
+    rows.classList.toggle('one-hall', shownHall !== null);
+    rows.querySelectorAll<HTMLElement>('.heatmap-row').forEach((row) => {
+      row.hidden = shownHall !== null && row.dataset.hall !== shownHall;
+    });
+    hallSelect.value = shownHall ?? '';
+    const visible = shownHalls().flat();
+    const current = keys.current();
+    if (visible.length && (!current || !visible.includes(current))) keys.moveTo(visible[0], false);
   };
 
   return {
     el: c.el,
     detailSlot,
     refs: () => refs,
+    halls: () => hallIds,
+    /** One hall's pods alone (an id the layout does not have shows them all), or all halls (null). */
+    showHall(hall: string | null): void {
+      shownHall = hall !== null && (hallIds.length === 0 || hallIds.includes(hall)) ? hall : null;
+      show();
+      summarize();
+    },
     select(index: number): void {
       cells[selected]?.classList.remove('selected');
       cells[selected]?.removeAttribute('aria-selected');
@@ -129,16 +186,11 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
         build(layout);
         fill(c.body, layoutEl);
       }
-      let sold = 0;
-      let sellable = 0;
-      let down = 0;
+      last = pods;
       pods.forEach((pod, i) => {
         const cell = cells[i];
         if (!cell) return;
-        const downGpus = pod.counts[HEATMAP_STATES.indexOf('down')] ?? 0;
-        if (pod.sold) sold++;
-        if (pod.sellable) sellable++;
-        if (downGpus > 0) down++;
+        const downGpus = pod.counts[DOWN] ?? 0;
         const cls = `cell${pod.sold ? ' sold' : ''}${pod.sellable ? ' sellable' : ''}${downGpus > 0 ? ' down' : ''}${pod.utilization === null ? ' unknown' : ''}${i === selected ? ' selected' : ''}`;
         if (cell.className !== cls) cell.className = cls;
         const color = utilizationColor(pod.utilization);
@@ -150,10 +202,7 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
         if (cell.getAttribute('aria-label') !== title) cell.setAttribute('aria-label', title);
         cell.dataset.utilization = pod.utilization === null ? '' : String(pod.utilization);
       });
-      setText(
-        summary,
-        `${formatCount(pods.length)} pods in ${formatCount(layout.halls.length)} halls · ${formatCount(sellable)} sellable · ${formatCount(sold)} sold · ${formatCount(down)} with GPUs down — pick a pod (or arrow keys and Enter) for its detail`,
-      );
+      summarize();
       markLoaded(c.el);
     },
   };

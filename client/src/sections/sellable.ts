@@ -2,6 +2,7 @@ import { CSV_URLS, type CapacityReport } from '../api.js';
 import { serverCsvButton } from '../csv.js';
 import { card, fill, h, loading, markLoaded } from '../dom.js';
 import { formatCount, formatPower, formatUsd, plural } from '../format.js';
+import { viewHref } from '../url-state.js';
 import { DEFINITIONS } from './headline-terms.js';
 
 type Block = CapacityReport['sellable']['blocks'][number];
@@ -61,6 +62,8 @@ export function createSellable() {
   const c = card('sellable', 'Sellable blocks', [serverCsvButton('export-blocks-csv', CSV_URLS.blocks, 'headroom-sellable-blocks.csv')]);
   let sort: { column: Column; direction: Direction } = { column: 'hall', direction: 'ascending' };
   let report: CapacityReport | null = null;
+  /** The hall chosen above the heatmap: the table and its total show that hall's blocks alone. */
+  let hall: string | null = null;
 
   function rows(blocks: Block[]): HTMLTableRowElement[] {
     return sorted(blocks, sort.column, sort.direction).map((b) =>
@@ -71,7 +74,7 @@ export function createSellable() {
         h(
           'td',
           {},
-          ...b.pods.flatMap((pod, i) => [i ? ', ' : '', h('a', { class: 'pod-link', href: `#pod=${encodeURIComponent(pod)}` }, pod)]),
+          ...b.pods.flatMap((pod, i) => [i ? ', ' : '', h('a', { class: 'pod-link', href: viewHref({ pod }), 'data-pod': pod }, pod)]),
         ),
         h('td', { class: 'n', 'data-value': b.gpus }, formatCount(b.gpus)),
         h('td', { class: 'n', 'data-value': b.watts }, formatPower(b.watts)),
@@ -108,7 +111,30 @@ export function createSellable() {
 
   /** Draws the report; `focus` puts focus back on the header just sorted (the table is redrawn whole). */
   function draw(r: CapacityReport, focus?: Column): void {
-    const s = r.sellable;
+    const site = r.sellable;
+    const blocks = hall === null ? site.blocks : site.blocks.filter((b) => b.hall === hall);
+    const s =
+      hall === null
+        ? site
+        : {
+            ...site,
+            blocks,
+            gpus: blocks.reduce((n, b) => n + b.gpus, 0),
+            watts: blocks.reduce((n, b) => n + b.watts, 0),
+            valueUsdPerMonth: blocks.reduce((n, b) => n + b.valueUsdPerMonth, 0),
+          };
+    const only =
+      hall === null
+        ? null
+        : h(
+            'p',
+            { class: 'table-summary', 'data-testid': 'sellable-hall-note' },
+            `Hall ${hall} only: ${plural(blocks.length, 'block')} of ${formatCount(site.blocks.length)} at the site (${formatPower(site.watts)}). Choose "all halls" above the heatmap for every block.`,
+          );
+    if (hall !== null && !blocks.length) {
+      fill(c.body, only);
+      return;
+    }
     if (!s.blocks.length) {
       fill(
         c.body,
@@ -131,7 +157,7 @@ export function createSellable() {
         {},
         'list price ',
         h('b', { 'data-testid': 'sellable-total-usd', 'data-value': s.valueUsdPerMonth }, formatUsd(s.valueUsdPerMonth)),
-        ` a month (${formatUsd(s.valueUsdOverHorizon)} over the ${r.forecast.horizonDays}-day horizon)`,
+        hall === null ? ` a month (${formatUsd(s.valueUsdOverHorizon)} over the ${r.forecast.horizonDays}-day horizon)` : ' a month',
       ),
     );
     const table = h(
@@ -153,7 +179,7 @@ export function createSellable() {
       h('summary', {}, `By hall (${new Set(s.blocks.map((b) => b.hall)).size})`),
       byHall(s.blocks),
     );
-    fill(c.body, total, halls, wrap);
+    fill(c.body, only, total, hall === null ? halls : null, wrap);
     if (focus) c.body.querySelector<HTMLButtonElement>(`th[data-sort="${focus}"] button`)?.focus();
   }
 
@@ -163,6 +189,12 @@ export function createSellable() {
       report = r;
       draw(r);
       markLoaded(c.el);
+    },
+    /** One hall's blocks alone, or all (null). */
+    showHall(chosen: string | null): void {
+      if (chosen === hall) return;
+      hall = chosen;
+      if (report) draw(report);
     },
     waiting(): void {
       fill(c.body, loading('waiting for history: capacity is computed once the start-up backfill is done…'));

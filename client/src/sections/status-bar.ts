@@ -58,9 +58,15 @@ export function createStatusBar(actions: StatusBarActions) {
     h('strong', {}, 'DISCONNECTED'),
     bannerText,
   );
+  // On paper only (print.css): where the page came from and when its figures are from.
+  const printLine = h('p', { class: 'print-meta', 'data-testid': 'print-meta' });
+  let figuresAt = '';
+  const describePrint = (): void => setText(printLine, `Printed from ${location.href}${figuresAt ? ` · figures at ${figuresAt}` : ''}`);
+  window.addEventListener('beforeprint', describePrint);
   const el = h(
     'div',
     { class: 'top' },
+    printLine,
     h(
       'header',
       { class: 'bar' },
@@ -96,8 +102,10 @@ export function createStatusBar(actions: StatusBarActions) {
     headline(headline: Headline): void {
       receivedAtMs = Date.now();
       setText(site, headline.site.name);
-      setText(dataTime, `data at ${formatDay(headline.atMs)} ${formatClock(headline.atMs)} UTC`);
+      figuresAt = `${formatDay(headline.atMs)} ${formatClock(headline.atMs)} UTC`;
+      setText(dataTime, `data at ${figuresAt}`);
       dataTime.dataset.atMs = String(headline.atMs);
+      describePrint();
       tick();
     },
     connection(state: ConnectionState): void {
