@@ -24,6 +24,9 @@ import { createServices } from './services.js';
 import { httpSettings, liveAccessSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
+import { schedulerView, slurmSource } from './scheduler-source.js';
+import type { SchedulerPoller } from '../pipeline/scheduler/scheduler-poller.js';
+import type { SchedulerView } from '../domain/scheduler/scheduler-report.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -37,12 +40,15 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const { db, stores } = storage;
 
   const topology = buildPreset(config.preset, siteOverride(config));
+  let scheduler: SchedulerPoller | null = null;
   const collector = createCollector({
     topology,
     ports: { ...stores, transaction: storage.transaction },
     staleAfterMs: config.staleAfterMs,
     soldPodsAt: (tMs) => soldPodsAt(tMs),
+    ...(config.slurm ? { scheduler: { latest: () => scheduler?.latest() ?? null, staleAfterMs: config.slurm.staleAfterMs } } : {}),
   });
+  const schedulerNow = (): SchedulerView | null => schedulerView(scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation)();
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
   const site = simulatedSite(config, stores.meta, (tMs) => soldPodsAt(tMs));
@@ -67,7 +73,9 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     wallNow: Date.now,
     outbox: stores.outbox,
     live: () => live.stats(),
+    scheduler: schedulerNow,
   });
+  scheduler = slurmSource(config, { now: clock.now, log, polled: (o) => metrics.scheduler.polled(o) });
   let listeningUrl = `http://${config.host}:${config.port}`;
   const alerting = createAlerting({
     stores,
@@ -100,6 +108,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     gpuHistory: stores.gpuHistory,
     parsers,
     now: clock.now,
+    scheduler: schedulerNow,
     isReady: () => status.ready,
     isDraining: () => status.draining,
     simNodeText: site.nodeText,
@@ -180,6 +189,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     stopParts: { drain, scrapeSource, alerting, live, checkpointer: storage.checkpointer, closeDatabase: () => closeDatabase(db) },
   });
 
+  if (options.autoCollect !== false) scheduler?.start();
+
   return {
     url: `http://127.0.0.1:${port}`,
     ...{ port, config, collector, contracts, sim, clock, alerts, delivery },
@@ -187,7 +198,12 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     // document), the live view (client and byte counts), rounds and alert evaluation on demand.
     ...{ db, app, live, collectAt: lifecycle.collectAt, evaluateAlerts },
     startupMs: Date.now() - startedAt,
-    stop: lifecycle.stop,
+    // For tests (rounds driven by hand): the scheduler poller, to poll on demand.
+    scheduler,
+    stop: async (): Promise<void> => {
+      await scheduler?.stop();
+      await lifecycle.stop();
+    },
   };
 }
 

@@ -1,12 +1,6 @@
 import type { SchedulerSnapshot } from '../../domain/scheduler/scheduler-snapshot.js';
-import { SchedulerPollError, type PollErrorReason } from './slurmrestd-client.js';
-
-export interface SchedulerPollStatus {
-  polls: number;
-  lastOkAtMs: number | null;
-  lastError: { reason: PollErrorReason; message: string; atMs: number } | null;
-  consecutiveFailures: number;
-}
+import type { PollErrorReason, SchedulerPollStatus } from '../../domain/scheduler/poll-status.js';
+import { SchedulerPollError } from './slurmrestd-client.js';
 
 /**
  * Polls a scheduler on its own interval (not the collection round's) and keeps the last good

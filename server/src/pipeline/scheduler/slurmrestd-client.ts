@@ -1,9 +1,6 @@
+import type { PollErrorReason } from '../../domain/scheduler/poll-status.js';
 import type { SchedulerSnapshot } from '../../domain/scheduler/scheduler-snapshot.js';
 import { SLURM_API_VERSION, SlurmAnswerError, listOf, slurmSnapshot } from './slurm-v0038.js';
-
-/** Why a poll failed: a bounded label set (metrics) and the health reason's first word. */
-export const POLL_ERROR_REASONS = ['unreachable', 'timeout', 'auth', 'http', 'version', 'malformed', 'slurm_error'] as const;
-export type PollErrorReason = (typeof POLL_ERROR_REASONS)[number];
 
 export class SchedulerPollError extends Error {
   constructor(
