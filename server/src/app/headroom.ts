@@ -73,7 +73,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     wallNow: Date.now,
     outbox: stores.outbox,
     live: () => live.stats(),
-    scheduler: schedulerNow,
+    ...(config.slurm ? { scheduler: schedulerNow } : {}),
   });
   scheduler = slurmSource(config, { now: clock.now, log, polled: (o) => metrics.scheduler.polled(o) });
   let listeningUrl = `http://${config.host}:${config.port}`;

@@ -33,7 +33,7 @@ export interface MetricsDeps {
   outbox: Pick<DeliveryMetricsSource, 'pendingStats'>;
   /** The live view's own counts; null until it runs. */
   live: () => LiveStats | null;
-  /** The scheduler source's view; null (or absent) when none is configured. */
+  /** The scheduler source's view; absent when none is configured. */
   scheduler?: () => SchedulerView | null;
 }
 
@@ -68,7 +68,12 @@ export function createMetrics(deps: MetricsDeps) {
   const delivery = deliveryMetrics(registry, { pendingStats: () => deps.outbox.pendingStats(), nowMs: deps.wallNow });
   const alertmanager = alertmanagerMetrics(registry);
   liveMetrics(registry, deps.live);
-  const scheduler = schedulerMetrics(registry, deps.scheduler ?? (() => null), () => toldBy(deps.fleet.latest()), deps.now);
+  const scheduler = schedulerMetrics(registry, {
+    configured: deps.scheduler !== undefined,
+    view: deps.scheduler ?? (() => null),
+    toldBy: () => toldBy(deps.fleet.latest()),
+    nowMs: deps.now,
+  });
   const rollupLag = new Gauge({
     name: 'headroom_rollup_lag_seconds',
     help: 'Collection time less the newest 1-minute rollup written, seconds.',

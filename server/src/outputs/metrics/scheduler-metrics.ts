@@ -10,10 +10,14 @@ import { pendingGpus } from '../../domain/scheduler/scheduler-snapshot.js';
  */
 export function schedulerMetrics(
   registry: Registry,
-  view: () => SchedulerView | null,
-  toldBy: () => { scheduler: number; telemetry: number } | null,
-  nowMs: () => number,
+  deps: {
+    configured: boolean;
+    view: () => SchedulerView | null;
+    toldBy: () => { scheduler: number; telemetry: number } | null;
+    nowMs: () => number;
+  },
 ) {
+  const { view, toldBy, nowMs } = deps;
   const registers = [registry];
   const errors = new Counter({
     name: 'headroom_scheduler_poll_errors_total',
@@ -89,8 +93,7 @@ export function schedulerMetrics(
     },
   });
   // Every reason at zero from the start, so rate() sees the first failure.
-  const isConfigured = read() !== null;
-  if (isConfigured) for (const reason of POLL_ERROR_REASONS) errors.inc({ reason }, 0);
+  if (deps.configured) for (const reason of POLL_ERROR_REASONS) errors.inc({ reason }, 0);
   return {
     polled(outcome: { ok: true } | { ok: false; reason: PollErrorReason }): void {
       polls.inc();
