@@ -24,9 +24,7 @@ import { createServices } from './services.js';
 import { httpSettings, liveAccessSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
-import { schedulerView, slurmSource } from './scheduler-source.js';
-import type { SchedulerPoller } from '../pipeline/scheduler/scheduler-poller.js';
-import type { SchedulerView } from '../domain/scheduler/scheduler-report.js';
+import { schedulerView, slurmSource, type SchedulerPoller } from './scheduler-source.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -48,7 +46,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     soldPodsAt: (tMs) => soldPodsAt(tMs),
     ...(config.slurm ? { scheduler: { latest: () => scheduler?.latest() ?? null, staleAfterMs: config.slurm.staleAfterMs } } : {}),
   });
-  const schedulerNow = (): SchedulerView | null => schedulerView(scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation)();
+  const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation);
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
   const site = simulatedSite(config, stores.meta, (tMs) => soldPodsAt(tMs));
@@ -188,22 +186,16 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     saveClock: site.saveClock,
     stopParts: { drain, scrapeSource, alerting, live, checkpointer: storage.checkpointer, closeDatabase: () => closeDatabase(db) },
   });
-
   if (options.autoCollect !== false) scheduler?.start();
 
   return {
     url: `http://127.0.0.1:${port}`,
     ...{ port, config, collector, contracts, sim, clock, alerts, delivery },
     // For tests: the database (storage faults), the express app (routes against the OpenAPI
-    // document), the live view (client and byte counts), rounds and alert evaluation on demand.
-    ...{ db, app, live, collectAt: lifecycle.collectAt, evaluateAlerts },
+    // document), the live view (client and byte counts), rounds, alert evaluation and scheduler polls on demand.
+    ...{ db, app, live, collectAt: lifecycle.collectAt, evaluateAlerts, scheduler },
     startupMs: Date.now() - startedAt,
-    // For tests (rounds driven by hand): the scheduler poller, to poll on demand.
-    scheduler,
-    stop: async (): Promise<void> => {
-      await scheduler?.stop();
-      await lifecycle.stop();
-    },
+    stop: () => (scheduler?.stop() ?? Promise.resolve()).then(lifecycle.stop),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { SchedulerView } from '../domain/scheduler/scheduler-report.js';
 import { createSchedulerPoller, type SchedulerPoller } from '../pipeline/scheduler/scheduler-poller.js';
+
+export type { SchedulerPoller };
 import { createSlurmrestdClient } from '../pipeline/scheduler/slurmrestd-client.js';
 import type { AllocationReport } from '../domain/scheduler/allocation.js';
 import type { PollErrorReason } from '../domain/scheduler/poll-status.js';
@@ -37,7 +39,9 @@ export function slurmSource(
 }
 
 /** The view the API and metrics read: poller status and snapshot, the last round's allocation. */
-export function schedulerView(poller: SchedulerPoller | null, staleAfterMs: number, allocation: () => AllocationReport | null) {
-  return (): SchedulerView | null =>
-    poller && { status: poller.status(), snapshot: poller.latest(), allocation: allocation(), staleAfterMs };
+export function schedulerView(poller: () => SchedulerPoller | null, staleAfterMs: number, allocation: () => AllocationReport | null) {
+  return (): SchedulerView | null => {
+    const p = poller();
+    return p && { status: p.status(), snapshot: p.latest(), allocation: allocation(), staleAfterMs };
+  };
 }
