@@ -150,6 +150,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     onProgress: (p) => live.notifyProgress(p && { phase: 'backfill', ...p }),
   });
 
+  // A first poll before the first round (bounded by SLURM_TIMEOUT_S): allocation decides from the start.
+  await scheduler?.pollNow();
   const lifecycle = await startLifecycle({
     config,
     log,
