@@ -24,6 +24,7 @@ import { createServices } from './services.js';
 import { httpSettings, liveAccessSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
+import { schedulerView, slurmSource, type SchedulerPoller } from './scheduler-source.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -37,12 +38,15 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const { db, stores } = storage;
 
   const topology = buildPreset(config.preset, siteOverride(config));
+  let scheduler: SchedulerPoller | null = null;
   const collector = createCollector({
     topology,
     ports: { ...stores, transaction: storage.transaction },
     staleAfterMs: config.staleAfterMs,
     soldPodsAt: (tMs) => soldPodsAt(tMs),
+    ...(config.slurm ? { scheduler: { latest: () => scheduler?.latest() ?? null, staleAfterMs: config.slurm.staleAfterMs } } : {}),
   });
+  const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation);
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
   const site = simulatedSite(config, stores.meta, (tMs) => soldPodsAt(tMs));
@@ -67,7 +71,9 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     wallNow: Date.now,
     outbox: stores.outbox,
     live: () => live.stats(),
+    ...(config.slurm ? { scheduler: schedulerNow } : {}),
   });
+  scheduler = slurmSource(config, { now: clock.now, log, polled: (o) => metrics.scheduler.polled(o) });
   let listeningUrl = `http://${config.host}:${config.port}`;
   const alerting = createAlerting({
     stores,
@@ -100,6 +106,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     gpuHistory: stores.gpuHistory,
     parsers,
     now: clock.now,
+    scheduler: schedulerNow,
     isReady: () => status.ready,
     isDraining: () => status.draining,
     simNodeText: site.nodeText,
@@ -143,6 +150,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     onProgress: (p) => live.notifyProgress(p && { phase: 'backfill', ...p }),
   });
 
+  // A first poll before the first round (bounded by SLURM_TIMEOUT_S): allocation decides from the start.
+  await scheduler?.pollNow();
   const lifecycle = await startLifecycle({
     config,
     log,
@@ -179,15 +188,16 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     saveClock: site.saveClock,
     stopParts: { drain, scrapeSource, alerting, live, checkpointer: storage.checkpointer, closeDatabase: () => closeDatabase(db) },
   });
+  if (options.autoCollect !== false) scheduler?.start();
 
   return {
     url: `http://127.0.0.1:${port}`,
     ...{ port, config, collector, contracts, sim, clock, alerts, delivery },
     // For tests: the database (storage faults), the express app (routes against the OpenAPI
-    // document), the live view (client and byte counts), rounds and alert evaluation on demand.
-    ...{ db, app, live, collectAt: lifecycle.collectAt, evaluateAlerts },
+    // document), the live view (client and byte counts), rounds, alert evaluation and scheduler polls on demand.
+    ...{ db, app, live, collectAt: lifecycle.collectAt, evaluateAlerts, scheduler },
     startupMs: Date.now() - startedAt,
-    stop: lifecycle.stop,
+    stop: () => (scheduler?.stop() ?? Promise.resolve()).then(lifecycle.stop),
   };
 }
 

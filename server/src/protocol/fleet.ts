@@ -33,6 +33,9 @@ export const siteAnswer = z
     utilization,
     topology: z.strictObject({ halls: z.number().int(), pods: z.number().int(), nodes: z.number().int() }),
     unplaced: gpuCounts.describe('GPUs that report but are on no known node'),
+    toldBy: z
+      .strictObject({ scheduler: z.number().int(), telemetry: z.number().int() })
+      .describe("GPUs whose state the scheduler's allocation told, and those told by telemetry alone (docs/scheduler.md)"),
     updatedAt: isoTime,
   })
   .meta({ id: 'SiteReport' });
@@ -85,6 +88,15 @@ export const gpuAnswer = z
       .strictObject({ uuid: z.string(), at: isoTime })
       .nullable()
       .describe('The GPU this one took the slot of (a card swap), and when; its UUID answers 410 naming this one'),
+    toldBy: z
+      .enum(['scheduler', 'telemetry'])
+      .describe("How the state was told: the scheduler's allocation (with telemetry for compute), or telemetry alone"),
+    orphaned: z.boolean().describe('In use (memory or compute) but allocated to no job, on a node a scheduler covers; reported held'),
+    downReason: z.string().nullable().describe("Why its node is down: the scheduler's reason, `maintenance`, or the pushed drain reason"),
+    job: z
+      .strictObject({ id: z.string(), account: z.string(), partition: z.string(), user: z.string() })
+      .nullable()
+      .describe('The running job the scheduler allocated this GPU to'),
   })
   .meta({ id: 'GpuReport' });
 

@@ -13,6 +13,7 @@ function figures(busy: number, idle: number, itWatts: number, utilization: numbe
     facilityWatts: itWatts * 1.25,
     utilizationSum: utilization * (busy + idle),
     utilizationCount: busy + idle,
+    schedulerTold: 0,
     newestSampleMs: 0,
   };
 }

@@ -20,10 +20,14 @@ const FROM_SAMPLE_CLASS: Record<SampleClassCode, GpuStateCode> = {
 /**
  * Writes every GPU's state and utilization estimate as of `nowMs`.
  *
- * Order of precedence: `down` (drained node or a fatal XID) → `sold` (its pod is delivered to a
- * customer) → `unknown` (latest report failed, or fewer than two fresh samples) → the majority
- * of the last three fresh samples' classes (busy / held / idle); a split vote is settled by
- * classifying the mean of those samples. The utilization estimate is the mean sample activity
+ * Order of precedence: `down` (drained node — by a push or the scheduler —, a maintenance window,
+ * or a fatal XID) → `sold` (its pod is delivered to a customer) → `unknown` (latest report
+ * failed, or fewer than two fresh samples) → the majority of the last three fresh samples'
+ * classes (busy / held / idle); a split vote is settled by classifying the mean of those samples.
+ * On a node a scheduler covers (state.sched, docs/scheduler.md) allocation then decides: an
+ * allocated GPU is busy when telemetry says busy, else held (even when unknown); an unallocated
+ * one in use is held and flagged orphaned; with stale allocation only the floor stays (allocated
+ * is never idle). `state.sched.source` and `.orphaned` are written per slot. The utilization estimate is the mean sample activity
  * over the whole fresh window.
  */
 export function classifyFleet(state: FleetState, nowMs: number, staleAfterMs: number): void {
@@ -44,7 +48,7 @@ export function classifySlots(
   outState: Uint8Array,
   outUtilization: Float32Array,
 ): void {
-  const { topology, windowSize: w } = state;
+  const { topology, windowSize: w, sched } = state;
   const oldest = nowMs - staleAfterMs;
   const votes = [0, 0, 0, 0];
   for (let slot = from; slot < to; slot++) {
@@ -94,7 +98,11 @@ export function classifySlots(
     }
     const utilization = activityCount > 0 ? activitySum / activityCount : Number.NaN;
     let verdict: GpuStateCode;
-    if ((state.drained[nodeIndex] ?? 0) === 1 || (state.xidFatal[slot] ?? 0) === 1) verdict = GpuState.down;
+    const cover = sched.cover[nodeIndex] ?? 0;
+    let fromScheduler = 0;
+    let orphaned = 0;
+    if ((state.drained[nodeIndex] ?? 0) === 1 || (state.xidFatal[slot] ?? 0) === 1 || (sched.down[nodeIndex] ?? 0) === 1)
+      verdict = GpuState.down;
     else if (node && node.podIndex >= 0 && (state.podSold[node.podIndex] ?? 0) === 1) verdict = GpuState.sold;
     else if ((state.missing[slot] ?? 0) === 1 || fresh < MIN_SAMPLES_FOR_VERDICT) verdict = GpuState.unknown;
     else {
@@ -110,6 +118,25 @@ export function classifySlots(
             );
       verdict = FROM_SAMPLE_CLASS[cls];
     }
+    if (cover !== 0 && verdict !== GpuState.down && verdict !== GpuState.sold) {
+      const allocated = (sched.job[slot] ?? -1) >= 0;
+      if (cover === 1) {
+        // Fresh allocation decides: a job's GPU is busy only if telemetry sees compute, else held
+        // (no two-sample wait: a job that never started a process is held at once); a GPU no job
+        // holds but in use is held and flagged orphaned.
+        fromScheduler = 1;
+        if (allocated) verdict = verdict === GpuState.busy ? GpuState.busy : GpuState.held;
+        else if (verdict === GpuState.busy || verdict === GpuState.held) {
+          verdict = GpuState.held;
+          orphaned = 1;
+        }
+      } else if (allocated && verdict !== GpuState.busy) {
+        // Stale allocation: telemetry rules, but what was allocated is never read idle or sellable.
+        verdict = GpuState.held;
+      }
+    }
+    sched.source[slot] = fromScheduler;
+    sched.orphaned[slot] = orphaned;
     outState[slot] = verdict;
     outUtilization[slot] = verdict === GpuState.unknown || verdict === GpuState.down ? Number.NaN : utilization;
   }

@@ -31,8 +31,15 @@ export function siteReport(state: FleetState, summary: FleetSummary) {
     utilization: round(meanUtilization(summary.site)),
     topology: { halls: state.topology.halls.length, pods: state.topology.pods.length, nodes: state.topology.nodes.length },
     unplaced: countsOf(summary.unplaced),
+    toldBy: { scheduler: summary.site.schedulerTold, telemetry: totalOfFigures(summary.site) - summary.site.schedulerTold },
     updatedAt: iso(summary.atMs),
   };
+}
+
+function totalOfFigures(figures: ScopeFigures): number {
+  let n = 0;
+  for (const c of figures.counts) n += c;
+  return n;
 }
 
 function scopeReport(figures: ScopeFigures) {
@@ -99,5 +106,20 @@ export function gpuReport(state: FleetState, uuid: string) {
     lastSampleAt: lastAt > 0 ? iso(lastAt) : null,
     samplesInWindow: samples,
     replaces: predecessor ? { uuid: predecessor.uuid, at: iso(predecessor.atMs) } : null,
+    toldBy: (state.sched.source[slot] ?? 0) === 1 ? ('scheduler' as const) : ('telemetry' as const),
+    orphaned: (state.sched.orphaned[slot] ?? 0) === 1,
+    downReason: downReasonOf(state, topology.slotNode[slot] ?? -1),
+    job: jobOf(state, slot),
   };
+}
+
+function downReasonOf(state: FleetState, nodeIndex: number): string | null {
+  if ((state.sched.down[nodeIndex] ?? 0) === 1) return state.sched.downReason.get(nodeIndex) ?? null;
+  if ((state.drained[nodeIndex] ?? 0) === 1) return state.drainReason.get(nodeIndex) ?? null;
+  return null;
+}
+
+function jobOf(state: FleetState, slot: number) {
+  const job = state.sched.jobs[state.sched.job[slot] ?? -1];
+  return job ? { id: job.id, account: job.account, partition: job.partition, user: job.user } : null;
 }

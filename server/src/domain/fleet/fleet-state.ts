@@ -1,4 +1,5 @@
 import { findGpuModelIndex } from './gpu-models.js';
+import type { RunningJob } from '../scheduler/scheduler-snapshot.js';
 import { GpuState } from './gpu-state.js';
 import { addSlot, addUnplacedNode, type Topology } from './topology.js';
 
@@ -39,6 +40,8 @@ export interface FleetState {
   drainReason: Map<number, string>;
   /** Per pod: delivered to a resale customer. */
   podSold: Uint8Array;
+  /** The scheduler's view, laid over telemetry (domain/scheduler/allocation.ts writes it, classify reads it). */
+  sched: SchedulerOverlay;
   meters: Map<string, { scope: string; watts: number; atMs: number }>;
   /** GPUs swapped out, by their UUID: a UUID once seen stays known (issue 16 item 11). */
   replaced: Map<string, GpuReplacement>;
@@ -52,6 +55,26 @@ export interface GpuReplacement {
   gpuIndex: number;
   replacedBy: string;
   atMs: number;
+}
+
+/**
+ * Per node and per slot, what the scheduler says. Typed arrays: classify reads them for every
+ * one of a Colossus' 196,608 slots each round.
+ */
+export interface SchedulerOverlay {
+  /** Per node: 0 no scheduler covers it, 1 covered with fresh allocation, 2 covered but stale. */
+  cover: Uint8Array;
+  /** Per node: down by the scheduler (drained, down, in a maintenance window); reason in downReason. */
+  down: Uint8Array;
+  downReason: Map<number, string>;
+  /** Per slot: index of the running job (in the snapshot's `running`) holding the GPU; -1 none. */
+  job: Int32Array;
+  /** Per slot, written by classify: 1 when the verdict came from the scheduler's allocation. */
+  source: Uint8Array;
+  /** Per slot, written by classify: memory or compute in use on a GPU no job holds (reported held). */
+  orphaned: Uint8Array;
+  /** The running jobs `job` indexes (the last snapshot's). */
+  jobs: readonly RunningJob[];
 }
 
 export const DEFAULT_WINDOW_SIZE = 6;
@@ -78,6 +101,15 @@ export function createFleetState(topology: Topology, windowSize = DEFAULT_WINDOW
     drained: new Uint8Array(Math.max(16, topology.nodes.length)),
     drainReason: new Map(),
     podSold: new Uint8Array(topology.pods.length),
+    sched: {
+      cover: new Uint8Array(Math.max(16, topology.nodes.length)),
+      down: new Uint8Array(Math.max(16, topology.nodes.length)),
+      downReason: new Map(),
+      job: new Int32Array(0),
+      source: new Uint8Array(0),
+      orphaned: new Uint8Array(0),
+      jobs: [],
+    },
     meters: new Map(),
     replaced: new Map(),
   };
@@ -89,7 +121,7 @@ export function createFleetState(topology: Topology, windowSize = DEFAULT_WINDOW
   return state;
 }
 
-function grow<T extends Float32Array | Float64Array | Uint8Array>(old: T, length: number, fill: number): T {
+function grow<T extends Float32Array | Float64Array | Uint8Array | Int32Array>(old: T, length: number, fill: number): T {
   const next = new (old.constructor as new (n: number) => T)(length);
   next.fill(fill);
   next.set(old);
@@ -109,6 +141,9 @@ function growSlots(state: FleetState, capacity: number): void {
   state.missing = grow(state.missing, capacity, 0);
   state.state = grow(state.state, capacity, GpuState.unknown);
   state.utilization = grow(state.utilization, capacity, Number.NaN);
+  state.sched.job = grow(state.sched.job, capacity, -1);
+  state.sched.source = grow(state.sched.source, capacity, 0);
+  state.sched.orphaned = grow(state.sched.orphaned, capacity, 0);
   state.capacity = capacity;
 }
 
@@ -116,6 +151,8 @@ function ensureSlotCapacity(state: FleetState): void {
   if (state.topology.slotNode.length > state.capacity) growSlots(state, state.capacity * 2);
   if (state.topology.nodes.length > state.drained.length) {
     state.drained = grow(state.drained, state.drained.length * 2, 0);
+    state.sched.cover = grow(state.sched.cover, state.drained.length, 0);
+    state.sched.down = grow(state.sched.down, state.drained.length, 0);
   }
 }
 

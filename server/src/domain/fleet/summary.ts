@@ -17,6 +17,8 @@ export interface ScopeFigures {
   utilizationCount: number;
   /** Time of the newest sample from any GPU of the scope, unix ms; 0 when none ever reported. */
   newestSampleMs: number;
+  /** GPUs whose state the scheduler's allocation told (the rest: telemetry alone). */
+  schedulerTold: number;
 }
 
 export interface FleetSummary {
@@ -38,6 +40,7 @@ function emptyFigures(): ScopeFigures {
     utilizationSum: 0,
     utilizationCount: 0,
     newestSampleMs: 0,
+    schedulerTold: 0,
   };
 }
 
@@ -103,9 +106,10 @@ export function addNodes(
         gpuWatts += power;
         reported = true;
       }
-      addGpu(summary.site, code, utilization, sampledMs);
-      if (hall) addGpu(hall, code, utilization, sampledMs);
-      if (pod) addGpu(pod, code, utilization, sampledMs);
+      const told = state.sched.source[slot] ?? 0;
+      addGpu(summary.site, code, utilization, sampledMs, told);
+      if (hall) addGpu(hall, code, utilization, sampledMs, told);
+      if (pod) addGpu(pod, code, utilization, sampledMs, told);
     }
     if (!reported) continue;
     const nodeWatts = node.baseWatts + gpuWatts * (1 + NODE_GPU_OVERHEAD);
@@ -115,8 +119,9 @@ export function addNodes(
   }
 }
 
-function addGpu(figures: ScopeFigures, code: number, utilization: number, sampledMs: number): void {
+function addGpu(figures: ScopeFigures, code: number, utilization: number, sampledMs: number, schedulerTold: number): void {
   figures.counts[code] = (figures.counts[code] ?? 0) + 1;
+  figures.schedulerTold += schedulerTold;
   if (!Number.isNaN(utilization)) {
     figures.utilizationSum += utilization;
     figures.utilizationCount++;

@@ -15,6 +15,7 @@ import { capacityRoutes } from './routes/capacity.js';
 import { contractRoutes } from './routes/contracts.js';
 import { demandPlanRoutes } from './routes/demand-plans.js';
 import { fleetRoutes } from './routes/fleet.js';
+import { schedulerRoutes } from './routes/scheduler.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { homeRoutes } from './routes/home.js';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps));
   if (deps.metrics) app.use(metricsRoutes(deps.metrics.endpoint, deps.metrics.auth));
   app.use('/api/v1', fleetRoutes(deps));
+  app.use('/api/v1', schedulerRoutes(deps));
   app.use('/api/v1', historyRoutes(deps));
   app.use('/api/v1', ingestRoutes(deps));
   if (deps.contracts) app.use('/api/v1', contractRoutes(deps.contracts), priceBookRoutes(deps.contracts));

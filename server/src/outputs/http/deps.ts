@@ -16,6 +16,7 @@ import type { FleetState } from '../../domain/fleet/fleet-state.js';
 import type { IngestBatch } from '../../domain/fleet/readings.js';
 import type { HistoryMetric } from '../../domain/fleet/rollup.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
+import type { SchedulerView } from '../../domain/scheduler/scheduler-report.js';
 
 /** What the HTTP layer is given by main.ts; it constructs none of it. */
 export interface AppDeps {
@@ -40,6 +41,8 @@ export interface AppDeps {
   };
   /** Collection time (the simulator's clock when it runs), ms. */
   now: () => number;
+  /** The scheduler source's view (null: none configured; /api/v1/scheduler says so). */
+  scheduler?: () => SchedulerView | null;
   isReady: () => boolean;
   isDraining?: () => boolean;
   /** dcgm-exporter text the simulator serves for one node, or null if no such node (sim on). */

@@ -13,6 +13,7 @@ import { capacityPaths, whatIfSchema } from './routes/capacity.js';
 import { contractPaths } from './routes/contracts.js';
 import { demandPlanPaths } from './routes/demand-plans.js';
 import { fleetPaths } from './routes/fleet.js';
+import { schedulerPaths } from './routes/scheduler.js';
 import { healthPaths } from './routes/health.js';
 import { historyPaths } from './routes/history.js';
 import { homePaths } from './routes/home.js';
@@ -70,6 +71,7 @@ export function apiPaths(parts: ApiParts): ZodOpenApiPathsObject {
     ...healthPaths,
     ...(parts.metrics ? metricsPaths(parts.metrics) : {}),
     ...fleetPaths,
+    ...schedulerPaths,
     ...historyPaths,
     ...ingestPaths(parts.ingestJsonSchema),
     ...(parts.contracts ? { ...contractPaths, ...priceBookPaths } : {}),

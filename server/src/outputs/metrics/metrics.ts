@@ -11,6 +11,8 @@ import { deliveryMetrics, type DeliveryMetricsSource } from './delivery-metrics.
 import { fleetGauges } from './fleet-gauges.js';
 import { liveMetrics, type LiveStats } from './live-metrics.js';
 import { isoDateOfMs } from '../../domain/contracts/calendar.js';
+import type { SchedulerView } from '../../domain/scheduler/scheduler-report.js';
+import { schedulerMetrics } from './scheduler-metrics.js';
 
 export interface MetricsDeps {
   info: { siteId: string; siteName: string; preset: string; version: string; simulated: boolean };
@@ -31,6 +33,8 @@ export interface MetricsDeps {
   outbox: Pick<DeliveryMetricsSource, 'pendingStats'>;
   /** The live view's own counts; null until it runs. */
   live: () => LiveStats | null;
+  /** The scheduler source's view; absent when none is configured. */
+  scheduler?: () => SchedulerView | null;
 }
 
 /**
@@ -64,6 +68,12 @@ export function createMetrics(deps: MetricsDeps) {
   const delivery = deliveryMetrics(registry, { pendingStats: () => deps.outbox.pendingStats(), nowMs: deps.wallNow });
   const alertmanager = alertmanagerMetrics(registry);
   liveMetrics(registry, deps.live);
+  const scheduler = schedulerMetrics(registry, {
+    configured: deps.scheduler !== undefined,
+    view: deps.scheduler ?? (() => null),
+    toldBy: () => toldBy(deps.fleet.latest()),
+    nowMs: deps.now,
+  });
   const rollupLag = new Gauge({
     name: 'headroom_rollup_lag_seconds',
     help: 'Collection time less the newest 1-minute rollup written, seconds.',
@@ -112,6 +122,7 @@ export function createMetrics(deps: MetricsDeps) {
     collector,
     delivery,
     alertmanager,
+    scheduler,
     contentType: registry.contentType,
     /** The exposition text, as of now. */
     async render(): Promise<string> {
@@ -122,3 +133,11 @@ export function createMetrics(deps: MetricsDeps) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The site's GPUs by how their state was told, from the latest summary. */
+function toldBy(summary: FleetSummary | null): { scheduler: number; telemetry: number } | null {
+  if (!summary) return null;
+  let total = 0;
+  for (const c of summary.site.counts) total += c;
+  return { scheduler: summary.site.schedulerTold, telemetry: total - summary.site.schedulerTold };
+}

@@ -27,6 +27,8 @@ import {
 } from '../../domain/fleet/rollup-accumulator.js';
 import { addNodes, finishSummary, startSummary, type FleetSummary } from '../../domain/fleet/summary.js';
 import type { Topology } from '../../domain/fleet/topology.js';
+import { applySchedulerSnapshot, type AllocationReport } from '../../domain/scheduler/allocation.js';
+import type { SchedulerSnapshot } from '../../domain/scheduler/scheduler-snapshot.js';
 import type { CollectorPorts } from './ports.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 import { runAtOnce, runSliced, type TimeSlicer } from './time-slicer.js';
@@ -58,6 +60,8 @@ export interface CollectorOptions {
   staleAfterMs: number;
   /** Pods delivered to customers at a moment (contracts in term); their GPUs read `sold`. */
   soldPodsAt?: (tMs: number) => ReadonlySet<number>;
+  /** A scheduler's last snapshot, laid over telemetry each round (docs/scheduler.md); none: telemetry alone. */
+  scheduler?: { latest(): SchedulerSnapshot | null; staleAfterMs: number };
 }
 
 /** A push waiting for the group commit: what to journal, and whom to answer. */
@@ -86,6 +90,7 @@ export function createCollector(opts: CollectorOptions) {
   /** GPU slots each scrape target reported last time, so a failed scrape marks them unknown. */
   const slotsByTarget = new Map<string, number[]>();
   let summary: FleetSummary | null = null;
+  let allocation: AllocationReport | null = null;
   let warmedUp = false;
   let journalSeq = 0;
   /** New identities from scrapes, saved once per round: one fsync, not one per target. */
@@ -223,6 +228,7 @@ export function createCollector(opts: CollectorOptions) {
       const sold = opts.soldPodsAt(nowMs);
       for (let p = 0; p < state.podSold.length; p++) state.podSold[p] = sold.has(p) ? 1 : 0;
     }
+    if (opts.scheduler) allocation = applySchedulerSnapshot(state, opts.scheduler.latest(), nowMs, opts.scheduler.staleAfterMs);
     const slots = state.topology.slotNode.length;
     const nodes = state.topology.nodes.length;
     if (nextVerdicts.length < state.capacity) {
@@ -352,6 +358,11 @@ export function createCollector(opts: CollectorOptions) {
 
     latest(): FleetSummary | null {
       return summary;
+    },
+
+    /** What the last round laid over the fleet from the scheduler; null without one. */
+    allocation(): AllocationReport | null {
+      return allocation;
     },
 
     /** Saves the fleet state and drops the journal it covers. */

@@ -1,0 +1,101 @@
+import type { AllocationReport } from './allocation.js';
+import type { SchedulerPollStatus } from './poll-status.js';
+import { pendingGpus, type SchedulerSnapshot } from './scheduler-snapshot.js';
+
+/** What the scheduler side knows at a moment: the poller's status, its last snapshot, the last round's allocation. */
+export interface SchedulerView {
+  status: SchedulerPollStatus;
+  snapshot: SchedulerSnapshot | null;
+  allocation: AllocationReport | null;
+  staleAfterMs: number;
+}
+
+export type SchedulerHealthState = 'ok' | 'degraded' | 'failing' | 'stale' | 'waiting';
+
+/** Pending jobs listed in the report (the figure counts them all). */
+const QUEUE_LISTED = 100;
+
+/**
+ * The scheduler's health, in one state and a sentence: `waiting` (no answer yet), `ok`, `degraded`
+ * (answers, but some of it could not be placed or read), `failing` (the last poll failed; the last
+ * good allocation still stands), `stale` (no good answer for longer than the bound: states come
+ * from telemetry, allocated GPUs are kept held).
+ */
+export function schedulerHealth(view: SchedulerView, nowMs: number): { state: SchedulerHealthState; reason: string | null } {
+  const { status, snapshot, allocation } = view;
+  const error = status.lastError;
+  const lastError = error ? `${error.reason}: ${error.message}` : null;
+  if (!snapshot) return { state: 'waiting', reason: lastError ?? 'no answer from the scheduler yet' };
+  const ageS = Math.round((Math.max(nowMs, snapshot.readAtMs + (allocation?.ageMs ?? 0)) - snapshot.readAtMs) / 1000);
+  // The last round's verdict when there is one, so health matches the states it produced.
+  if (allocation?.stale ?? nowMs - snapshot.readAtMs > view.staleAfterMs)
+    return {
+      state: 'stale',
+      reason: `no good answer for ${ageS} s (${lastError ?? 'no error recorded'}): states from telemetry, GPUs allocated at the last answer kept held`,
+    };
+  if (status.consecutiveFailures > 0 && lastError)
+    return { state: 'failing', reason: `${lastError} (allocation from ${ageS} s ago still used)` };
+  const problems: string[] = [];
+  if (allocation?.unknownNodes)
+    problems.push(`${allocation.unknownNodes} scheduler nodes not in the topology (${allocation.unknownNodeNames.join(', ')})`);
+  if (allocation?.jobsOnUnknownNodes) problems.push(`${allocation.jobsOnUnknownNodes} running jobs on nodes not in the topology`);
+  if (allocation?.unknownGpus) problems.push(`${allocation.unknownGpus} allocated GPU indices the topology's nodes lack`);
+  if (snapshot.skipped.length) problems.push(`${snapshot.skipped.length} items unreadable (first: ${snapshot.skipped[0]})`);
+  return problems.length ? { state: 'degraded', reason: problems.join('; ') } : { state: 'ok', reason: null };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The API's view of the scheduler: health, queue figure and listing, reservations. */
+export function schedulerReport(view: SchedulerView | null, nowMs: number) {
+  if (!view) return { configured: false as const };
+  const { snapshot, allocation, status } = view;
+  const queue = snapshot ? [...snapshot.pending].sort((a, b) => b.priority - a.priority) : [];
+  return {
+    configured: true as const,
+    scheduler: snapshot?.scheduler ?? null,
+    apiVersion: snapshot?.apiVersion ?? null,
+    version: snapshot?.version ?? null,
+    health: schedulerHealth(view, nowMs),
+    readAt: snapshot ? iso(snapshot.readAtMs) : null,
+    staleAfterSeconds: view.staleAfterMs / 1000,
+    polls: status.polls,
+    consecutiveFailures: status.consecutiveFailures,
+    lastError: status.lastError
+      ? { reason: status.lastError.reason, message: status.lastError.message, at: iso(status.lastError.atMs) }
+      : null,
+    allocation: allocation && {
+      stale: allocation.stale,
+      nodesCovered: allocation.nodesCovered,
+      allocatedGpus: allocation.allocatedGpus,
+      downNodes: allocation.downNodes,
+      maintenanceNodes: allocation.maintenanceNodes,
+      unknownNodes: allocation.unknownNodes,
+      jobsOnUnknownNodes: allocation.jobsOnUnknownNodes,
+      unknownGpus: allocation.unknownGpus,
+    },
+    queue: {
+      pendingJobs: queue.length,
+      pendingGpus: snapshot ? pendingGpus(snapshot) : 0,
+      jobs: queue.slice(0, QUEUE_LISTED).map((j) => ({
+        id: j.id,
+        account: j.account,
+        partition: j.partition,
+        user: j.user,
+        gpus: j.gpus,
+        priority: j.priority,
+        expectedStart: j.expectedStartMs === null ? null : iso(j.expectedStartMs),
+        reason: j.reason,
+      })),
+    },
+    reservations: (snapshot?.reservations ?? []).map((r) => ({
+      name: r.name,
+      nodes: r.nodes,
+      start: iso(r.startMs),
+      end: iso(r.endMs),
+      flags: r.flags,
+      maintenance: r.maintenance,
+      active: nowMs >= r.startMs && nowMs < r.endMs,
+    })),
+  };
+}
