@@ -90,10 +90,16 @@ export const api = {
   pendingDeliveries: () => json<DeliveryListAnswer>('/api/v1/webhooks/deliveries?state=pending&limit=200').then((b) => b.deliveries),
   whatIf: (body: WhatIfRequest) =>
     json<WhatIfAnswer>('/api/v1/what-if', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  /** `[unix seconds, value]` pairs; `fromMs` on the collection clock, the server's `to` (its now) by default. */
-  history: (scope: string, metric: HistoryMetric, fromMs: number, stepS: number) =>
+  /** `[unix seconds, value]` pairs; times on the collection clock, `toMs` the server's now by default. */
+  history: (scope: string, metric: HistoryMetric, fromMs: number, stepS: number, toMs?: number) =>
     json<HistoryAnswer>(
-      `/api/v1/history?${new URLSearchParams({ scope, metric, from: new Date(fromMs).toISOString(), step: `${stepS}s` })}`,
+      `/api/v1/history?${new URLSearchParams({
+        scope,
+        metric,
+        from: new Date(fromMs).toISOString(),
+        ...(toMs === undefined ? {} : { to: new Date(toMs).toISOString() }),
+        step: `${stepS}s`,
+      })}`,
     ).then((b) => b.points),
 };
 
