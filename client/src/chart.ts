@@ -74,6 +74,9 @@ export interface Chart {
   destroy(): void;
 }
 
+/** The kiosk's plots: 281 px on a 3840×2160 wall, where the trends card has ≈ 640 px (dashboard-layout test). */
+const KIOSK_HEIGHT_SHARE = 0.13;
+
 function rootPx(): number {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
 }
@@ -100,8 +103,11 @@ export function createChart(spec: ChartSpec): Chart {
 
   const size = (): { width: number; height: number } => ({
     width: Math.max(200, Math.floor(el.clientWidth)),
-    height: Math.round(Math.max(200, Math.min(760, window.innerHeight * (spec.heightVh ?? 0.22)))),
+    height: Math.round(Math.max(200, Math.min(760, window.innerHeight * heightShare()))),
   });
+  // The wall screen (?kiosk) shows every section at once: its charts share the screen with more.
+  const heightShare = (): number =>
+    document.documentElement.classList.contains('kiosk') ? Math.min(KIOSK_HEIGHT_SHARE, spec.heightVh ?? 1) : (spec.heightVh ?? 0.22);
   const offsetAt = (s: number): number => zoneOffsetMinutes(zone, s * 1000);
   const timeText = (t: number | null): string => (t === null ? '–' : formatInstant(t * 1000, offsetAt(t)));
   const format = (s: SeriesSpec) => (v: number) => spec.axes.find((a) => a.scale === (s.scale ?? 'y'))?.format(v) ?? String(v);
