@@ -75,8 +75,8 @@ export function createTrends() {
     onZoom: zoom,
     nowLabel: 'now · forecast →',
     series: [
-      { label: 'internal demand', column: 'gpus_internal', color: '--s-busy', width: 2.5 },
       { label: 'capacity up', column: 'gpus_capacity_up', color: '--info', width: 2 },
+      { label: 'internal demand', column: 'gpus_internal', color: '--s-busy', width: 2.5 },
       { label: 'sold', column: 'gpus_sold', color: '--s-sold', dash: [2, 3], width: 2 },
       { label: 'forecast median', column: 'forecast_median_gpus', color: '--s-busy', dash: [7, 4], width: 1.5, summary: 'ahead' },
       { label: 'forecast high', column: 'forecast_high_gpus', color: '--s-busy', alpha: 0.6, dash: [1, 3], width: 1, summary: 'ahead' },
@@ -163,7 +163,7 @@ export function createTrends() {
     const high = ahead.map(([t, , hi]): Point => [t, hi]);
     const reserveGpus = headline.capacity?.reserveGpus ?? capacity?.reserve.gpus ?? null;
     const inWindow = (s: Point[]): Point[] => s.filter(([t]) => t >= view.fromS && t <= view.toS);
-    const g = alignSeries([inWindow(past.internal), inWindow(past.capacity), inWindow(past.sold), median, high, inWindow(past.unknown)]);
+    const g = alignSeries([inWindow(past.capacity), inWindow(past.internal), inWindow(past.sold), median, high, inWindow(past.unknown)]);
     const unknown = g.ys.pop() ?? [];
     // Today's reserve: a level to read the lines against, not a history (none on a past range).
     const reserve = g.x.map(() => (live ? reserveGpus : null));
