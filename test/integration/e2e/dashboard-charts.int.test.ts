@@ -271,15 +271,22 @@ describe.skipIf(!hasChromium)('the trends charts in a browser (accessible, ISO t
     await page.close();
   });
 
-  it('gives the charts the room at 1920×1080 (at least 280 px each)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await loadDashboard(page, at(h, 'range=7d'));
-    for (const which of ['gpus', 'power'] as const) {
-      const canvas = (await page.locator(`[data-testid=chart-${which}] canvas`).boundingBox())!;
-      console.log(`${which} chart at 1920×1080: ${Math.round(canvas.width)}×${Math.round(canvas.height)} px`);
-      expect(canvas.height).toBeGreaterThanOrEqual(280);
+  it('gives the charts the room at 1920×1080 (at least 280 px each); screenshots at 1280×800 and 1920×1080 with a mark label shown', async () => {
+    for (const viewport of [
+      { width: 1920, height: 1080 },
+      { width: 1280, height: 800 },
+    ]) {
+      const page = await browser.newPage({ viewport });
+      await loadDashboard(page, at(h, 'range=7d'));
+      for (const which of ['gpus', 'power'] as const) {
+        const canvas = (await page.locator(`[data-testid=chart-${which}] canvas`).boundingBox())!;
+        console.log(`${which} chart at ${viewport.width}×${viewport.height}: ${Math.round(canvas.width)}×${Math.round(canvas.height)} px`);
+        if (viewport.width === 1920) expect(canvas.height).toBeGreaterThanOrEqual(280);
+      }
+      await page.getByTestId('trends').scrollIntoViewIfNeeded();
+      await page.locator('[data-testid=chart-gpus] .mark[data-kind=contract-start]').hover();
+      await page.getByTestId('trends').screenshot({ path: join(SCREENSHOTS, `charts-${viewport.width}-7d-annotations.png`) });
+      await page.close();
     }
-    await page.getByTestId('trends').screenshot({ path: join(SCREENSHOTS, 'charts-1920-7d-annotations.png') });
-    await page.close();
   });
 });
