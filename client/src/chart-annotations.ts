@@ -1,14 +1,14 @@
 /**
- * Marks on the charts' time axis: alert firings and resolutions (GET /api/v1/alerts: each alert's
- * latest episode, `startsAt` and `endsAt`) and contract starts, ends and notice deadlines
- * (GET /api/v1/contracts). Pure: the lists come in, marks in a time range go out.
+ * Marks on the charts' time axis: alert firings and resolutions (GET /api/v1/alerts/transitions,
+ * every one the server logged; GET /api/v1/alerts gives only each alert's latest episode) and
+ * contract starts, ends and notice deadlines (GET /api/v1/contracts). Pure: the lists come in, marks in a time range go out.
  */
-/** What a mark needs of an alert (api.ts AlertView) and of a contract (Contract): kept apart from
+/** What a mark needs of an alert transition (api.ts) and of a contract (Contract): kept apart from
  * api.ts so the server's test build, which has no DOM, can check this module. */
-export interface AlertTimes {
+export interface AlertTransitionTimes {
   labels: Record<string, string>;
-  startsAt: string | null;
-  endsAt: string | null;
+  to: 'firing' | 'resolved';
+  at: string;
 }
 export interface ContractDates {
   id: string;
@@ -38,14 +38,14 @@ export const MARK_GLYPH: Record<MarkKind, string> = {
 
 const DAY_MS = 86_400_000;
 
-export function alertMarks(alerts: readonly AlertTimes[]): Mark[] {
-  const out: Mark[] = [];
-  for (const a of alerts) {
-    const name = `${a.labels.alertname ?? 'alert'}${a.labels.severity ? ` (${a.labels.severity})` : ''}`;
-    if (a.startsAt) out.push({ kind: 'alert-fired', atMs: Date.parse(a.startsAt), label: `alert fired: ${name}` });
-    if (a.endsAt && a.startsAt) out.push({ kind: 'alert-resolved', atMs: Date.parse(a.endsAt), label: `alert resolved: ${name}` });
-  }
-  return out;
+/** Every firing and resolution of the range, from the server's log of them. */
+export function transitionMarks(transitions: readonly AlertTransitionTimes[]): Mark[] {
+  return transitions.map((t) => {
+    const name = `${t.labels.alertname ?? 'alert'}${t.labels.severity ? ` (${t.labels.severity})` : ''}`;
+    return t.to === 'firing'
+      ? { kind: 'alert-fired', atMs: Date.parse(t.at), label: `alert fired: ${name}` }
+      : { kind: 'alert-resolved', atMs: Date.parse(t.at), label: `alert resolved: ${name}` };
+  });
 }
 
 /**

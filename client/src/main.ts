@@ -187,7 +187,7 @@ const refreshAlerts = onChange(
         dead === null || pending === null || names === null
           ? `Which deliveries fail, the dead letters and the receivers' names need an operator token (${who?.authenticated ? `this one is ${who.role}` : 'reading without a token'}).`
           : null;
-      trends.alerts([...list.active, ...list.recent]);
+      trends.alertsChanged();
       alerts.rest(list.recent, dead, pending?.filter((d) => d.attempts > 0) ?? null, names, restricted);
     } catch {
       // The live part still shows; the lists come with the next change.

@@ -1,6 +1,6 @@
 import type { Headline } from '@protocol/live';
-import { api, type AlertView, type CapacityReport, type Contract } from '../api.js';
-import { alertMarks, contractMarks, marksIn, type Mark } from '../chart-annotations.js';
+import { api, type CapacityReport, type Contract } from '../api.js';
+import { contractMarks, marksIn, transitionMarks, type Mark } from '../chart-annotations.js';
 import { alignSeries, createChart, type ChartView } from '../chart.js';
 import { downloadCsv } from '../csv.js';
 import { card, fill, h, markLoaded } from '../dom.js';
@@ -133,6 +133,22 @@ export function createTrends() {
     return `from ${formatInstant(w.fromMs, off(w.fromMs))} to ${formatInstant(w.toMs, off(w.toMs))} ${zoneLabel(zone, off(w.toMs))}`;
   };
 
+  let transitionsRequest = 0;
+  /** Alert firings and resolutions in the range: marks are an extra, the charts stand without them. */
+  const loadTransitions = async (): Promise<void> => {
+    if (!headline) return;
+    const mine = ++transitionsRequest;
+    const w = windowOf(range, headline.atMs);
+    try {
+      const list = await api.alertTransitions(w.fromMs, Math.min(w.toMs, headline.atMs + 60_000));
+      if (mine !== transitionsRequest) return;
+      allMarks = { ...allMarks, alerts: transitionMarks(list) };
+      drawMarks();
+    } catch {
+      // Read again with the next alert change or range.
+    }
+  };
+
   let marksKey = '';
   const drawMarks = (): void => {
     const w = windowOf(range, nowMs());
@@ -186,6 +202,7 @@ export function createTrends() {
     const total = headline.gpus.total;
     controls.show(range, lastPreset, w);
     c.el.setAttribute('aria-busy', 'true');
+    void loadTransitions();
     try {
       const q = (metric: Parameters<typeof api.history>[1]) =>
         api.history('site', metric, w.fromMs, stepS, range.kind === 'absolute' ? toMs : undefined);
@@ -301,10 +318,9 @@ export function createTrends() {
       capacity = report;
       draw();
     },
-    /** Alerts' firings and resolutions (GET /api/v1/alerts, active and recent). */
-    alerts(list: readonly AlertView[]): void {
-      allMarks = { ...allMarks, alerts: alertMarks(list) };
-      drawMarks();
+    /** The alerts changed (one fired or resolved): read their transitions in range again. */
+    alertsChanged(): void {
+      void loadTransitions();
     },
     /** Contracts' starts, ends and notice deadlines. */
     contracts(list: readonly Contract[]): void {

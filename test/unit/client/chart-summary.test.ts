@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertMarks, contractMarks, marksIn, type AlertTimes, type Mark } from '../../../client/src/chart-annotations.js';
+import { contractMarks, marksIn, transitionMarks, type Mark } from '../../../client/src/chart-annotations.js';
 import { describeMarks, describeStats, lastAhead, statsOf, summarySentence } from '../../../client/src/chart-summary.js';
 import { formatCount } from '../../../client/src/format.js';
 
@@ -52,15 +52,18 @@ describe('the summary sentence', () => {
 });
 
 describe('the marks from alerts and contracts', () => {
-  const alert = (startsAt: string | null, endsAt: string | null): AlertTimes => ({
-    labels: { alertname: 'GpuDown', severity: 'critical' },
-    startsAt,
-    endsAt,
-  });
-  it('marks a firing and its resolution, not a pending alert', () => {
-    expect(alertMarks([alert('2026-12-01T01:00:00.000Z', '2026-12-01T02:00:00.000Z'), alert(null, null)])).toEqual([
+  it('marks each firing and each resolution the server logged', () => {
+    const labels = { alertname: 'GpuDown', severity: 'critical' };
+    expect(
+      transitionMarks([
+        { labels, to: 'firing', at: '2026-12-01T01:00:00.000Z' },
+        { labels, to: 'resolved', at: '2026-12-01T02:00:00.000Z' },
+        { labels: {}, to: 'firing', at: '2026-12-01T03:00:00.000Z' },
+      ]),
+    ).toEqual([
       { kind: 'alert-fired', atMs: Date.parse('2026-12-01T01:00:00Z'), label: 'alert fired: GpuDown (critical)' },
       { kind: 'alert-resolved', atMs: Date.parse('2026-12-01T02:00:00Z'), label: 'alert resolved: GpuDown (critical)' },
+      { kind: 'alert-fired', atMs: Date.parse('2026-12-01T03:00:00Z'), label: 'alert fired: alert' },
     ]);
   });
   it("marks a contract's first day, the day after its last, and its notice deadline", () => {
