@@ -271,6 +271,32 @@ describe.skipIf(!hasChromium)('the trends charts in a browser (accessible, ISO t
     await page.close();
   });
 
+  it('marks a resolution as it happens, beside the firing, and names both in the summary', async () => {
+    const { page } = laptop;
+    await loadDashboard(page, at(h, 'range=24h'));
+    const rules = (await h.getJson<{ rules: Array<{ name: string }> }>('/api/v1/alerts/rules')).body.rules;
+    const off = rules.map((r) => (r.name === ALWAYS.name ? { ...ALWAYS, op: '<' } : r));
+    const put = await authedFetch(`${h.url}/api/v1/alerts/rules`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rules: off }),
+    });
+    expect(put.status).toBe(200);
+    h.evaluateAlerts();
+    const resolved = page.locator('[data-testid=chart-gpus] .mark[data-kind=alert-resolved]');
+    await until(
+      () => resolved.count(),
+      (n) => n === 1,
+      10_000,
+      'the resolution marked live',
+    );
+    expect(await resolved.getAttribute('aria-label')).toBe(`alert resolved: ${ALWAYS.name} (info)`);
+    expect(await page.locator('[data-testid=chart-gpus] .mark[data-kind=alert-fired]').count()).toBe(1);
+    expect(await page.locator('[data-testid=chart-power] [role=img]').getAttribute('aria-label')).toMatch(
+      /1 alert fired and 1 alert resolved in range$/,
+    );
+  });
+
   it('gives the charts the room at 1920×1080 (at least 280 px each); screenshots at 1280×800 and 1920×1080 with a mark label shown', async () => {
     for (const viewport of [
       { width: 1920, height: 1080 },
