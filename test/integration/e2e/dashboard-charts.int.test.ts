@@ -143,6 +143,22 @@ describe.skipIf(!hasChromium)('the trends charts in a browser (accessible, ISO t
     expect(await attr(page, 'gpus', 'data-y-label')).toBe('GPUs');
     for (const t of JSON.parse(await attr(page, 'power', 'data-y-ticks')) as string[]) expect(t).toMatch(/^[\d,.]+ MW$/);
     expect(await page.locator('[data-testid=chart-gpus] .u-legend th').first().textContent()).toBe('UTC');
+    // Hovering one chart moves the other's cursor to the same time: both legends read it.
+    const legendTime = (which: 'gpus' | 'power') =>
+      page.locator(`[data-testid=chart-${which}] .u-legend .u-series`).first().locator('.u-value').textContent();
+    const resting = await legendTime('power');
+    const over = (await page.locator('[data-testid=chart-gpus] .u-over').boundingBox())!;
+    await page.locator('[data-testid=chart-gpus] .u-over').scrollIntoViewIfNeeded();
+    await page.locator('[data-testid=chart-gpus] .u-over').hover({ position: { x: over.width * 0.55, y: over.height / 2 } });
+    const hovered = await until(
+      () => legendTime('gpus'),
+      (t) => t !== resting,
+      5_000,
+      'the hovered time',
+    );
+    expect(hovered.value).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(await legendTime('power')).toBe(hovered.value);
+    await page.mouse.move(0, 0);
   });
 
   it('opens the range the URL names, and writes the range clicked', async () => {
