@@ -135,15 +135,14 @@ export function createChart(spec: ChartSpec): Chart {
     ctx.lineTo(left, u.bbox.top + u.bbox.height);
     ctx.stroke();
     if (spec.nowLabel) {
-      // In the strip above the plot (uPlot's top padding): no line ever runs under it. Right-aligned
-      // at the line when the forecast part is too narrow to hold it.
+      // In the strip above the plot (uPlot's top padding): no line ever runs under it. Where the
+      // forecast part is too narrow to hold it (a phone), only "now", left of the line.
       ctx.font = `${Math.round(px * 0.8 * dpr)}px system-ui, sans-serif`;
       ctx.fillStyle = cssColor('--muted');
       ctx.textBaseline = 'bottom';
-      const w = ctx.measureText(spec.nowLabel).width;
-      const fits = left + 4 * dpr + w <= u.bbox.left + u.bbox.width;
+      const fits = left + 4 * dpr + ctx.measureText(spec.nowLabel).width <= u.bbox.left + u.bbox.width;
       ctx.textAlign = fits ? 'left' : 'right';
-      ctx.fillText(spec.nowLabel, fits ? left + 4 * dpr : left - 4 * dpr, u.bbox.top - 3 * dpr);
+      ctx.fillText(fits ? spec.nowLabel : 'now', fits ? left + 4 * dpr : left - 4 * dpr, u.bbox.top - 3 * dpr);
     }
     ctx.restore();
   };

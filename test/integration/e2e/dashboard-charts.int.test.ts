@@ -313,10 +313,11 @@ describe.skipIf(!hasChromium)('the trends charts in a browser (accessible, ISO t
     );
   });
 
-  it('gives the charts the room at 1920×1080 (at least 280 px each); screenshots at 1280×800 and 1920×1080 with a mark label shown', async () => {
+  it('gives the charts the room at 1920×1080 (at least 280 px each); screenshots at 1920×1080, 1280×800 and 390×844 with a mark label shown', async () => {
     for (const viewport of [
       { width: 1920, height: 1080 },
       { width: 1280, height: 800 },
+      { width: 390, height: 844 },
     ]) {
       const page = await browser.newPage({ viewport });
       await loadDashboard(page, at(h, 'range=7d'));
