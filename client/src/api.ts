@@ -1,4 +1,11 @@
-import type { AlertAnswer, AlertListAnswer, DeliveryAnswer, DeliveryListAnswer, WebhookListAnswer } from '@protocol/alerts';
+import type {
+  AlertAnswer,
+  AlertListAnswer,
+  AlertTransitionListAnswer,
+  DeliveryAnswer,
+  DeliveryListAnswer,
+  WebhookListAnswer,
+} from '@protocol/alerts';
 import type { CapacityAnswer, Risk, SellableBlock, WhatIfAnswer } from '@protocol/capacity';
 import type { ContractAnswer, ContractListAnswer, ValuationAnswer } from '@protocol/contracts';
 import type { DemandPlanAnswer, DemandPlanListAnswer } from '@protocol/demand-plans';
@@ -85,15 +92,26 @@ export const api = {
   valuation: (id: string) => json<Valuation>(`/api/v1/contracts/${encodeURIComponent(id)}/valuation`),
   demandPlans: () => json<DemandPlanListAnswer>('/api/v1/demand-plans').then((b) => b.plans),
   alerts: () => json<AlertListAnswer>('/api/v1/alerts'),
+  /** Every firing and resolution in the range (the charts' marks), oldest first. */
+  alertTransitions: (fromMs: number, toMs: number) =>
+    json<AlertTransitionListAnswer>(
+      `/api/v1/alerts/transitions?${new URLSearchParams({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() })}`,
+    ).then((b) => b.transitions),
   deadLetters: () => json<DeliveryListAnswer>('/api/v1/webhooks/deliveries?state=dead&limit=50').then((b) => b.deliveries),
   webhookNames: () => json<WebhookListAnswer>('/api/v1/webhooks').then((b) => new Map(b.webhooks.map((w) => [w.id, w.name]))),
   pendingDeliveries: () => json<DeliveryListAnswer>('/api/v1/webhooks/deliveries?state=pending&limit=200').then((b) => b.deliveries),
   whatIf: (body: WhatIfRequest) =>
     json<WhatIfAnswer>('/api/v1/what-if', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  /** `[unix seconds, value]` pairs; `fromMs` on the collection clock, the server's `to` (its now) by default. */
-  history: (scope: string, metric: HistoryMetric, fromMs: number, stepS: number) =>
+  /** `[unix seconds, value]` pairs; times on the collection clock, `toMs` the server's now by default. */
+  history: (scope: string, metric: HistoryMetric, fromMs: number, stepS: number, toMs?: number) =>
     json<HistoryAnswer>(
-      `/api/v1/history?${new URLSearchParams({ scope, metric, from: new Date(fromMs).toISOString(), step: `${stepS}s` })}`,
+      `/api/v1/history?${new URLSearchParams({
+        scope,
+        metric,
+        from: new Date(fromMs).toISOString(),
+        ...(toMs === undefined ? {} : { to: new Date(toMs).toISOString() }),
+        step: `${stepS}s`,
+      })}`,
     ).then((b) => b.points),
 };
 

@@ -178,6 +178,7 @@ const refreshContracts = onChange(
       const valuations = new Map<string, Valuation>();
       await Promise.all(list.map(async (c) => valuations.set(c.id, await api.valuation(c.id))));
       contracts.render(list, valuations);
+      trends.contracts(list);
     } catch (error) {
       contracts.error(`contracts unavailable: ${(error as Error).message}`);
     }
@@ -217,6 +218,7 @@ const refreshAlerts = onChange(
         dead === null || pending === null || names === null
           ? `Which deliveries fail, the dead letters and the receivers' names need an operator token (${who?.authenticated ? `this one is ${who.role}` : 'reading without a token'}).`
           : null;
+      trends.alertsChanged();
       alerts.rest(list.recent, dead, pending?.filter((d) => d.attempts > 0) ?? null, names, restricted);
     } catch {
       // The live part still shows; the lists come with the next change.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   alertListAnswer,
+  alertTransitionListAnswer,
   alertRulesAnswer,
   deliveryListAnswer,
   webhookAnswer,
@@ -144,6 +145,7 @@ beforeAll(async () => {
       body: { ...DEMAND_PLAN, end: '2026-12-31', note: 'renamed' },
     },
     { method: 'GET', path: '/api/v1/alerts', schema: alertListAnswer },
+    { method: 'GET', path: '/api/v1/alerts/transitions', schema: alertTransitionListAnswer },
     { method: 'GET', path: '/api/v1/alerts/rules', schema: alertRulesAnswer },
     { method: 'PUT', path: '/api/v1/alerts/rules', schema: alertRulesAnswer, body: { rules: [...rules.rules, ALWAYS] } },
     { method: 'POST', path: `/api/v1/webhooks/${webhookId}/test`, schema: webhookTestAnswer },
@@ -186,12 +188,13 @@ describe('the protocol schemas (server/src/protocol/) against real answers', () 
       if (!parsed.success) failures.push(`${where} → ${parsed.error.message}`);
     }
     expect(failures).toEqual([]);
-    expect(calls.length).toBe(39);
+    expect(calls.length).toBe(40);
     // The lists were checked with entries in them, not vacuously.
     const nonEmpty: Array<[string, string]> = [
       ['GET /api/v1/contracts', 'contracts'],
       ['GET /api/v1/demand-plans', 'plans'],
       ['GET /api/v1/alerts', 'active'],
+      ['GET /api/v1/alerts/transitions', 'transitions'],
       ['GET /api/v1/alerts/rules', 'rules'],
       ['GET /api/v1/webhooks', 'webhooks'],
       ['GET /api/v1/webhooks/deliveries', 'deliveries'],

@@ -4,6 +4,7 @@ import { alignSeries, createChart } from '../chart.js';
 import { downloadCsv } from '../csv.js';
 import { fill, h, loading, setFigure, setText } from '../dom.js';
 import { formatCount, formatPercent } from '../format.js';
+import { readView } from '../url-state.js';
 import type { PodRef } from './heatmap.js';
 
 const DAY_MS = 86_400_000;
@@ -41,16 +42,17 @@ export function createPodDetail(onClose: () => void) {
   );
 
   const chart = createChart({
-    heightVh: 0.12,
+    name: 'GPUs and utilization',
+    heightVh: 0.16,
     ranges: { util: [0, 1] },
     series: [
-      { label: 'internal (busy + held)', column: 'gpus_internal', color: '#ffb347' },
-      { label: 'idle', column: 'gpus_idle', color: '#4fc3f7' },
-      { label: 'sold', column: 'gpus_sold', color: '#b39dff' },
-      { label: 'utilization', column: 'utilization_ratio', color: '#e6edf3', scale: 'util', dash: [4, 4], width: 1.5 },
+      { label: 'internal (busy + held)', column: 'gpus_internal', color: '--s-busy', width: 2.5 },
+      { label: 'idle', column: 'gpus_idle', color: '--info', dash: [6, 3] },
+      { label: 'sold', column: 'gpus_sold', color: '--s-sold', dash: [2, 3] },
+      { label: 'utilization', column: 'utilization_ratio', color: '--text', scale: 'util', dash: [10, 4], width: 1.5 },
     ],
     axes: [
-      { scale: 'y', format: (v) => formatCount(v) },
+      { scale: 'y', format: (v) => formatCount(v), label: 'GPUs' },
       { scale: 'util', format: (v) => formatPercent(v), side: 'right' },
     ],
   });
@@ -84,7 +86,13 @@ export function createPodDetail(onClose: () => void) {
         const internal = busy.map(([t, v]): [number, number] => [t, v + (heldAt.get(t) ?? 0)]);
         const { x, ys } = alignSeries([internal, idle, sold, utilization]);
         fill(chartSlot, chart.el);
-        chart.setData(x, ys);
+        chart.setZone(readView('tz') === 'local' ? 'local' : 'utc');
+        chart.setData(x, ys, {
+          fromS: from / 1000,
+          toS: nowMs / 1000,
+          nowS: nowMs / 1000,
+          rangeText: `of pod ${pod.id} over the last 24 h`,
+        });
         el.dataset.historyPoints = String(x.length);
         exportBtn.disabled = false;
       } catch (error) {

@@ -68,6 +68,22 @@ export const alertAnswer = z
   })
   .meta({ id: 'Alert' });
 
+/** A firing or a resolution, as GET /api/v1/alerts/transitions lists them (the charts' marks). */
+export const alertTransitionAnswer = z
+  .strictObject({
+    fingerprint: z.string(),
+    labels,
+    from: z.enum(['inactive', ...ALERT_STATUSES]).describe('The status it left'),
+    to: z.enum(['firing', 'resolved']),
+    at: isoTime,
+    value: z.number().nullable().describe("The figure's value at that evaluation"),
+  })
+  .meta({ id: 'AlertTransition' });
+
+export const alertTransitionListAnswer = z.strictObject({
+  transitions: z.array(alertTransitionAnswer).describe('Oldest first; the last `limit` in the range'),
+});
+
 export const alertListAnswer = z.strictObject({
   active: z.array(alertAnswer).describe('Pending and firing'),
   recent: z.array(alertAnswer).describe('Recently resolved'),
@@ -124,5 +140,6 @@ export type AlertAnswer = z.output<typeof alertAnswer>;
 export type WebhookAnswer = z.output<typeof webhookAnswer>;
 export type DeliveryAnswer = z.output<typeof deliveryAnswer>;
 export type AlertListAnswer = z.output<typeof alertListAnswer>;
+export type AlertTransitionListAnswer = z.output<typeof alertTransitionListAnswer>;
 export type WebhookListAnswer = z.output<typeof webhookListAnswer>;
 export type DeliveryListAnswer = z.output<typeof deliveryListAnswer>;

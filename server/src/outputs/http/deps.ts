@@ -101,6 +101,7 @@ export type DemandPlansDeps = Pick<DemandPlanService, 'list' | 'get' | 'create' 
 export type AlertsDeps = Pick<
   AlertsService,
   | 'states'
+  | 'transitions'
   | 'rules'
   | 'putRules'
   | 'listWebhooks'

@@ -1,6 +1,14 @@
+import type { AlertTransition } from '../../domain/alerts/alert-state.js';
 import type { Database } from './db.js';
 import { parseStored, type Parse } from './stored-json.js';
 import { writeTransaction } from './write-transaction.js';
+
+/** Stored labels: an object of strings, as they were written. */
+function stringMap(v: unknown): AlertTransition['labels'] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string'))
+    throw new Error('labels: not an object of strings');
+  return v as AlertTransition['labels'];
+}
 
 /** Alert rules, alert instance states and notification group timers (migration 3); fits services/alerts/ports.ts `AlertStatePort`. */
 export function createAlertStore<Rules, State, Group>(
@@ -20,6 +28,17 @@ export function createAlertStore<Rules, State, Group>(
   );
   const clearGroups = db.prepare('DELETE FROM notify_groups');
   const insertGroup = db.prepare<[string, string, string]>('INSERT INTO notify_groups (receiver_id, group_key, body) VALUES (?, ?, ?)');
+  const insertTransition = db.prepare<[number, string, string, string, string, number | null]>(
+    'INSERT INTO alert_transitions (at_ms, fingerprint, from_status, to_status, labels, value) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const pruneTransitions = db.prepare<[number]>('DELETE FROM alert_transitions WHERE at_ms < ?');
+  const transitionsIn = db.prepare<
+    [number, number, number],
+    { at_ms: number; fingerprint: string; from_status: string; to_status: string; labels: string; value: number | null }
+  >(
+    `SELECT * FROM (SELECT rowid AS seq, * FROM alert_transitions WHERE at_ms >= ? AND at_ms <= ? ORDER BY at_ms DESC, seq DESC LIMIT ?)
+     ORDER BY at_ms, seq`,
+  );
   const transaction = <T>(work: () => T): T => writeTransaction(db, work)();
 
   return {
@@ -44,6 +63,22 @@ export function createAlertStore<Rules, State, Group>(
       clearGroups.run();
       for (const g of next) insertGroup.run(g.receiverId, g.groupKey, JSON.stringify(g.group));
     }),
+    /** Appends firings and resolutions; drops those older than `keepSinceMs`. */
+    appendTransitions: writeTransaction(db, (next: readonly AlertTransition[], keepSinceMs: number) => {
+      for (const t of next) insertTransition.run(t.atMs, t.fingerprint, t.from, t.to, JSON.stringify(t.labels), t.value);
+      if (next.length > 0) pruneTransitions.run(keepSinceMs);
+    }),
+    /** The last `limit` transitions in [fromMs, toMs], oldest first. */
+    transitions(fromMs: number, toMs: number, limit: number): AlertTransition[] {
+      return transitionsIn.all(fromMs, toMs, limit).map((r) => ({
+        atMs: r.at_ms,
+        fingerprint: r.fingerprint,
+        from: r.from_status as AlertTransition['from'],
+        to: r.to_status as AlertTransition['to'],
+        labels: parseStored('alert_transitions', r.fingerprint, r.labels, stringMap),
+        value: r.value,
+      }));
+    },
     transaction,
   };
 }

@@ -258,6 +258,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Issue 17 item 9: the charts mark every alert firing and resolution in their range;
+    // `alert_states` keeps only each alert's latest episode, resolved ones for a day.
+    version: 8,
+    name: 'alert transitions',
+    sql: `
+      CREATE TABLE alert_transitions (
+        at_ms       INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        from_status TEXT NOT NULL,
+        to_status   TEXT NOT NULL CHECK (to_status IN ('firing', 'resolved')),
+        labels      TEXT NOT NULL CHECK (json_valid(labels)),
+        value       REAL
+      );
+      CREATE INDEX alert_transitions_at ON alert_transitions (at_ms);
+    `,
+  },
 ];
 
 /**

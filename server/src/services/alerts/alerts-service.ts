@@ -51,6 +51,8 @@ export interface AlertsServiceDeps {
  * one operator token could make the server post to thousands of URLs (issue 16 item 13).
  */
 export const MAX_WEBHOOK_RECEIVERS = 100;
+/** Firings and resolutions are kept a year and a month: the charts' longest preset is 30 days, an absolute range may look back further. */
+const TRANSITION_RETENTION_MS = 400 * 86_400_000;
 
 export function createAlertsService(deps: AlertsServiceDeps) {
   const { store, receivers, outbox } = deps;
@@ -83,6 +85,10 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           evaluation.states.map((s) => ({ fingerprint: s.fingerprint, state: s })),
           nowMs,
         );
+        store.appendTransitions(
+          evaluation.transitions.filter((t) => t.to === 'firing' || t.to === 'resolved'),
+          nowMs - TRANSITION_RETENTION_MS,
+        );
         store.replaceGroups(plan.groups.map((g) => ({ receiverId: g.receiverId, groupKey: g.groupKey, group: g })));
         outbox.enqueue(
           plan.notifications.map(({ id, receiverId, groupKey, seq, body }) => ({ id, receiverId, groupKey, seq, body, createdAtMs })),
@@ -96,6 +102,8 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     },
 
     states: (): readonly AlertState[] => states,
+    /** Firings and resolutions in [fromMs, toMs] (the last `limit`), oldest first. */
+    transitions: (fromMs: number, toMs: number, limit: number): AlertTransition[] => store.transitions(fromMs, toMs, limit),
     rules: (): readonly AlertRule[] => rules,
     putRules(body: unknown): readonly AlertRule[] {
       const parsed = parseAlertRules(body);

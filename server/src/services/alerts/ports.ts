@@ -3,6 +3,7 @@
  * on no adapter: the composition root passes the SQLite stores in (pipeline/store/alert-store.ts,
  * receiver-store.ts, outbox-store.ts), and they fit these shapes.
  */
+import type { AlertTransition } from '../../domain/alerts/alert-state.js';
 import type { NewOutboxEntry, OutboxEntry, OutboxState } from '../../domain/alerts/outbox-entry.js';
 
 /** Where and how one webhook receiver is reached; the delivery worker's view of a receiver. */
@@ -30,6 +31,10 @@ export interface AlertStatePort<Rules, State, Group> {
   replaceStates(states: ReadonlyArray<{ fingerprint: string; state: State }>, nowMs: number): void;
   loadGroups(): Array<{ receiverId: string; groupKey: string; group: Group }>;
   replaceGroups(groups: ReadonlyArray<{ receiverId: string; groupKey: string; group: Group }>): void;
+  /** Appends the round's firings and resolutions; drops those older than `keepSinceMs`. */
+  appendTransitions(transitions: readonly AlertTransition[], keepSinceMs: number): void;
+  /** The last `limit` firings and resolutions in [fromMs, toMs], oldest first. */
+  transitions(fromMs: number, toMs: number, limit: number): AlertTransition[];
   /** Runs `work` in one write transaction: states, groups and outbox entries commit together. */
   transaction<T>(work: () => T): T;
 }

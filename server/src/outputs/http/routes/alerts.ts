@@ -5,11 +5,13 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { AlertState } from '../../../domain/alerts/alert-state.js';
 import type { FigureName } from '../../../domain/alerts/figures.js';
 import { alertRulesSchema } from '../../../domain/alerts/rule.js';
+import { DomainError } from '../../../domain/errors.js';
 import { webhookCreateSchema, webhookUpdateSchema } from '../../../domain/alerts/webhook.js';
 import type { FIGURE_NAMES } from '../../../protocol/alerts.js';
 import {
   alertListAnswer,
   alertRulesAnswer,
+  alertTransitionListAnswer,
   deliveryListAnswer,
   webhookAnswer,
   webhookCreatedAnswer,
@@ -38,6 +40,12 @@ const alertsQuery = z.object({
     .regex(/^[0-9a-f]{16}$/)
     .optional()
     .describe('Only the alert with this fingerprint (its generatorURL)'),
+});
+const isoInstant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+const transitionsQuery = z.object({
+  from: isoInstant.optional().describe('Start, RFC 3339; default: the oldest kept'),
+  to: isoInstant.optional().describe('End, RFC 3339; default: the newest'),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000).describe('At most this many, the latest in the range'),
 });
 const deliveriesQuery = z.object({
   state: z.enum(['pending', 'delivered', 'dead']).optional().describe('Only deliveries in this state (dead = the dead-letter list)'),
@@ -71,6 +79,21 @@ export function alertRoutes(alerts: AlertsDeps): Router {
     res.json({ active: all.filter((a) => a.status !== 'resolved'), recent: all.filter((a) => a.status === 'resolved') } satisfies Sent<
       typeof alertListAnswer
     >);
+  });
+  router.get('/alerts/transitions', (req, res) => {
+    const q = transitionsQuery.parse(req.query);
+    const fromMs = q.from ?? 0;
+    const toMs = q.to ?? Number.MAX_SAFE_INTEGER;
+    if (fromMs > toMs) throw new DomainError('invalid', 'from: must not be after to', { path: 'from' });
+    const transitions = alerts.transitions(fromMs, toMs, q.limit).map((t) => ({
+      fingerprint: t.fingerprint,
+      labels: t.labels,
+      from: t.from,
+      to: t.to as 'firing' | 'resolved',
+      at: new Date(t.atMs).toISOString(),
+      value: t.value,
+    }));
+    res.json({ transitions } satisfies Sent<typeof alertTransitionListAnswer>);
   });
   router.get('/alerts/rules', (_req, res) => {
     res.json({ rules: alerts.rules() } satisfies Sent<typeof alertRulesAnswer>);
@@ -116,6 +139,15 @@ export const alertPaths: ZodOpenApiPathsObject = {
       tags: ['alerts'],
       requestParams: { query: alertsQuery },
       responses: { 200: jsonAnswer('Active and recently resolved alerts', alertListAnswer), ...errorAnswers(400) },
+    },
+  },
+  '/api/v1/alerts/transitions': {
+    get: {
+      operationId: 'listAlertTransitions',
+      summary: 'Alert firings and resolutions in a time range (kept 400 days), oldest first',
+      tags: ['alerts'],
+      requestParams: { query: transitionsQuery },
+      responses: { 200: jsonAnswer('Firings and resolutions in the range', alertTransitionListAnswer), ...errorAnswers(400) },
     },
   },
   '/api/v1/alerts/rules': {
