@@ -76,6 +76,8 @@ export interface Chart {
 
 /** The kiosk's plots: 281 px on a 3840×2160 wall, where the trends card has ≈ 640 px (dashboard-layout test). */
 const KIOSK_HEIGHT_SHARE = 0.13;
+/** No plot taller than this: at 27 % of a 2160-px screen (583 px) the page ran past one screen. */
+const MAX_PLOT_PX = 400;
 
 function rootPx(): number {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
@@ -103,7 +105,7 @@ export function createChart(spec: ChartSpec): Chart {
 
   const size = (): { width: number; height: number } => ({
     width: Math.max(200, Math.floor(el.clientWidth)),
-    height: Math.round(Math.max(200, Math.min(760, window.innerHeight * heightShare()))),
+    height: Math.round(Math.max(200, Math.min(MAX_PLOT_PX, window.innerHeight * heightShare()))),
   });
   // The wall screen (?kiosk) shows every section at once: its charts share the screen with more.
   const heightShare = (): number =>
