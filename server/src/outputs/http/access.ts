@@ -35,6 +35,8 @@ export const ACCESS: Record<string, Access> = {
   getDemandPlan: 'viewer',
   listAlerts: 'viewer',
   getAlertRules: 'viewer',
+  listAlertTransitions: 'viewer',
+  getScheduler: 'viewer',
 
   pushDcgm: 'operator',
   pushNvidiaSmi: 'operator',
