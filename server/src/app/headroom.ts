@@ -103,6 +103,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     isReady: () => status.ready,
     isDraining: () => status.draining,
     simNodeText: site.nodeText,
+    simSlurm: site.slurm,
     ...httpSettings(config, { version, simulated: sim !== null, auth: { tokens, audit: stores.audit } }),
     log,
     contracts,

@@ -3,7 +3,7 @@ import { createCollectionClock } from '../pipeline/collector/collection-clock.js
 import { buildPreset } from '../domain/fleet/presets.js';
 import { demoContracts } from '../sim/demo-contracts.js';
 import { demoPlans } from '../sim/demo-plans.js';
-import { createSimulator, type Simulator } from '../sim/simulator.js';
+import { createSimulator, type Simulator, type SlurmEndpoint } from '../sim/simulator.js';
 import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
 const SIM_CLOCK_KEY = 'sim_clock_ms';
@@ -50,6 +50,8 @@ export function simulatedSite(config: Config, meta: MetaPort, soldPodsAt: (tMs: 
     },
     /** GET /sim/node/:host: the simulated exporter text of one node. */
     nodeText: sim ? (host: string) => simNodeText(sim, host) : undefined,
+    /** GET /sim/slurm/slurm/v0.0.38/…: the simulated scheduler as slurmrestd answers, at the last round. */
+    slurm: sim ? (endpoint: SlurmEndpoint) => (Number.isNaN(sim.lastTickMs()) ? null : sim.slurm(endpoint)) : undefined,
   };
 }
 

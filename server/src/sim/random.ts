@@ -63,4 +63,7 @@ export const Stream = {
   sampleExtra: 15,
   nodeDuty: 16,
   jobMemory: 17,
+  orphan: 18,
+  schedulerQueue: 19,
+  schedulerJob: 20,
 } as const;
