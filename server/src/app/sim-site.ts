@@ -22,7 +22,11 @@ interface MetaPort {
  * the simulated site. The simulator gets a topology of its own: it simulates the preset's nodes,
  * never the unplaced ones that real pushes add to the collector's.
  */
-export function simulatedSite(config: Config, meta: MetaPort, soldPodsAt: (tMs: number) => ReadonlySet<number>) {
+export function simulatedSite(
+  config: Config,
+  meta: MetaPort,
+  book: { soldPodsAt: (tMs: number) => ReadonlySet<number>; podCustomerAt: (pod: number, tMs: number) => string | null },
+) {
   const stored = meta.get(SIM_CLOCK_KEY);
   const clock = config.sim.enabled
     ? createCollectionClock({
@@ -38,7 +42,9 @@ export function simulatedSite(config: Config, meta: MetaPort, soldPodsAt: (tMs: 
         scenario: config.sim.scenario,
         seed: config.sim.seed,
         // Sold pods run the customer's work, and internal work keeps off them.
-        soldPod: (pod, tMs) => soldPodsAt(tMs).has(pod),
+        soldPod: (pod, tMs) => book.soldPodsAt(tMs).has(pod),
+        // The customer's Slurm account on a sold pod: its contract's (Aurora Labs → aurora-labs).
+        podCustomer: book.podCustomerAt,
       })
     : null;
   return {
