@@ -120,7 +120,7 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
       const n = rehash(key, 23) % 40;
       jobs.push({
         ...fields,
-        jobId: 1 + (rehash(key, 24) % 2_000_000_000) + fields.firstGpu,
+        jobId: 1 + (rehash(key, 24) % 2_000_000_000),
         name: `${fields.account}-${(rehash(key, 25) % 0xfffff).toString(16)}`,
         user: fields.partition === PARTITION.customer ? fields.account : `${fields.account}-${String(n).padStart(2, '0')}`,
         priority: 1_000 + (rehash(key, 26) % 99_000),
@@ -218,7 +218,8 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
             reservation: '',
             computing,
           },
-          slot.key,
+          // The key its pending form had (pending() keys by the first GPU): one job id from queue to run.
+          rehash(slot.key, 0),
         );
       }
       if (held.length > 0) return;
