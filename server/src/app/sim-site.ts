@@ -57,7 +57,7 @@ export function simulatedSite(
     /** GET /sim/node/:host: the simulated exporter text of one node. */
     nodeText: sim ? (host: string) => simNodeText(sim, host) : undefined,
     /** GET /sim/slurm/slurm/v0.0.38/…: the simulated scheduler as slurmrestd answers, at the last round. */
-    slurm: sim ? (endpoint: SlurmEndpoint) => (Number.isNaN(sim.lastTickMs()) ? null : sim.slurm(endpoint)) : undefined,
+    slurm: sim ? (endpoint: SlurmEndpoint) => (Number.isNaN(sim.lastTickMs()) ? null : sim.slurmJson(endpoint)) : undefined,
   };
 }
 

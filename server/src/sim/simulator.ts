@@ -8,7 +8,7 @@ import { createNodeActivity } from './activity.js';
 import { createRollupModel } from './aggregate.js';
 import { allocationTruthOf, type AllocationTruth } from './allocation-truth.js';
 import { createSchedulerModel, type SchedulerSnapshot } from './scheduler.js';
-import { slurmJobs, slurmNodes, slurmPing, slurmReservations } from './slurm-rest.js';
+import { slurmJobsJson, slurmNodesJson, slurmPingJson, slurmReservationsJson } from './slurm-rest.js';
 import { DcgmRenderer } from './dcgm-text.js';
 import { resolveScenarioParams, SCENARIOS, type ScenarioName, type ScenarioParams } from './scenario.js';
 import { createGpuBases, createGpuSamples, fillNodeSamples } from './telemetry.js';
@@ -76,8 +76,8 @@ export interface Simulator {
   scheduler(): SchedulerSnapshot;
   /** Truth by allocation per tenant class at the last advanced tick (see allocation-truth.ts). */
   allocationTruth(): AllocationTruth;
-  /** slurmrestd v0.0.38's answer for one endpoint at the last advanced tick (slurm-rest.ts). */
-  slurm(endpoint: SlurmEndpoint): object;
+  /** slurmrestd v0.0.38's answer for one endpoint at the last advanced tick, as JSON text (slurm-rest.ts). */
+  slurmJson(endpoint: SlurmEndpoint): string;
   /** GpuState code of a GPU slot at the last tick. */
   truthStateOf(slot: number): number;
   /** Deterministic GPU UUID of a slot. */
@@ -204,18 +204,18 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       schedulerMemo ??= schedulerModel.snapshot(tickStartMs, current);
       return allocationTruthOf(topology, current, schedulerMemo);
     },
-    slurm(endpoint) {
+    slurmJson(endpoint) {
       requireTick();
       schedulerMemo ??= schedulerModel.snapshot(tickStartMs, current);
       switch (endpoint) {
         case 'ping':
-          return slurmPing(`${topology.site.id}-slurmctld`);
+          return slurmPingJson(`${topology.site.id}-slurmctld`);
         case 'nodes':
-          return slurmNodes(topology, schedulerMemo, current.activity, workload.podServesInference);
+          return slurmNodesJson(topology, schedulerMemo, current.activity, workload.podServesInference);
         case 'jobs':
-          return slurmJobs(topology, schedulerMemo);
+          return slurmJobsJson(topology, schedulerMemo);
         case 'reservations':
-          return slurmReservations(topology, schedulerMemo);
+          return slurmReservationsJson(topology, schedulerMemo);
       }
     },
     truthStateOf(slot) {

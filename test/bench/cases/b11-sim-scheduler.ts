@@ -23,7 +23,7 @@ benchMain(async ({ quick }) => {
     const t0 = process.hrtime.bigint();
     const snapshot = sim.scheduler();
     bytes = 0;
-    for (const endpoint of ['nodes', 'jobs', 'reservations'] as const) bytes += JSON.stringify(sim.slurm(endpoint)).length;
+    for (const endpoint of ['nodes', 'jobs', 'reservations'] as const) bytes += sim.slurmJson(endpoint).length;
     running = snapshot.jobs.filter((j) => j.state === 'RUNNING').length;
     pending = snapshot.jobs.length - running;
     return Number(process.hrtime.bigint() - t0) / 1e6;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
 import { REBOUND_RESERVATION } from '../../../server/src/sim/reservations.js';
-import { ANCHOR_MS, createSimulator, type SimJob } from '../../../server/src/sim/simulator.js';
+import { ANCHOR_MS, createSimulator, type SimJob, type Simulator } from '../../../server/src/sim/simulator.js';
 import { checkSlurm, RESPONSE_SCHEMAS, slurmSchema } from '../../support/slurm-schema.js';
 import { DAY_MS, HOUR_MS, mediumSite, readGpus, reading, smallSite } from './exposition.js';
 
@@ -23,6 +23,7 @@ interface SlurmJob {
   start_time: number;
 }
 
+const slurm = (sim: Simulator, endpoint: 'ping' | 'nodes' | 'jobs' | 'reservations'): unknown => JSON.parse(sim.slurmJson(endpoint));
 const running = (jobs: SimJob[]): SimJob[] => jobs.filter((j) => j.state === 'RUNNING');
 
 describe('the simulated scheduler', () => {
@@ -37,9 +38,8 @@ describe('the simulated scheduler', () => {
     b.scheduler();
     b.advance(t);
     c.advance(t);
-    for (const endpoint of ['nodes', 'jobs', 'reservations'] as const)
-      expect(JSON.stringify(a.slurm(endpoint))).toBe(JSON.stringify(b.slurm(endpoint)));
-    expect(JSON.stringify(a.slurm('jobs'))).not.toBe(JSON.stringify(c.slurm('jobs')));
+    for (const endpoint of ['nodes', 'jobs', 'reservations'] as const) expect(a.slurmJson(endpoint)).toBe(b.slurmJson(endpoint));
+    expect(a.slurmJson('jobs')).not.toBe(c.slurmJson('jobs'));
   });
 
   it('allocates exactly the GPUs whose telemetry shows a job, and computes only where jobs compute', () => {
@@ -129,10 +129,10 @@ describe('the simulated scheduler', () => {
     const sim = createSimulator({ topology: mediumSite(), scenario: 'rebound', seed: 10 });
     sim.advance(ANCHOR_MS - 2 * DAY_MS);
     for (const [endpoint, schema] of Object.entries(RESPONSE_SCHEMAS)) {
-      expect(checkSlurm(sim.slurm(endpoint as keyof typeof RESPONSE_SCHEMAS), slurmSchema(schema)), endpoint).toEqual([]);
+      expect(checkSlurm(slurm(sim, endpoint as keyof typeof RESPONSE_SCHEMAS), slurmSchema(schema)), endpoint).toEqual([]);
     }
-    const nodes = (sim.slurm('nodes') as { nodes: SlurmNode[] }).nodes;
-    const jobs = (sim.slurm('jobs') as { jobs: SlurmJob[] }).jobs;
+    const nodes = (slurm(sim, 'nodes') as { nodes: SlurmNode[] }).nodes;
+    const jobs = (slurm(sim, 'jobs') as { jobs: SlurmJob[] }).jobs;
     let usedGpus = 0;
     for (const node of nodes) {
       const match = /^gpu:(\d)\(IDX:(N\/A|[0-7](?:[-,][0-7])*)\)$/.exec(node.gres_used);
@@ -196,7 +196,7 @@ describe('the simulated scheduler', () => {
       const maint = sim.scheduler().reservations.filter((r) => r.flags.includes('MAINT') && r.startMs <= t && t < r.endMs);
       const booked = new Set(maint.flatMap((r) => r.nodes.map((n) => sim.topology.nodes[n]?.host)));
       for (const status of drained) expect(booked.has(status.host), status.host).toBe(true);
-      const nodes = (sim.slurm('nodes') as { nodes: SlurmNode[] }).nodes;
+      const nodes = (slurm(sim, 'nodes') as { nodes: SlurmNode[] }).nodes;
       for (const status of drained) expect(nodes.find((n) => n.name === status.host)?.state_flags).toContain('DRAIN');
       // It was booked a week ahead.
       sim.advance(Math.min(...maint.map((r) => r.startMs)) - 6 * DAY_MS);

@@ -28,7 +28,7 @@ export function simRoutes(deps: AppDeps): Router {
     router.get(`/slurm/slurm/v0.0.38/${endpoint}`, (_req, res) => {
       const answer = deps.simSlurm?.(endpoint);
       if (!answer) throw new DomainError('unavailable', 'the simulated scheduler has no round yet');
-      res.json(answer);
+      res.type('application/json').send(answer);
     });
   }
   return router;
