@@ -65,5 +65,4 @@ export const Stream = {
   jobMemory: 17,
   orphan: 18,
   schedulerQueue: 19,
-  schedulerJob: 20,
 } as const;
