@@ -425,6 +425,35 @@ export const BENCHMARKS: Benchmark[] = [
       ];
     },
   },
+  {
+    id: 11,
+    title: 'simulated scheduler: one Colossus round as slurmrestd answers',
+    script: 'test/bench/cases/b11-sim-scheduler.ts',
+    timeoutMs: 240_000,
+    needs: [],
+    caveats: [
+      "The simulator's scheduler at Colossus (24,576 nodes, `rebound` two days before the rebound: ≈ 5,000 running and ≈ 2,000+ pending jobs, the run reserved): the jobs/queue/reservations snapshot plus JSON.stringify of the v0.0.38 nodes, jobs and reservations bodies, per round; baseline = rendering the same round's dcgm-exporter text of every node. Same process, rounds 30 s of simulated time apart, alternating which side goes first, median after one warm-up round. CPU share = median ÷ the 30 s poll.",
+    ],
+    rows(results, errors) {
+      const goal = '≤ 3 % of a core at a 30 s poll';
+      const failed = failedRows(this, results, errors, goal);
+      if (failed) return failed;
+      const oursMs = metric(results, 'oursMs');
+      const base = metric(results, 'baselineMs');
+      const share = metric(results, 'cpuShareAt30s');
+      return [
+        {
+          id: '11',
+          benchmark: this.title,
+          figure: `${withSpread(oursMs, ms)} ms a round (${pct(share.median)} of a core at 30 s; ${metric(results, 'running').median} running, ${metric(results, 'pending').median} pending, ${(metric(results, 'bytes').median / MB).toFixed(1)} MB JSON)`,
+          goal,
+          baseline: `dcgm text of every node ${withSpread(base, ms)} ms`,
+          ratio: ratio(metric(results, 'ratio').median),
+          verdict: verdict(share.median <= 0.03),
+        },
+      ];
+    },
+  },
 ];
 
 /** Benchmarks 8 and 9 share their processes: one run of the script serves both. */

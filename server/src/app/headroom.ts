@@ -49,14 +49,17 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation);
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
-  const site = simulatedSite(config, stores.meta, (tMs) => soldPodsAt(tMs));
+  const site = simulatedSite(config, stores.meta, {
+    soldPodsAt: (tMs) => soldPodsAt(tMs),
+    podCustomerAt: (pod, tMs) => podCustomerAt(pod, tMs),
+  });
   const { clock, sim } = site;
   const { targets, timeoutMs, maxConnections, concurrency } = config.scrape;
   const scrapeSource = targets.length ? createHttpScrapeSource(targets, { timeoutMs, maxConnections, concurrency }) : null;
   const sources: TelemetrySource[] = [...(sim ? [createSimSource(sim, sim.topology)] : []), ...(scrapeSource ? [scrapeSource] : [])];
 
   const services = createServices(config, { stores, topology, collector, clock, sim, log });
-  const { contracts, soldPodsAt, demandPlans, capacity, warmCapacity } = services;
+  const { contracts, soldPodsAt, podCustomerAt, demandPlans, capacity, warmCapacity } = services;
 
   const metrics = createMetrics({
     info: { siteId: topology.site.id, siteName: topology.site.name, preset: config.preset, version, simulated: sim !== null },
@@ -110,6 +113,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     isReady: () => status.ready,
     isDraining: () => status.draining,
     simNodeText: site.nodeText,
+    simSlurm: site.slurm,
     ...httpSettings(config, { version, simulated: sim !== null, auth: { tokens, audit: stores.audit } }),
     log,
     contracts,

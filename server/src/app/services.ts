@@ -7,6 +7,7 @@ import type { Stores } from '../pipeline/store/stores.js';
 import { createCapacityService } from '../services/capacity/capacity-service.js';
 import { createDemandPlanService } from '../services/capacity/demand-plans.js';
 import { contractSiteOf, rankPodsByInternalUse } from '../services/contracts/contract-site.js';
+import { customerAccount } from '../domain/scheduler/tenants.js';
 import { createContractService } from '../services/contracts/contract-service.js';
 import type { Simulator } from '../sim/simulator.js';
 import { nextTurn } from './lifecycle.js';
@@ -38,6 +39,17 @@ export function createServices(
     if (soldMemo?.tMs !== tMs) soldMemo = { tMs, pods: contracts.soldPodsAt(isoDateOfMs(tMs)) };
     return soldMemo.pods;
   }
+  // The simulated scheduler's account on each sold pod: its contract's customer (tenants.ts's convention).
+  let customerMemo: { tMs: number; byPod: Map<number, string> } | null = null;
+  function podCustomerAt(pod: number, tMs: number): string | null {
+    if (customerMemo?.tMs !== tMs) {
+      const podIndex = new Map(parts.topology.pods.map((p) => [p.id, p.index]));
+      const byPod = new Map<number, string>();
+      for (const c of contracts.list()) for (const id of c.pods) byPod.set(podIndex.get(id) ?? -1, customerAccount(c.customer));
+      customerMemo = { tMs, byPod };
+    }
+    return customerMemo.byPod.get(pod) ?? null;
+  }
   const demandPlans = createDemandPlanService({ store: stores.demandPlans, siteGpus: () => contractSite.gpus, nowMs: clock.now });
   seedDemoBook(config, { sim: parts.sim, meta: stores.meta, contractSite, contracts, demandPlans, nowMs: clock.now() });
   const capacity = createCapacityService({
@@ -57,5 +69,5 @@ export function createServices(
       if (!(error instanceof DomainError && error.code === 'unavailable')) log.error({ err: error }, 'capacity computation failed');
     }
   };
-  return { contractSite, contracts, soldPodsAt, demandPlans, capacity, warmCapacity };
+  return { contractSite, contracts, soldPodsAt, podCustomerAt, demandPlans, capacity, warmCapacity };
 }

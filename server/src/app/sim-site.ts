@@ -3,7 +3,7 @@ import { createCollectionClock } from '../pipeline/collector/collection-clock.js
 import { buildPreset } from '../domain/fleet/presets.js';
 import { demoContracts } from '../sim/demo-contracts.js';
 import { demoPlans } from '../sim/demo-plans.js';
-import { createSimulator, type Simulator } from '../sim/simulator.js';
+import { createSimulator, type Simulator, type SlurmEndpoint } from '../sim/simulator.js';
 import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
 const SIM_CLOCK_KEY = 'sim_clock_ms';
@@ -22,7 +22,11 @@ interface MetaPort {
  * the simulated site. The simulator gets a topology of its own: it simulates the preset's nodes,
  * never the unplaced ones that real pushes add to the collector's.
  */
-export function simulatedSite(config: Config, meta: MetaPort, soldPodsAt: (tMs: number) => ReadonlySet<number>) {
+export function simulatedSite(
+  config: Config,
+  meta: MetaPort,
+  book: { soldPodsAt: (tMs: number) => ReadonlySet<number>; podCustomerAt: (pod: number, tMs: number) => string | null },
+) {
   const stored = meta.get(SIM_CLOCK_KEY);
   const clock = config.sim.enabled
     ? createCollectionClock({
@@ -38,7 +42,9 @@ export function simulatedSite(config: Config, meta: MetaPort, soldPodsAt: (tMs: 
         scenario: config.sim.scenario,
         seed: config.sim.seed,
         // Sold pods run the customer's work, and internal work keeps off them.
-        soldPod: (pod, tMs) => soldPodsAt(tMs).has(pod),
+        soldPod: (pod, tMs) => book.soldPodsAt(tMs).has(pod),
+        // The customer's Slurm account on a sold pod: its contract's (Aurora Labs → aurora-labs).
+        podCustomer: book.podCustomerAt,
       })
     : null;
   return {
@@ -50,6 +56,8 @@ export function simulatedSite(config: Config, meta: MetaPort, soldPodsAt: (tMs: 
     },
     /** GET /sim/node/:host: the simulated exporter text of one node. */
     nodeText: sim ? (host: string) => simNodeText(sim, host) : undefined,
+    /** GET /sim/slurm/slurm/v0.0.38/…: the simulated scheduler as slurmrestd answers, at the last round. */
+    slurm: sim ? (endpoint: SlurmEndpoint) => (Number.isNaN(sim.lastTickMs()) ? null : sim.slurmJson(endpoint)) : undefined,
   };
 }
 

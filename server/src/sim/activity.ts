@@ -24,10 +24,22 @@ export const Activity = {
   failed: 7,
   /** Pod drained for maintenance: idle-like telemetry, down in truth. */
   maintenance: 8,
+  /**
+   * Training job allocated whose process never started or died (setup, a hang after a crash):
+   * no memory, no kernels. Telemetry alone reads it idle; by allocation it is held — the
+   * "most wasted GPUs" operators ask to see.
+   */
+  noProcess: 9,
+  /** No job allocated, yet a process holds memory (a leftover outside any job): held-looking, idle by allocation. */
+  orphan: 10,
 } as const;
 export type ActivityCode = (typeof Activity)[keyof typeof Activity];
 
-/** Truth state of a GPU per activity code. */
+/**
+ * Truth state of a GPU per activity code, as telemetry tells it (memory without kernels is
+ * held, no memory is idle): what a perfect reader of the GPU's own telemetry would say.
+ * ALLOCATION_STATE is the truth by the scheduler's allocation.
+ */
 export const ACTIVITY_STATE: readonly GpuStateCode[] = [
   GpuState.idle,
   GpuState.held,
@@ -38,11 +50,22 @@ export const ACTIVITY_STATE: readonly GpuStateCode[] = [
   GpuState.sold,
   GpuState.down,
   GpuState.down,
+  GpuState.idle,
+  GpuState.held,
 ];
 
-/** Whether the activity is the owner's internal work (busy or held, not sold). */
+/**
+ * Truth state by allocation (issue 18's rules): allocated and computing → busy, allocated and
+ * not computing → held whatever the memory says, not allocated → idle (an orphan's memory does
+ * not make it allocated), a customer's allocation → sold.
+ */
+export const ALLOCATION_STATE: readonly GpuStateCode[] = ACTIVITY_STATE.map((state, activity) =>
+  activity === Activity.noProcess ? GpuState.held : activity === Activity.orphan ? GpuState.idle : state,
+);
+
+/** Whether the activity is the owner's internal work (busy or held, not sold), allocated by its scheduler. */
 export function isInternal(activity: number): boolean {
-  return activity >= Activity.loading && activity <= Activity.standby;
+  return (activity >= Activity.loading && activity <= Activity.standby) || activity === Activity.noProcess;
 }
 
 /** Per-node resolution of the model at one moment, in typed arrays indexed by node. */

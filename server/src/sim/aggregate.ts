@@ -62,6 +62,8 @@ function expectations(params: ScenarioParams): Expectations {
       [Activity.idle, idle, sampleActivity(0, idle, model)],
       [Activity.loading, held, sampleActivity(0, held, model)],
       [Activity.stuck, held, sampleActivity(0, held, model)],
+      [Activity.orphan, held, sampleActivity(0, held, model)],
+      [Activity.noProcess, idle, sampleActivity(0, idle, model)],
       [Activity.standby, held, sampleActivity(0, held, model)],
       [Activity.serving, ...busy(meanServingDuty(params))],
       [Activity.sold, ...busy(params.soldDuty)],

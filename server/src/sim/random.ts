@@ -63,4 +63,6 @@ export const Stream = {
   sampleExtra: 15,
   nodeDuty: 16,
   jobMemory: 17,
+  orphan: 18,
+  schedulerQueue: 19,
 } as const;

@@ -80,6 +80,10 @@ export interface ScenarioParams {
   loadingMaxMs: number;
   /** Share of training jobs stuck `held` for their whole slot — the waste ops want to see. */
   stuckJobShare: number;
+  /** Share of stuck jobs whose process is gone (no memory either): held by allocation, idle to telemetry. */
+  noProcessShare: number;
+  /** Share of unallocated nodes where a process outside any job holds memory, per 6-hour block. */
+  orphanNodeShare: number;
   /** Duty cycle range of a running training job. */
   trainingDutyMin: number;
   trainingDutyMax: number;
@@ -133,6 +137,8 @@ export const DEFAULT_SCENARIO_PARAMS: Readonly<ScenarioParams> = Object.freeze({
   loadingMinMs: 8 * MINUTE_MS,
   loadingMaxMs: 12 * MINUTE_MS,
   stuckJobShare: 0.03,
+  noProcessShare: 0.5,
+  orphanNodeShare: 0.002,
   trainingDutyMin: 0.9,
   trainingDutyMax: 1,
   inferenceSlotMinMs: HOUR_MS,
@@ -157,6 +163,8 @@ const SHARES: ReadonlyArray<keyof ScenarioParams> = [
   'failureWaveShare',
   'inferencePodShare',
   'stuckJobShare',
+  'noProcessShare',
+  'orphanNodeShare',
   'trainingDutyMin',
   'trainingDutyMax',
   'standbyShare',

@@ -6,6 +6,9 @@ import type { ScopeRollup } from '../domain/fleet/rollup.js';
 import type { Topology } from '../domain/fleet/topology.js';
 import { createNodeActivity } from './activity.js';
 import { createRollupModel } from './aggregate.js';
+import { allocationTruthOf, type AllocationTruth } from './allocation-truth.js';
+import { createSchedulerModel, type SchedulerSnapshot } from './scheduler.js';
+import { slurmJobsJson, slurmNodesJson, slurmPingJson, slurmReservationsJson } from './slurm-rest.js';
 import { DcgmRenderer } from './dcgm-text.js';
 import { resolveScenarioParams, SCENARIOS, type ScenarioName, type ScenarioParams } from './scenario.js';
 import { createGpuBases, createGpuSamples, fillNodeSamples } from './telemetry.js';
@@ -24,8 +27,13 @@ export { demandShareAt, trendLevelAt } from './demand.js';
 export { DCGM_FAMILIES, FLOAT_BLANK_TEXT, INT_BLANK_TEXT } from './dcgm-text.js';
 export { XID_FALLEN_OFF_BUS } from './telemetry.js';
 export type { SoldPodPredicate } from './workload.js';
+export type { AllocationTruth } from './allocation-truth.js';
+export type { SchedulerSnapshot, SimJob } from './scheduler.js';
 
 export const DEFAULT_TICK_MS = 10_000;
+
+export const SLURM_ENDPOINTS = ['ping', 'nodes', 'jobs', 'reservations'] as const;
+export type SlurmEndpoint = (typeof SLURM_ENDPOINTS)[number];
 
 export interface SimulatorOptions {
   topology: Topology;
@@ -37,6 +45,8 @@ export interface SimulatorOptions {
   scenarioParams?: Partial<ScenarioParams>;
   /** Selling hook: pods sold at tMs run the customer's work and take no internal work (default: none). */
   soldPod?: SoldPodPredicate;
+  /** The Slurm account of the customer on a sold pod (default `customer`). */
+  podCustomer?: (podIndex: number, tMs: number) => string | null;
 }
 
 export interface Simulator {
@@ -57,8 +67,17 @@ export interface Simulator {
   nodeStatuses(): NodeStatus[];
   /** One facility meter per hall at the last tick: (Σ base + (1 + overhead) × Σ GPU W) × PUE. */
   meters(): MeterReading[];
-  /** Site-wide truth counts at the last tick (unknown is always 0). */
+  /**
+   * Site-wide truth counts at the last tick as the GPUs' telemetry tells them (unknown is
+   * always 0): a job allocated without a process reads idle here, an orphan process held.
+   */
   truthCounts(): StateCounts;
+  /** The scheduler (jobs, queue, reservations) at the last advanced tick; computed once per tick. */
+  scheduler(): SchedulerSnapshot;
+  /** Truth by allocation per tenant class at the last advanced tick (see allocation-truth.ts). */
+  allocationTruth(): AllocationTruth;
+  /** slurmrestd v0.0.38's answer for one endpoint at the last advanced tick, as JSON text (slurm-rest.ts). */
+  slurmJson(endpoint: SlurmEndpoint): string;
   /** GpuState code of a GPU slot at the last tick. */
   truthStateOf(slot: number): number;
   /** Deterministic GPU UUID of a slot. */
@@ -89,6 +108,16 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const scratch = createNodeActivity(topology.nodes.length);
   const renderer = new DcgmRenderer(topology, seed);
   const rollupModel = createRollupModel(topology, params);
+  const schedulerModel = createSchedulerModel({
+    topology,
+    scenario,
+    params,
+    seed,
+    workload,
+    soldPod: opts.soldPod,
+    podCustomer: opts.podCustomer,
+  });
+  let schedulerMemo: SchedulerSnapshot | null = null;
   let tickStartMs = Number.NaN;
   let tickIndex = 0;
   /** Per node: 1 once its samples of the current tick are filled (each node is filled once per tick). */
@@ -122,6 +151,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       tickStartMs = tick * tickMs;
       tickIndex = tick;
       workload.resolve(tickStartMs, current);
+      schedulerMemo = null;
       samples.counts.fill(0);
       filled.fill(0);
       unfilled = filled.length;
@@ -163,6 +193,30 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       const counts = emptyCounts();
       for (const [code, name] of GPU_STATES.entries()) counts[name] = samples.counts[code] ?? 0;
       return counts;
+    },
+    scheduler() {
+      requireTick();
+      schedulerMemo ??= schedulerModel.snapshot(tickStartMs, current);
+      return schedulerMemo;
+    },
+    allocationTruth() {
+      requireTick();
+      schedulerMemo ??= schedulerModel.snapshot(tickStartMs, current);
+      return allocationTruthOf(topology, current, schedulerMemo);
+    },
+    slurmJson(endpoint) {
+      requireTick();
+      schedulerMemo ??= schedulerModel.snapshot(tickStartMs, current);
+      switch (endpoint) {
+        case 'ping':
+          return slurmPingJson(`${topology.site.id}-slurmctld`);
+        case 'nodes':
+          return slurmNodesJson(topology, schedulerMemo, current.activity, workload.podServesInference);
+        case 'jobs':
+          return slurmJobsJson(topology, schedulerMemo);
+        case 'reservations':
+          return slurmReservationsJson(topology, schedulerMemo);
+      }
     },
     truthStateOf(slot) {
       requireTick();

@@ -98,6 +98,8 @@ function jobMemoryMiB(activity: number, key: number, progress: number, totalMiB:
   const draw = toUnit(rehash(key, 5));
   if (activity === Activity.serving || activity === Activity.standby) return totalMiB * (0.85 + 0.07 * draw);
   if (activity === Activity.sold) return totalMiB * (0.8 + 0.15 * draw);
+  // A leftover process (a notebook, a zombie of a finished job): a few GB.
+  if (activity === Activity.orphan) return 2_000 + 18_000 * draw;
   const full = 60_000 + 19_000 * draw;
   return activity === Activity.loading ? 700 + (full - 700) * progress : full;
 }
@@ -138,8 +140,9 @@ export function fillNodeSamples(
     let nodeMilliwatts = 0;
     const profile = profileOf(node.modelIndex);
     const key = nodes.jobKey[n] ?? 0;
-    const idleLike = activity === Activity.idle || activity === Activity.maintenance;
-    const heldLike = activity === Activity.loading || activity === Activity.stuck || activity === Activity.standby;
+    const idleLike = activity === Activity.idle || activity === Activity.maintenance || activity === Activity.noProcess;
+    const heldLike =
+      activity === Activity.loading || activity === Activity.stuck || activity === Activity.standby || activity === Activity.orphan;
     const duty = idleLike || heldLike ? 0 : tickDuty(activity, nodes.duty[n] ?? 0, hash4(seed, Stream.nodeDuty, n, tick), params);
     const memoryCap = Math.floor(profile.memoryMiB * 0.98);
     const jobMiB = idleLike ? 0 : jobMemoryMiB(activity, key, nodes.progress[n] ?? 1, profile.memoryMiB);

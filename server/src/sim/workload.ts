@@ -28,9 +28,28 @@ export interface Workload {
   resolve(tMs: number, out: NodeActivity): void;
   /** Internal demand D(t), share of the site's GPUs. */
   demandAt(tMs: number): number;
+  /**
+   * The slot of a training pod (kind 'training', owner = pod index) or an inference node
+   * (kind 'inference', owner = node index) holding tMs, and whether internal work takes it at
+   * `scale` (the sold-capacity scale; 1 with nothing sold). Pure; what resolve() decides.
+   */
+  slotAt(kind: 'training' | 'inference', owner: number, tMs: number, scale: number): Slot;
+  /** The maintenance drain of pod p in the maintenance period holding tMs, or null. */
+  maintenanceAt(p: number, tMs: number): { startMs: number; endMs: number } | null;
+  /** Length of one maintenance period (at most one drain each), ms. */
+  readonly maintenancePeriodMs: number;
+}
+
+/** A job slot of a training pod or an inference node. */
+export interface Slot {
+  startMs: number;
+  endMs: number;
+  key: number;
+  allocated: boolean;
 }
 
 const WAVE_STAGGER_MS = 30 * 60_000;
+const ORPHAN_BLOCK_MS = 6 * 3_600_000;
 
 interface SlotMemo {
   startMs: Float64Array;
@@ -65,13 +84,16 @@ function chooseInferencePods(podCount: number, share: number, seed: number): Uin
  * Builds the model of who uses which node, pure in time:
  * - Training pods (1 − inferencePodShare of them) cut time into job slots of 2–12 h with a
  *   per-pod phase; a slot runs a job when a seeded u(pod, slot) < D(slot start). A job loads
- *   for ~10 min (`held`), then computes at a duty of 0.9–1.0 (`busy`); 3 % are stuck `held`.
+ *   for ~10 min (`held`), then computes at a duty of 0.9–1.0 (`busy`); 3 % are stuck `held`,
+ *   half of those with no process at all (no memory: `noProcess`).
  * - Inference pods allocate node by node in slots of 1–2 h, with the same rule; an allocated
  *   node serves bursty traffic (`busy`) or, 10 % of the time, holds a model without traffic.
  * - With pods sold, D is scaled by all GPUs / unsold GPUs (capped at 1): the owner's demand
  *   does not shrink because capacity was sold, it crowds onto what is left.
  * - Drains (about one per pod per 60 days, 4 h) and node failures (≈ 0.1 %/day, 2–24 h;
  *   plus the `failures` scenario's wave) override the above; a failure overrides a drain.
+ * - On a few unallocated nodes (orphanNodeShare per 6-hour block) a process outside any job
+ *   holds memory (`orphan`).
  */
 export function createWorkload(opts: WorkloadOptions): Workload {
   const { topology, scenario, params, seed } = opts;
@@ -133,14 +155,19 @@ export function createWorkload(opts: WorkloadOptions): Workload {
     return eligible > 0 ? totalGpus / eligible : 0;
   }
 
-  function inMaintenance(p: number, tMs: number): boolean {
+  function maintenanceAt(p: number, tMs: number): { startMs: number; endMs: number } | null {
     const phase = podMaintenancePhase[p] ?? 0;
     const window = Math.floor((tMs - phase) / maintenanceWindowMs);
     const draw = hash4(seed, Stream.maintenance, p, window);
     // One window in two holds a drain: about one per pod per maintenanceEveryMs, irregularly.
-    if (toUnit(draw) >= 0.5) return false;
+    if (toUnit(draw) >= 0.5) return null;
     const start = phase + window * maintenanceWindowMs + Math.floor(toUnit(rehash(draw, 1)) * (maintenanceWindowMs - params.maintenanceMs));
-    return tMs >= start && tMs < start + params.maintenanceMs;
+    return { startMs: start, endMs: start + params.maintenanceMs };
+  }
+
+  function inMaintenance(p: number, tMs: number): boolean {
+    const drain = maintenanceAt(p, tMs);
+    return drain !== null && tMs >= drain.startMs && tMs < drain.endMs;
   }
 
   /** Random failures: at most one per pod per day (probability nodes × rate), repaired within a day. */
@@ -200,8 +227,9 @@ export function createWorkload(opts: WorkloadOptions): Workload {
     if (running) {
       const loadingMs = params.loadingMinMs + toUnit(rehash(key, 3)) * (params.loadingMaxMs - params.loadingMinMs);
       const elapsed = tMs - (podSlot.startMs[p] ?? 0);
-      if (toUnit(rehash(key, 2)) < params.stuckJobShare) activity = Activity.stuck;
-      else if (elapsed < loadingMs) {
+      if (toUnit(rehash(key, 2)) < params.stuckJobShare) {
+        activity = toUnit(rehash(key, 8)) < params.noProcessShare ? Activity.noProcess : Activity.stuck;
+      } else if (elapsed < loadingMs) {
         activity = Activity.loading;
         progress = elapsed / loadingMs;
       } else {
@@ -257,7 +285,28 @@ export function createWorkload(opts: WorkloadOptions): Workload {
       markRandomFailures(p, nodes, tMs, out);
     }
     if (scenario === 'failures') markFailureWave(tMs, out);
+    markOrphans(tMs, out);
   }
 
-  return { podServesInference, resolve, demandAt };
+  function markOrphans(tMs: number, out: NodeActivity): void {
+    if (params.orphanNodeShare === 0) return;
+    const block = Math.floor(tMs / ORPHAN_BLOCK_MS);
+    for (let n = 0; n < nodeCount; n++) {
+      if (out.activity[n] !== Activity.idle) continue;
+      const draw = hash4(seed, Stream.orphan, n, block);
+      if (toUnit(draw) >= params.orphanNodeShare) continue;
+      out.activity[n] = Activity.orphan;
+      out.jobKey[n] = draw;
+    }
+  }
+
+  function slotAt(kind: 'training' | 'inference', owner: number, tMs: number, scale: number): Slot {
+    const training = kind === 'training';
+    const phase = (training ? podTrainingPhase[owner] : nodeInferencePhase[owner]) ?? 0;
+    const found = segmentAt(training ? trainingSpec : inferenceSpec, owner, phase, tMs, emptySegment());
+    const allocated = toUnit(rehash(found.key, 1)) < Math.min(1, demandAt(found.startMs) * scale);
+    return { startMs: found.startMs, endMs: found.endMs, key: found.key, allocated };
+  }
+
+  return { podServesInference, resolve, demandAt, slotAt, maintenanceAt, maintenancePeriodMs: maintenanceWindowMs };
 }

@@ -6,15 +6,15 @@ import { ANCHOR_MS, createSimulator } from '../../../server/src/sim/simulator.js
 import { DAY_MS, HOUR_MS, mediumSite, readGpus, reading, smallSite } from './exposition.js';
 
 describe('internal demand and the selling hook', () => {
-  it('equals the busy + held truth at that tick, at any moment and in any order', () => {
+  it('equals the internal busy + held truth by allocation at that tick, at any moment and in any order', () => {
     const sim = createSimulator({ topology: smallSite(), scenario: 'rebound', seed: 31 });
     const moments = Array.from({ length: 60 }, (_, i) => ANCHOR_MS + ((i * 7919) % 60) * 3 * HOUR_MS - 30 * DAY_MS);
     for (const t of moments) {
       sim.advance(t);
-      const truth = sim.truthCounts();
-      expect(sim.internalDemandAt(t)).toBe(truth.busy + truth.held);
+      const { internal } = sim.allocationTruth();
+      expect(sim.internalDemandAt(t)).toBe(internal.busy + internal.held);
       // Any time inside the same tick resolves to the same tick.
-      expect(sim.internalDemandAt(t + sim.tickMs - 1 - (t % sim.tickMs))).toBe(truth.busy + truth.held);
+      expect(sim.internalDemandAt(t + sim.tickMs - 1 - (t % sim.tickMs))).toBe(internal.busy + internal.held);
     }
   });
 
@@ -30,7 +30,8 @@ describe('internal demand and the selling hook', () => {
     sim.advance(soldFrom + HOUR_MS);
     const truth = sim.truthCounts();
     expect(truth.sold).toBe(64);
-    expect(sim.internalDemandAt(soldFrom + HOUR_MS)).toBe(truth.busy + truth.held);
+    const { internal } = sim.allocationTruth();
+    expect(sim.internalDemandAt(soldFrom + HOUR_MS)).toBe(internal.busy + internal.held);
     for (const n of topology.pods[0]?.nodes ?? []) {
       const node = topology.nodes[n];
       if (!node) continue;

@@ -47,6 +47,8 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** dcgm-exporter text the simulator serves for one node, or null if no such node (sim on). */
   simNodeText?: (host: string) => string | null;
+  /** The simulated scheduler's slurmrestd v0.0.38 answer (JSON text) for `ping`, `nodes`, `jobs` or `reservations` (sim on; null before its first round). */
+  simSlurm?: (endpoint: 'ping' | 'nodes' | 'jobs' | 'reservations') => string | null;
   limits: { maxBodyBytes: number };
   /** The Host names answered (host-check.ts); every Host when not given. */
   hosts?: HostPolicy;

@@ -1,0 +1,70 @@
+/**
+ * Benchmark 11 — the simulated scheduler at Colossus (24,576 nodes): producing one round's
+ * slurmrestd answers (the jobs, queue and reservations snapshot, then the nodes, jobs and
+ * reservations bodies serialised to JSON) against rendering the same round's dcgm-exporter
+ * text of every node, the simulator's other product. Rounds 30 s apart, alternating which side
+ * goes first; medians after one warm-up round.
+ */
+import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
+import { createSimulator } from '../../../server/src/sim/simulator.js';
+import { benchMain } from '../lib/child.js';
+import { median } from '../lib/stats.js';
+
+benchMain(async ({ quick }) => {
+  const sim = createSimulator({ topology: buildPreset('colossus'), scenario: 'rebound', seed: 42 });
+  const rounds = quick ? 3 : 7;
+  const warmups = 1;
+  // Two days before the rebound: the run is queued and reserved, on top of the usual queue.
+  let tMs = sim.params.reboundAtMs - 2 * 86_400_000;
+  let bytes = 0;
+  let running = 0;
+  let pending = 0;
+  const ours = (): number => {
+    const t0 = process.hrtime.bigint();
+    const snapshot = sim.scheduler();
+    bytes = 0;
+    for (const endpoint of ['nodes', 'jobs', 'reservations'] as const) bytes += sim.slurmJson(endpoint).length;
+    running = snapshot.jobs.filter((j) => j.state === 'RUNNING').length;
+    pending = snapshot.jobs.length - running;
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const baseline = (): number => {
+    const t0 = process.hrtime.bigint();
+    let length = 0;
+    for (let n = 0; n < sim.topology.nodes.length; n++) length += sim.renderNode(n).length;
+    if (length === 0) throw new Error('no dcgm text');
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const oursMs: number[] = [];
+  const baseMs: number[] = [];
+  for (let r = 0; r < warmups + rounds; r++) {
+    sim.advance(tMs);
+    tMs += 30_000;
+    let a: number;
+    let b: number;
+    if (r % 2 === 0) {
+      a = ours();
+      b = baseline();
+    } else {
+      b = baseline();
+      a = ours();
+    }
+    if (r >= warmups) {
+      oursMs.push(a);
+      baseMs.push(b);
+    }
+  }
+  const oursMedian = median(oursMs);
+  return {
+    metrics: {
+      oursMs: oursMedian,
+      baselineMs: median(baseMs),
+      ratio: oursMedian / median(baseMs),
+      cpuShareAt30s: oursMedian / 30_000,
+      running,
+      pending,
+      bytes,
+    },
+    samples: { oursMs, baseMs },
+  };
+});
