@@ -6,6 +6,7 @@
  */
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import { benchMain } from '../lib/child.js';
+import { sideBySide } from '../lib/side-by-side.js';
 import { median } from '../lib/stats.js';
 import { baselineParse, benchSimulator, BENCH_TICK_MS, oursIngest, oursState, renderPayloads } from '../lib/ingest-workload.js';
 
@@ -35,23 +36,7 @@ benchMain(async ({ quick }) => {
     return rate;
   };
 
-  const oursRates: number[] = [];
-  const baseRates: number[] = [];
-  for (let r = 0; r < warmups + rounds; r++) {
-    let a: number;
-    let b: number;
-    if (r % 2 === 0) {
-      a = ours();
-      b = baseline();
-    } else {
-      b = baseline();
-      a = ours();
-    }
-    if (r >= warmups) {
-      oursRates.push(a);
-      baseRates.push(b);
-    }
-  }
+  const { ours: oursRates, baseline: baseRates } = sideBySide(ours, baseline, { warmups, rounds });
   const oursRate = median(oursRates);
   const baseRate = median(baseRates);
   return {

@@ -8,6 +8,7 @@
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import { createSimulator } from '../../../server/src/sim/simulator.js';
 import { benchMain } from '../lib/child.js';
+import { sideBySide } from '../lib/side-by-side.js';
 import { median } from '../lib/stats.js';
 
 benchMain(async ({ quick }) => {
@@ -35,25 +36,14 @@ benchMain(async ({ quick }) => {
     if (length === 0) throw new Error('no dcgm text');
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
-  const oursMs: number[] = [];
-  const baseMs: number[] = [];
-  for (let r = 0; r < warmups + rounds; r++) {
-    sim.advance(tMs);
-    tMs += 30_000;
-    let a: number;
-    let b: number;
-    if (r % 2 === 0) {
-      a = ours();
-      b = baseline();
-    } else {
-      b = baseline();
-      a = ours();
-    }
-    if (r >= warmups) {
-      oursMs.push(a);
-      baseMs.push(b);
-    }
-  }
+  const { ours: oursMs, baseline: baseMs } = sideBySide(ours, baseline, {
+    warmups,
+    rounds,
+    beforeRound: () => {
+      sim.advance(tMs);
+      tMs += 30_000;
+    },
+  });
   const oursMedian = median(oursMs);
   return {
     metrics: {

@@ -73,6 +73,15 @@ export const HEADROOM_FAMILIES: readonly MetricFamily[] = [
   // Live dashboard (issue 6).
   gauge('headroom_live_clients'),
   counter('headroom_live_bytes_sent_total'),
+  // Scheduler truth (issue 18; docs/scheduler.md): registered on every site, read from Slurm when SLURM_REST_URL is set.
+  gauge('headroom_gpus_told_by', 'source'),
+  counter('headroom_scheduler_polls_total'),
+  { ...counter('headroom_scheduler_poll_errors_total', 'reason'), onlyWhen: 'a scheduler poll failed' },
+  gauge('headroom_scheduler_up'),
+  gauge('headroom_scheduler_allocation_age_seconds'),
+  gauge('headroom_scheduler_pending_gpus'),
+  gauge('headroom_scheduler_maintenance_nodes'),
+  gauge('headroom_scheduler_jobs_on_unknown_nodes'),
 ];
 
 /** The prom-client default families the spec names (it lists more with "…"; add them here when used). */
