@@ -1,6 +1,7 @@
 import type { Topology } from '../domain/fleet/topology.js';
 import { Activity } from './activity.js';
-import { compressHostlist, gpuIndexList } from './hostlist.js';
+import { gpuIndexList } from '../domain/scheduler/gres.js';
+import { compressHostlist } from '../domain/scheduler/hostlist.js';
 import type { SchedulerSnapshot, SimJob } from './scheduler.js';
 import { PARTITION } from './scheduler.js';
 

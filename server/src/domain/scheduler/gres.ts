@@ -1,4 +1,4 @@
-import { quote } from './hostlist.js';
+import { numberRanges, quote } from './hostlist.js';
 import { SchedulerInputError } from './scheduler-input-error.js';
 
 /**
@@ -75,4 +75,9 @@ function splitOutsideParens(s: string): string[] {
   }
   out.push(s.slice(start));
   return out;
+}
+
+/** GPU indices as Slurm prints them in `gres_used` / `gres_detail`: `0-7`, `0-3`, `0,2,5`; `N/A` when none. */
+export function gpuIndexList(indices: readonly number[]): string {
+  return indices.length === 0 ? 'N/A' : numberRanges(indices, 0).join(',');
 }

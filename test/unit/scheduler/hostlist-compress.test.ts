@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compressHostlist, gpuIndexList } from '../../../server/src/sim/hostlist.js';
+import { gpuIndexList } from '../../../server/src/domain/scheduler/gres.js';
+import { compressHostlist } from '../../../server/src/domain/scheduler/hostlist.js';
 
 describe('Slurm hostlist compression', () => {
   it('folds a pod of zero-padded hosts into one range', () => {
