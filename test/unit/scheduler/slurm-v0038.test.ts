@@ -52,6 +52,18 @@ describe('slurmSnapshot on real slurmrestd 22.05 answers', () => {
     expect(snap.skipped).toEqual([]);
   });
 
+  it('reads the accounts a reservation admits and the reservation a pending job waits for (the forecast floor’s inputs)', () => {
+    expect(snap.reservations.map((r) => r.accounts)).toEqual([[], []]);
+    const resv = real('reservations') as { reservations: Array<Record<string, unknown>> };
+    resv.reservations[1] = { ...resv.reservations[1], accounts: 'pretrain,-guest' };
+    const jobs = real('jobs') as { jobs: Array<Record<string, unknown>> };
+    const i = jobs.jobs.findIndex((j) => j.job_state === 'PENDING');
+    jobs.jobs[i] = { ...jobs.jobs[i], resv_name: 'train-window' };
+    const s = slurmSnapshot({ ...answers(), jobs, reservations: resv }, AT);
+    expect(s.reservations[1]?.accounts).toEqual(['pretrain', '-guest']);
+    expect(s.pending[0]?.reservation).toBe('train-window');
+  });
+
   it('names Slurm’s own error list (a refused token answers 500 with one)', () => {
     expect(() => slurmSnapshot({ ...answers(), nodes: real('nodes-bad-token') }, AT)).toThrow(
       expect.objectContaining({ reason: 'slurm_error' }) as Error,

@@ -35,6 +35,8 @@ export interface PendingJob {
   /** The scheduler's expected start, unix ms; null when it has none. */
   expectedStartMs: number | null;
   reason: string;
+  /** The reservation it is to run in (Slurm's `resv_name`), when it names one. */
+  reservation?: string;
 }
 
 export interface Reservation {
@@ -45,6 +47,8 @@ export interface Reservation {
   flags: string[];
   /** A maintenance reservation (Slurm's MAINT flag): its nodes are down for its window. */
   maintenance: boolean;
+  /** Accounts it admits (Slurm's `accounts`; `-name` excludes one); absent or [] when it names none. */
+  accounts?: string[];
 }
 
 export interface SchedulerSnapshot {

@@ -60,6 +60,7 @@ const jobSchema = z.looseObject({
   priority: z.number().default(0),
   start_time: z.number().default(0),
   state_reason: str,
+  resv_name: str,
   job_resources: z.looseObject({ nodes: str }).nullish(),
 });
 const reservationSchema = z.looseObject({
@@ -68,6 +69,7 @@ const reservationSchema = z.looseObject({
   start_time: z.number(),
   end_time: z.number(),
   flags: z.array(z.string()).default([]),
+  accounts: str,
 });
 
 /** Node states and flags that take a node out of service (drained or draining counts: it is being emptied). */
@@ -146,6 +148,7 @@ export function slurmSnapshot(answers: { nodes: unknown; jobs: unknown; reservat
         priority: j.priority,
         expectedStartMs: j.start_time > 0 ? j.start_time * 1000 : null,
         reason: j.state_reason,
+        ...(j.resv_name ? { reservation: j.resv_name } : {}),
       });
     }
     return null;
@@ -157,6 +160,10 @@ export function slurmSnapshot(answers: { nodes: unknown; jobs: unknown; reservat
     endMs: r.end_time * 1000,
     flags: r.flags,
     maintenance: r.flags.includes('MAINT'),
+    accounts: r.accounts
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
   }));
   return {
     scheduler: 'slurm',
