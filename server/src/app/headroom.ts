@@ -58,7 +58,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const scrapeSource = targets.length ? createHttpScrapeSource(targets, { timeoutMs, maxConnections, concurrency }) : null;
   const sources: TelemetrySource[] = [...(sim ? [createSimSource(sim, sim.topology)] : []), ...(scrapeSource ? [scrapeSource] : [])];
 
-  const services = createServices(config, { stores, topology, collector, clock, sim, log });
+  const schedulerLatest = () => scheduler?.latest() ?? null;
+  const services = createServices(config, { stores, topology, collector, clock, sim, log, schedulerLatest });
   const { contracts, soldPodsAt, podCustomerAt, demandPlans, capacity, warmCapacity } = services;
 
   const metrics = createMetrics({

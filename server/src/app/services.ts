@@ -13,6 +13,12 @@ import type { Simulator } from '../sim/simulator.js';
 import { nextTurn } from './lifecycle.js';
 import { seedDemoBook } from './sim-site.js';
 import { isoDateOfMs } from '../domain/contracts/calendar.js';
+import type { SchedulerSnapshot } from '../domain/scheduler/scheduler-snapshot.js';
+import type { Tenants } from '../domain/scheduler/tenants.js';
+import { simTenants } from '../sim/sim-tenants.js';
+
+/** Without a tenants configuration every allocation is the owner's (as classification reads it today). */
+const ALL_INTERNAL: Tenants = { rules: [], unmatched: { kind: 'internal', team: 'unassigned' } };
 
 /**
  * The contract book, the demand plans and the capacity service over the collector and the
@@ -21,7 +27,16 @@ import { isoDateOfMs } from '../domain/contracts/calendar.js';
  */
 export function createServices(
   config: Config,
-  parts: { stores: Stores; topology: Topology; collector: Collector; clock: { now(): number }; sim: Simulator | null; log: Logger },
+  parts: {
+    stores: Stores;
+    topology: Topology;
+    collector: Collector;
+    clock: { now(): number };
+    sim: Simulator | null;
+    log: Logger;
+    /** The scheduler poller's latest snapshot (the poller is built after the services). */
+    schedulerLatest?: () => SchedulerSnapshot | null;
+  },
 ) {
   const { stores, collector, clock, log } = parts;
   const contractSite = contractSiteOf(parts.topology);
@@ -58,6 +73,16 @@ export function createServices(
     contracts,
     // Its revision changes with every plan change: the next request for capacity sees it.
     plans: demandPlans,
+    // The queue and reservations floor the forecast; tenants say which work is the owner's (simulated: sim-tenants.ts).
+    ...(config.slurm && parts.schedulerLatest
+      ? {
+          scheduler: {
+            latest: parts.schedulerLatest,
+            staleAfterMs: config.slurm.staleAfterMs,
+            tenants: () => (parts.sim ? simTenants(contracts.list().map((c) => c.customer)) : ALL_INTERNAL),
+          },
+        }
+      : {}),
     now: clock.now,
     policy: config.capacity,
   });

@@ -27,6 +27,24 @@ export const riskAnswer = z.strictObject({
   firstRiskAt: isoTime.nullable(),
 });
 
+/** The scheduler's floor under the forecast (domain/capacity/scheduler-floor.ts). */
+export const schedulerFloorAnswer = z.strictObject({
+  source: z.literal('scheduler'),
+  stale: z.boolean().describe('The snapshot is older than SLURM_STALE_AFTER_S: only its reservations count'),
+  readAt: isoTime,
+  runningGpus: z.number().int().describe('Internal GPUs allocated now, carried as a level for the near term (a week)'),
+  pendingGpus: z.number().int().describe('Internal GPUs queued'),
+  pendingAddingGpus: z
+    .number()
+    .int()
+    .describe('Of those, the GPUs that add to the running level: next in line (within an hour) or waiting for a reservation'),
+  reservedGpus: z.number().int().describe('GPUs of internal reservations standing within the horizon'),
+  nowGpus: z.number().int(),
+  peakGpus: z.number().int(),
+  peakAt: isoTime,
+  reservations: z.array(z.strictObject({ name: z.string(), start: isoTime, end: isoTime, gpus: z.number().int() })),
+});
+
 export const capacityAnswer = z
   .strictObject({
     gpus: gpuCounts.extend({
@@ -59,6 +77,9 @@ export const capacityAnswer = z
       limitedBy: z.enum(SELLABLE_LIMITS).describe('What stopped the packing: GPUs over the reserve, power headroom, or no pod left'),
       valueUsdPerMonth: z.number(),
       valueUsdOverHorizon: z.number(),
+      outForMaintenance: z
+        .array(z.strictObject({ pod: z.string(), reservation: z.string(), start: isoTime, end: isoTime }))
+        .describe("Pods kept out of the blocks: the scheduler's maintenance reservation on their nodes stands within the horizon"),
     }),
     reserve: z.strictObject({
       gpus: z.number().int(),
@@ -72,6 +93,10 @@ export const capacityAnswer = z
       horizonDays: z.number(),
       basis: z.enum(FORECAST_BASES),
       points: z.array(z.tuple([z.number(), z.number(), z.number()])).describe('`[unix seconds, median, high]` of internal demand, GPUs'),
+      notes: z.array(z.string()).describe('Caveats of the forecast, and what raised it (plans, the scheduler)'),
+      floor: schedulerFloorAnswer
+        .nullable()
+        .describe("The floor the scheduler's queue and reservations set under the forecast, automatic (null without a scheduler)"),
     }),
     updatedAt: isoTime,
   })

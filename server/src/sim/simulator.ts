@@ -74,6 +74,11 @@ export interface Simulator {
   truthCounts(): StateCounts;
   /** The scheduler (jobs, queue, reservations) at the last advanced tick; computed once per tick. */
   scheduler(): SchedulerSnapshot;
+  /**
+   * The scheduler at the tick containing tMs, without moving the last advanced tick (as
+   * internalDemandAt reads demand): the backtest asks it at each evaluation.
+   */
+  schedulerAt(tMs: number): SchedulerSnapshot;
   /** Truth by allocation per tenant class at the last advanced tick (see allocation-truth.ts). */
   allocationTruth(): AllocationTruth;
   /** slurmrestd v0.0.38's answer for one endpoint at the last advanced tick, as JSON text (slurm-rest.ts). */
@@ -198,6 +203,11 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       requireTick();
       schedulerMemo ??= schedulerModel.snapshot(tickStartMs, current);
       return schedulerMemo;
+    },
+    schedulerAt(tMs) {
+      const tick = tickOf(tMs) * tickMs;
+      workload.resolve(tick, scratch);
+      return schedulerModel.snapshot(tick, scratch);
     },
     allocationTruth() {
       requireTick();

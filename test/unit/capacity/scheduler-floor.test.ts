@@ -103,12 +103,12 @@ describe('schedulerFloor: what counts', () => {
     expect(floorAt(floor, NOW)).toBe(20);
   });
 
-  it('adds an internal pending job from its expected start, from now when Slurm gives none or a past one, and skips a customer’s', () => {
+  it('adds an internal pending job next in line from its expected start, from now when Slurm gives none or a past one, and skips a customer’s', () => {
     const floor = schedulerFloor(
       snapshot({
         running: [running('1', 'train', [['a1', 8]])],
         pending: [
-          pending('10', 'train', 16, NOW + 2 * HOUR_MS),
+          pending('10', 'train', 16, NOW + 30 * 60_000),
           pending('11', 'serve', 4, null),
           pending('12', 'serve', 2, NOW - HOUR_MS),
           pending('13', 'acme', 64, NOW),
@@ -117,15 +117,27 @@ describe('schedulerFloor: what counts', () => {
       TENANTS,
       { nowMs: NOW },
     );
-    expect(floor.pending.map((j) => [j.id, j.startMs])).toEqual([
-      ['11', NOW],
-      ['12', NOW],
-      ['10', NOW + 2 * HOUR_MS],
+    expect(floor.pending.map((j) => [j.id, j.startMs, j.adds])).toEqual([
+      ['11', NOW, true],
+      ['12', NOW, true],
+      ['10', NOW + 30 * 60_000, true],
     ]);
     expect(floorAt(floor, NOW - 1)).toBe(0); // nothing before now
     expect(floorAt(floor, NOW)).toBe(8 + 4 + 2);
-    expect(floorAt(floor, NOW + 2 * HOUR_MS - 1)).toBe(14);
-    expect(floorAt(floor, NOW + 2 * HOUR_MS)).toBe(30);
+    expect(floorAt(floor, NOW + 30 * 60_000 - 1)).toBe(14);
+    expect(floorAt(floor, NOW + 30 * 60_000)).toBe(30);
+  });
+
+  it('lets a job expected later than next in line (an hour by default) take a running job’s place instead of adding to it', () => {
+    const jobs = { running: [running('1', 'train', [['a1', 8]])], pending: [pending('10', 'train', 16, NOW + 2 * HOUR_MS)] };
+    const floor = schedulerFloor(snapshot(jobs), TENANTS, { nowMs: NOW });
+    expect(floor.pending.map((j) => j.adds)).toEqual([false]);
+    expect(floorAt(floor, NOW + 2 * HOUR_MS)).toBe(8);
+    expect(floorSummary(floor, NOW + HOUR_MS * 24)).toMatchObject({ pendingGpus: 16, pendingAddingGpus: 0 });
+    // With a longer line it adds from its start.
+    const longer = schedulerFloor(snapshot(jobs), TENANTS, { nowMs: NOW, nextInLineMs: 2 * HOUR_MS });
+    expect(floorAt(longer, NOW + 2 * HOUR_MS - 1)).toBe(8);
+    expect(floorAt(longer, NOW + 2 * HOUR_MS)).toBe(24);
   });
 
   it('holds the jobs’ part for the near term only (a week by default), then drops it', () => {
@@ -239,14 +251,14 @@ describe('schedulerFloor: a reservation’s GPUs are not counted twice', () => {
   it('counts a pending job naming a reservation the floor leaves out (a customer’s) as an ordinary job', () => {
     const floor = schedulerFloor(
       snapshot({
-        pending: [pending('10', 'train', 16, NOW + 24 * HOUR_MS, 'acme-window')],
+        pending: [pending('10', 'train', 16, NOW + HOUR_MS / 2, 'acme-window')],
         reservations: [reservation('acme-window', ['a1'], NOW, NOW + 48 * HOUR_MS, { accounts: ['acme'] })],
       }),
       TENANTS,
       { nowMs: NOW },
     );
     expect(floor.pending[0]?.reservation).toBeNull();
-    expect(floorAt(floor, NOW + 24 * HOUR_MS)).toBe(16);
+    expect(floorAt(floor, NOW + HOUR_MS / 2)).toBe(16);
   });
 
   it('counts internal jobs running on a standing reservation’s nodes inside it, and jobs on a future one’s nodes as carried work', () => {
@@ -306,7 +318,7 @@ describe('floorDuring and withSchedulerFloor', () => {
       reservations: [reservation('run', ['b1', 'b2'], NOW + 3 * HOUR_MS, NOW + 4 * HOUR_MS)],
     }),
     TENANTS,
-    { nowMs: NOW },
+    { nowMs: NOW, nextInLineMs: 2 * HOUR_MS },
   );
 
   it('is the peak over the span: a job or reservation starting mid-step counts for the whole step', () => {
@@ -358,6 +370,7 @@ describe('floorDuring and withSchedulerFloor', () => {
       readAtMs: NOW,
       runningGpus: 8,
       pendingGpus: 8,
+      pendingAddingGpus: 8,
       reservedGpus: 16,
       nowGpus: 8,
       peakGpus: 32,

@@ -1,6 +1,7 @@
 import type { StateCounts } from '../fleet/gpu-state.js';
 import { firstCrossing, reserveFrom, type SafetyMargin } from './forecast-reserve.js';
 import type { DemandForecast } from './forecast-types.js';
+import type { MaintenanceWindow } from './maintenance-windows.js';
 
 /**
  * The capacity engine: from the fleet now, a forecast of internal demand and what is sold,
@@ -20,6 +21,8 @@ export interface PodView {
   fullLoadFacilityWatts: number;
   /** Allocated to a contract that has not ended (sold now, or sold from a later start). */
   committed: boolean;
+  /** Maintenance booked on its nodes within the horizon (maintenance-windows.ts): not offered for sale. */
+  maintenance?: MaintenanceWindow | null;
 }
 
 export interface CapacityPolicy {
@@ -92,6 +95,8 @@ export interface CapacityReport {
     addedWatts: number;
     /** What stopped the packing: the GPUs over the reserve, the power headroom, or no pod left to offer. */
     limitedBy: 'gpus' | 'power' | 'blocks';
+    /** Pods kept out of the blocks for maintenance booked within the horizon, with the reservation. */
+    outForMaintenance: Array<{ pod: string } & MaintenanceWindow>;
   };
   reserve: { gpus: number; peakHigh: number; peakAt: number; marginGpus: number };
   risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: number | null; firstRiskAt: number | null };
@@ -108,7 +113,7 @@ const upOf = (c: StateCounts): number => c.busy + c.held + c.idle + c.sold;
  *   exactly: up − reserve − sold + overcommitted − outsideBlocks = sellable (the dashboard's
  *   equation), where outsideBlocks are the GPUs over the reserve that no whole block carries;
  * - packaged into whole blocks of uncommitted pods with every GPU up (unknown is never
- *   sellable), emptiest of internal work first, while the GPUs last and the site's power
+ *   sellable) and no maintenance booked within the horizon, emptiest of internal work first, while the GPUs last and the site's power
  *   headroom — less what internal demand growing to its reserve would draw — carries each block
  *   at full load × PUE;
  * - oversold when sold + median forecast > up at some moment of the horizon: the worst such
@@ -182,7 +187,9 @@ export function computeCapacity(input: CapacityInput): CapacityReport {
 
 function packBlocks(input: CapacityInput, gpuBudget: number, powerBudget: number): CapacityReport['sellable'] {
   const candidates = input.pods
-    .filter((p) => !p.committed && p.hallId !== null && p.counts.down === 0 && p.counts.unknown === 0 && p.counts.sold === 0)
+    .filter(
+      (p) => !p.committed && !p.maintenance && p.hallId !== null && p.counts.down === 0 && p.counts.unknown === 0 && p.counts.sold === 0,
+    )
     .sort((a, b) => internalOf(a.counts) - internalOf(b.counts) || a.index - b.index);
   const groups = groupIntoBlocks(candidates, Math.max(1, input.policy.blockPods));
   const blocks: SellableBlock[] = [];
@@ -216,7 +223,8 @@ function packBlocks(input: CapacityInput, gpuBudget: number, powerBudget: number
     watts += blockWatts;
     added += addedWatts;
   }
-  return { blocks, gpus, watts: Math.round(watts), addedWatts: Math.round(added), limitedBy };
+  const outForMaintenance = input.pods.flatMap((p) => (p.maintenance ? [{ pod: p.id, ...p.maintenance }] : []));
+  return { blocks, gpus, watts: Math.round(watts), addedWatts: Math.round(added), limitedBy, outForMaintenance };
 }
 
 /** Blocks of `size` candidate pods of one hall, in the candidates' order of preference. */

@@ -14,14 +14,20 @@ import type { DemandForecast, ForecastPoint } from './forecast-types.js';
  * the owner's demand; an allocation no rule names counts only when `tenants.unmatched` is internal.
  *
  * The jobs' part is near-term: running work is carried as a level (jobs end, their successors
- * take their place) and pending jobs are added from their expected start, for `nearTermMs` from
- * now; past it only reservations stand. A reservation counts its nodes' GPUs over its window,
- * and the jobs inside it (running on its nodes while it stands, or pending for it) are not
- * counted twice: the reservation stands for max(its GPUs, the jobs inside it).
+ * take their place) for `nearTermMs` from now; past it only reservations stand. A pending job
+ * adds to that level from its expected start only when it starts next in line (within
+ * `nextInLineMs`, on GPUs free now) or waits for a reservation: Slurm expects a later job to
+ * start when running jobs free their GPUs, so it takes their place rather than adding to them
+ * (counting every queued job on top of every running one overstated the rebound's shortfall by
+ * 30 % in the backtest; docs/capacity-and-billing.md). A reservation counts its nodes' GPUs over
+ * its window, and the jobs inside it (running on its nodes while it stands, or pending for it)
+ * are not counted twice: the reservation stands for max(its GPUs, the jobs inside it).
  */
 
 /** How long the jobs' part of the floor holds: a week, the span over which a queue says anything. */
 export const NEAR_TERM_MS = 7 * 24 * 3_600_000;
+/** A pending job expected to start within this of now starts on GPUs free now: it adds to the running level. */
+export const NEXT_IN_LINE_MS = 3_600_000;
 
 export interface FloorPendingJob {
   id: string;
@@ -30,6 +36,8 @@ export interface FloorPendingJob {
   startMs: number;
   /** The internal reservation it waits for, when it names one the floor counts. */
   reservation: string | null;
+  /** It adds to the floor (next in line, or waiting for a counted reservation); else it takes a running job's place. */
+  adds: boolean;
 }
 
 export interface FloorReservation {
@@ -63,6 +71,7 @@ export interface SchedulerFloorOptions {
   /** A snapshot read longer ago than this is stale (default: never). */
   staleAfterMs?: number;
   nearTermMs?: number;
+  nextInLineMs?: number;
 }
 
 const isInternal = (tenants: Tenants, owner: { account?: string; partition?: string }): boolean =>
@@ -121,7 +130,9 @@ export function schedulerFloor(snapshot: SchedulerSnapshot, tenants: Tenants, op
     for (const job of snapshot.pending) {
       if (job.gpus <= 0 || !isInternal(tenants, job)) continue;
       const reservation = job.reservation !== undefined && counted.has(job.reservation) ? job.reservation : null;
-      pending.push({ id: job.id, gpus: job.gpus, startMs: Math.max(nowMs, job.expectedStartMs ?? nowMs), reservation });
+      const startMs = Math.max(nowMs, job.expectedStartMs ?? nowMs);
+      const adds = reservation !== null || startMs <= nowMs + (options.nextInLineMs ?? NEXT_IN_LINE_MS);
+      pending.push({ id: job.id, gpus: job.gpus, startMs, reservation, adds });
     }
     pending.sort((a, b) => a.startMs - b.startMs);
   }
@@ -158,6 +169,7 @@ export function floorAt(floor: SchedulerFloor, tMs: number): number {
   if (nearTerm) {
     for (const job of floor.pending) {
       if (job.startMs > tMs) break;
+      if (!job.adds) continue;
       const held = job.reservation === null ? undefined : inside.get(job.reservation);
       if (job.reservation !== null && held !== undefined) inside.set(job.reservation, held + job.gpus);
       else jobs += job.gpus;
@@ -175,7 +187,7 @@ function changesWithin(floor: SchedulerFloor, fromMs: number, toMs: number): num
   };
   add(floor.nowMs);
   add(floor.nearTermEndMs);
-  for (const job of floor.pending) add(job.startMs);
+  for (const job of floor.pending) if (job.adds) add(job.startMs);
   for (const r of floor.reservations) add(r.startMs);
   return out;
 }
@@ -230,7 +242,11 @@ export function withSchedulerFloor(forecast: DemandForecast, floor: SchedulerFlo
 /** The floor's figures for a report: what it is made of now, and its peak over [nowMs, untilMs). */
 export function floorSummary(floor: SchedulerFloor, untilMs: number) {
   let pendingGpus = 0;
-  for (const job of floor.pending) pendingGpus += job.gpus;
+  let pendingAddingGpus = 0;
+  for (const job of floor.pending) {
+    pendingGpus += job.gpus;
+    if (job.adds) pendingAddingGpus += job.gpus;
+  }
   const peak = floorDuring(floor, floor.nowMs, untilMs);
   const reservations = floor.reservations.filter((r) => r.startMs < untilMs);
   return {
@@ -238,6 +254,7 @@ export function floorSummary(floor: SchedulerFloor, untilMs: number) {
     readAtMs: floor.readAtMs,
     runningGpus: floor.runningGpus,
     pendingGpus,
+    pendingAddingGpus,
     reservedGpus: reservations.reduce((s, r) => s + r.gpus, 0),
     nowGpus: floorAt(floor, floor.nowMs),
     peakGpus: peak.gpus,

@@ -9,7 +9,10 @@ import { HOURS_PER_MONTH } from '../../domain/contracts/valuation.js';
 import { DomainError } from '../../domain/errors.js';
 import { gpuModelAt } from '../../domain/fleet/gpu-models.js';
 import { stateCountsOf, type FleetSummary } from '../../domain/fleet/summary.js';
-import type { FleetPort, HistoryPort, PlansPort, SoldPodsPort } from './ports.js';
+import type { FleetPort, HistoryPort, PlansPort, SchedulerPort, SoldPodsPort } from './ports.js';
+import { schedulerFloor, withSchedulerFloor, type SchedulerFloor } from '../../domain/capacity/scheduler-floor.js';
+import { maintenanceByPod } from '../../domain/capacity/maintenance-windows.js';
+import { floorView } from './floor-view.js';
 import { epochDay, isoDateOfMs, type IsoDate } from '../../domain/contracts/calendar.js';
 import { checkWhatIfBounds } from '../../domain/capacity/what-if-bounds.js';
 
@@ -31,6 +34,8 @@ export interface CapacityServiceDeps {
   contracts: SoldPodsPort;
   /** The owner's planned internal demand; `revision` changes whenever the plans do. */
   plans?: PlansPort;
+  /** The scheduler's queue, reservations and maintenance (docs/scheduler.md#demand-from-the-queue); absent: telemetry alone. */
+  scheduler?: SchedulerPort;
   now: () => number;
   policy: CapacityPolicyConfig;
 }
@@ -69,9 +74,21 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   const feedShareWatts = (gpus: number): number => gpus / allocationSite.gpusPerFacilityWatt;
   const whatIfSite = { pods: topology.pods.length, gpus: totalGpus, feedWatts: topology.site.feedWatts };
   const horizonS = deps.policy.horizonDays * DAY_S;
-  /** `fitted`: the forecast of the history alone; `forecast`: with the plans of `plansRevision`. */
-  type Computed = { atMs: number; plansRevision: number; fitted: DemandForecast; forecast: DemandForecast; report: CapacityReport };
-  const plansRevision = (): number => deps.plans?.revision() ?? 0;
+  /**
+   * `fitted`: the forecast of the history alone; `forecast`: with the plans and the scheduler's
+   * floor of `inputs` (the plans' revision and the scheduler snapshot read).
+   */
+  type Computed = {
+    atMs: number;
+    inputs: string;
+    fitted: DemandForecast;
+    forecast: DemandForecast;
+    floor: SchedulerFloor | null;
+    report: CapacityReport;
+  };
+  const inputsKey = (): string => `${deps.plans?.revision() ?? 0}:${deps.scheduler?.latest()?.readAtMs ?? -1}`;
+  const nodePod = new Map(topology.nodes.map((n) => [n.host, n.podIndex]));
+  const nodeGpus = new Map(topology.nodes.map((n) => [n.host, n.slots.length]));
   let cached: Computed | null = null;
   /** The priced view of `cached`, kept while neither it nor the price book changes (every scrape reads it). */
   let priced: { of: Computed; bookKey: string; view: ReturnType<typeof priceReport> } | null = null;
@@ -127,9 +144,20 @@ export function createCapacityService(deps: CapacityServiceDeps) {
     return { soldAt: (t: number) => soldByDay.get(isoDateOfMs(t * 1000)) ?? 0, committed };
   }
 
+  /** The scheduler's floor under the forecast as of `nowMs` (null without a scheduler or a snapshot). */
+  function floorAt(nowMs: number): SchedulerFloor | null {
+    const snapshot = deps.scheduler?.latest() ?? null;
+    if (!deps.scheduler || !snapshot) return null;
+    return schedulerFloor(snapshot, deps.scheduler.tenants(), {
+      nowMs,
+      staleAfterMs: deps.scheduler.staleAfterMs,
+      nodeGpus: (host) => nodeGpus.get(host) ?? 0,
+    });
+  }
+
   function compute(summary: FleetSummary, extra: WhatIf | null, fittedNow?: DemandForecast | null): Omit<Computed, 'atMs'> {
     const nowS = Math.floor(summary.atMs / 1000);
-    const revision = plansRevision();
+    const inputs = inputsKey();
     const fitted =
       fittedNow !== undefined
         ? fittedNow
@@ -137,8 +165,14 @@ export function createCapacityService(deps: CapacityServiceDeps) {
           ? cached.fitted
           : forecastOf(nowS, historyOf('gpus_busy', nowS), historyOf('gpus_held', nowS));
     if (!fitted) throw new DomainError('unavailable', 'no internal-demand history to forecast from yet');
-    const forecast = withDemandPlans(fitted, deps.plans?.inForce() ?? []);
+    const floor = floorAt(summary.atMs);
+    const forecast = withSchedulerFloor(withDemandPlans(fitted, deps.plans?.inForce() ?? []), floor);
     const { soldAt, committed } = soldOverHorizon(nowS);
+    const podOf = (host: string): number | undefined => {
+      const pod = nodePod.get(host);
+      return pod === undefined || pod < 0 ? undefined : pod;
+    };
+    const maintenance = maintenanceByPod(deps.scheduler?.latest() ?? null, podOf, summary.atMs, summary.atMs + horizonS * 1000);
     const soldGpusAt = extra ? (t: number) => soldAt(t) + (t >= extra.startS && t < extra.endS ? extra.gpus : 0) : soldAt;
     const pods: PodView[] = topology.pods.map((pod, i) => {
       const figures = summary.pods[i];
@@ -151,6 +185,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         facilityWatts: figures?.facilityWatts ?? 0,
         fullLoadFacilityWatts: podFullLoad[i] ?? 0,
         committed: committed.has(i),
+        maintenance: maintenance.get(i) ?? null,
       };
     });
     const report = computeCapacity({
@@ -169,7 +204,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         horizonSeconds: horizonS,
       },
     });
-    return { plansRevision: revision, fitted, forecast, report };
+    return { inputs, fitted, forecast, floor, report };
   }
 
   function latestSummary(): FleetSummary {
@@ -180,8 +215,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
 
   function current(): Computed {
     const summary = latestSummary();
-    if (cached?.atMs !== summary.atMs || cached.plansRevision !== plansRevision())
-      cached = { atMs: summary.atMs, ...compute(summary, null) };
+    if (cached?.atMs !== summary.atMs || cached.inputs !== inputsKey()) cached = { atMs: summary.atMs, ...compute(summary, null) };
     return cached;
   }
 
@@ -202,7 +236,11 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   }
 
   /** The report with block values, as GET /capacity serves it. */
-  function priceReport({ forecast, report }: { forecast: DemandForecast; report: CapacityReport }, atMs: number, book: PriceBook) {
+  function priceReport(
+    { forecast, floor, report }: { forecast: DemandForecast; floor: SchedulerFloor | null; report: CapacityReport },
+    atMs: number,
+    book: PriceBook,
+  ) {
     const blocks = report.sellable.blocks.map((b) => {
       const first = podIndex.get(b.pods[0] ?? '') ?? 0;
       const priced = value(b.gpus, podModelKey[first] ?? 'H100-SXM', feedShareWatts(b.gpus), book);
@@ -216,10 +254,22 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         blocks,
         valueUsdPerMonth: monthly,
         valueUsdOverHorizon: round2((monthly * deps.policy.horizonDays * 24) / HOURS_PER_MONTH),
+        outForMaintenance: report.sellable.outForMaintenance.map(({ pod, reservation, startS, endS }) => ({
+          pod,
+          reservation,
+          start: iso(startS) ?? '',
+          end: iso(endS) ?? '',
+        })),
       },
       risk: { ...report.risk, firstShortfallAt: iso(report.risk.firstShortfallAt), firstRiskAt: iso(report.risk.firstRiskAt) },
       plans: plansAt(Math.floor(atMs / 1000)),
-      forecast: { horizonDays: deps.policy.horizonDays, basis: forecast.basis, points: forecast.points },
+      forecast: {
+        horizonDays: deps.policy.horizonDays,
+        basis: forecast.basis,
+        points: forecast.points,
+        notes: forecast.notes,
+        floor: floor && floorView(floor, atMs + horizonS * 1000),
+      },
       updatedAt: new Date(atMs).toISOString(),
     };
   }
@@ -246,8 +296,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
      * it never waits for the forecast. Computes one when none was yet, or when the plans changed.
      */
     lastComputed() {
-      // A change of plans is applied at once (on the round's fitted forecast, no history read).
-      if (priced && cached?.plansRevision === plansRevision()) return priced.view;
+      // A change of plans or a new scheduler poll is applied at once (on the round's fitted forecast, no history read).
+      if (priced && cached?.inputs === inputsKey()) return priced.view;
       return capacity();
     },
 
@@ -261,7 +311,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       const summary = latestSummary();
       // Same round: the fitted forecast is kept, a change of plans is applied by capacity().
       if (cached?.atMs === summary.atMs) {
-        if (cached.plansRevision !== plansRevision()) capacity();
+        if (cached.inputs !== inputsKey()) capacity();
         return;
       }
       const nowS = Math.floor(summary.atMs / 1000);
@@ -275,7 +325,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       const forecast = forecastOf(nowS, rows.gpus_busy, rows.gpus_held);
       await nextTurn();
       // A request may have computed it meanwhile (capacity() at once).
-      if (cached?.atMs !== summary.atMs || cached.plansRevision !== plansRevision())
+      if (cached?.atMs !== summary.atMs || cached.inputs !== inputsKey())
         cached = { atMs: summary.atMs, ...compute(summary, null, forecast) };
       await nextTurn();
       if (deps.fleet.latest() === summary) capacity();
@@ -313,6 +363,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
+
 const iso = (s: number | null): string | null => (s === null ? null : new Date(Math.round(s * 1000)).toISOString());
 
 export type CapacityService = ReturnType<typeof createCapacityService>;

@@ -9,6 +9,8 @@ import type { PriceBook } from '../../domain/contracts/price-book.js';
 import type { FleetState } from '../../domain/fleet/fleet-state.js';
 import type { HistoryMetric } from '../../domain/fleet/rollup.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
+import type { SchedulerSnapshot } from '../../domain/scheduler/scheduler-snapshot.js';
+import type { Tenants } from '../../domain/scheduler/tenants.js';
 
 /** The fleet state and its latest summary (pipeline/collector's fleet collector). */
 export interface FleetPort {
@@ -25,6 +27,17 @@ export interface HistoryPort {
 export interface SoldPodsPort {
   soldPodsAt(date: string): ReadonlySet<number>;
   getPriceBook(): PriceBook;
+}
+
+/**
+ * The scheduler's latest snapshot (the poller's `latest()`) and the tenants that tell internal work
+ * from a customer's: its queue and reservations floor the forecast, its maintenance reservations
+ * keep their pods out of sale. Read per report; `staleAfterMs` is SLURM_STALE_AFTER_S.
+ */
+export interface SchedulerPort {
+  latest(): SchedulerSnapshot | null;
+  tenants(): Tenants;
+  staleAfterMs: number;
 }
 
 export interface PlansPort {
