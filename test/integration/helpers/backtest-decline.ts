@@ -79,10 +79,10 @@ export function unusedGiven(up: number, sold: number, peak: number): number {
   return Math.max(0, up - sold - withMargin(peak));
 }
 
-export function runDecline(truth: DeclineTruth, options: EngineOptions = {}): DeclineRecord[] {
+export function runDecline(truth: DeclineTruth, options: EngineOptions = {}, times = declineEvaluationTimes()): DeclineRecord[] {
   const noSale = { gpus: 0, pods: new Set<number>() };
   const podGpus = truth.site.podGpus[0] ?? 256;
-  return declineEvaluationTimes().map((tMs) => {
+  return times.map((tMs) => {
     const { report, site, forecast } = evaluate(truth.site, tMs, historyBefore(truth.internal, tMs, historyMsOf(options)), noSale, options);
     const end = tMs + HORIZON_MS;
     const peak = peakOver(truth.internal, tMs, end);

@@ -113,6 +113,7 @@ export function runRebound(
   options: EngineOptions = {},
   saleOptions: EngineOptions = options,
   announced: AnnouncedPlans | null = null,
+  everyMs = REBOUND_EVERY_MS,
 ): ReboundRun {
   const { decline, reboundAtMs } = truth;
   const historyMs = historyMsOf(options);
@@ -125,6 +126,7 @@ export function runRebound(
   const soldGpus = sale.report.gpus.sellable;
   const fromMs = reboundAtMs - REBOUND_WINDOW_MS;
   const toMs = reboundAtMs + REBOUND_WINDOW_MS;
+  if (fromMs % HOUR_MS !== 0 || everyMs % HOUR_MS !== 0) throw new RangeError('evaluations are on whole hours');
   let site = truth.site;
   let seen = truth.internal;
   if (mode === 'pods') {
@@ -136,11 +138,11 @@ export function runRebound(
   const evaluations: Evaluation[] = [];
   const optionsAt = (t: number): EngineOptions =>
     announced && t >= announced.atMs ? { ...options, plans: [...(options.plans ?? []), ...announced.plans] } : options;
-  for (let t = fromMs; t <= toMs; t += REBOUND_EVERY_MS)
-    evaluations.push(evaluate(site, t, historyBefore(seen, t, historyMs), sold, optionsAt(t)));
+  for (let t = fromMs; t <= toMs; t += everyMs) evaluations.push(evaluate(site, t, historyBefore(seen, t, historyMs), sold, optionsAt(t)));
   const upByHour = new Map(evaluations.map((e) => [e.tMs, e.report.gpus.up]));
   const medianUp = quantile([...upByHour.values()], 0.5);
-  const upAt = (tMs: number): number => upByHour.get(Math.floor(tMs / HOUR_MS) * HOUR_MS) ?? medianUp;
+  // Up at an instant is the last evaluation's at or before it (hourly: that hour's).
+  const upAt = (tMs: number): number => upByHour.get(fromMs + Math.floor((tMs - fromMs) / everyMs) * everyMs) ?? medianUp;
   const trueShortfallAt = (tMs: number): number => soldGpus + seriesAt(truth.internal, tMs) - upAt(tMs);
   const worstOver = (fromT: number): number => {
     let worst = Number.NEGATIVE_INFINITY;

@@ -5,6 +5,9 @@ import type { DemandForecast, DemandSample } from '../../../server/src/domain/ca
 import type { StateCounts } from '../../../server/src/domain/fleet/gpu-state.js';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import type { Topology } from '../../../server/src/domain/fleet/topology.js';
+import { schedulerFloor, withSchedulerFloor, type SchedulerFloor } from '../../../server/src/domain/capacity/scheduler-floor.js';
+import type { Tenants } from '../../../server/src/domain/scheduler/tenants.js';
+import { domainSchedulerSnapshot } from '../../../server/src/sim/scheduler-domain.js';
 import { createSimulator, type ScenarioName, type Simulator, type SoldPodPredicate } from '../../../server/src/sim/simulator.js';
 
 /**
@@ -154,6 +157,18 @@ export interface EngineOptions {
   adjust?: (forecast: DemandForecast) => DemandForecast;
   /** The owner's planned internal demand, applied as the app applies it (withDemandPlans). */
   plans?: ReadonlyArray<DemandPlan>;
+  /**
+   * Read the simulator's scheduler at each evaluation with these tenants and lay its floor under
+   * the forecast, as the capacity service does (scheduler-floor.ts); absent: telemetry alone.
+   */
+  scheduler?: Tenants;
+}
+
+/** The scheduler's floor at tMs as the app builds it from a poll at tMs (the shortcut: sim/scheduler-domain.ts). */
+export function floorOf(site: Site, tMs: number, tenants: Tenants): SchedulerFloor {
+  const snapshot = domainSchedulerSnapshot(site.topology, site.sim.schedulerAt(tMs));
+  const gpusOf = new Map(site.topology.nodes.map((n) => [n.host, n.slots.length]));
+  return schedulerFloor(snapshot, tenants, { nowMs: tMs, nodeGpus: (host) => gpusOf.get(host) ?? 0 });
 }
 
 /**
@@ -178,6 +193,8 @@ export interface Evaluation {
   site: StateCounts;
   forecast: DemandForecast;
   report: CapacityReport;
+  /** The scheduler's floor when the engine read the scheduler (options.scheduler). */
+  floor: SchedulerFloor | null;
 }
 
 /**
@@ -201,7 +218,8 @@ export function evaluate(
     ...(options.quantile === undefined ? {} : { quantile: options.quantile }),
   });
   if (!raw) throw new Error(`no history to forecast from at ${new Date(tMs).toISOString()}`);
-  const forecast = withDemandPlans(options.adjust ? options.adjust(raw) : raw, options.plans ?? []);
+  const floor = options.scheduler ? floorOf(site, tMs, options.scheduler) : null;
+  const forecast = withSchedulerFloor(withDemandPlans(options.adjust ? options.adjust(raw) : raw, options.plans ?? []), floor);
   const rollups = site.sim.aggregateAt(tMs);
   const siteRollup = rollups[0];
   if (!siteRollup || siteRollup.scope !== 'site') throw new Error('aggregateAt: the site rollup comes first');
@@ -231,7 +249,7 @@ export function evaluate(
     fullLoadWattsPerGpu: site.fullLoadWattsPerGpu,
     policy: { margin: { fraction: MARGIN }, blockPods: 1, horizonSeconds: HORIZON_MS / 1000 },
   });
-  return { tMs, site: siteRollup.counts, forecast, report };
+  return { tMs, site: siteRollup.counts, forecast, report, floor };
 }
 
 /** ⌈x × (1 + MARGIN)⌉ with the engine's tolerance for float noise. */
