@@ -7,16 +7,19 @@
  * variants passed as forecast options (the engine and its defaults are untouched): the band at
  * confidence 0.5, the reserve from the median's peak (quantile 0.5: no band, the 5 % margin is
  * the only cushion), and a forecast that holds a rise above its fit instead of fading it
- * (emulated on the forecast's points, see heldRise); and the rebound with the owner's plan of its
+ * (emulated on the forecast's points, see heldRise); the engine reading the simulator's scheduler
+ * at each evaluation, its queue and reservations as a floor (issue 18, scheduler-floor.ts; the
+ * telemetry-alone rows beside it are the comparison); and the rebound with the owner's plan of its
  * comeback entered two days ahead (sim/demo-plans.ts). `--detail` also prints every decline
  * evaluation and every rebound hour.
- * Takes ≈ 1 minute on two cores.
+ * Takes ≈ 5 minutes on two cores (the simulated scheduler costs ≈ 0.4 s a read at Colossus).
  */
 import { forecastDemand, type ForecastOptions } from '../../server/src/domain/capacity/forecast.js';
 import { demandPlanOf } from '../../server/src/domain/capacity/demand-plan-terms.js';
 import { demoPlans } from '../../server/src/sim/demo-plans.js';
 import { dailyFactorAt, weeklyFactorAt } from '../../server/src/sim/demand.js';
 import { trendLevelAt } from '../../server/src/sim/simulator.js';
+import { simTenants } from '../../server/src/sim/sim-tenants.js';
 import {
   DAY_MS,
   heldRise,
@@ -49,6 +52,7 @@ const variants: Array<{ name: string; options: EngineOptions }> = [
   { name: 'band confidence 0.5', options: { bandConfidence: 0.5 } },
   { name: 'quantile 0.5 (median peak + margin)', options: { quantile: 0.5 } },
   { name: 'defaults + a rise above the fit held, not faded (emulated)', options: { adjust: heldRise } },
+  { name: "defaults + the scheduler's queue and reservations as a floor (issue 18)", options: { scheduler: simTenants([]) } },
 ];
 
 const started = performance.now();
