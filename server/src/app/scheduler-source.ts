@@ -40,19 +40,24 @@ export function slurmSource(
   if (slurm.source === 'rest') {
     where = slurm.url;
     const jwt = createSlurmJwt(slurm.tokenFile ? { file: slurm.tokenFile } : { token: slurm.token ?? '' });
-    const once = async (readAtMs: number) => {
-      const token = await jwt.current().catch((error: Error) => {
+    const token = (): Promise<string> =>
+      jwt.current().catch((error: Error) => {
         throw new SchedulerPollError('auth', `SLURM_JWT_FILE: ${error.message}`);
       });
-      return thread.read({ kind: 'rest', url: slurm.url, user: slurm.user, token, timeoutMs: slurm.timeoutMs }, readAtMs);
-    };
-    // A refused token may have been rotated since it was read: read the file again and retry once.
-    read = (readAtMs) =>
-      once(readAtMs).catch((error: unknown) => {
-        if (!(error instanceof SchedulerPollError) || error.reason !== 'auth' || !slurm.tokenFile) throw error;
+    const once = (readAtMs: number, jwtNow: string) =>
+      thread.read({ kind: 'rest', url: slurm.url, user: slurm.user, token: jwtNow, timeoutMs: slurm.timeoutMs }, readAtMs);
+    // A refused token (slurmrestd 22.05 refuses with HTTP 500 and an error list, later ones with
+    // 401) may have been rotated since the file was read: read it again, and retry once if it changed.
+    read = async (readAtMs) => {
+      const sent = await token();
+      return once(readAtMs, sent).catch(async (error: unknown) => {
+        if (!(error instanceof SchedulerPollError) || !slurm.tokenFile || !['auth', 'slurm_error'].includes(error.reason)) throw error;
         jwt.refused();
-        return once(readAtMs);
+        const fresh = await token();
+        if (fresh === sent) throw error;
+        return once(readAtMs, fresh);
       });
+    };
   } else {
     where = 'simulated scheduler';
     read = async (readAtMs) => {

@@ -75,6 +75,8 @@ const reservationSchema = z.object({
 /** Node states and flags that take a node out of service (drained or draining counts: it is being emptied). */
 const DOWN_STATES = new Set(['down', 'error', 'future', 'fail', 'drain', 'drained']);
 const DOWN_FLAGS = new Set(['DRAIN', 'FAIL', 'POWERED_DOWN', 'POWERING_DOWN', 'NOT_RESPONDING']);
+/** Base states of a node with jobs on it: with the DRAIN flag alone it is draining, not drained. */
+const BUSY_STATES = new Set(['allocated', 'mixed', 'completing']);
 /** Job states that hold their allocation. */
 const HOLDING = new Set(['RUNNING', 'SUSPENDED', 'COMPLETING', 'CONFIGURING', 'STAGE_OUT']);
 
@@ -119,11 +121,13 @@ export function slurmSnapshot(answers: { nodes: unknown; jobs: unknown; reservat
   };
   const nodes = each(nodesList.items, nodeSchema, 'node', (n): SchedulerNode => {
     const down = DOWN_STATES.has(n.state.toLowerCase()) || n.state_flags.some((f) => DOWN_FLAGS.has(f));
+    const draining = BUSY_STATES.has(n.state.toLowerCase()) && n.state_flags.every((f) => f === 'DRAIN' || !DOWN_FLAGS.has(f));
     return {
       name: n.name,
       state: n.state,
       flags: n.state_flags,
       down,
+      draining: down && draining,
       reason: n.reason || (down ? [n.state, ...n.state_flags].join('+').toLowerCase() : ''),
       gpusConfigured: gpusOfTres(stripCounts(n.gres)),
       gpusAllocated: gpusOfTres(stripCounts(n.gres_used)),
