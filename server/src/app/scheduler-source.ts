@@ -35,6 +35,7 @@ export function slurmSource(
   if (!slurm) return null;
   // The socket and parse get the timeout; a read thread silent for long past it is stuck.
   const thread = createSlurmReadThread({ deadlineMs: 3 * slurm.timeoutMs + 60_000 });
+  thread.warm();
   let read: (readAtMs: number) => ReturnType<typeof thread.read>;
   let where: string;
   if (slurm.source === 'rest') {

@@ -73,6 +73,13 @@ export function createSlurmReadThread(opts: SlurmReadThreadOptions) {
         w.postMessage({ id, readAtMs, source } satisfies SlurmReadRequest);
       });
     },
+    /**
+     * Starts the worker now, idle (it holds no reference on the process): loading its modules
+     * costs a second of CPU, better spent during start-up than during the first poll.
+     */
+    warm(): void {
+      started().unref();
+    },
     /** Workers started after the first (each one after a death). */
     restarts: (): number => Math.max(0, starts - 1),
     async close(): Promise<void> {
