@@ -16,7 +16,7 @@ export interface SlurmReadThreadOptions {
  * deadline — fails the reads under way with reason `worker` (or `timeout`); the next read
  * starts a new one. Only SchedulerPollError comes out of `read`. No heap bound of its own
  * (resourceLimits): V8 aborts the whole process when a worker's one large allocation passes it,
- * rather than ending the worker (measured: a 190 MB answer).
+ * rather than ending the worker (seen in a test with a 190 MB answer).
  */
 export function createSlurmReadThread(opts: SlurmReadThreadOptions) {
   const url = opts.workerUrl ?? new URL('../../workers/slurm-read-worker.mjs', import.meta.url);
