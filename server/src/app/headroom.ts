@@ -24,7 +24,7 @@ import { createServices } from './services.js';
 import { httpSettings, liveAccessSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
-import { schedulerView, slurmSource } from './scheduler-source.js';
+import { afterFirstRound, schedulerView, slurmSource } from './scheduler-source.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -157,6 +157,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   // A first poll before the first round (bounded by SLURM_TIMEOUT_S): allocation decides from the
   // start. The simulated scheduler has answers only after a round: its first poll follows the first.
   if (config.slurm?.source === 'rest') await scheduler?.pollNow();
+  const firstSimPoll = afterFirstRound(config.slurm?.source === 'sim' ? scheduler : null);
   const lifecycle = await startLifecycle({
     config,
     log,
@@ -178,10 +179,13 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     },
     clock,
     collector,
-    recordRound: (stats) => metrics.collector.round(stats),
+    recordRound: (stats) => {
+      metrics.collector.round(stats);
+      firstSimPoll.roundDone();
+    },
     notifyRound: () => live.notifyRound(),
     afterRound: [warmCapacity, evaluateAlerts, () => live.notifyRound()],
-    backfillDone,
+    backfillDone: firstSimPoll.beforeReady(backfillDone),
     onReady: () => {
       alerting.start();
       status.ready = true;
@@ -193,7 +197,6 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     saveClock: site.saveClock,
     stopParts: { drain, scrapeSource, alerting, live, checkpointer: storage.checkpointer, closeDatabase: () => closeDatabase(db) },
   });
-  if (config.slurm?.source === 'sim') await scheduler?.pollNow();
   if (options.autoCollect !== false) scheduler?.start();
 
   return {

@@ -82,6 +82,27 @@ export function slurmSource(
   return { ...poller, close: () => poller.stop().then(thread.close) };
 }
 
+/**
+ * The simulated scheduler's first poll: after the first round (it has answers from then on) and
+ * before readiness (`beforeReady` wraps what start-up awaits before ready), so a signal after
+ * ready never meets a start-up still under way, and the first rounds after ready have allocation.
+ */
+export function afterFirstRound(poller: SchedulerPoller | null) {
+  let roundDone = (): void => {};
+  const round = new Promise<void>((resolve) => (roundDone = resolve));
+  return {
+    roundDone: (): void => roundDone(),
+    beforeReady: <T>(ready: Promise<T>): Promise<T> =>
+      poller
+        ? ready.then(async (value) => {
+            await round;
+            await poller.pollNow();
+            return value;
+          })
+        : ready,
+  };
+}
+
 /** The view the API and metrics read: poller status and snapshot, the last round's allocation. */
 export function schedulerView(poller: () => SchedulerPoller | null, staleAfterMs: number, allocation: () => AllocationReport | null) {
   return (): SchedulerView | null => {
