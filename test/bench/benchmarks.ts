@@ -433,6 +433,7 @@ export const BENCHMARKS: Benchmark[] = [
     needs: [],
     caveats: [
       "The simulator's scheduler at Colossus (24,576 nodes, `rebound` two days before the rebound: ≈ 5,000 running and ≈ 2,000+ pending jobs, the run reserved): the jobs/queue/reservations snapshot plus JSON.stringify of the v0.0.38 nodes, jobs and reservations bodies, per round; baseline = rendering the same round's dcgm-exporter text of every node. Same process, rounds 30 s of simulated time apart, alternating which side goes first, median after one warm-up round. CPU share = median ÷ the 30 s poll.",
+      "11b: the last round's answers polled as the default run polls them (pipeline/scheduler/slurm-read-thread.ts: JSON.parse, zod and the snapshot on the worker, the snapshot cloned back), then applied to a Colossus fleet state three times (10 s rounds in a 30 s poll); baseline = the same parse on the main thread (the path before the worker). CPU = the whole process over the poll (both threads); block = the longest gap between ticks of a 1 ms interval on the main thread over the poll (it counts time the OS gave other processes too). Same process, alternating which path goes first, medians after one warm-up poll (test/bench/lib/scheduler-poll.ts).",
     ],
     rows(results, errors) {
       const goal = '≤ 3 % of a core at a 30 s poll';
@@ -450,6 +451,15 @@ export const BENCHMARKS: Benchmark[] = [
           baseline: `dcgm text of every node ${withSpread(base, ms)} ms`,
           ratio: ratio(metric(results, 'ratio').median),
           verdict: verdict(share.median <= 0.03),
+        },
+        {
+          id: '11b',
+          benchmark: 'Slurm poll at Colossus: those answers read by the adapter on its worker thread',
+          figure: `${withSpread(metric(results, 'pollCpuMs'), ms)} ms CPU a poll with 3 rounds' apply (${((metric(results, 'pollCpuMs').median / 30_000) * 100).toFixed(1)} % of a core at 30 s); longest main-thread block ${withSpread(metric(results, 'pollBlockMs'), ms)} ms (render's longest turn ${ms(metric(results, 'renderLongestTurnMs').median)} ms)`,
+          goal: '≤ 5 % of a core at a 30 s poll',
+          baseline: `parse on the main thread: ${withSpread(metric(results, 'inThreadPollCpuMs'), ms)} ms CPU, block ${withSpread(metric(results, 'inThreadPollBlockMs'), ms)} ms`,
+          ratio: `block ${ratio(metric(results, 'inThreadPollBlockMs').median / metric(results, 'pollBlockMs').median)} shorter`,
+          verdict: verdict(metric(results, 'pollCpuMs').median / 30_000 <= 0.05),
         },
       ];
     },

@@ -75,3 +75,29 @@ describe('the simulated slurmrestd', () => {
     expect(reservations.find((r) => r.name === 'pretrain-rebound')).toMatchObject({ start_time: rebound / 1000, accounts: 'pretrain' });
   });
 });
+
+describe('the default run', () => {
+  type Report = { configured: boolean; health?: { state: string }; queue?: { pendingGpus: number } };
+  type Fleet = { toldBy: { scheduler: number; telemetry: number } };
+
+  it('reads its simulated scheduler through the Slurm reader: scheduler-told states and the queue', async () => {
+    await h.scheduler?.pollNow();
+    await h.collectAt(h.clock.now());
+    const report = (await h.getJson<Report>('/api/v1/scheduler')).body;
+    expect(report).toMatchObject({ configured: true, health: { state: 'ok' } });
+    expect(report.queue?.pendingGpus).toBeGreaterThan(0);
+    const fleet = (await h.getJson<Fleet>('/api/v1/fleet')).body;
+    expect(fleet.toldBy.scheduler).toBeGreaterThan(0);
+  });
+
+  it('with SIM_SCHEDULER=false reads telemetry alone', async () => {
+    const off = await startTestHeadroom({ SIM_SCHEDULER: 'false' });
+    try {
+      await off.collectAt(off.clock.now());
+      expect((await off.getJson<Report>('/api/v1/scheduler')).body).toEqual({ configured: false });
+      expect((await off.getJson<Fleet>('/api/v1/fleet')).body.toldBy.scheduler).toBe(0);
+    } finally {
+      await off.stop();
+    }
+  });
+});

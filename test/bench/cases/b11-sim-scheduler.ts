@@ -3,13 +3,16 @@
  * slurmrestd answers (the jobs, queue and reservations snapshot, then the nodes, jobs and
  * reservations bodies serialised to JSON) against rendering the same round's dcgm-exporter
  * text of every node, the simulator's other product. Rounds 30 s apart, alternating which side
- * goes first; medians after one warm-up round.
+ * goes first; medians after one warm-up round. Then the same answers polled through the real
+ * adapter, parsed on the main thread (the baseline) and on the read thread (lib/scheduler-poll.ts).
  */
+import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import { createSimulator } from '../../../server/src/sim/simulator.js';
 import { benchMain } from '../lib/child.js';
 import { sideBySide } from '../lib/side-by-side.js';
 import { median } from '../lib/stats.js';
+import { schedulerPollSideBySide } from '../lib/scheduler-poll.js';
 
 benchMain(async ({ quick }) => {
   const sim = createSimulator({ topology: buildPreset('colossus'), scenario: 'rebound', seed: 42 });
@@ -45,6 +48,15 @@ benchMain(async ({ quick }) => {
     },
   });
   const oursMedian = median(oursMs);
+  // The render, endpoint by endpoint: the default run renders each in its own event-loop turn.
+  const renderTurnMs = (['nodes', 'jobs', 'reservations'] as const).map((endpoint) => {
+    const t0 = process.hrtime.bigint();
+    sim.slurmJson(endpoint);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  });
+  const texts = { nodes: sim.slurmJson('nodes'), jobs: sim.slurmJson('jobs'), reservations: sim.slurmJson('reservations') };
+  const poll = await schedulerPollSideBySide(texts, createFleetState(sim.topology), rounds);
+  const med = (xs: Array<{ cpuMs: number; blockMs: number }>, key: 'cpuMs' | 'blockMs'): number => median(xs.map((x) => x[key]));
   return {
     metrics: {
       oursMs: oursMedian,
@@ -54,6 +66,11 @@ benchMain(async ({ quick }) => {
       running,
       pending,
       bytes,
+      renderLongestTurnMs: Math.max(...renderTurnMs),
+      pollCpuMs: med(poll.worker, 'cpuMs'),
+      pollBlockMs: med(poll.worker, 'blockMs'),
+      inThreadPollCpuMs: med(poll.inThread, 'cpuMs'),
+      inThreadPollBlockMs: med(poll.inThread, 'blockMs'),
     },
     samples: { oursMs, baseMs },
   };

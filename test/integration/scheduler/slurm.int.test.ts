@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';
 import { GPUS_PER_NODE, SLURM_NODES, slurmUnavailable, startSlurm, TOKEN_USER, type RunningSlurm } from '../helpers/slurm.js';
 import { authedFetch } from '../helpers/auth.js';
 
@@ -135,6 +137,53 @@ describe.skipIf(unavailable !== null)('a real Slurm (slurmrestd v0.0.38) tells a
     await round();
     expect(await statesOf('n4')).toEqual(Array(8).fill('down'));
     expect((await gpu('n4', 3)).downReason).toBe('fan failure on tray 2');
+  });
+
+  it("reads a draining node's running job as its allocation says and only its free GPUs down, with the drain reason", async () => {
+    // n1 runs the 4-GPU job computing on GPUs 0–3 (the first test); drained while it runs.
+    slurm.run('scontrol', ['update', 'nodename=n1', 'state=drain', 'reason=PSU swap after this job']);
+    await round();
+    expect(await statesOf('n1')).toEqual(['busy', 'busy', 'busy', 'busy', 'down', 'down', 'down', 'down']);
+    expect(await gpu('n1', 0)).toMatchObject({ toldBy: 'scheduler', downReason: null, job: { account: 'serve' } });
+    expect((await gpu('n1', 6)).downReason).toBe('PSU swap after this job');
+    slurm.run('scontrol', ['update', 'nodename=n1', 'state=resume']);
+  });
+
+  it('reads the token from SLURM_JWT_FILE again when it is rotated, and after a refusal when the file looks unchanged', async () => {
+    const file = join(h.dir, 'slurm.jwt');
+    // A token slurmrestd refuses, as long as the real one (same size: the file's stamp can stay put).
+    const bad = `${slurm.token.slice(0, -4)}${slurm.token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    writeFileSync(file, `SLURM_JWT=${bad}\n`);
+    const other = await startTestHeadroom(
+      { SIM: 'false', SLURM_REST_URL: slurm.restUrl, SLURM_USER: TOKEN_USER, SLURM_JWT_FILE: file, SLURM_POLL_S: '1' },
+      tempDir(),
+    );
+    try {
+      const reportOf = async () => (await other.getJson<SchedulerReport>('/api/v1/scheduler')).body;
+      expect((await reportOf()).lastError?.reason).toMatch(/^(auth|slurm_error)$/);
+      // Rotated as cron would (`scontrol token … > file`): a new modification time.
+      const fresh = slurm.run('scontrol', ['token', `username=${TOKEN_USER}`, 'lifespan=3600']).trim();
+      writeFileSync(file, `${fresh}\n`);
+      utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+      await other.scheduler?.pollNow();
+      expect((await reportOf()).health.state).toBe('ok');
+      // Refused again, then a good token written with the old stamp and size: only the refusal re-reads it.
+      const stamp = statSync(file).mtime;
+      writeFileSync(file, `SLURM_JWT=${bad}\n`);
+      utimesSync(file, stamp, new Date(stamp.getTime() + 60_000));
+      await other.scheduler?.pollNow();
+      expect((await reportOf()).lastError?.reason).toMatch(/^(auth|slurm_error)$/);
+      const before = statSync(file);
+      writeFileSync(file, `SLURM_JWT=${slurm.token}\n`);
+      utimesSync(file, before.atime, before.mtime);
+      expect(statSync(file).size).toBe(before.size);
+      await other.scheduler?.pollNow();
+      const r = await reportOf();
+      expect(r.health.state).toBe('ok');
+      expect(r.queue).toBeDefined();
+    } finally {
+      await other.stop();
+    }
   });
 
   it('with slurmrestd stopped says so, keeps the allocated GPUs held once allocation is stale, and recovers when it returns', async () => {

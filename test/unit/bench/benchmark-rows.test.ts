@@ -30,6 +30,20 @@ describe('benchmark rows', () => {
     expect(row?.verdict).toBe('miss');
   });
 
+  it("judges the Slurm poll (11b) by the worker path's CPU at a 30 s poll, the in-thread parse beside it", () => {
+    const result = (pollCpuMs: number): ChildResult => ({
+      metrics: {
+        ...{ oursMs: 300, baselineMs: 1000, ratio: 0.3, cpuShareAt30s: 0.01, running: 5000, pending: 2000, bytes: 18e6 },
+        ...{ renderLongestTurnMs: 200, pollCpuMs, pollBlockMs: 40, inThreadPollCpuMs: 1100, inThreadPollBlockMs: 1000 },
+      },
+    });
+    const [, pass] = bench(11).rows([result(1200)], []);
+    expect(pass).toMatchObject({ id: '11b', verdict: 'pass', ratio: 'block 25.0× shorter' });
+    expect(pass?.figure).toContain('4.0 % of a core');
+    expect(pass?.baseline).toContain('block 1000 ms');
+    expect(bench(11).rows([result(1600)], [])[1]?.verdict).toBe('miss');
+  });
+
   it('says loudly when Prometheus is missing, and skips rather than fails', () => {
     const [row] = bench(2).rows([{ metrics: {}, skipped: 'PROMETHEUS NOT INSTALLED: …' }], []);
     expect(row?.verdict).toBe('skipped');

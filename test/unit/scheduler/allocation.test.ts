@@ -5,7 +5,8 @@ import { createFleetState, type FleetState } from '../../../server/src/domain/fl
 import { GpuState, stateName } from '../../../server/src/domain/fleet/gpu-state.js';
 import { applySchedulerSnapshot, MAINTENANCE_REASON } from '../../../server/src/domain/scheduler/allocation.js';
 import type { SchedulerSnapshot } from '../../../server/src/domain/scheduler/scheduler-snapshot.js';
-import { batch, nodeSamples, READINGS, tinyTopology } from '../fleet/builders.js';
+import { gpuReport } from '../../../server/src/domain/fleet/fleet-report.js';
+import { batch, nodeSamples, READINGS, tinyTopology, uuidFor } from '../fleet/builders.js';
 
 const A = 'h01-p001-n01';
 const B = 'h01-p001-n02';
@@ -91,6 +92,28 @@ describe('states from allocation', () => {
     classifyFleet(state, T0, STALE_MS);
     expect(new Set(states(state, B))).toEqual(new Set(['down']));
     expect(state.sched.downReason.get(state.topology.nodeByHost.get(B) ?? -1)).toBe('bad fan');
+  });
+
+  it("reads a draining node's jobs busy or held as allocated and its free GPUs down with the drain reason", () => {
+    const state = fleet();
+    const snap = snapshot();
+    snap.nodes[0] = { ...snap.nodes[0]!, flags: ['DRAIN'], down: true, draining: true, reason: 'swap PSU' };
+    const report = applySchedulerSnapshot(state, snap, T0, SCHED_STALE_MS);
+    classifyFleet(state, T0, STALE_MS);
+    expect(states(state, A)).toEqual(['busy', 'busy', 'held', 'held', 'down', 'down', 'down', 'down']);
+    expect(report).toMatchObject({ downNodes: 0, drainingNodes: 1, allocatedGpus: 4 });
+    const gpu = (i: number) => gpuReport(state, uuidFor(A, i));
+    expect([gpu(0)?.downReason, gpu(4)?.downReason]).toEqual([null, 'swap PSU']);
+  });
+
+  it('reads a drained node (no jobs left) all down, as before', () => {
+    const state = fleet();
+    const snap = snapshot({ running: [] });
+    snap.nodes[0] = { ...snap.nodes[0]!, state: 'idle', flags: ['DRAIN'], down: true, draining: false, reason: 'swap PSU' };
+    const report = applySchedulerSnapshot(state, snap, T0, SCHED_STALE_MS);
+    classifyFleet(state, T0, STALE_MS);
+    expect(new Set(states(state, A))).toEqual(new Set(['down']));
+    expect(report).toMatchObject({ downNodes: 1, drainingNodes: 0 });
   });
 
   it('puts a maintenance reservation’s nodes down during its window only', () => {

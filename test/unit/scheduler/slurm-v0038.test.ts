@@ -20,6 +20,27 @@ describe('slurmSnapshot on real slurmrestd 22.05 answers', () => {
     expect(snap.nodes[3]?.reason).toBe('bad fan on tray 2');
   });
 
+  it('reads a node with the DRAIN flag and jobs on it as draining, one without jobs as drained', () => {
+    const nodes = real('nodes') as { nodes: Array<Record<string, unknown>> };
+    const base = nodes.nodes[0]!;
+    const withNodes = (list: Array<Record<string, unknown>>) => slurmSnapshot({ ...answers(), nodes: { ...nodes, nodes: list } }, AT).nodes;
+    const read = withNodes([
+      { ...base, name: 'a', state: 'mixed', state_flags: ['DRAIN'], reason: 'swap PSU' },
+      { ...base, name: 'b', state: 'allocated', state_flags: ['DRAIN'] },
+      { ...base, name: 'c', state: 'idle', state_flags: ['DRAIN'] },
+      { ...base, name: 'd', state: 'mixed', state_flags: ['DRAIN', 'NOT_RESPONDING'] },
+      { ...base, name: 'e', state: 'mixed', state_flags: [] },
+    ]);
+    expect(read.map((n) => [n.name, n.down, n.draining])).toEqual([
+      ['a', true, true],
+      ['b', true, true],
+      ['c', true, false],
+      ['d', true, false],
+      ['e', false, false],
+    ]);
+    expect(read[0]?.reason).toBe('swap PSU');
+  });
+
   it('reads running jobs with their GPU indices per node and skips the cancelled one', () => {
     expect(snap.running.map((j) => [j.id, j.account, j.partition, j.user, j.gpus])).toEqual([
       ['1', 'train', 'gpu', 'root', [{ node: 'n1', indices: [0, 1, 2, 3] }]],

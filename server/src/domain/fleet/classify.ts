@@ -101,8 +101,10 @@ export function classifySlots(
     const cover = sched.cover[nodeIndex] ?? 0;
     let fromScheduler = 0;
     let orphaned = 0;
-    if ((state.drained[nodeIndex] ?? 0) === 1 || (state.xidFatal[slot] ?? 0) === 1 || (sched.down[nodeIndex] ?? 0) === 1)
-      verdict = GpuState.down;
+    const schedDown = sched.down[nodeIndex] ?? 0;
+    // A draining node's jobs run on: only its GPUs no job holds are out of service.
+    const downBySched = schedDown === 1 || (schedDown === 2 && (sched.job[slot] ?? -1) < 0);
+    if ((state.drained[nodeIndex] ?? 0) === 1 || (state.xidFatal[slot] ?? 0) === 1 || downBySched) verdict = GpuState.down;
     else if (node && node.podIndex >= 0 && (state.podSold[node.podIndex] ?? 0) === 1) verdict = GpuState.sold;
     else if ((state.missing[slot] ?? 0) === 1 || fresh < MIN_SAMPLES_FOR_VERDICT) verdict = GpuState.unknown;
     else {

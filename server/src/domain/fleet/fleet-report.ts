@@ -108,13 +108,15 @@ export function gpuReport(state: FleetState, uuid: string) {
     replaces: predecessor ? { uuid: predecessor.uuid, at: iso(predecessor.atMs) } : null,
     toldBy: (state.sched.source[slot] ?? 0) === 1 ? ('scheduler' as const) : ('telemetry' as const),
     orphaned: (state.sched.orphaned[slot] ?? 0) === 1,
-    downReason: downReasonOf(state, topology.slotNode[slot] ?? -1),
+    downReason: downReasonOf(state, topology.slotNode[slot] ?? -1, slot),
     job: jobOf(state, slot),
   };
 }
 
-function downReasonOf(state: FleetState, nodeIndex: number): string | null {
-  if ((state.sched.down[nodeIndex] ?? 0) === 1) return state.sched.downReason.get(nodeIndex) ?? null;
+function downReasonOf(state: FleetState, nodeIndex: number, slot: number): string | null {
+  const schedDown = state.sched.down[nodeIndex] ?? 0;
+  // On a draining node, only the GPUs no job holds are down (classify.ts).
+  if (schedDown === 1 || (schedDown === 2 && (state.sched.job[slot] ?? -1) < 0)) return state.sched.downReason.get(nodeIndex) ?? null;
   if ((state.drained[nodeIndex] ?? 0) === 1) return state.drainReason.get(nodeIndex) ?? null;
   return null;
 }

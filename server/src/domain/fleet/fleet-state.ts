@@ -64,7 +64,10 @@ export interface GpuReplacement {
 export interface SchedulerOverlay {
   /** Per node: 0 no scheduler covers it, 1 covered with fresh allocation, 2 covered but stale. */
   cover: Uint8Array;
-  /** Per node: down by the scheduler (drained, down, in a maintenance window); reason in downReason. */
+  /**
+   * Per node: 1 down by the scheduler (drained, down, in a maintenance window), 2 draining (only
+   * the GPUs no job holds are down); reason in downReason.
+   */
   down: Uint8Array;
   downReason: Map<number, string>;
   /** Per slot: index of the running job (in the snapshot's `running`) holding the GPU; -1 none. */

@@ -21,6 +21,8 @@ export interface AllocationReport {
   /** Allocated GPU indices the topology's node does not have. */
   unknownGpus: number;
   downNodes: number;
+  /** Draining nodes (not counted in downNodes): their jobs run on, their free GPUs are down. */
+  drainingNodes: number;
   maintenanceNodes: number;
   allocatedGpus: number;
   pendingGpus: number;
@@ -29,7 +31,8 @@ export interface AllocationReport {
 /**
  * Lays a scheduler snapshot over the fleet state as of `nowMs` (classify reads it): which nodes
  * a scheduler covers, which are down and why (drained, down, or inside a maintenance
- * reservation's window → MAINTENANCE_REASON), and which job holds each GPU slot. A snapshot read
+ * reservation's window → MAINTENANCE_REASON), which are draining (down but for the GPUs their
+ * jobs hold), and which job holds each GPU slot. A snapshot read
  * more than `staleAfterMs` before `nowMs` is stale: its allocations are kept as a floor (an
  * allocated GPU never reads idle) and its down nodes stay down, but the busy/held/idle verdicts
  * fall back to telemetry. Null clears the overlay (no scheduler configured or none answered yet).
@@ -58,6 +61,7 @@ export function applySchedulerSnapshot(
     jobsOnUnknownNodes: 0,
     unknownGpus: 0,
     downNodes: 0,
+    drainingNodes: 0,
     maintenanceNodes: 0,
     allocatedGpus: 0,
     pendingGpus: 0,
@@ -81,7 +85,7 @@ export function applySchedulerSnapshot(
     sched.cover[index] = cover;
     report.nodesCovered++;
     if (node.down) {
-      sched.down[index] = 1;
+      sched.down[index] = node.draining === true ? 2 : 1;
       sched.downReason.set(index, node.reason || node.state);
     }
   }
@@ -114,6 +118,9 @@ export function applySchedulerSnapshot(
     }
     if (onUnknown) report.jobsOnUnknownNodes++;
   });
-  for (let n = 0; n < topology.nodes.length; n++) if (sched.down[n] === 1) report.downNodes++;
+  for (let n = 0; n < topology.nodes.length; n++) {
+    if (sched.down[n] === 1) report.downNodes++;
+    else if (sched.down[n] === 2) report.drainingNodes++;
+  }
   return report;
 }

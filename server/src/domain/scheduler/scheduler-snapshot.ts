@@ -10,6 +10,11 @@ export interface SchedulerNode {
   flags: string[];
   /** Not schedulable: down, drained or draining, failed, or powered off. */
   down: boolean;
+  /**
+   * Down but still running jobs (Slurm's DRAIN flag on an allocated or mixed node): the jobs keep
+   * their GPUs until they end; only the node's free GPUs are out of service.
+   */
+  draining?: boolean;
   reason: string;
   gpusConfigured: number;
   gpusAllocated: number;

@@ -21,7 +21,7 @@ export function schedulerMetrics(
   const registers = [registry];
   const errors = new Counter({
     name: 'headroom_scheduler_poll_errors_total',
-    help: 'Scheduler polls that failed, by reason (unreachable, timeout, auth, http, version, malformed, slurm_error).',
+    help: 'Scheduler polls that failed, by reason (unreachable, timeout, auth, http, version, malformed, slurm_error, worker).',
     labelNames: ['reason'],
     registers,
   });
