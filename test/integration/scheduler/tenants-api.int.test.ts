@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
+import { parseExposition } from '../helpers/exposition.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 
 /**
@@ -103,5 +104,22 @@ describe('GET /api/v1/scheduler tenants on the simulated site', () => {
     expect(soldSlot).toBeGreaterThanOrEqual(0);
     const gpu = (await h.getJson<{ job: { account: string; tenant: unknown } | null }>(`/api/v1/gpus/${state.uuidOfSlot[soldSlot]}`)).body;
     expect(gpu.job?.tenant).toEqual({ kind: 'customer', customer: expect.any(String) });
+  });
+
+  it('exposes GPUs by tenant class and state, the teams and the cross-checks on /metrics, agreeing with the API', async () => {
+    const { body } = await h.getJson<{ tenants: Tenants }>('/api/v1/scheduler');
+    const m = parseExposition(await (await fetch(`${h.url}/metrics`)).text());
+    const c = body.tenants.classes;
+    expect(m.sum('headroom_gpus_by_tenant')).toBe(h.sim!.topology.slotNode.length);
+    expect(m.value('headroom_gpus_by_tenant', { class: 'internal', state: 'held' })).toBe(c.internal.held);
+    expect(m.value('headroom_gpus_by_tenant', { class: 'customer', state: 'sold' })).toBe(c.customer.sold);
+    expect(m.value('headroom_gpus_by_tenant', { class: 'none', state: 'orphaned' })).toBe(c.orphaned);
+    for (const team of body.tenants.teams) {
+      expect(m.value('headroom_team_gpus', { team: team.team, state: 'held' })).toBe(team.held);
+      if (team.heldValueUsdPerMonth !== null)
+        expect(m.value('headroom_team_held_value_usd_per_month', { team: team.team })).toBeCloseTo(team.heldValueUsdPerMonth, 2);
+    }
+    expect(m.value('headroom_internal_on_sold_gpus')).toBe(0);
+    expect(m.value('headroom_customer_on_unsold_gpus')).toBe(0);
   });
 });
