@@ -92,7 +92,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const alerting = createAlerting({
     stores,
     options: alertingOptions(config),
-    figures: alertFigureSources({ topology, collector, capacity, contracts }),
+    figures: alertFigureSources({ topology, collector, capacity, contracts, tenancy }),
     nowMs: clock.now,
     externalUrl: () => config.externalUrl ?? listeningUrl,
     log,

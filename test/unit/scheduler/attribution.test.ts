@@ -128,16 +128,21 @@ describe('attributeTenants', () => {
       { customer: 'Aurora Labs', gpus: 16, onUnsoldGpus: 0 },
       { customer: 'Helios AI', gpus: 4, onUnsoldGpus: 4 },
     ]);
-    expect(a.teams).toEqual([
+    expect(a.teams.slice(0, 1)).toEqual([
       {
         team: 'rl',
         busy: 1,
         held: 1,
+        onSoldGpus: 0,
         heldOverThreshold: 0,
         heldOverThresholdGpuHours: 0,
         heldValueUsdPerMonth: 1752,
         heldOverThresholdValueUsdPerMonth: 0,
       },
+    ]);
+    expect(a.teams.map((t) => [t.team, t.onSoldGpus])).toEqual([
+      ['rl', 0],
+      ['pretrain', 2],
     ]);
     expect(a.crossChecks).toEqual({
       internalOnSoldGpus: 2,

@@ -6,6 +6,7 @@ const team = (name: string, held: number, value: number | null): TeamAttribution
   team: name,
   busy: 1,
   held,
+  onSoldGpus: 0,
   heldOverThreshold: held > 5 ? 2 : 0,
   heldOverThresholdGpuHours: 0,
   heldValueUsdPerMonth: value,

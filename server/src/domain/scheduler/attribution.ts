@@ -23,6 +23,8 @@ export interface TeamAttribution {
   team: string;
   busy: number;
   held: number;
+  /** GPUs of the team's jobs on pods the contract book says are sold (counted as sold there). */
+  onSoldGpus: number;
   /** Held GPUs whose spell under the same job is at least the threshold. */
   heldOverThreshold: number;
   /** GPU-hours those GPUs have been held so far (their spells summed). */
@@ -84,6 +86,7 @@ const HOUR_MS = 3_600_000;
 const UNNAMED_CUSTOMER = 'unknown';
 
 interface TeamSums {
+  onSold: number;
   busy: number;
   held: number;
   over: number;
@@ -111,6 +114,12 @@ export function attributeTenants(state: FleetState, input: AttributionInput): Te
   const breachTeams = new Set<string>();
   let internalOnSold = 0;
   let customerOnUnsold = 0;
+  const teamRow = (name: string): TeamSums => {
+    let row = teams.get(name);
+    if (!row)
+      teams.set(name, (row = { onSold: 0, busy: 0, held: 0, over: 0, overMs: 0, heldUsd: 0, heldPriced: 0, overUsd: 0, overPriced: 0 }));
+    return row;
+  };
   const customerRow = (name: string): CustomerAttribution => {
     let row = customers.get(name);
     if (!row) customers.set(name, (row = { customer: name, gpus: 0, onUnsoldGpus: 0 }));
@@ -133,6 +142,7 @@ export function attributeTenants(state: FleetState, input: AttributionInput): Te
       internalOnSold++;
       soldPodsBreached.add(podIndex);
       breachTeams.add(tenant.team);
+      teamRow(tenant.team).onSold++;
     }
     if (tenant?.kind === 'customer' && !podSold) {
       customerOnUnsold++;
@@ -151,9 +161,7 @@ export function attributeTenants(state: FleetState, input: AttributionInput): Te
       else if (tenant?.kind !== 'internal') add((c) => c.unattributed[key]++);
       else {
         add((c) => c.internal[key]++);
-        let team = teams.get(tenant.team);
-        if (!team)
-          teams.set(tenant.team, (team = { busy: 0, held: 0, over: 0, overMs: 0, heldUsd: 0, heldPriced: 0, overUsd: 0, overPriced: 0 }));
+        const team = teamRow(tenant.team);
         team[key]++;
         if (key === 'held') {
           const usd = input.gpuMonthUsd(gpuModelAt(state.modelIndex[slot] ?? 0).key);
@@ -183,6 +191,7 @@ export function attributeTenants(state: FleetState, input: AttributionInput): Te
         team,
         busy: t.busy,
         held: t.held,
+        onSoldGpus: t.onSold,
         heldOverThreshold: t.over,
         heldOverThresholdGpuHours: t.overMs / HOUR_MS,
         heldValueUsdPerMonth: t.heldPriced > 0 ? cents(t.heldUsd) : t.held > 0 ? null : 0,
