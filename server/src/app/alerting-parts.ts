@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Topology } from '../domain/fleet/topology.js';
+import type { TenantAttribution } from '../domain/scheduler/attribution.js';
 import type { AlertFigureSources } from '../services/alerts/alert-figures.js';
 import type { AlertingOptions } from '../services/alerts/alerting.js';
 import type { CapacityService } from '../services/capacity/capacity-service.js';
@@ -23,9 +24,11 @@ export function alertFigureSources(parts: {
   collector: Pick<AlertFigureSources, 'latest'>;
   capacity: Pick<CapacityService, 'capacity'>;
   contracts: Pick<ContractService, 'list' | 'valuation'>;
+  tenancy: { latest(): { attribution: TenantAttribution } | null };
 }): AlertFigureSources {
   const { collector, capacity, contracts } = parts;
   return {
+    tenants: () => parts.tenancy.latest()?.attribution ?? null,
     topology: parts.topology,
     latest: () => collector.latest(),
     capacity: () => capacity.capacity(),

@@ -25,6 +25,7 @@ import { httpSettings, liveAccessSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
 import { afterFirstRound, schedulerView, slurmSource } from './scheduler-source.js';
+import { tenancyOf, tenantsOf } from './tenancy-parts.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -39,14 +40,24 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
 
   const topology = buildPreset(config.preset, siteOverride(config));
   let scheduler: ReturnType<typeof slurmSource> = null;
+  const tenants = tenantsOf(config, config.sim.enabled, () => contracts);
   const collector = createCollector({
     topology,
     ports: { ...stores, transaction: storage.transaction },
     staleAfterMs: config.staleAfterMs,
     soldPodsAt: (tMs) => soldPodsAt(tMs),
-    ...(config.slurm ? { scheduler: { latest: () => scheduler?.latest() ?? null, staleAfterMs: config.slurm.staleAfterMs } } : {}),
+    ...(config.slurm
+      ? {
+          scheduler: {
+            latest: () => scheduler?.latest() ?? null,
+            staleAfterMs: config.slurm.staleAfterMs,
+            tenants: () => tenants().tenants,
+          },
+        }
+      : {}),
   });
-  const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation);
+  const tenancy = tenancyOf({ config, topology, collector, tenants, book: () => contracts, soldPodsAt: (tMs) => soldPodsAt(tMs) });
+  const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation, tenancy.latest);
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
   const site = simulatedSite(config, stores.meta, {
@@ -59,7 +70,10 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const sources: TelemetrySource[] = [...(sim ? [createSimSource(sim, sim.topology)] : []), ...(scrapeSource ? [scrapeSource] : [])];
 
   const schedulerLatest = () => scheduler?.latest() ?? null;
-  const services = createServices(config, { stores, topology, collector, clock, sim, log, schedulerLatest });
+  const services = createServices(config, {
+    ...{ stores, topology, collector, clock, sim, log, schedulerLatest },
+    tenants: () => tenants().tenants,
+  });
   const { contracts, soldPodsAt, podCustomerAt, demandPlans, capacity, warmCapacity } = services;
 
   const metrics = createMetrics({
@@ -82,7 +96,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const alerting = createAlerting({
     stores,
     options: alertingOptions(config),
-    figures: alertFigureSources({ topology, collector, capacity, contracts }),
+    figures: alertFigureSources({ topology, collector, capacity, contracts, tenancy }),
     nowMs: clock.now,
     externalUrl: () => config.externalUrl ?? listeningUrl,
     log,
@@ -181,6 +195,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     clock,
     collector,
     recordRound: (stats) => {
+      if (config.slurm) tenancy.update(stats.tMs);
       metrics.collector.round(stats);
       firstSimPoll.roundDone();
     },

@@ -15,10 +15,7 @@ import { seedDemoBook } from './sim-site.js';
 import { isoDateOfMs } from '../domain/contracts/calendar.js';
 import type { SchedulerSnapshot } from '../domain/scheduler/scheduler-snapshot.js';
 import type { Tenants } from '../domain/scheduler/tenants.js';
-import { simTenants } from '../sim/sim-tenants.js';
 
-/** Without a tenants configuration every allocation is the owner's (as classification reads it today). */
-const ALL_INTERNAL: Tenants = { rules: [], unmatched: { kind: 'internal', team: 'unassigned' } };
 
 /**
  * The contract book, the demand plans and the capacity service over the collector and the
@@ -36,6 +33,8 @@ export function createServices(
     log: Logger;
     /** The scheduler poller's latest snapshot (the poller is built after the services). */
     schedulerLatest?: () => SchedulerSnapshot | null;
+    /** Who owns the scheduler's work (app/tenancy-parts.ts): only the owner's is demand. */
+    tenants?: () => Tenants;
   },
 ) {
   const { stores, collector, clock, log } = parts;
@@ -73,13 +72,13 @@ export function createServices(
     contracts,
     // Its revision changes with every plan change: the next request for capacity sees it.
     plans: demandPlans,
-    // The queue and reservations floor the forecast; tenants say which work is the owner's (simulated: sim-tenants.ts).
-    ...(config.slurm && parts.schedulerLatest
+    // The queue and reservations floor the forecast; tenants say which work is the owner's.
+    ...(config.slurm && parts.schedulerLatest && parts.tenants
       ? {
           scheduler: {
             latest: parts.schedulerLatest,
             staleAfterMs: config.slurm.staleAfterMs,
-            tenants: () => (parts.sim ? simTenants(contracts.list().map((c) => c.customer)) : ALL_INTERNAL),
+            tenants: parts.tenants,
           },
         }
       : {}),

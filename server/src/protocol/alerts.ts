@@ -22,6 +22,17 @@ export const FIGURE_NAMES = [
   'contract_contracted_gpus',
   'contract_delivered_gpus',
   'contract_undelivered_gpus',
+  'internal_on_sold_gpus',
+  'internal_on_sold_pods',
+  'customer_on_unsold_gpus',
+  'held_threshold_seconds',
+  'team_held_gpus',
+  'team_held_over_threshold_gpus',
+  'team_held_over_threshold_gpu_hours',
+  'team_held_over_threshold_value_usd_per_month',
+  'team_on_sold_gpus',
+  'customer_sold_gpus',
+  'customer_unsold_use_gpus',
 ] as const;
 export const COMPARISON_OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

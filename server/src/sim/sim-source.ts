@@ -14,6 +14,7 @@ export function createSimSource(sim: Simulator, topology: Topology): TelemetrySo
     host: node.host,
     read: () => sim.renderNode(node.index),
   }));
+  let drained = new Set<string>();
   return {
     name: 'simulator',
     prepare(tMs: number): void {
@@ -22,7 +23,12 @@ export function createSimSource(sim: Simulator, topology: Topology): TelemetrySo
     targets: () => targets,
     sideBatch(): IngestBatch | null {
       if (Number.isNaN(sim.lastTickMs())) return null;
-      return { samples: [], nodes: sim.nodeStatuses(), meters: sim.meters() };
+      const statuses = sim.nodeStatuses();
+      const now = new Set(statuses.map((s) => s.host));
+      // A drain that ended is said so: the collector keeps a node drained until told otherwise.
+      for (const host of drained) if (!now.has(host)) statuses.push({ host, drained: false, reason: null });
+      drained = now;
+      return { samples: [], nodes: statuses, meters: sim.meters() };
     },
   };
 }

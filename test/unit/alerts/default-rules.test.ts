@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertState } from '../../../server/src/domain/alerts/alert-state.js';
 import { DEFAULT_ALERT_RULES } from '../../../server/src/domain/alerts/default-rules.js';
 import { evaluateAlerts } from '../../../server/src/domain/alerts/evaluate.js';
-import type { AlertFigures } from '../../../server/src/domain/alerts/figures.js';
+import type { AlertFigures, SiteAlertFigures } from '../../../server/src/domain/alerts/figures.js';
 import { parseAlertRules } from '../../../server/src/domain/alerts/rule.js';
 import { DAY, figures, HOUR, MINUTE, T0 } from './builders.js';
 
@@ -20,6 +20,9 @@ describe('the default rules', () => {
       ['TelemetryStale', true],
       ['HeadroomLow', true],
       ['ContractUnderDelivered', true],
+      ['InternalWorkOnSoldCapacity', true],
+      ['CustomerWorkOnUnsoldCapacity', true],
+      ['TeamHeldOverThreshold', true],
     ]);
     expect(parseAlertRules(JSON.parse(JSON.stringify(DEFAULT_ALERT_RULES)))).toEqual(DEFAULT_ALERT_RULES);
   });
@@ -86,5 +89,69 @@ describe('the default rules', () => {
     expect(alert?.labels).toMatchObject({ alertname: 'ContractUnderDelivered', customer: 'Acme Labs', contract: '12' });
     expect(alert?.annotations.summary).toBe('contract 12 (Acme Labs) is 256 GPUs short of its commitment');
     expect(alert?.annotations.description).toBe('1,792 of 2,048 contracted GPUs delivered.');
+  });
+
+  const team = (over: Partial<NonNullable<SiteAlertFigures['teams']>[number]> = {}) => ({
+    team: 'pretrain',
+    heldGpus: 0,
+    heldOverThresholdGpus: 0,
+    heldOverThresholdGpuHours: 0,
+    heldOverThresholdValueUsdPerMonth: 0,
+    onSoldGpus: 0,
+    ...over,
+  });
+  const crossChecks = { internalOnSoldGpus: 0, internalOnSoldPods: 0, customerOnUnsoldGpus: 0, heldThresholdSeconds: 3600 };
+
+  it('InternalWorkOnSoldCapacity: "team pretrain runs on 16 GPUs of capacity sold to customers" after 5 min, per team', () => {
+    const f = figures({
+      ...crossChecks,
+      internalOnSoldGpus: 24,
+      internalOnSoldPods: 2,
+      teams: [team({ onSoldGpus: 16 }), team({ team: 'rl', onSoldGpus: 8 })],
+    });
+    expect(firingAfter(f, 5 * MINUTE - 1)).toEqual([]);
+    const fired = firingAfter(f, 5 * MINUTE);
+    expect(fired.map((a) => a.labels)).toEqual([
+      { alertname: 'InternalWorkOnSoldCapacity', severity: 'critical', site: 's1', internal_team: 'pretrain' },
+      { alertname: 'InternalWorkOnSoldCapacity', severity: 'critical', site: 's1', internal_team: 'rl' },
+    ]);
+    expect(fired[0]?.annotations.summary).toBe('team pretrain runs on 16 GPUs of capacity sold to customers');
+    expect(fired[0]?.annotations.description).toBe(
+      "The scheduler allocates 16 GPUs of pods the contract book says are sold to team pretrain's jobs; at s1 24 GPUs on 2 sold pods run internal work.",
+    );
+  });
+
+  it('CustomerWorkOnUnsoldCapacity: "Aurora Labs runs on 8 GPUs the contract book says are unsold" after 15 min', () => {
+    const f = figures({
+      ...crossChecks,
+      customerOnUnsoldGpus: 8,
+      customers: [{ customer: 'Aurora Labs', soldGpus: 264, onUnsoldGpus: 8 }],
+    });
+    expect(firingAfter(f, 15 * MINUTE - 1)).toEqual([]);
+    const [alert] = firingAfter(f, 15 * MINUTE);
+    expect(alert?.labels).toEqual({ alertname: 'CustomerWorkOnUnsoldCapacity', severity: 'warning', site: 's1', customer: 'Aurora Labs' });
+    expect(alert?.annotations.summary).toBe('Aurora Labs runs on 8 GPUs the contract book says are unsold');
+    expect(alert?.annotations.description).toContain('(264 GPUs read sold for it in all)');
+  });
+
+  it('TeamHeldOverThreshold: held GPUs over the threshold, their GPU-hours and their value sold', () => {
+    // 256 GPUs held 3 h each = 768 GPU-hours; at $2.40/GPU-h × 730 h = $1,752 a GPU-month → $448,512 a month.
+    const f = figures({
+      ...crossChecks,
+      teams: [
+        team({ heldGpus: 300, heldOverThresholdGpus: 256, heldOverThresholdGpuHours: 768, heldOverThresholdValueUsdPerMonth: 448_512 }),
+      ],
+    });
+    expect(firingAfter(f, 15 * MINUTE - 1)).toEqual([]);
+    const [alert] = firingAfter(f, 15 * MINUTE);
+    expect(alert?.labels).toEqual({ alertname: 'TeamHeldOverThreshold', severity: 'info', site: 's1', internal_team: 'pretrain' });
+    expect(alert?.annotations.summary).toBe('team pretrain holds 256 GPUs allocated and not computing for over 1 hour');
+    expect(alert?.annotations.description).toBe(
+      '256 GPUs of team pretrain at s1 have been held under the same job for 1 hour or more (768 GPU-hours so far); sold, they would earn $449K/month at the price book.',
+    );
+  });
+
+  it('raise no cross-check without a scheduler (no teams, no customers, unknown site counts)', () => {
+    expect(firingAfter(figures({ teams: [], customers: [] }), DAY)).toEqual([]);
   });
 });

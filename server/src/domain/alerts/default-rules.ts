@@ -77,6 +77,49 @@ const DEFAULTS: AlertRuleInput[] = [
         '{{ figures.contract_delivered_gpus | count }} of {{ figures.contract_contracted_gpus | count }} contracted GPUs delivered.',
     },
   },
+  {
+    // The owner's job on a pod sold to a customer breaches the sale (issue 18's cross-check).
+    name: 'InternalWorkOnSoldCapacity',
+    figure: 'team_on_sold_gpus',
+    op: '>',
+    threshold: 0,
+    for: '5m',
+    severity: 'critical',
+    annotations: {
+      summary: 'team {{ labels.internal_team }} runs on {{ value | count }} GPUs of capacity sold to customers',
+      description:
+        "The scheduler allocates {{ value | count }} GPUs of pods the contract book says are sold to team {{ labels.internal_team }}'s jobs; at {{ labels.site }} {{ figures.internal_on_sold_gpus | count }} GPUs on {{ figures.internal_on_sold_pods | count }} sold pods run internal work.",
+    },
+  },
+  {
+    // A customer running where nothing was sold: unbilled use, or a contract missing from the book.
+    name: 'CustomerWorkOnUnsoldCapacity',
+    figure: 'customer_unsold_use_gpus',
+    op: '>',
+    threshold: 0,
+    for: '15m',
+    severity: 'warning',
+    annotations: {
+      summary: '{{ labels.customer }} runs on {{ value | count }} GPUs the contract book says are unsold',
+      description:
+        "{{ labels.customer }}'s jobs hold {{ value | count }} GPUs on pods no contract in term covers at {{ labels.site }} ({{ figures.customer_sold_gpus | count }} GPUs read sold for it in all): unbilled use, or a contract missing from the book.",
+    },
+  },
+  {
+    // Allocated and not computing for longer than HELD_THRESHOLD_S: the "most wasted GPUs".
+    name: 'TeamHeldOverThreshold',
+    figure: 'team_held_over_threshold_gpus',
+    op: '>',
+    threshold: 0,
+    for: '15m',
+    severity: 'info',
+    annotations: {
+      summary:
+        'team {{ labels.internal_team }} holds {{ value | count }} GPUs allocated and not computing for over {{ figures.held_threshold_seconds | duration }}',
+      description:
+        '{{ value | count }} GPUs of team {{ labels.internal_team }} at {{ labels.site }} have been held under the same job for {{ figures.held_threshold_seconds | duration }} or more ({{ figures.team_held_over_threshold_gpu_hours | number }} GPU-hours so far); sold, they would earn {{ figures.team_held_over_threshold_value_usd_per_month | usd_month }} at the price book.',
+    },
+  },
 ];
 
 /** Parsed once at load, so a broken default fails every test rather than a customer's pager. */

@@ -26,6 +26,27 @@ export interface ContractAlertFigures {
   deliveredGpus: number;
 }
 
+/** One internal team's allocation (issue 18's cross-checks; docs/scheduler.md#tenants). */
+export interface TeamAlertFigures {
+  team: string;
+  heldGpus: number;
+  /** Held under the same job for at least the threshold (HELD_THRESHOLD_S). */
+  heldOverThresholdGpus: number;
+  heldOverThresholdGpuHours: number;
+  /** What the GPUs held over the threshold would earn sold, at the price book; NaN when no price. */
+  heldOverThresholdValueUsdPerMonth: number;
+  /** GPUs of the team's jobs on pods the contract book says are sold. */
+  onSoldGpus: number;
+}
+
+/** One customer's allocation. */
+export interface CustomerAlertFigures {
+  customer: string;
+  soldGpus: number;
+  /** GPUs in the customer's jobs on pods the contract book says are unsold. */
+  onUnsoldGpus: number;
+}
+
 export interface SiteAlertFigures {
   site: string;
   sellableWatts: number;
@@ -42,15 +63,23 @@ export interface SiteAlertFigures {
   noticePeriodSeconds: number;
   powerFeedWatts: number;
   powerHeadroomWatts: number;
+  /** Site-wide cross-checks; absent (unknown) while no scheduler covers a node. */
+  internalOnSoldGpus?: number;
+  internalOnSoldPods?: number;
+  customerOnUnsoldGpus?: number;
+  heldThresholdSeconds?: number;
   halls: HallAlertFigures[];
   contracts: ContractAlertFigures[];
+  /** Absent or empty while no scheduler covers a node. */
+  teams?: TeamAlertFigures[];
+  customers?: CustomerAlertFigures[];
 }
 
 export interface AlertFigures {
   sites: SiteAlertFigures[];
 }
 
-export const FIGURE_SCOPES = ['site', 'hall', 'contract'] as const;
+export const FIGURE_SCOPES = ['site', 'hall', 'contract', 'team', 'customer'] as const;
 export type FigureScope = (typeof FIGURE_SCOPES)[number];
 
 type Reader<T> = (x: T) => number;
@@ -68,6 +97,10 @@ const SITE_FIGURES = {
   power_headroom_watts: (s) => s.powerHeadroomWatts,
   // A share of the feed, so one default threshold suits a 3 MW hall and a 300 MW campus.
   power_headroom_ratio: (s) => (s.powerFeedWatts > 0 ? s.powerHeadroomWatts / s.powerFeedWatts : Number.NaN),
+  internal_on_sold_gpus: (s) => s.internalOnSoldGpus ?? Number.NaN,
+  internal_on_sold_pods: (s) => s.internalOnSoldPods ?? Number.NaN,
+  customer_on_unsold_gpus: (s) => s.customerOnUnsoldGpus ?? Number.NaN,
+  held_threshold_seconds: (s) => s.heldThresholdSeconds ?? Number.NaN,
 } satisfies Record<string, Reader<SiteAlertFigures>>;
 
 const HALL_FIGURES = {
@@ -80,7 +113,25 @@ const CONTRACT_FIGURES = {
   contract_undelivered_gpus: (c) => Math.max(0, c.contractedGpus - c.deliveredGpus),
 } satisfies Record<string, Reader<ContractAlertFigures>>;
 
-export type FigureName = keyof typeof SITE_FIGURES | keyof typeof HALL_FIGURES | keyof typeof CONTRACT_FIGURES;
+const TEAM_FIGURES = {
+  team_held_gpus: (t) => t.heldGpus,
+  team_held_over_threshold_gpus: (t) => t.heldOverThresholdGpus,
+  team_held_over_threshold_gpu_hours: (t) => t.heldOverThresholdGpuHours,
+  team_held_over_threshold_value_usd_per_month: (t) => t.heldOverThresholdValueUsdPerMonth,
+  team_on_sold_gpus: (t) => t.onSoldGpus,
+} satisfies Record<string, Reader<TeamAlertFigures>>;
+
+const CUSTOMER_FIGURES = {
+  customer_sold_gpus: (c) => c.soldGpus,
+  customer_unsold_use_gpus: (c) => c.onUnsoldGpus,
+} satisfies Record<string, Reader<CustomerAlertFigures>>;
+
+export type FigureName =
+  | keyof typeof SITE_FIGURES
+  | keyof typeof HALL_FIGURES
+  | keyof typeof CONTRACT_FIGURES
+  | keyof typeof TEAM_FIGURES
+  | keyof typeof CUSTOMER_FIGURES;
 
 const scopeEntries = (names: object, scope: FigureScope) => Object.keys(names).map((n) => [n, scope] as const);
 
@@ -89,6 +140,8 @@ export const FIGURE_SCOPE: Readonly<Record<FigureName, FigureScope>> = Object.fr
   ...scopeEntries(SITE_FIGURES, 'site'),
   ...scopeEntries(HALL_FIGURES, 'hall'),
   ...scopeEntries(CONTRACT_FIGURES, 'contract'),
+  ...scopeEntries(TEAM_FIGURES, 'team'),
+  ...scopeEntries(CUSTOMER_FIGURES, 'customer'),
 ]) as Record<FigureName, FigureScope>;
 
 export const FIGURE_NAMES = Object.keys(FIGURE_SCOPE) as [FigureName, ...FigureName[]];
@@ -98,6 +151,9 @@ export const INSTANCE_LABELS: Readonly<Record<FigureScope, readonly string[]>> =
   site: ['site'],
   hall: ['site', 'hall'],
   contract: ['site', 'customer', 'contract'],
+  // Not `team`: rules commonly set that label to route to the team that owns the alert.
+  team: ['site', 'internal_team'],
+  customer: ['site', 'customer'],
 };
 
 /** Figures readable from an instance of `scope`: its own scope's and its site's. */
@@ -105,7 +161,7 @@ export function figuresVisibleFrom(scope: FigureScope): FigureName[] {
   return FIGURE_NAMES.filter((name) => FIGURE_SCOPE[name] === scope || FIGURE_SCOPE[name] === 'site');
 }
 
-/** One thing a rule can alert on: a site, a hall or a contract, with every figure it can read. */
+/** One thing a rule can alert on: a site, a hall, a contract, a team or a customer, with every figure it can read. */
 export interface FigureInstance {
   labels: Labels;
   values: Partial<Record<FigureName, number>>;
@@ -133,6 +189,12 @@ export function figureInstances(figures: AlertFigures, scope: FigureScope): Figu
         });
       }
     }
+    if (scope === 'team')
+      for (const t of site.teams ?? [])
+        out.push({ labels: { site: site.site, internal_team: t.team }, values: { ...siteValues, ...read(TEAM_FIGURES, t) } });
+    if (scope === 'customer')
+      for (const c of site.customers ?? [])
+        out.push({ labels: { site: site.site, customer: c.customer }, values: { ...siteValues, ...read(CUSTOMER_FIGURES, c) } });
   }
   return out;
 }

@@ -80,11 +80,11 @@ const isInternal = (tenants: Tenants, owner: { account?: string; partition?: str
 /**
  * Slurm's reservation `accounts` list may exclude accounts (`-name`); a reservation is internal
  * when it names accounts and every one it admits is an internal team's, or, naming none, when
- * unnamed allocations are internal (`tenants.unmatched`).
+ * unnamed allocations are internal (`tenants.unmatched`, or each account its own team).
  */
 function reservationIsInternal(tenants: Tenants, accounts: readonly string[] | undefined): boolean {
   const admitted = (accounts ?? []).filter((a) => a !== '' && !a.startsWith('-'));
-  if (admitted.length === 0) return tenants.unmatched?.kind === 'internal';
+  if (admitted.length === 0) return tenants.unmatched === 'account' || tenants.unmatched?.kind === 'internal';
   return admitted.every((account) => isInternal(tenants, { account }));
 }
 

@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/errors.js';
 import { GpuState } from '../../domain/fleet/gpu-state.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { Topology } from '../../domain/fleet/topology.js';
+import type { TenantAttribution } from '../../domain/scheduler/attribution.js';
 import type { CapacityFiguresPort } from './ports.js';
 
 export interface AlertFigureSources {
@@ -14,6 +15,8 @@ export interface AlertFigureSources {
   contracts(): AllocatedContract[];
   /** GPUs a contract commits to now (0 outside its term). */
   contractedGpus(id: number): number;
+  /** The last round's tenants' share of the site; null while no scheduler covers a node. */
+  tenants?(): TenantAttribution | null;
 }
 
 const UNKNOWN = Number.NaN;
@@ -66,6 +69,28 @@ export function alertFiguresOf(sources: AlertFigureSources, nowMs: number): Aler
       return { hall: hall.id, telemetryAgeSeconds: summary ? (newest > 0 ? Math.max(0, (nowMs - newest) / 1000) : Infinity) : UNKNOWN };
     }),
     contracts,
+    ...tenantFigures(sources.tenants?.() ?? null),
   };
   return { sites: [site] };
+}
+
+/** The cross-checks' figures: site-wide counts, one instance per team and per customer (none without a scheduler). */
+function tenantFigures(t: TenantAttribution | null): Partial<SiteAlertFigures> {
+  if (!t) return {};
+  const { crossChecks } = t;
+  return {
+    internalOnSoldGpus: crossChecks.internalOnSoldGpus,
+    internalOnSoldPods: crossChecks.internalOnSoldPods,
+    customerOnUnsoldGpus: crossChecks.customerOnUnsoldGpus,
+    heldThresholdSeconds: crossChecks.heldThresholdSeconds,
+    teams: t.teams.map((team) => ({
+      team: team.team,
+      heldGpus: team.held,
+      heldOverThresholdGpus: team.heldOverThreshold,
+      heldOverThresholdGpuHours: team.heldOverThresholdGpuHours,
+      heldOverThresholdValueUsdPerMonth: team.heldOverThresholdValueUsdPerMonth ?? UNKNOWN,
+      onSoldGpus: team.onSoldGpus,
+    })),
+    customers: t.customers.map((c) => ({ customer: c.customer, soldGpus: c.gpus, onUnsoldGpus: c.onUnsoldGpus })),
+  };
 }
