@@ -37,7 +37,9 @@ const envSchema = z.object({
   SNAPSHOT_INTERVAL_MS: int(1_000, 86_400_000).default(300_000),
   SLURM_REST_URL: z.url().optional(),
   SLURM_JWT: z.string().regex(/^\S+$/, 'must be one token (scontrol token prints SLURM_JWT=<token>)').optional(),
+  SLURM_JWT_FILE: z.string().min(1).optional(),
   SLURM_USER: z.string().min(1).max(64).optional(),
+  SIM_SCHEDULER: bool.default(true),
   SLURM_POLL_S: z.coerce.number().min(0.5).max(3600).default(30),
   SLURM_TIMEOUT_S: z.coerce.number().min(0.1).max(600).default(10),
   SLURM_STALE_AFTER_S: z.coerce.number().min(1).max(86_400).optional(),
@@ -149,8 +151,14 @@ export interface Config {
   scrape: { targets: string[]; intervalMs: number; timeoutMs: number; concurrency: number; maxConnections: number };
   /** A GPU with no sample for this long reads `unknown`. */
   staleAfterMs: number;
-  /** slurmrestd to read allocation from (docs/scheduler.md); null: states from telemetry alone. */
-  slurm: { url: string; user: string; token: string; pollMs: number; timeoutMs: number; staleAfterMs: number } | null;
+  /**
+   * Where allocation is read from (docs/scheduler.md): a slurmrestd (`rest`; token fixed, or a file
+   * re-read on change), else the simulator's scheduler when it runs (`sim`); null: telemetry alone.
+   */
+  slurm:
+    | ({ source: 'rest'; url: string; user: string; token: string | null; tokenFile: string | null } & SlurmTiming)
+    | ({ source: 'sim' } & SlurmTiming)
+    | null;
   snapshotIntervalMs: number;
   limits: { maxBodyBytes: number; maxLinesPerBatch: number; maxSeriesPerBatch: number; maxLabelLength: number };
   /** How people reach this server: links in alerts (generatorURL, externalURL). */
@@ -243,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Three missed scrapes: one late answer is noise, three is a source that stopped.
     staleAfterMs: e.STALE_AFTER_MS ?? e.SCRAPE_INTERVAL_MS * 3,
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
-    slurm: slurmSettings(e),
+    slurm: slurmSettings(e, e.SIM && e.SIM_SCHEDULER),
     limits: {
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxLinesPerBatch: e.MAX_LINES_PER_BATCH,
@@ -356,18 +364,27 @@ function basicAuth(value: string | undefined): { user: string; password: string 
   return { user: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
-function slurmSettings(e: z.output<typeof envSchema>): Config['slurm'] {
-  if (!e.SLURM_REST_URL) return null;
-  if (!e.SLURM_JWT || !e.SLURM_USER)
-    throw new Error('invalid configuration: SLURM_REST_URL needs SLURM_USER and SLURM_JWT (a token from `scontrol token username=<user>`)');
-  const pollMs = e.SLURM_POLL_S * 1000;
-  return {
-    url: e.SLURM_REST_URL,
-    user: e.SLURM_USER,
-    token: e.SLURM_JWT.replace(/^SLURM_JWT=/, ''),
-    pollMs,
+type SlurmTiming = { pollMs: number; timeoutMs: number; staleAfterMs: number };
+
+function slurmSettings(e: z.output<typeof envSchema>, simScheduler: boolean): Config['slurm'] {
+  const timing: SlurmTiming = {
+    pollMs: e.SLURM_POLL_S * 1000,
     timeoutMs: e.SLURM_TIMEOUT_S * 1000,
     // Three missed polls, as for scrapes: one late answer is noise.
     staleAfterMs: (e.SLURM_STALE_AFTER_S ?? e.SLURM_POLL_S * 3) * 1000,
+  };
+  if (!e.SLURM_REST_URL) return simScheduler ? { source: 'sim', ...timing } : null;
+  if ((!e.SLURM_JWT && !e.SLURM_JWT_FILE) || !e.SLURM_USER)
+    throw new Error(
+      'invalid configuration: SLURM_REST_URL needs SLURM_USER and SLURM_JWT or SLURM_JWT_FILE (a token from `scontrol token username=<user>`)',
+    );
+  if (e.SLURM_JWT && e.SLURM_JWT_FILE) throw new Error('invalid configuration: set SLURM_JWT or SLURM_JWT_FILE, not both');
+  return {
+    source: 'rest',
+    url: e.SLURM_REST_URL,
+    user: e.SLURM_USER,
+    token: e.SLURM_JWT?.replace(/^SLURM_JWT=/, '') ?? null,
+    tokenFile: e.SLURM_JWT_FILE ?? null,
+    ...timing,
   };
 }

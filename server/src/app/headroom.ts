@@ -24,7 +24,7 @@ import { createServices } from './services.js';
 import { httpSettings, liveAccessSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
-import { schedulerView, slurmSource, type SchedulerPoller } from './scheduler-source.js';
+import { schedulerView, slurmSource } from './scheduler-source.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -38,7 +38,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const { db, stores } = storage;
 
   const topology = buildPreset(config.preset, siteOverride(config));
-  let scheduler: SchedulerPoller | null = null;
+  let scheduler: ReturnType<typeof slurmSource> = null;
   const collector = createCollector({
     topology,
     ports: { ...stores, transaction: storage.transaction },
@@ -76,7 +76,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     live: () => live.stats(),
     ...(config.slurm ? { scheduler: schedulerNow } : {}),
   });
-  scheduler = slurmSource(config, { now: clock.now, log, polled: (o) => metrics.scheduler.polled(o) });
+  scheduler = slurmSource(config, { now: clock.now, log, polled: (o) => metrics.scheduler.polled(o), simTexts: site.slurmTexts });
   let listeningUrl = `http://${config.host}:${config.port}`;
   const alerting = createAlerting({
     stores,
@@ -154,8 +154,9 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     onProgress: (p) => live.notifyProgress(p && { phase: 'backfill', ...p }),
   });
 
-  // A first poll before the first round (bounded by SLURM_TIMEOUT_S): allocation decides from the start.
-  await scheduler?.pollNow();
+  // A first poll before the first round (bounded by SLURM_TIMEOUT_S): allocation decides from the
+  // start. The simulated scheduler has answers only after a round: its first poll follows the first.
+  if (config.slurm?.source === 'rest') await scheduler?.pollNow();
   const lifecycle = await startLifecycle({
     config,
     log,
@@ -192,6 +193,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     saveClock: site.saveClock,
     stopParts: { drain, scrapeSource, alerting, live, checkpointer: storage.checkpointer, closeDatabase: () => closeDatabase(db) },
   });
+  if (config.slurm?.source === 'sim') await scheduler?.pollNow();
   if (options.autoCollect !== false) scheduler?.start();
 
   return {
@@ -201,7 +203,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     // document), the live view (client and byte counts), rounds, alert evaluation and scheduler polls on demand.
     ...{ db, app, live, collectAt: lifecycle.collectAt, evaluateAlerts, scheduler },
     startupMs: Date.now() - startedAt,
-    stop: () => (scheduler?.stop() ?? Promise.resolve()).then(lifecycle.stop),
+    stop: () => (scheduler?.close() ?? Promise.resolve()).then(lifecycle.stop),
   };
 }
 

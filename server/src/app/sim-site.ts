@@ -58,6 +58,11 @@ export function simulatedSite(
     nodeText: sim ? (host: string) => simNodeText(sim, host) : undefined,
     /** GET /sim/slurm/slurm/v0.0.38/…: the simulated scheduler as slurmrestd answers, at the last round. */
     slurm: sim ? (endpoint: SlurmEndpoint) => (Number.isNaN(sim.lastTickMs()) ? null : sim.slurmJson(endpoint)) : undefined,
+    /**
+     * The three answers the scheduler poll reads (docs/scheduler.md: why as text, not over HTTP),
+     * each rendered in its own event-loop turn so requests get in between; null before the first round.
+     */
+    slurmTexts: sim ? () => simSlurmTexts(sim) : undefined,
   };
 }
 
@@ -88,4 +93,17 @@ export function seedDemoBook(
 function simNodeText(sim: Simulator, host: string): string | null {
   const index = sim.topology.nodeByHost.get(host);
   return index === undefined ? null : sim.renderNode(index);
+}
+
+async function simSlurmTexts(sim: Simulator): Promise<{ nodes: string; jobs: string; reservations: string } | null> {
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  if (Number.isNaN(sim.lastTickMs())) return null;
+  const tickMs = sim.lastTickMs();
+  const nodes = sim.slurmJson('nodes');
+  await turn();
+  const jobs = sim.slurmJson('jobs');
+  await turn();
+  const reservations = sim.slurmJson('reservations');
+  // A round between the turns would mix two ticks' answers: read all three again at the new one.
+  return sim.lastTickMs() === tickMs ? { nodes, jobs, reservations } : simSlurmTexts(sim);
 }

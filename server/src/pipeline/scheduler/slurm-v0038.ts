@@ -6,7 +6,7 @@ import type { PendingJob, Reservation, RunningJob, SchedulerNode, SchedulerSnaps
 
 /**
  * slurmrestd's `openapi/v0.0.38` answers (Slurm 22.05, Debian bookworm): the fields Headroom reads,
- * strictly typed; every other field passes. Each list item is read on its own, so one item that
+ * strictly typed; every other field passes unread. Each list item is read on its own, so one item that
  * does not fit is skipped and named (SchedulerSnapshot.skipped) instead of failing the poll.
  * Real answers: test/fixtures/slurm/.
  */
@@ -32,11 +32,13 @@ const envelope = z.looseObject({
   errors: z.array(z.looseObject({ error: z.string().optional(), errno: z.number().optional() })).default([]),
 });
 
+// Items are z.object, which keeps only the fields read: z.looseObject copies every other field of
+// each item too, and at 24,576 nodes that was 0.45 s of a 0.6 s parse (docs/performance.md).
 const str = z
   .string()
   .nullish()
   .transform((s) => s ?? '');
-const nodeSchema = z.looseObject({
+const nodeSchema = z.object({
   name: z.string().min(1),
   state: z.string(),
   state_flags: z.array(z.string()).default([]),
@@ -44,7 +46,7 @@ const nodeSchema = z.looseObject({
   gres: str,
   gres_used: str,
 });
-const jobSchema = z.looseObject({
+const jobSchema = z.object({
   job_id: z.number().int().nonnegative(),
   job_state: z.string(),
   account: str,
@@ -60,9 +62,9 @@ const jobSchema = z.looseObject({
   priority: z.number().default(0),
   start_time: z.number().default(0),
   state_reason: str,
-  job_resources: z.looseObject({ nodes: str }).nullish(),
+  job_resources: z.object({ nodes: str }).nullish(),
 });
-const reservationSchema = z.looseObject({
+const reservationSchema = z.object({
   name: z.string().min(1),
   node_list: str,
   start_time: z.number(),

@@ -76,14 +76,31 @@ export function createSlurmrestdClient(opts: SlurmrestdOptions) {
   return {
     async read(readAtMs: number): Promise<SchedulerSnapshot> {
       const [nodes, jobs, reservations] = await Promise.all([get('nodes'), get('jobs'), get('reservations')]);
-      try {
-        return slurmSnapshot({ nodes, jobs, reservations }, readAtMs);
-      } catch (error) {
-        if (error instanceof SlurmAnswerError) throw new SchedulerPollError(error.reason, error.message);
-        throw new SchedulerPollError('malformed', causeOf(error));
-      }
+      return snapshotOfAnswers({ nodes, jobs, reservations }, readAtMs);
     },
   };
+}
+
+/** The snapshot of three parsed answers; every failure a SchedulerPollError. */
+function snapshotOfAnswers(answers: { nodes: unknown; jobs: unknown; reservations: unknown }, readAtMs: number): SchedulerSnapshot {
+  try {
+    return slurmSnapshot(answers, readAtMs);
+  } catch (error) {
+    if (error instanceof SlurmAnswerError) throw new SchedulerPollError(error.reason, error.message);
+    throw new SchedulerPollError('malformed', causeOf(error));
+  }
+}
+
+/** The snapshot of the three answers' text as slurmrestd would send it (the simulated scheduler's). */
+export function snapshotOfTexts(texts: { nodes: string; jobs: string; reservations: string }, readAtMs: number): SchedulerSnapshot {
+  const parse = (name: keyof typeof texts): unknown => {
+    try {
+      return JSON.parse(texts[name]) as unknown;
+    } catch {
+      throw new SchedulerPollError('malformed', `${name}: not JSON (${texts[name].length} bytes)`);
+    }
+  };
+  return snapshotOfAnswers({ nodes: parse('nodes'), jobs: parse('jobs'), reservations: parse('reservations') }, readAtMs);
 }
 
 function causeOf(error: unknown): string {
