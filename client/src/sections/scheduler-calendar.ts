@@ -5,6 +5,9 @@ import { CALENDAR_DAYS, calendarBars, calendarDays, isoMinute } from '../schedul
 
 type Reservation = Extract<SchedulerReport, { configured: true }>['reservations'][number];
 
+/** Lanes on the time-line (a Colossus has ≈ 90 maintenance windows in 14 days): the earliest, the table has all. */
+const LANES = 8;
+
 const kindOf = (r: Reservation): string => (r.maintenance ? 'maintenance' : 'reservation');
 const describe = (r: Reservation): string =>
   `${r.name}: ${kindOf(r)}${r.active ? ', active now' : ''}, ${plural(r.gpus, 'GPU')} on ${plural(r.nodes.length, 'node')}, ${isoMinute(r.start)} – ${isoMinute(r.end)}`;
@@ -26,7 +29,7 @@ export function reservationCalendar(reservations: readonly Reservation[], nowMs:
       h('p', { class: 'fig-note', 'data-testid': 'calendar-empty' }, `No reservations in the next ${CALENDAR_DAYS} days.`),
     );
   const days = calendarDays(nowMs);
-  const lanes = bars.map(({ reservation: r, leftPct, widthPct, startsBefore, endsAfter }) =>
+  const lanes = bars.slice(0, LANES).map(({ reservation: r, leftPct, widthPct, startsBefore, endsAfter }) =>
     h(
       'li',
       { class: 'cal-lane' },
@@ -88,6 +91,7 @@ export function reservationCalendar(reservations: readonly Reservation[], nowMs:
       ' maintenance ',
       h('span', { class: 'key key-resv' }),
       ' other reservation · ● active · GPUs at the right',
+      bars.length > LANES ? ` · the first ${LANES} of ${formatCount(bars.length)} drawn, all in the table` : '',
     ),
     h(
       'details',

@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapacityAnswer } from '../../../server/src/protocol/capacity.js';
 import type { SiteAnswer } from '../../../server/src/protocol/fleet.js';
 import type { SchedulerAnswer } from '../../../server/src/protocol/scheduler.js';
-import { authedFetch } from '../helpers/auth.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 import { SCREENSHOTS, buildClient, hasChromium, horizontalOverflow, launch, loadDashboard, openPage, signInUrl } from './browser.js';
 
@@ -22,43 +20,17 @@ const column = (page: Page, table: string, n: number): Promise<string[]> =>
   page.$$eval(`[data-testid=${table}] tbody tr td:nth-child(${n})`, (tds) => tds.map((td) => td.firstChild?.textContent ?? ''));
 
 /**
- * slurmrestd's client sends Slurm's headers, not a bearer token, and the simulated slurmrestd is a
- * read that needs one: a loopback relay to the server's /sim/slurm that adds it (a reader's token).
- */
-async function slurmRelay(target: () => string | null): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const base = target();
-    // The server's own first poll comes while it starts, before its address is known here.
-    if (base === null) return void res.writeHead(503).end();
-    void authedFetch(`${base}/sim/slurm${req.url ?? ''}`).then(
-      async (answer) =>
-        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' }).end(await answer.text()),
-      () => res.writeHead(502).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-/**
- * The Scheduler section in Chromium against a server polling its own simulated slurmrestd
- * (SLURM_REST_URL=<itself>/sim/slurm): health, the told-by share, the queue against the sellable
+ * The Scheduler section in Chromium against a server polling its own simulated scheduler (the
+ * default simulated run; the same slurmrestd adapter real Slurm is read through): health, the told-by share, the queue against the sellable
  * pods, the jobs, and the reservation calendar each show the API's own figures.
  */
 describe.skipIf(!hasChromium)('the dashboard’s Scheduler section', () => {
   let h: TestHeadroom;
   let browser: Browser;
-  let relay: Awaited<ReturnType<typeof slurmRelay>>;
 
   beforeAll(async () => {
     await buildClient();
-    relay = await slurmRelay(() => (h === undefined ? null : h.url));
     h = await startTestHeadroom({
-      SLURM_REST_URL: relay.url,
-      SLURM_USER: 'headroom',
-      SLURM_JWT: 'simulated',
       SIM_CONTRACTS: 'demo',
       // The morning the rebound's big run starts: its reservation active, a maintenance ahead, its jobs queued.
       SIM_SCENARIO: 'rebound',
@@ -73,7 +45,6 @@ describe.skipIf(!hasChromium)('the dashboard’s Scheduler section', () => {
   afterAll(async () => {
     await browser?.close();
     await h?.stop();
-    await relay?.close();
   });
 
   it('shows the health, the told-by share, the queue against sellable and the calendar as the API has them', async () => {
@@ -158,7 +129,7 @@ describe.skipIf(!hasChromium)('the dashboard’s Scheduler section', () => {
 describe.skipIf(!hasChromium)('the Scheduler section with no scheduler configured', () => {
   it('says so in one line', async () => {
     await buildClient();
-    const h = await startTestHeadroom();
+    const h = await startTestHeadroom({ SIM_SCHEDULER: 'false' });
     const browser = await launch();
     try {
       await h.collectAt(h.clock.now());
