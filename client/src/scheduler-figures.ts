@@ -5,27 +5,17 @@
  */
 import { formatCount, plural } from './format.js';
 
-/** The tenants part of GET /api/v1/scheduler (docs/scheduler.md); null when no tenants are configured. */
+/**
+ * What the page reads of the tenants part of GET /api/v1/scheduler (docs/scheduler.md#tenants; the
+ * answer has more). Written out rather than imported: this module is also unit-tested outside the
+ * client's build, where `@protocol/*` does not resolve.
+ */
 export interface TenantsView {
   source: 'file' | 'simulator' | 'accounts';
-  classes: {
-    internal: { busy: number; held: number };
-    customer: { sold: number };
-    unattributed: { busy: number; held: number };
-    idle: number;
-    orphaned: number;
-    down: number;
-    unknown: number;
-  };
+  classes: { internal: { busy: number; held: number }; unattributed: { busy: number; held: number } };
   teams: Array<{ team: string; busy: number; held: number; heldOverThreshold: number; heldValueUsdPerMonth: number | null }>;
-  customers: Array<{ customer: string; gpus: number; onUnsoldGpus: number }>;
-  crossChecks: { internalOnSoldGpus: number; customerOnUnsoldGpus: number; heldThresholdSeconds: number };
-}
-
-/** The report's tenants, or null: a server without them (or with none configured) says nothing of teams. */
-export function tenantsOf(report: object): TenantsView | null {
-  const tenants = (report as { tenants?: TenantsView | null }).tenants;
-  return tenants ?? null;
+  customers: Array<{ customer: string }>;
+  crossChecks: { heldThresholdSeconds: number };
 }
 
 export type QueueClass = 'internal' | 'customer';

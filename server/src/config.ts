@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { weakSecretReason } from './domain/auth/token-strength.js';
 import { readScrapeTargetsFile } from './config/scrape-targets-file.js';
+import { readTenantsFile } from './config/tenants-file.js';
+import type { Tenants } from './domain/scheduler/tenants.js';
 
 /**
  * The one reader of process.env. Every setting has a default, a unit in its name where it has
@@ -43,6 +45,12 @@ const envSchema = z.object({
   SLURM_POLL_S: z.coerce.number().min(0.5).max(3600).default(30),
   SLURM_TIMEOUT_S: z.coerce.number().min(0.1).max(600).default(10),
   SLURM_STALE_AFTER_S: z.coerce.number().min(1).max(86_400).optional(),
+  TENANTS_FILE: z.string().min(1).optional(),
+  HELD_THRESHOLD_S: z.coerce
+    .number()
+    .min(1)
+    .max(30 * 86_400)
+    .default(3_600),
   MAX_BODY_BYTES: int(1_024, 1_073_741_824).default(32 * 1024 * 1024),
   MAX_LINES_PER_BATCH: int(1, 100_000_000).default(1_000_000),
   MAX_SERIES_PER_BATCH: int(1, 100_000_000).default(500_000),
@@ -159,6 +167,12 @@ export interface Config {
     | ({ source: 'rest'; url: string; user: string; token: string | null; tokenFile: string | null } & SlurmTiming)
     | ({ source: 'sim' } & SlurmTiming)
     | null;
+  /**
+   * Who owns the scheduler's allocations (docs/scheduler.md#tenants): TENANTS_FILE's mapping, or
+   * null (the simulated site's default, else every job internal under its account). heldThresholdMs:
+   * how long GPUs may stay allocated and not computing before the cross-check counts them.
+   */
+  tenants: { file: string | null; fromFile: Tenants | null; heldThresholdMs: number };
   snapshotIntervalMs: number;
   limits: { maxBodyBytes: number; maxLinesPerBatch: number; maxSeriesPerBatch: number; maxLabelLength: number };
   /** How people reach this server: links in alerts (generatorURL, externalURL). */
@@ -252,6 +266,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staleAfterMs: e.STALE_AFTER_MS ?? e.SCRAPE_INTERVAL_MS * 3,
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
     slurm: slurmSettings(e, e.SIM && e.SIM_SCHEDULER),
+    tenants: {
+      file: e.TENANTS_FILE ?? null,
+      fromFile: e.TENANTS_FILE === undefined ? null : tenantsFromFile(e.TENANTS_FILE),
+      heldThresholdMs: e.HELD_THRESHOLD_S * 1000,
+    },
     limits: {
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxLinesPerBatch: e.MAX_LINES_PER_BATCH,
@@ -387,4 +406,13 @@ function slurmSettings(e: z.output<typeof envSchema>, simScheduler: boolean): Co
     tokenFile: e.SLURM_JWT_FILE ?? null,
     ...timing,
   };
+}
+
+/** TENANTS_FILE read and checked at start: a bad file stops the start, naming the file and the problem. */
+function tenantsFromFile(file: string): Tenants {
+  try {
+    return readTenantsFile(file);
+  } catch (error) {
+    throw new Error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }

@@ -1,7 +1,7 @@
 import type { SchedulerReport } from '../api.js';
 import { card, fill, h, markLoaded } from '../dom.js';
 import { formatCount, formatPercent } from '../format.js';
-import { tenantsOf, toldByShare, type SellablePods } from '../scheduler-figures.js';
+import { toldByShare, type SellablePods } from '../scheduler-figures.js';
 import { reservationCalendar } from './scheduler-calendar.js';
 import { queueView } from './scheduler-queue.js';
 import { heldByTeam } from './scheduler-teams.js';
@@ -41,7 +41,7 @@ export function createScheduler() {
       }
       const { health } = report;
       const share = toldBy ? toldByShare(toldBy) : null;
-      const tenants = tenantsOf(report);
+      const { tenants } = report;
       fill(
         c.body,
         h(

@@ -25,6 +25,7 @@ import { httpSettings, liveAccessSettings } from './http-settings.js';
 import { siteOverride, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
 import { schedulerView, slurmSource } from './scheduler-source.js';
+import { tenancyOf, tenantsOf } from './tenancy-parts.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -39,14 +40,24 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
 
   const topology = buildPreset(config.preset, siteOverride(config));
   let scheduler: ReturnType<typeof slurmSource> = null;
+  const tenants = tenantsOf(config, config.sim.enabled, () => contracts);
   const collector = createCollector({
     topology,
     ports: { ...stores, transaction: storage.transaction },
     staleAfterMs: config.staleAfterMs,
     soldPodsAt: (tMs) => soldPodsAt(tMs),
-    ...(config.slurm ? { scheduler: { latest: () => scheduler?.latest() ?? null, staleAfterMs: config.slurm.staleAfterMs } } : {}),
+    ...(config.slurm
+      ? {
+          scheduler: {
+            latest: () => scheduler?.latest() ?? null,
+            staleAfterMs: config.slurm.staleAfterMs,
+            tenants: () => tenants().tenants,
+          },
+        }
+      : {}),
   });
-  const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation);
+  const tenancy = tenancyOf({ config, topology, collector, tenants, book: () => contracts, soldPodsAt: (tMs) => soldPodsAt(tMs) });
+  const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation, tenancy.latest);
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
   const site = simulatedSite(config, stores.meta, {
@@ -178,7 +189,10 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     },
     clock,
     collector,
-    recordRound: (stats) => metrics.collector.round(stats),
+    recordRound: (stats) => {
+      if (config.slurm) tenancy.update(stats.tMs);
+      metrics.collector.round(stats);
+    },
     notifyRound: () => live.notifyRound(),
     afterRound: [warmCapacity, evaluateAlerts, () => live.notifyRound()],
     backfillDone,

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { SchedulerView } from '../domain/scheduler/scheduler-report.js';
+import type { SchedulerView, TenancyView } from '../domain/scheduler/scheduler-report.js';
 import { createSchedulerPoller, type SchedulerPoller } from '../pipeline/scheduler/scheduler-poller.js';
 import { createSlurmJwt } from '../pipeline/scheduler/slurm-jwt.js';
 import type { SlurmAnswerTexts } from '../pipeline/scheduler/slurm-read-protocol.js';
@@ -77,9 +77,14 @@ export function slurmSource(
 }
 
 /** The view the API and metrics read: poller status and snapshot, the last round's allocation. */
-export function schedulerView(poller: () => SchedulerPoller | null, staleAfterMs: number, allocation: () => AllocationReport | null) {
+export function schedulerView(
+  poller: () => SchedulerPoller | null,
+  staleAfterMs: number,
+  allocation: () => AllocationReport | null,
+  tenants: () => TenancyView | null = () => null,
+) {
   return (): SchedulerView | null => {
     const p = poller();
-    return p && { status: p.status(), snapshot: p.latest(), allocation: allocation(), staleAfterMs };
+    return p && { status: p.status(), snapshot: p.latest(), allocation: allocation(), staleAfterMs, tenants: tenants() };
   };
 }

@@ -94,7 +94,19 @@ export const gpuAnswer = z
     orphaned: z.boolean().describe('In use (memory or compute) but allocated to no job, on a node a scheduler covers; reported held'),
     downReason: z.string().nullable().describe("Why its node is down: the scheduler's reason, `maintenance`, or the pushed drain reason"),
     job: z
-      .strictObject({ id: z.string(), account: z.string(), partition: z.string(), user: z.string() })
+      .strictObject({
+        id: z.string(),
+        account: z.string(),
+        partition: z.string(),
+        user: z.string(),
+        tenant: z
+          .union([
+            z.strictObject({ kind: z.literal('internal'), team: z.string() }),
+            z.strictObject({ kind: z.literal('customer'), customer: z.string() }),
+          ])
+          .nullable()
+          .describe('Who the job belongs to by the tenants configuration; null when no rule names it'),
+      })
       .nullable()
       .describe('The running job the scheduler allocated this GPU to'),
   })

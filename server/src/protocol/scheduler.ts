@@ -5,6 +5,61 @@ const isoTime = z.string().describe('ISO 8601 time');
 
 export const SCHEDULER_HEALTH_STATES = ['ok', 'degraded', 'failing', 'stale', 'waiting'] as const;
 
+const gpus = z.number().int();
+const classCounts = z.strictObject({
+  internal: z.strictObject({ busy: gpus, held: gpus }).describe("The owner's teams' jobs: computing, or allocated and not computing"),
+  customer: z.strictObject({ sold: gpus }).describe("Customers' jobs, and the contract book's sold pods"),
+  unattributed: z
+    .strictObject({ busy: gpus, held: gpus })
+    .describe('In use with no tenant: no scheduler covers the node, or no tenants rule names the job'),
+  idle: gpus,
+  orphaned: gpus.describe('In use by a process outside any job (held)'),
+  down: gpus,
+  unknown: gpus,
+});
+
+const tenantsAnswer = z
+  .strictObject({
+    source: z
+      .enum(['file', 'simulator', 'accounts'])
+      .describe("TENANTS_FILE, the simulated site's default, or none given: every job internal under its account"),
+    classes: classCounts.describe("GPUs by tenant class and state; they sum to the site's GPUs"),
+    toldBy: z
+      .strictObject({ scheduler: classCounts, telemetry: classCounts })
+      .describe("The same counts split by how each GPU's state was told"),
+    teams: z
+      .array(
+        z.strictObject({
+          team: z.string(),
+          busy: gpus,
+          held: gpus,
+          heldOverThreshold: gpus.describe('Held under the same job for at least crossChecks.heldThresholdSeconds'),
+          heldOverThresholdGpuHours: z.number().describe('GPU-hours those GPUs have been held so far'),
+          heldValueUsdPerMonth: z
+            .number()
+            .nullable()
+            .describe('What the held GPUs would earn sold, at the price book (USD per month); null: no price for their model'),
+        }),
+      )
+      .describe('By held GPUs, most first'),
+    customers: z.array(
+      z.strictObject({
+        customer: z.string(),
+        gpus: gpus.describe('Sold GPUs'),
+        onUnsoldGpus: gpus.describe("GPUs in the customer's jobs on pods the contract book says are unsold"),
+      }),
+    ),
+    crossChecks: z.strictObject({
+      internalOnSoldGpus: gpus.describe('GPUs in internal jobs on pods the contract book says are sold'),
+      internalOnSoldPods: gpus,
+      internalOnSoldTeams: z.array(z.string()),
+      customerOnUnsoldGpus: gpus,
+      heldThresholdSeconds: z.number(),
+    }),
+  })
+  .nullable()
+  .describe('Who the GPUs belong to (last round); null while no scheduler covers any node');
+
 export const schedulerAnswer = z
   .union([
     z.strictObject({
@@ -54,6 +109,7 @@ export const schedulerAnswer = z
           )
           .describe('The first 100 by priority'),
       }),
+      tenants: tenantsAnswer,
       reservations: z.array(
         z.strictObject({
           name: z.string(),

@@ -61,11 +61,34 @@ describe.skipIf(!hasChromium)('the dashboard’s Scheduler section', () => {
     expect(await page.getByTestId('scheduler-told-by').getAttribute('data-value')).toBe(String(site.toldBy.scheduler));
     expect(await page.getByTestId('scheduler-told-by').textContent()).toContain(site.toldBy.telemetry.toLocaleString('en-US'));
 
+    // Held by team: each team's busy and held GPUs and the held GPUs' value, in the API's order.
+    const tenants = report.tenants;
+    expect(tenants?.teams.length).toBeGreaterThan(0);
+    const rows = await page.$$eval('[data-testid=held-by-team] li', (lis) =>
+      lis.map((li) => ({
+        team: li.getAttribute('data-team'),
+        busy: li.querySelector('[data-testid=team-busy]')?.getAttribute('data-value'),
+        held: li.querySelector('[data-testid=team-held]')?.getAttribute('data-value'),
+        value: li.querySelector('[data-testid=team-held-value]')?.getAttribute('data-value') ?? null,
+        over: li.querySelector('[data-testid=team-over]')?.getAttribute('data-value') ?? null,
+      })),
+    );
+    expect(rows).toEqual(
+      tenants!.teams.map((t) => ({
+        team: t.team,
+        busy: String(t.busy),
+        held: String(t.held),
+        value: t.heldValueUsdPerMonth === null ? null : String(t.heldValueUsdPerMonth),
+        over: t.heldOverThreshold > 0 ? String(t.heldOverThreshold) : null,
+      })),
+    );
+    console.log(`teams: ${JSON.stringify(tenants!.teams)}`);
+
     // The queue: every pending GPU, and the sentence set against the capacity report's sellable pods.
     expect(report.queue.pendingGpus).toBeGreaterThan(0);
     expect(await page.getByTestId('queue-summary').getAttribute('data-value')).toBe(String(report.queue.pendingGpus));
     const pods = capacity.sellable.blocks.reduce((n, b) => n + b.pods.length, 0);
-    // No tenants name a customer here: every queued GPU is the owner's own work.
+    // The simulated site's customers queue nothing: every queued GPU is the owner's own work.
     const internal = report.queue.byAccount.reduce((n, a) => n + a.gpus, 0);
     expect(internal).toBe(report.queue.pendingGpus);
     const sentence = (await page.getByTestId('queue-sentence').textContent()) ?? '';

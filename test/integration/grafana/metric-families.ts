@@ -82,6 +82,12 @@ export const HEADROOM_FAMILIES: readonly MetricFamily[] = [
   gauge('headroom_scheduler_pending_gpus'),
   gauge('headroom_scheduler_maintenance_nodes'),
   gauge('headroom_scheduler_jobs_on_unknown_nodes'),
+  // Tenants (docs/scheduler.md#tenants): series once a scheduler covers a node.
+  { ...gauge('headroom_gpus_by_tenant', 'class', 'state'), onlyWhen: 'a scheduler covers a node' },
+  { ...gauge('headroom_team_gpus', 'team', 'state'), onlyWhen: 'a scheduler covers a node' },
+  { ...gauge('headroom_team_held_value_usd_per_month', 'team'), onlyWhen: 'a scheduler covers a node with a team holding priced GPUs' },
+  { ...gauge('headroom_internal_on_sold_gpus'), onlyWhen: 'a scheduler covers a node' },
+  { ...gauge('headroom_customer_on_unsold_gpus'), onlyWhen: 'a scheduler covers a node' },
 ];
 
 /** The prom-client default families the spec names (it lists more with "…"; add them here when used). */

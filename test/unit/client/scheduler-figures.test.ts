@@ -21,18 +21,10 @@ const reservation = (name: string, fromDays: number, toDays: number) => ({
 /** Tenants with the given customers and nothing else. */
 const tenants = (...customers: string[]): TenantsView => ({
   source: 'file',
-  classes: {
-    internal: { busy: 0, held: 0 },
-    customer: { sold: 0 },
-    unattributed: { busy: 0, held: 0 },
-    idle: 0,
-    orphaned: 0,
-    down: 0,
-    unknown: 0,
-  },
+  classes: { internal: { busy: 0, held: 0 }, unattributed: { busy: 0, held: 0 } },
   teams: [],
-  customers: customers.map((customer) => ({ customer, gpus: 0, onUnsoldGpus: 0 })),
-  crossChecks: { internalOnSoldGpus: 0, customerOnUnsoldGpus: 0, heldThresholdSeconds: 7200 },
+  customers: customers.map((customer) => ({ customer })),
+  crossChecks: { heldThresholdSeconds: 7200 },
 });
 
 describe('the queue against the sellable pods', () => {

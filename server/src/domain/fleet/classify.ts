@@ -27,7 +27,8 @@ const FROM_SAMPLE_CLASS: Record<SampleClassCode, GpuStateCode> = {
  * On a node a scheduler covers (state.sched, docs/scheduler.md) allocation then decides: an
  * allocated GPU is busy when telemetry says busy, else held (even when unknown); an unallocated
  * one in use is held and flagged orphaned; with stale allocation only the floor stays (allocated
- * is never idle). `state.sched.source` and `.orphaned` are written per slot. The utilization estimate is the mean sample activity
+ * is never idle); a GPU in a customer's job (sched.jobTenant) is sold, whatever the contract book
+ * says. `state.sched.source` and `.orphaned` are written per slot. The utilization estimate is the mean sample activity
  * over the whole fresh window.
  */
 export function classifyFleet(state: FleetState, nowMs: number, staleAfterMs: number): void {
@@ -118,8 +119,14 @@ export function classifySlots(
             );
       verdict = FROM_SAMPLE_CLASS[cls];
     }
-    if (cover !== 0 && verdict !== GpuState.down && verdict !== GpuState.sold) {
-      const allocated = (sched.job[slot] ?? -1) >= 0;
+    const job = cover !== 0 ? (sched.job[slot] ?? -1) : -1;
+    if (job >= 0 && verdict !== GpuState.down && sched.jobTenant[job]?.kind === 'customer') {
+      // A customer's allocation is sold even on a pod the contract book says is unsold (unbilled
+      // use shows as sold, and is cross-checked); a stale one stays sold, as stale allocation is a floor.
+      verdict = GpuState.sold;
+      fromScheduler = cover === 1 ? 1 : 0;
+    } else if (cover !== 0 && verdict !== GpuState.down && verdict !== GpuState.sold) {
+      const allocated = job >= 0;
       if (cover === 1) {
         // Fresh allocation decides: a job's GPU is busy only if telemetry sees compute, else held
         // (no two-sample wait: a job that never started a process is held at once); a GPU no job

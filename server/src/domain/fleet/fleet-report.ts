@@ -120,6 +120,8 @@ function downReasonOf(state: FleetState, nodeIndex: number): string | null {
 }
 
 function jobOf(state: FleetState, slot: number) {
-  const job = state.sched.jobs[state.sched.job[slot] ?? -1];
-  return job ? { id: job.id, account: job.account, partition: job.partition, user: job.user } : null;
+  const j = state.sched.job[slot] ?? -1;
+  const job = state.sched.jobs[j];
+  const tenant = state.sched.jobTenant[j] ?? null;
+  return job ? { id: job.id, account: job.account, partition: job.partition, user: job.user, tenant } : null;
 }

@@ -1,5 +1,6 @@
 import { findGpuModelIndex } from './gpu-models.js';
 import type { RunningJob } from '../scheduler/scheduler-snapshot.js';
+import type { Tenant } from '../scheduler/tenants.js';
 import { GpuState } from './gpu-state.js';
 import { addSlot, addUnplacedNode, type Topology } from './topology.js';
 
@@ -75,6 +76,8 @@ export interface SchedulerOverlay {
   orphaned: Uint8Array;
   /** The running jobs `job` indexes (the last snapshot's). */
   jobs: readonly RunningJob[];
+  /** Per job (indexed like `jobs`): its tenant by the tenants configuration; null unknown. */
+  jobTenant: ReadonlyArray<Tenant | null>;
 }
 
 export const DEFAULT_WINDOW_SIZE = 6;
@@ -109,6 +112,7 @@ export function createFleetState(topology: Topology, windowSize = DEFAULT_WINDOW
       source: new Uint8Array(0),
       orphaned: new Uint8Array(0),
       jobs: [],
+      jobTenant: [],
     },
     meters: new Map(),
     replaced: new Map(),

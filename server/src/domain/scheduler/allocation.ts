@@ -1,5 +1,6 @@
 import type { FleetState } from '../fleet/fleet-state.js';
 import { pendingGpus, type SchedulerSnapshot } from './scheduler-snapshot.js';
+import { tenantOf, type Tenants } from './tenants.js';
 
 /** The reason a node in a maintenance reservation's window reads down with. */
 export const MAINTENANCE_REASON = 'maintenance';
@@ -34,6 +35,8 @@ export interface AllocationReport {
  * allocated GPU never reads idle) and its down nodes stay down, but the busy/held/idle verdicts
  * fall back to telemetry. Null clears the overlay (no scheduler configured or none answered yet).
  * Scheduler node names are matched to the topology's hosts exactly; names it lacks are counted.
+ * With `tenants`, each running job's tenant is written too (sched.jobTenant: a customer's job
+ * makes its GPUs sold); without, every job's tenant is null.
  * Cost: O(slots) to clear plus O(nodes + allocated GPUs).
  */
 export function applySchedulerSnapshot(
@@ -41,6 +44,7 @@ export function applySchedulerSnapshot(
   snapshot: SchedulerSnapshot | null,
   nowMs: number,
   staleAfterMs: number,
+  tenants: Tenants | null = null,
 ): AllocationReport {
   const { sched, topology } = state;
   const slots = topology.slotNode.length;
@@ -63,6 +67,7 @@ export function applySchedulerSnapshot(
     pendingGpus: 0,
   };
   sched.jobs = snapshot?.running ?? [];
+  sched.jobTenant = sched.jobs.map((job) => (tenants ? tenantOf(tenants, job) : null));
   if (!snapshot) return report;
   report.ageMs = Math.max(0, nowMs - snapshot.readAtMs);
   report.stale = report.ageMs > staleAfterMs;

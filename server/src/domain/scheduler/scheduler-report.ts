@@ -1,4 +1,6 @@
 import type { AllocationReport } from './allocation.js';
+import type { TenantAttribution } from './attribution.js';
+import type { TenantsSource } from './tenants.js';
 import type { SchedulerPollStatus } from './poll-status.js';
 import { pendingGpus, type SchedulerSnapshot } from './scheduler-snapshot.js';
 
@@ -8,6 +10,13 @@ export interface SchedulerView {
   snapshot: SchedulerSnapshot | null;
   allocation: AllocationReport | null;
   staleAfterMs: number;
+  /** The last round's tenants' share of the site; null while no scheduler covers any node. */
+  tenants?: TenancyView | null;
+}
+
+export interface TenancyView {
+  source: TenantsSource;
+  attribution: TenantAttribution;
 }
 
 export type SchedulerHealthState = 'ok' | 'degraded' | 'failing' | 'stale' | 'waiting';
@@ -107,6 +116,7 @@ export function schedulerReport(view: SchedulerView | null, nowMs: number) {
         reason: j.reason,
       })),
     },
+    tenants: tenantsReport(view.tenants ?? null),
     reservations: (snapshot?.reservations ?? []).map((r) => ({
       name: r.name,
       nodes: r.nodes,
@@ -117,5 +127,32 @@ export function schedulerReport(view: SchedulerView | null, nowMs: number) {
       maintenance: r.maintenance,
       active: nowMs >= r.startMs && nowMs < r.endMs,
     })),
+  };
+}
+
+/** The API's `tenants`: the classes, teams (held first), customers and cross-checks of the last round. */
+export function tenantsReport(view: TenancyView | null) {
+  if (!view) return null;
+  const { classes, toldBy, teams, customers, crossChecks } = view.attribution;
+  return {
+    source: view.source,
+    classes,
+    toldBy,
+    teams: teams.map((t) => ({
+      team: t.team,
+      busy: t.busy,
+      held: t.held,
+      heldOverThreshold: t.heldOverThreshold,
+      heldOverThresholdGpuHours: Math.round(t.heldOverThresholdGpuHours * 1000) / 1000,
+      heldValueUsdPerMonth: t.heldValueUsdPerMonth,
+    })),
+    customers,
+    crossChecks: {
+      internalOnSoldGpus: crossChecks.internalOnSoldGpus,
+      internalOnSoldPods: crossChecks.internalOnSoldPods,
+      internalOnSoldTeams: crossChecks.internalOnSoldTeams,
+      customerOnUnsoldGpus: crossChecks.customerOnUnsoldGpus,
+      heldThresholdSeconds: crossChecks.heldThresholdSeconds,
+    },
   };
 }

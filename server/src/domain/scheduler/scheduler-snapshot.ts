@@ -20,6 +20,8 @@ export interface RunningJob {
   account: string;
   partition: string;
   user: string;
+  /** Kubernetes: the pod's namespace (dcgm-exporter's pod attribution); absent for Slurm jobs. */
+  namespace?: string;
   /** GPU indices the job holds, per node. */
   gpus: Array<{ node: string; indices: number[] }>;
 }

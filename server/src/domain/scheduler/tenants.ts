@@ -7,6 +7,8 @@
 
 export type Tenant = { kind: 'internal'; team: string } | { kind: 'customer'; customer: string };
 export type TenantClass = Tenant['kind'];
+/** Where the tenants configuration came from: TENANTS_FILE, the simulated site's default, or none (each account its own team). */
+export type TenantsSource = 'file' | 'simulator' | 'accounts';
 
 /** What an allocation says about its owner; a missing field matches only rules that leave it out. */
 export interface AllocationOwner {
@@ -28,21 +30,26 @@ export interface TenantRule {
 
 export interface Tenants {
   rules: TenantRule[];
-  /** Tenant of an allocation no rule names: internal under a team name, or null (reported as unknown). */
-  unmatched: Tenant | null;
+  /**
+   * Tenant of an allocation no rule names: internal under a team name, null (reported as unknown),
+   * or `account`: internal under its own account name (a real site with no tenants configured).
+   */
+  unmatched: Tenant | 'account' | null;
 }
 
 /**
  * The tenant of an allocation. Accounts are the most specific and are looked at first, then
  * namespaces, then partitions (a partition often mixes teams); within a kind the first rule in
- * the configuration wins. No match gives `tenants.unmatched`.
+ * the configuration wins. No match gives `tenants.unmatched` (with `account`: the internal team named
+ * by the allocation's account, else its namespace, else its partition).
  */
 export function tenantOf(tenants: Tenants, owner: AllocationOwner): Tenant | null {
   const { account, partition, namespace } = owner;
   if (account !== undefined) for (const rule of tenants.rules) if (rule.accounts.includes(account)) return rule.tenant;
   if (namespace !== undefined) for (const rule of tenants.rules) if (rule.namespaces.includes(namespace)) return rule.tenant;
   if (partition !== undefined) for (const rule of tenants.rules) if (rule.partitions.includes(partition)) return rule.tenant;
-  return tenants.unmatched;
+  if (tenants.unmatched !== 'account') return tenants.unmatched;
+  return { kind: 'internal', team: account || namespace || partition || 'unknown' };
 }
 
 /**

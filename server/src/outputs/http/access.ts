@@ -19,6 +19,11 @@ export const ACCESS: Record<string, Access> = {
   metrics: 'public',
   // The simulator stands in for dcgm-exporters, which serve without credentials.
   simNodeMetrics: 'public',
+  // The simulated slurmrestd is a read like any other (docs/scheduler.md): a reader's token, or PUBLIC_READ.
+  simSlurmPing: 'viewer',
+  simSlurmNodes: 'viewer',
+  simSlurmJobs: 'viewer',
+  simSlurmReservations: 'viewer',
 
   getSite: 'viewer',
   getHalls: 'viewer',

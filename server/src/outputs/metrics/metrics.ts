@@ -13,6 +13,7 @@ import { liveMetrics, type LiveStats } from './live-metrics.js';
 import { isoDateOfMs } from '../../domain/contracts/calendar.js';
 import type { SchedulerView } from '../../domain/scheduler/scheduler-report.js';
 import { schedulerMetrics } from './scheduler-metrics.js';
+import { tenantMetrics } from './tenant-metrics.js';
 
 export interface MetricsDeps {
   info: { siteId: string; siteName: string; preset: string; version: string; simulated: boolean };
@@ -74,6 +75,7 @@ export function createMetrics(deps: MetricsDeps) {
     toldBy: () => toldBy(deps.fleet.latest()),
     nowMs: deps.now,
   });
+  tenantMetrics(registry, { view: deps.scheduler ?? (() => null), money: deps.money ?? true });
   const rollupLag = new Gauge({
     name: 'headroom_rollup_lag_seconds',
     help: 'Collection time less the newest 1-minute rollup written, seconds.',

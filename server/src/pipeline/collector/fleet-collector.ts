@@ -29,6 +29,7 @@ import { addNodes, finishSummary, startSummary, type FleetSummary } from '../../
 import type { Topology } from '../../domain/fleet/topology.js';
 import { applySchedulerSnapshot, type AllocationReport } from '../../domain/scheduler/allocation.js';
 import type { SchedulerSnapshot } from '../../domain/scheduler/scheduler-snapshot.js';
+import type { Tenants } from '../../domain/scheduler/tenants.js';
 import type { CollectorPorts } from './ports.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 import { runAtOnce, runSliced, type TimeSlicer } from './time-slicer.js';
@@ -61,7 +62,7 @@ export interface CollectorOptions {
   /** Pods delivered to customers at a moment (contracts in term); their GPUs read `sold`. */
   soldPodsAt?: (tMs: number) => ReadonlySet<number>;
   /** A scheduler's last snapshot, laid over telemetry each round (docs/scheduler.md); none: telemetry alone. */
-  scheduler?: { latest(): SchedulerSnapshot | null; staleAfterMs: number };
+  scheduler?: { latest(): SchedulerSnapshot | null; staleAfterMs: number; tenants?: () => Tenants | null };
 }
 
 /** A push waiting for the group commit: what to journal, and whom to answer. */
@@ -228,7 +229,10 @@ export function createCollector(opts: CollectorOptions) {
       const sold = opts.soldPodsAt(nowMs);
       for (let p = 0; p < state.podSold.length; p++) state.podSold[p] = sold.has(p) ? 1 : 0;
     }
-    if (opts.scheduler) allocation = applySchedulerSnapshot(state, opts.scheduler.latest(), nowMs, opts.scheduler.staleAfterMs);
+    if (opts.scheduler) {
+      const { latest, staleAfterMs: bound, tenants } = opts.scheduler;
+      allocation = applySchedulerSnapshot(state, latest(), nowMs, bound, tenants?.() ?? null);
+    }
     const slots = state.topology.slotNode.length;
     const nodes = state.topology.nodes.length;
     if (nextVerdicts.length < state.capacity) {
