@@ -57,8 +57,13 @@ export function reservationCalendar(reservations: readonly Reservation[], nowMs:
     h(
       'tr',
       { 'data-reservation': r.name },
-      h('td', {}, r.name),
-      h('td', {}, r.maintenance ? '▨ maintenance' : '▬ reservation', r.active ? h('span', { class: 'tag tag-in-force' }, 'active') : null),
+      h('td', { class: 'nowrap' }, r.name),
+      h(
+        'td',
+        { class: 'nowrap' },
+        r.maintenance ? '▨ maintenance' : '▬ reservation',
+        r.active ? h('span', { class: 'tag tag-in-force' }, 'active') : null,
+      ),
       h('td', { class: 'n', 'data-value': r.gpus }, formatCount(r.gpus)),
       h('td', { class: 'nowrap' }, isoMinute(r.start)),
       h('td', { class: 'nowrap' }, isoMinute(r.end)),
@@ -80,7 +85,9 @@ export function reservationCalendar(reservations: readonly Reservation[], nowMs:
       h(
         'div',
         { class: 'cal-axis', 'aria-hidden': 'true' },
-        ...days.map((d, i) => h('span', { class: 'cal-day', style: `left:${d.pct}%` }, i % 2 === 0 ? d.day.slice(5) : '')),
+        ...days.map((d, i) =>
+          i % 2 === 0 ? h('span', { class: `cal-day${i % 4 === 0 ? ' cal-day-4' : ''}`, style: `left:${d.pct}%` }, d.day.slice(5)) : null,
+        ),
       ),
       h('ul', { class: 'cal-lanes', 'aria-label': 'Reservation time-line: Tab through the bars' }, ...lanes),
     ),

@@ -24,8 +24,8 @@ export function heldByTeam(tenants: TenantsView | null): HTMLElement {
       h(
         'span',
         { class: 'team-bar', role: 'img', 'aria-label': `${t.team}: ${formatCount(t.busy)} busy, ${formatCount(t.held)} held` },
-        h('span', { class: 'seg seg-busy', style: `width:${(t.busy / scale) * 100}%` }),
-        h('span', { class: 'seg seg-held', style: `width:${(t.held / scale) * 100}%` }),
+        h('span', { class: 'team-seg seg-busy', style: `width:${(t.busy / scale) * 100}%` }),
+        h('span', { class: 'team-seg seg-held', style: `width:${(t.held / scale) * 100}%` }),
       ),
       h(
         'span',
@@ -33,7 +33,7 @@ export function heldByTeam(tenants: TenantsView | null): HTMLElement {
         h('span', { 'data-testid': 'team-busy', 'data-value': t.busy }, `${formatCount(t.busy)} busy`),
         ' · ',
         h('span', { 'data-testid': 'team-held', 'data-value': t.held }, `${formatCount(t.held)} held`),
-        t.heldValueUsdPerMonth === null
+        t.heldValueUsdPerMonth === null || t.held === 0
           ? null
           : h(
               'span',

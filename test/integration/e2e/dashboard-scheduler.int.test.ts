@@ -78,7 +78,7 @@ describe.skipIf(!hasChromium)('the dashboard’s Scheduler section', () => {
         team: t.team,
         busy: String(t.busy),
         held: String(t.held),
-        value: t.heldValueUsdPerMonth === null ? null : String(t.heldValueUsdPerMonth),
+        value: t.heldValueUsdPerMonth === null || t.held === 0 ? null : String(t.heldValueUsdPerMonth),
         over: t.heldOverThreshold > 0 ? String(t.heldOverThreshold) : null,
       })),
     );
