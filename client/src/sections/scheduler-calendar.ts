@@ -42,6 +42,8 @@ export function reservationCalendar(reservations: readonly Reservation[], nowMs:
           {
             class: `cal-bar cal-${kindOf(r)}${r.active ? ' cal-active' : ''}${startsBefore ? ' cal-cut-start' : ''}${endsAfter ? ' cal-cut-end' : ''}`,
             style: `left:${leftPct}%;width:${widthPct}%`,
+            // A picture with its words: focusable so the keyboard reads every bar (aria-label needs a role).
+            role: 'img',
             tabindex: 0,
             title: describe(r),
             'aria-label': describe(r),
