@@ -9,7 +9,9 @@ import type {
 import type { CapacityAnswer, Risk, SellableBlock, WhatIfAnswer } from '@protocol/capacity';
 import type { ContractAnswer, ContractListAnswer, ValuationAnswer } from '@protocol/contracts';
 import type { DemandPlanAnswer, DemandPlanListAnswer } from '@protocol/demand-plans';
+import type { SiteAnswer } from '@protocol/fleet';
 import type { HistoryAnswer, HistoryMetric } from '@protocol/history';
+import type { SchedulerAnswer } from '@protocol/scheduler';
 import type { WhoAmI } from '@protocol/tokens';
 import { authHeaders, signInNeeded } from './session.js';
 
@@ -29,6 +31,7 @@ export type DemandPlan = DemandPlanAnswer;
 export type Valuation = ValuationAnswer;
 export type AlertView = AlertAnswer;
 export type Delivery = DeliveryAnswer;
+export type SchedulerReport = SchedulerAnswer;
 
 /** POST /api/v1/what-if as the page sends it (a request: the server's whatIfSchema allows gpus or watts instead of pods). */
 export interface WhatIfRequest {
@@ -88,6 +91,9 @@ export const api = {
   /** Public: who this browser's token (or the one given) is, and whether reads need one. */
   whoami: (token?: string) => json<WhoAmI>('/api/v1/whoami', token === undefined ? undefined : { headers: authHeaders(token) }),
   capacity: () => json<CapacityReport>('/api/v1/capacity'),
+  /** The site's figures; the page reads only `toldBy` (the live headline carries the rest). */
+  fleet: () => json<SiteAnswer>('/api/v1/fleet'),
+  scheduler: () => json<SchedulerReport>('/api/v1/scheduler'),
   contracts: () => json<ContractListAnswer>('/api/v1/contracts').then((b) => b.contracts),
   valuation: (id: string) => json<Valuation>(`/api/v1/contracts/${encodeURIComponent(id)}/valuation`),
   demandPlans: () => json<DemandPlanListAnswer>('/api/v1/demand-plans').then((b) => b.plans),

@@ -19,10 +19,13 @@ import { createHallFigures, hallGpus } from './sections/hall-figures.js';
 import { createHeadline } from './sections/headline.js';
 import { createHeatmap, type PodRef } from './sections/heatmap.js';
 import { createPodDetail } from './sections/pod-detail.js';
+import { createScheduler } from './sections/scheduler.js';
 import { createSellable } from './sections/sellable.js';
 import { createTrends } from './sections/trends.js';
 import { createWhatIf } from './sections/what-if.js';
+import { onChange } from './on-change.js';
 import { followPodLinks } from './pod-links.js';
+import { sellablePodsOf } from './scheduler-figures.js';
 import { createTabTitle } from './tab-title.js';
 import { createThemeControl } from './theme.js';
 import { readView, writeView } from './url-state.js';
@@ -69,6 +72,7 @@ const whatIf = createWhatIf();
 const contracts = createContracts();
 const plans = createDemandPlans();
 const alerts = createAlerts();
+const scheduler = createScheduler();
 
 // The first Tab stop: past the top bar to the heatmap's one stop (its arrows reach every pod).
 const skip = h('a', { class: 'skip-link', href: '#heatmap' }, 'Skip to heatmap');
@@ -92,6 +96,7 @@ app.replaceChildren(
     h('div', { class: 'area-sellable' }, sellable.el, whatIf.el),
     h('div', { class: 'area-contracts' }, contracts.el),
     h('div', { class: 'area-plans' }, plans.el),
+    h('div', { class: 'area-scheduler' }, scheduler.el),
   ),
   // At the end, not in the top bar: the chart range stays within 15 Tabs of page load.
   h('footer', { class: 'page-foot' }, themeControl),
@@ -116,35 +121,6 @@ let report: CapacityReport | null = null;
 /** The hall shown alone (heatmap, hall figures, sellable table), `hall=` in the address; null = all. */
 let hall: string | null = null;
 
-/** Re-reads a REST-backed section when the live figure it depends on changes (at most every 3 s). */
-function onChange(key: () => string, read: () => Promise<void>) {
-  let seen: string | null = null;
-  let running = false;
-  let again = false;
-  let lastAt = 0;
-  const run = async (): Promise<void> => {
-    running = true;
-    try {
-      do {
-        again = false;
-        const wait = lastAt + 3_000 - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        lastAt = Date.now();
-        await read();
-      } while (again);
-    } finally {
-      running = false;
-    }
-  };
-  return (force = false): void => {
-    const k = key();
-    if (!force && k === seen) return;
-    seen = k;
-    if (running) again = true;
-    else void run();
-  };
-}
-
 const refreshCapacity = onChange(
   () => {
     const c = last?.capacity;
@@ -163,6 +139,7 @@ const refreshCapacity = onChange(
       sellable.render(report);
       trends.capacity(report);
       drawHall();
+      refreshScheduler(true); // its queue is set against the sellable pods
     } catch (error) {
       sellable.error(`capacity unavailable: ${(error as Error).message}`);
     }
@@ -196,6 +173,20 @@ const refreshPlans = onChange(
       plans.render(await api.demandPlans(), formatDay(last.atMs));
     } catch (error) {
       plans.error(`demand plans unavailable: ${(error as Error).message}`);
+    }
+    rendered();
+  },
+);
+
+// The queue and held GPUs move every round: read again after each live update (the throttle bounds it).
+const refreshScheduler = onChange(
+  () => String(last?.atMs ?? ''),
+  async () => {
+    try {
+      const [answer, site] = await Promise.all([api.scheduler(), api.fleet()]);
+      scheduler.render(answer, site.toldBy, report && sellablePodsOf(report.sellable.blocks), last?.atMs ?? Date.parse(site.updatedAt));
+    } catch (error) {
+      scheduler.error(`scheduler unavailable: ${(error as Error).message}`);
     }
     rendered();
   },
@@ -323,6 +314,7 @@ const startLive = () =>
         refreshContracts(true);
         refreshPlans(true);
         refreshAlerts(true);
+        refreshScheduler(true);
         rendered();
       },
       update(update, cells) {
@@ -331,6 +323,7 @@ const startLive = () =>
         refreshCapacity();
         refreshContracts();
         refreshPlans();
+        refreshScheduler();
         rendered();
       },
       alerts(state) {

@@ -91,6 +91,9 @@ export const schedulerAnswer = z
       queue: z.strictObject({
         pendingJobs: z.number().int(),
         pendingGpus: z.number().int().describe('GPUs all pending jobs ask for: the queue figure'),
+        byAccount: z
+          .array(z.strictObject({ account: z.string(), jobs: z.number().int(), gpus: z.number().int() }))
+          .describe('Every pending job per account, most GPUs first'),
         jobs: z
           .array(
             z.strictObject({
@@ -111,6 +114,7 @@ export const schedulerAnswer = z
         z.strictObject({
           name: z.string(),
           nodes: z.array(z.string()),
+          gpus: z.number().int().describe("GPUs the scheduler configures on the reservation's nodes"),
           start: isoTime,
           end: isoTime,
           flags: z.array(z.string()),
@@ -121,3 +125,5 @@ export const schedulerAnswer = z
     }),
   ])
   .meta({ id: 'SchedulerReport' });
+
+export type SchedulerAnswer = z.output<typeof schedulerAnswer>;

@@ -127,7 +127,7 @@ describe.skipIf(unavailable !== null)('a real Slurm (slurmrestd v0.0.38) tells a
     expect(await statesOf('n3')).toEqual(Array(8).fill('down'));
     expect((await gpu('n3', 0)).downReason).toBe('maintenance');
     expect((await report()).reservations).toContainEqual(
-      expect.objectContaining({ name: 'maint-n3', maintenance: true, active: true, nodes: ['n3'] }),
+      expect.objectContaining({ name: 'maint-n3', maintenance: true, active: true, nodes: ['n3'], gpus: 8 }),
     );
     expect(await statesOf('n4')).toEqual(Array(8).fill('idle'));
   });

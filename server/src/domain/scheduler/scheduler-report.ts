@@ -55,11 +55,29 @@ export function schedulerHealth(view: SchedulerView, nowMs: number): { state: Sc
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** Pending jobs and GPUs per account, most GPUs first (ties by name): every pending job, not only those listed. */
+export function queueByAccount(snapshot: SchedulerSnapshot | null): Array<{ account: string; jobs: number; gpus: number }> {
+  const byAccount = new Map<string, { account: string; jobs: number; gpus: number }>();
+  for (const job of snapshot?.pending ?? []) {
+    const entry = byAccount.get(job.account) ?? { account: job.account, jobs: 0, gpus: 0 };
+    entry.jobs += 1;
+    entry.gpus += job.gpus;
+    byAccount.set(job.account, entry);
+  }
+  return [...byAccount.values()].sort((a, b) => b.gpus - a.gpus || a.account.localeCompare(b.account));
+}
+
+/** GPUs the scheduler configures on a reservation's nodes (a node it does not list counts none). */
+function reservedGpus(configured: ReadonlyMap<string, number>, nodes: readonly string[]): number {
+  return nodes.reduce((sum, name) => sum + (configured.get(name) ?? 0), 0);
+}
+
 /** The API's view of the scheduler: health, queue figure and listing, reservations. */
 export function schedulerReport(view: SchedulerView | null, nowMs: number) {
   if (!view) return { configured: false as const };
   const { snapshot, allocation, status } = view;
   const queue = snapshot ? [...snapshot.pending].sort((a, b) => b.priority - a.priority) : [];
+  const gpusOn = new Map(snapshot?.nodes.map((n) => [n.name, n.gpusConfigured]));
   return {
     configured: true as const,
     scheduler: snapshot?.scheduler ?? null,
@@ -86,6 +104,7 @@ export function schedulerReport(view: SchedulerView | null, nowMs: number) {
     queue: {
       pendingJobs: queue.length,
       pendingGpus: snapshot ? pendingGpus(snapshot) : 0,
+      byAccount: queueByAccount(snapshot),
       jobs: queue.slice(0, QUEUE_LISTED).map((j) => ({
         id: j.id,
         account: j.account,
@@ -101,6 +120,7 @@ export function schedulerReport(view: SchedulerView | null, nowMs: number) {
     reservations: (snapshot?.reservations ?? []).map((r) => ({
       name: r.name,
       nodes: r.nodes,
+      gpus: reservedGpus(gpusOn, r.nodes),
       start: iso(r.startMs),
       end: iso(r.endMs),
       flags: r.flags,
