@@ -16,7 +16,6 @@ import { isoDateOfMs } from '../domain/contracts/calendar.js';
 import type { SchedulerSnapshot } from '../domain/scheduler/scheduler-snapshot.js';
 import type { Tenants } from '../domain/scheduler/tenants.js';
 
-
 /**
  * The contract book, the demand plans and the capacity service over the collector and the
  * stores (the demo book seeded when the simulator runs), with the sold-pods lookup the
