@@ -110,6 +110,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     parsers,
     now: clock.now,
     scheduler: schedulerNow,
+    kubernetes: collector.kubernetes,
     isReady: () => status.ready,
     isDraining: () => status.draining,
     simNodeText: site.nodeText,

@@ -94,9 +94,18 @@ export const gpuAnswer = z
     orphaned: z.boolean().describe('In use (memory or compute) but allocated to no job, on a node a scheduler covers; reported held'),
     downReason: z.string().nullable().describe("Why its node is down: the scheduler's reason, `maintenance`, or the pushed drain reason"),
     job: z
-      .strictObject({ id: z.string(), account: z.string(), partition: z.string(), user: z.string() })
+      .strictObject({
+        id: z.string().describe("Slurm's job id, or the Kubernetes pod's name"),
+        account: z.string(),
+        partition: z.string(),
+        user: z.string(),
+        namespace: z.string().nullable().describe("The pod's Kubernetes namespace (null for a Slurm job)"),
+        source: z
+          .enum(['slurm', 'kubernetes'])
+          .describe("Who told the allocation: Slurm's reader, or dcgm-exporter's pod labels (docs/scheduler.md#kubernetes)"),
+      })
       .nullable()
-      .describe('The running job the scheduler allocated this GPU to'),
+      .describe('The running job or pod the scheduler allocated this GPU to'),
   })
   .meta({ id: 'GpuReport' });
 

@@ -121,5 +121,7 @@ function downReasonOf(state: FleetState, nodeIndex: number): string | null {
 
 function jobOf(state: FleetState, slot: number) {
   const job = state.sched.jobs[state.sched.job[slot] ?? -1];
-  return job ? { id: job.id, account: job.account, partition: job.partition, user: job.user } : null;
+  if (!job) return null;
+  const source = job.namespace === undefined ? ('slurm' as const) : ('kubernetes' as const);
+  return { id: job.id, account: job.account, partition: job.partition, user: job.user, namespace: job.namespace ?? null, source };
 }

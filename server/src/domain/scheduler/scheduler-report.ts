@@ -1,4 +1,5 @@
 import type { AllocationReport } from './allocation.js';
+import type { KubernetesReport } from './kubernetes-allocation.js';
 import type { SchedulerPollStatus } from './poll-status.js';
 import { pendingGpus, type SchedulerSnapshot } from './scheduler-snapshot.js';
 
@@ -46,13 +47,15 @@ export function schedulerHealth(view: SchedulerView, nowMs: number): { state: Sc
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** The API's view of the scheduler: health, queue figure and listing, reservations. */
-export function schedulerReport(view: SchedulerView | null, nowMs: number) {
-  if (!view) return { configured: false as const };
+/** The API's view of the scheduler: health, queue figure and listing, reservations; and what pod labels told. */
+export function schedulerReport(view: SchedulerView | null, nowMs: number, kubernetes: KubernetesReport | null = null) {
+  const k8s = kubernetes && { source: 'kubernetes' as const, ...kubernetes };
+  if (!view) return { configured: false as const, kubernetes: k8s };
   const { snapshot, allocation, status } = view;
   const queue = snapshot ? [...snapshot.pending].sort((a, b) => b.priority - a.priority) : [];
   return {
     configured: true as const,
+    kubernetes: k8s,
     scheduler: snapshot?.scheduler ?? null,
     apiVersion: snapshot?.apiVersion ?? null,
     version: snapshot?.version ?? null,

@@ -20,6 +20,8 @@ export interface RunningJob {
   account: string;
   partition: string;
   user: string;
+  /** The Kubernetes namespace of a pod told by dcgm-exporter's labels (domain/scheduler/kubernetes-allocation.ts); absent for Slurm jobs. */
+  namespace?: string;
   /** GPU indices the job holds, per node. */
   gpus: Array<{ node: string; indices: number[] }>;
 }

@@ -29,6 +29,12 @@ import { addNodes, finishSummary, startSummary, type FleetSummary } from '../../
 import type { Topology } from '../../domain/fleet/topology.js';
 import { applySchedulerSnapshot, type AllocationReport } from '../../domain/scheduler/allocation.js';
 import type { SchedulerSnapshot } from '../../domain/scheduler/scheduler-snapshot.js';
+import {
+  applyPodAttribution,
+  createPodAttribution,
+  recordPodLabels,
+  type KubernetesReport,
+} from '../../domain/scheduler/kubernetes-allocation.js';
 import type { CollectorPorts } from './ports.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 import { runAtOnce, runSliced, type TimeSlicer } from './time-slicer.js';
@@ -91,6 +97,9 @@ export function createCollector(opts: CollectorOptions) {
   const slotsByTarget = new Map<string, number[]>();
   let summary: FleetSummary | null = null;
   let allocation: AllocationReport | null = null;
+  /** dcgm-exporter's pod labels, laid over the nodes no scheduler covers each round. */
+  const podLabels = createPodAttribution();
+  let kubernetes: KubernetesReport | null = null;
   let warmedUp = false;
   let journalSeq = 0;
   /** New identities from scrapes, saved once per round: one fsync, not one per target. */
@@ -138,6 +147,7 @@ export function createCollector(opts: CollectorOptions) {
 
   function apply(batch: IngestBatch, nowMs: number) {
     const result = applyBatch(state, batch, nowMs);
+    recordPodLabels(podLabels, state, batch, nowMs);
     pendingHosts.push(...result.newHosts);
     for (const b of result.bindings) pendingBindings.push(b);
     pendingReplacements.push(...result.replacements);
@@ -229,6 +239,8 @@ export function createCollector(opts: CollectorOptions) {
       for (let p = 0; p < state.podSold.length; p++) state.podSold[p] = sold.has(p) ? 1 : 0;
     }
     if (opts.scheduler) allocation = applySchedulerSnapshot(state, opts.scheduler.latest(), nowMs, opts.scheduler.staleAfterMs);
+    else if (kubernetes !== null || podLabels.labelledAtMs.size > 0) applySchedulerSnapshot(state, null, nowMs, 0); // clears the overlay
+    kubernetes = podLabels.labelledAtMs.size > 0 || kubernetes !== null ? applyPodAttribution(state, podLabels, nowMs, staleAfterMs) : null;
     const slots = state.topology.slotNode.length;
     const nodes = state.topology.nodes.length;
     if (nextVerdicts.length < state.capacity) {
@@ -363,6 +375,11 @@ export function createCollector(opts: CollectorOptions) {
     /** What the last round laid over the fleet from the scheduler; null without one. */
     allocation(): AllocationReport | null {
       return allocation;
+    },
+
+    /** What the last round laid over the fleet from dcgm-exporter's pod labels; null when no report named a pod. */
+    kubernetes(): KubernetesReport | null {
+      return kubernetes;
     },
 
     /** Saves the fleet state and drops the journal it covers. */
