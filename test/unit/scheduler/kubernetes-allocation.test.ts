@@ -134,6 +134,19 @@ describe('allocation from dcgm-exporter pod labels', () => {
     expect(states(state, A)).toEqual(Array(8).fill('unknown'));
   });
 
+  it('keeps same-named pods on two nodes apart (two clusters may reuse a name)', () => {
+    const state = createFleetState(tinyTopology());
+    const pods = createPodAttribution();
+    const b = batch([...nodeSamples(A, READINGS.busy), ...nodeSamples(B, READINGS.busy)].map((s) => ({ ...s, pod: pod('web-1') })));
+    applyBatch(state, b, T0);
+    recordPodLabels(pods, state, b, T0);
+    expect(round(state, pods)).toEqual({ nodesCovered: 2, nodesUnderSlurm: 0, allocatedGpus: 16, pods: 2 });
+    expect(state.sched.jobs.map((j) => j.gpus)).toEqual([
+      [{ node: A, indices: [0, 1, 2, 3, 4, 5, 6, 7] }],
+      [{ node: B, indices: [0, 1, 2, 3, 4, 5, 6, 7] }],
+    ]);
+  });
+
   it('clears what it laid when the next round has no labels', () => {
     const { state, pods } = fleet();
     round(state, pods);

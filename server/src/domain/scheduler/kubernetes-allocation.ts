@@ -1,5 +1,5 @@
 import type { FleetState } from '../fleet/fleet-state.js';
-import type { IngestBatch } from '../fleet/readings.js';
+import type { GpuSample, IngestBatch } from '../fleet/readings.js';
 import type { PodLabels } from './pod-labels.js';
 import type { RunningJob } from './scheduler-snapshot.js';
 
@@ -35,23 +35,37 @@ export function createPodAttribution(): PodAttribution {
 
 /**
  * Records the pod labels of an applied batch (call after applyBatch, so every sample's GPU has
- * its slot): each GPU in the batch keeps its pod or loses it, and each host in the batch is
- * labelled at `nowMs` when any of its GPUs named a pod. A batch without pod labels only clears.
+ * its slot). Per host in the batch: when any of its GPUs names a pod, the host is labelled at
+ * `nowMs` and each of its GPUs in the batch keeps its pod or loses it; when none does, the host
+ * and all its GPUs lose their pods. `bySlot` only ever holds GPUs of labelled hosts, so a batch
+ * without pod labels costs one host lookup (the UUID lookups are paid only where pods are).
  */
 export function recordPodLabels(attribution: PodAttribution, state: FleetState, batch: IngestBatch, nowMs: number): void {
   const { bySlot, labelledAtMs } = attribution;
-  const named = new Map<number, boolean>();
-  for (const sample of batch.samples) {
-    const slot = state.slotByUuid.get(sample.uuid);
-    if (slot === undefined) continue;
-    const node = state.topology.slotNode[slot] ?? -1;
-    if (sample.pod) bySlot.set(slot, sample.pod);
-    else if (bySlot.size > 0) bySlot.delete(slot);
-    named.set(node, named.get(node) === true || sample.pod !== undefined);
-  }
-  for (const [node, anyPod] of named) {
-    if (anyPod) labelledAtMs.set(node, nowMs);
-    else labelledAtMs.delete(node);
+  const { samples } = batch;
+  const { topology } = state;
+  // Samples of one host come together as a rule (one node's scrape or push): walk runs of a host.
+  for (let from = 0; from < samples.length;) {
+    const host = (samples[from] as GpuSample).host;
+    let to = from;
+    let anyPod = false;
+    for (; to < samples.length && (samples[to] as GpuSample).host === host; to++) if (samples[to]?.pod) anyPod = true;
+    const node = topology.nodeByHost.get(host);
+    if (node !== undefined && anyPod) {
+      labelledAtMs.set(node, nowMs);
+      for (let i = from; i < to; i++) {
+        const sample = samples[i] as GpuSample;
+        const slot = state.slotByUuid.get(sample.uuid);
+        if (slot === undefined) continue;
+        if (sample.pod) bySlot.set(slot, sample.pod);
+        else bySlot.delete(slot);
+      }
+    } else if (node !== undefined && labelledAtMs.has(node) && labelledAtMs.get(node) !== nowMs) {
+      // Not labelled by an earlier run of this batch: the host's report names no pod now.
+      labelledAtMs.delete(node);
+      for (const slot of topology.nodes[node]?.slots ?? []) bySlot.delete(slot);
+    }
+    from = to;
   }
 }
 
@@ -69,7 +83,7 @@ export function applyPodAttribution(state: FleetState, attribution: PodAttributi
   const report: KubernetesReport = { nodesCovered: 0, nodesUnderSlurm: 0, allocatedGpus: 0, pods: 0 };
   if (attribution.labelledAtMs.size === 0) return report;
   const jobs: RunningJob[] = [...sched.jobs];
-  const jobByPod = new Map<string, number>();
+  const first = jobs.length;
   for (const [nodeIndex, atMs] of attribution.labelledAtMs) {
     const node = topology.nodes[nodeIndex];
     if (!node || nowMs - atMs > staleAfterMs || atMs > nowMs) continue;
@@ -79,31 +93,28 @@ export function applyPodAttribution(state: FleetState, attribution: PodAttributi
     }
     sched.cover[nodeIndex] = 1;
     report.nodesCovered++;
+    // A pod runs on one node, so its job is looked for among this node's (a few at most); two
+    // clusters' same-named pods on two nodes stay apart.
+    const nodeFirst = jobs.length;
     for (const slot of node.slots) {
       const labels = attribution.bySlot.get(slot);
       if (!labels || (state.missing[slot] ?? 0) === 1) continue;
-      const key = `${labels.namespace}/${labels.pod}`;
-      let j = jobByPod.get(key);
-      if (j === undefined) {
-        j = jobs.length;
-        jobs.push({ id: labels.pod, account: '', partition: '', user: '', namespace: labels.namespace, gpus: [] });
-        jobByPod.set(key, j);
-      }
+      let j = nodeFirst;
+      while (j < jobs.length && !(jobs[j]?.id === labels.pod && jobs[j]?.namespace === labels.namespace)) j++;
+      if (j === jobs.length) jobs.push({ id: labels.pod, account: '', partition: '', user: '', namespace: labels.namespace, gpus: [] });
       addGpu(jobs[j] as RunningJob, node.host, topology.slotGpuIndex[slot] ?? -1);
       sched.job[slot] = j;
       report.allocatedGpus++;
     }
   }
-  report.pods = jobByPod.size;
+  report.pods = jobs.length - first;
   sched.jobs = jobs;
   return report;
 }
 
+/** A pod's jobs hold GPUs on one node: the first entry is that node's. */
 function addGpu(job: RunningJob, host: string, index: number): void {
-  let onNode = job.gpus.find((g) => g.node === host);
-  if (!onNode) {
-    onNode = { node: host, indices: [] };
-    job.gpus.push(onNode);
-  }
-  onNode.indices.push(index);
+  const onNode = job.gpus[0];
+  if (onNode) onNode.indices.push(index);
+  else job.gpus.push({ node: host, indices: [index] });
 }
