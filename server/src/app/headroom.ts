@@ -46,15 +46,8 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     ports: { ...stores, transaction: storage.transaction },
     staleAfterMs: config.staleAfterMs,
     soldPodsAt: (tMs) => soldPodsAt(tMs),
-    ...(config.slurm
-      ? {
-          scheduler: {
-            latest: () => scheduler?.latest() ?? null,
-            staleAfterMs: config.slurm.staleAfterMs,
-            tenants: () => tenants().tenants,
-          },
-        }
-      : {}),
+    tenants: () => tenants().tenants,
+    ...(config.slurm ? { scheduler: { latest: () => scheduler?.latest() ?? null, staleAfterMs: config.slurm.staleAfterMs } } : {}),
   });
   const tenancy = tenancyOf({ config, topology, collector, tenants, book: () => contracts, soldPodsAt: (tMs) => soldPodsAt(tMs) });
   const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation, tenancy.latest);
@@ -125,6 +118,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     parsers,
     now: clock.now,
     scheduler: schedulerNow,
+    kubernetes: collector.kubernetes,
     isReady: () => status.ready,
     isDraining: () => status.draining,
     simNodeText: site.nodeText,
@@ -195,7 +189,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     clock,
     collector,
     recordRound: (stats) => {
-      if (config.slurm) tenancy.update(stats.tMs);
+      if (config.slurm || collector.kubernetes()) tenancy.update(stats.tMs);
       metrics.collector.round(stats);
       firstSimPoll.roundDone();
     },

@@ -95,10 +95,14 @@ export const gpuAnswer = z
     downReason: z.string().nullable().describe("Why its node is down: the scheduler's reason, `maintenance`, or the pushed drain reason"),
     job: z
       .strictObject({
-        id: z.string(),
+        id: z.string().describe("Slurm's job id, or the Kubernetes pod's name"),
         account: z.string(),
         partition: z.string(),
         user: z.string(),
+        namespace: z.string().nullable().describe("The pod's Kubernetes namespace (null for a Slurm job)"),
+        source: z
+          .enum(['slurm', 'kubernetes'])
+          .describe("Who told the allocation: Slurm's reader, or dcgm-exporter's pod labels (docs/scheduler.md#kubernetes)"),
         tenant: z
           .union([
             z.strictObject({ kind: z.literal('internal'), team: z.string() }),
@@ -108,7 +112,7 @@ export const gpuAnswer = z
           .describe('Who the job belongs to by the tenants configuration; null when no rule names it'),
       })
       .nullable()
-      .describe('The running job the scheduler allocated this GPU to'),
+      .describe('The running job or pod the scheduler allocated this GPU to'),
   })
   .meta({ id: 'GpuReport' });
 

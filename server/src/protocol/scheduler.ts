@@ -60,13 +60,26 @@ const tenantsAnswer = z
   .nullable()
   .describe('Who the GPUs belong to (last round); null while no scheduler covers any node');
 
+/** Allocation told by dcgm-exporter's pod labels (docs/scheduler.md#kubernetes); null until a report names a pod. */
+const kubernetes = z
+  .strictObject({
+    source: z.literal('kubernetes'),
+    nodesCovered: z.number().int().describe('Nodes whose last fresh report named a pod, where no Slurm reader covers them'),
+    nodesUnderSlurm: z.number().int().describe('Nodes with pod labels that Slurm covers: Slurm decides there'),
+    allocatedGpus: z.number().int(),
+    pods: z.number().int(),
+  })
+  .nullable();
+
 export const schedulerAnswer = z
   .union([
     z.strictObject({
-      configured: z.literal(false).describe('No scheduler is configured (SLURM_REST_URL unset): states come from telemetry'),
+      configured: z.literal(false).describe('No Slurm reader is configured (SLURM_REST_URL unset)'),
+      kubernetes,
     }),
     z.strictObject({
       configured: z.literal(true),
+      kubernetes,
       scheduler: z.string().nullable(),
       apiVersion: z.string().nullable(),
       version: z.string().nullable().describe("The scheduler's release (Slurm's `22.05.8`)"),

@@ -12,6 +12,7 @@ import {
   pciBusIdOf,
   writeGpuUuid,
 } from './identity.js';
+import { inferenceHalves, inferenceJobKey } from './scheduler.js';
 import type { GpuSamples } from './telemetry.js';
 
 /**
@@ -19,7 +20,9 @@ import type { GpuSamples } from './telemetry.js';
  * fixtures/dcgm-exporter): each family opens with `# HELP` and `# TYPE`, families in the order
  * of the exporter's default-counters.csv, labels in the real order (gpu, UUID, pci_bus_id,
  * device, modelName, Hostname, DCGM_FI_DRIVER_VERSION, then container, namespace, pod,
- * pod_uid="" on GPUs that run an internal Kubernetes inference pod). Float fields (power,
+ * pod_uid="" on GPUs that run an internal Kubernetes inference pod: one pod per inference job of
+ * the simulated Slurm, on the same GPUs — the whole node, or GPUs 0–3 and 4–7 — named from the
+ * same key, so the pod labels and the scheduler tell one allocation). Float fields (power,
  * profiling ratios) print with six decimals (Go's %f), integer fields as integers. A GPU
  * that fell off the bus reports blank sentinels, and XID 79.
  *
@@ -101,7 +104,7 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 /** Longest value text (the int blank) plus `} ` and the newline. */
 const MAX_VALUE_BYTES = INT_BLANK_TEXT.length + 3;
-/** Room for the container/namespace/pod/pod_uid labels of one node. */
+/** Room for the container/namespace/pod/pod_uid labels of one pod; a node holds at most two. */
 const K8S_BYTES = 160;
 
 /** A piece of text laid out in the byte array: [start, start + length). */
@@ -179,7 +182,7 @@ export class DcgmRenderer {
       this.labelLength[s] = at - (this.labelStart[s] ?? 0);
     }
     this.k8sStart = at;
-    this.outStart = at + K8S_BYTES;
+    this.outStart = at + 2 * K8S_BYTES;
     this.grow(this.outStart + 64 * 1024);
     for (const [text, offset] of texts) this.view.write(text, offset, 'latin1');
     for (let s = 0; s < slots; s++) writeGpuUuid(this.seed, s, this.bytes, uuidAt[s] ?? 0);
@@ -228,15 +231,28 @@ export class DcgmRenderer {
     if (!node) throw new RangeError(`no node ${nodeIndex}`);
     if (this.labelStart.length !== this.topology.slotNode.length) this.layOut();
     const activity = nodes.activity[nodeIndex];
-    const k8s =
-      activity === Activity.serving || activity === Activity.standby
-        ? `,container="${INFERENCE_CONTAINER}",namespace="${INFERENCE_NAMESPACE}",pod="${inferencePodName(nodes.jobKey[nodeIndex] ?? 0)}",pod_uid=""`
-        : '';
-    const k8sPiece: Piece = { start: this.k8sStart, length: this.view.write(k8s, this.k8sStart, K8S_BYTES, 'latin1') };
+    // The inference jobs' pods: [first GPU, piece] per job, the whole node or two halves.
+    const pods: Array<[number, Piece]> = [];
+    if (activity === Activity.serving || activity === Activity.standby) {
+      const slotKey = nodes.jobKey[nodeIndex] ?? 0;
+      for (const [i, [firstGpu]] of inferenceHalves(slotKey).entries()) {
+        const pod = inferencePodName(inferenceJobKey(slotKey, firstGpu));
+        const text = `,container="${INFERENCE_CONTAINER}",namespace="${INFERENCE_NAMESPACE}",pod="${pod}",pod_uid=""`;
+        const start = this.k8sStart + i * K8S_BYTES;
+        pods.push([firstGpu, { start, length: this.view.write(text, start, K8S_BYTES, 'latin1') }]);
+      }
+    }
+    const podOf = (s: number): Piece | null => {
+      const gpu = this.topology.slotGpuIndex[s] ?? 0;
+      let piece: Piece | null = null;
+      for (const [firstGpu, p] of pods) if (gpu >= firstGpu) piece = p;
+      return piece;
+    };
+    const k8sBytes = pods.reduce((most, [, p]) => Math.max(most, p.length), 0);
     let bound = 0;
     for (const [f, header] of this.headers.entries()) {
       bound += header.length;
-      for (const s of node.slots) bound += (this.prefixes[f]?.length ?? 0) + (this.labelLength[s] ?? 0) + k8sPiece.length + MAX_VALUE_BYTES;
+      for (const s of node.slots) bound += (this.prefixes[f]?.length ?? 0) + (this.labelLength[s] ?? 0) + k8sBytes + MAX_VALUE_BYTES;
     }
     if (this.outStart + bound > this.bytes.length) this.grow(this.outStart + 2 * bound);
     const bytes = this.bytes;
@@ -251,7 +267,8 @@ export class DcgmRenderer {
         const start = this.labelStart[s] ?? 0;
         bytes.copyWithin(at, start, start + (this.labelLength[s] ?? 0));
         at += this.labelLength[s] ?? 0;
-        if (k8sPiece.length > 0) at = this.copy(k8sPiece, at);
+        const pod = pods.length > 0 ? podOf(s) : null;
+        if (pod) at = this.copy(pod, at);
         bytes[at++] = 0x7d; // }
         bytes[at++] = 0x20;
         at = this.value(family, samples, s, at);

@@ -231,7 +231,7 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
       const slot = workload.slotAt('inference', n, t, s);
       if (runningActivity(activity.activity[n] ?? Activity.idle)) {
         const submitMs = slot.startMs - Math.floor(toUnit(rehash(slot.key, 22)) * INFERENCE_SUBMIT_LEAD_MAX_MS);
-        for (const [firstGpu, gpus] of halves(slot.key)) {
+        for (const [firstGpu, gpus] of inferenceHalves(slot.key)) {
           job(
             {
               state: 'RUNNING',
@@ -248,13 +248,13 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
               reservation: '',
               computing: activity.activity[n] === Activity.serving,
             },
-            rehash(slot.key, firstGpu),
+            inferenceJobKey(slot.key, firstGpu),
           );
         }
         return;
       }
       const next = workload.slotAt('inference', n, slot.endMs, s);
-      for (const [firstGpu, gpus] of halves(next.key)) {
+      for (const [firstGpu, gpus] of inferenceHalves(next.key)) {
         pending(next, 1, gpus, firstGpu, INFERENCE_SUBMIT_LEAD_MAX_MS, 'inference', PARTITION.inference, t);
       }
     }
@@ -298,13 +298,18 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
 }
 
 /** An inference slot's jobs as [first GPU, GPUs]: the whole node, or two halves for a quarter of slots. */
-function halves(key: number): Array<[number, number]> {
+export function inferenceHalves(key: number): Array<[number, number]> {
   return toUnit(rehash(key, 21)) < SPLIT_INFERENCE_SHARE
     ? [
         [0, 4],
         [4, 4],
       ]
     : [[0, 8]];
+}
+
+/** The seeded key of an inference slot's job starting at `firstGpu`: its Slurm job and its Kubernetes pod (dcgm-text.ts) share it. */
+export function inferenceJobKey(slotKey: number, firstGpu: number): number {
+  return rehash(slotKey, firstGpu);
 }
 
 /** Running jobs then pending, each by id; an id drawn twice moves up to the next free one (Slurm ids are unique). */

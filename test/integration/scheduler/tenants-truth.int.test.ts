@@ -50,7 +50,8 @@ function site() {
     ports: { ...createStores(db), transaction: (work) => db.transaction(work)() },
     staleAfterMs: 3 * TICK_MS,
     soldPodsAt: () => BOOK_SOLD,
-    scheduler: { latest: () => snapshot, staleAfterMs: 90_000, tenants: () => tenants },
+    scheduler: { latest: () => snapshot, staleAfterMs: 90_000 },
+    tenants: () => tenants,
   });
   const round: RoundOptions = {
     collector,

@@ -46,6 +46,14 @@ describe('ingest journal', () => {
     tmp.remove();
   });
 
+  it('keeps a GPU’s pod labels, and none where it had none', () => {
+    const pod = { namespace: 'inference', pod: 'vllm-decode-7d9f8-x2k4q', container: 'main', hpcJob: null };
+    const seq = journal.append(entry(batch(sample('GPU-a', { pod }), sample('GPU-b'))));
+    const [replayed] = journal.since(seq - 1);
+    expect(replayed?.batch.samples[0]?.pod).toEqual(pod);
+    expect(replayed?.batch.samples[1]).not.toHaveProperty('pod');
+  });
+
   it('hands out increasing seqs and replays entries after a seq in order', () => {
     const first = journal.append(entry(batch(sample('GPU-a')), { receivedAtMs: NOW_MS }));
     const second = journal.append(entry(batch(sample('GPU-b')), { receivedAtMs: NOW_MS + 1 }));

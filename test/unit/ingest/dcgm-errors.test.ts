@@ -70,8 +70,8 @@ describe('parseDcgmText rejects duplicate series', () => {
   });
 
   it('sees a third copy after a per-pod copy as a duplicate of the right line', () => {
-    const podA = gpuLabels(0, { pod: 'a' });
-    const podB = gpuLabels(0, { pod: 'b' });
+    const podA = gpuLabels(0, { namespace: 'ns', pod: 'a' });
+    const podB = gpuLabels(0, { namespace: 'ns', pod: 'b' });
     const text = lines(
       series('DCGM_FI_DEV_GPU_UTIL', podA, 1),
       series('DCGM_FI_DEV_GPU_UTIL', podB, 1),

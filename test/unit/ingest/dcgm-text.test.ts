@@ -131,8 +131,8 @@ describe('parseDcgmText layouts and labels', () => {
 
   it('accepts escapes, spaces, commas and braces inside label values it ignores', () => {
     const text = lines(
-      series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { pod: 'a, b {c} = \\"d\\"', container: '' }), 9),
-      series('DCGM_FI_DEV_POWER_USAGE', gpuLabels(0, { pod: 'a, b {c} = \\"d\\"', container: '' }), 90),
+      series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { pod_uid: 'a, b {c} = \\"d\\"', vgpu: '' }), 9),
+      series('DCGM_FI_DEV_POWER_USAGE', gpuLabels(0, { pod_uid: 'a, b {c} = \\"d\\"', vgpu: '' }), 90),
     );
     expect(parseDcgmText(text).samples[0]).toMatchObject({ utilPercent: 9, powerWatts: 90 });
   });

@@ -51,7 +51,7 @@ describe('dcgm text: label values and names past maxLabelLength refuse the batch
       EMOJI_AT_LIMIT,
     );
     // 39 `\"` escapes are 78 characters of text but a 39-character value.
-    expect(parse(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { pod: '\\"'.repeat(MAX - 1) }), 10))).samples).toHaveLength(1);
+    expect(parse(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { pod_uid: '\\"'.repeat(MAX - 1) }), 10))).samples).toHaveLength(1);
     const error = domainErrorOf(() => parse(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { Hostname: EMOJI_PAST_LIMIT }), 10))));
     expect(error.code).toBe('too_large');
     expect(error.message).toMatch(/^line 1: value of label Hostname /);
@@ -65,7 +65,9 @@ describe('dcgm text: label values and names past maxLabelLength refuse the batch
   });
 
   it('has no limit when the option is omitted', () => {
-    expect(parseDcgmText(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { pod: 'p'.repeat(100_000) }), 10))).samples).toHaveLength(1);
+    expect(parseDcgmText(lines(series('DCGM_FI_DEV_GPU_UTIL', gpuLabels(0, { pod_uid: 'p'.repeat(100_000) }), 10))).samples).toHaveLength(
+      1,
+    );
   });
 });
 

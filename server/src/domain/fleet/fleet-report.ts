@@ -124,6 +124,9 @@ function downReasonOf(state: FleetState, nodeIndex: number, slot: number): strin
 function jobOf(state: FleetState, slot: number) {
   const j = state.sched.job[slot] ?? -1;
   const job = state.sched.jobs[j];
+  if (!job) return null;
   const tenant = state.sched.jobTenant[j] ?? null;
-  return job ? { id: job.id, account: job.account, partition: job.partition, user: job.user, tenant } : null;
+  const source = job.namespace === undefined ? ('slurm' as const) : ('kubernetes' as const);
+  const { id, account, partition, user } = job;
+  return { id, account, partition, user, namespace: job.namespace ?? null, source, tenant };
 }

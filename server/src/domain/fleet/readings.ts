@@ -3,6 +3,8 @@
  * produces: one validated batch, applied to fleet state whole or not at all.
  */
 
+import type { PodLabels } from '../scheduler/pod-labels.js';
+
 /** One reading of one GPU. `null` means the source did not report the field or sent a blank. */
 export interface GpuSample {
   uuid: string;
@@ -24,6 +26,8 @@ export interface GpuSample {
    * several samples per GPU (an nvidia-smi `-lms` trace); samples of one GPU come oldest first.
    */
   offsetMs: number;
+  /** The Kubernetes pod dcgm-exporter attributes the GPU to (its pod labels); absent when none. */
+  pod?: PodLabels;
 }
 
 /** A node's scheduling status from a scheduler integration (e.g. drained for maintenance). */

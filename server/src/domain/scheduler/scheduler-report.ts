@@ -1,6 +1,7 @@
 import type { AllocationReport } from './allocation.js';
 import type { TenantAttribution } from './attribution.js';
 import type { TenantsSource } from './tenants.js';
+import type { KubernetesReport } from './kubernetes-allocation.js';
 import type { SchedulerPollStatus } from './poll-status.js';
 import { pendingGpus, type SchedulerSnapshot } from './scheduler-snapshot.js';
 
@@ -72,14 +73,16 @@ function reservedGpus(configured: ReadonlyMap<string, number>, nodes: readonly s
   return nodes.reduce((sum, name) => sum + (configured.get(name) ?? 0), 0);
 }
 
-/** The API's view of the scheduler: health, queue figure and listing, reservations. */
-export function schedulerReport(view: SchedulerView | null, nowMs: number) {
-  if (!view) return { configured: false as const };
+/** The API's view of the scheduler: health, queue figure and listing, reservations; and what pod labels told. */
+export function schedulerReport(view: SchedulerView | null, nowMs: number, kubernetes: KubernetesReport | null = null) {
+  const k8s = kubernetes && { source: 'kubernetes' as const, ...kubernetes };
+  if (!view) return { configured: false as const, kubernetes: k8s };
   const { snapshot, allocation, status } = view;
   const queue = snapshot ? [...snapshot.pending].sort((a, b) => b.priority - a.priority) : [];
   const gpusOn = new Map(snapshot?.nodes.map((n) => [n.name, n.gpusConfigured]));
   return {
     configured: true as const,
+    kubernetes: k8s,
     scheduler: snapshot?.scheduler ?? null,
     apiVersion: snapshot?.apiVersion ?? null,
     version: snapshot?.version ?? null,

@@ -25,7 +25,7 @@ export interface RunningJob {
   account: string;
   partition: string;
   user: string;
-  /** Kubernetes: the pod's namespace (dcgm-exporter's pod attribution); absent for Slurm jobs. */
+  /** The Kubernetes namespace of a pod told by dcgm-exporter's labels (domain/scheduler/kubernetes-allocation.ts); absent for Slurm jobs. */
   namespace?: string;
   /** GPU indices the job holds, per node. */
   gpus: Array<{ node: string; indices: number[] }>;

@@ -17,6 +17,7 @@ import type { IngestBatch } from '../../domain/fleet/readings.js';
 import type { HistoryMetric } from '../../domain/fleet/rollup.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { SchedulerView } from '../../domain/scheduler/scheduler-report.js';
+import type { KubernetesReport } from '../../domain/scheduler/kubernetes-allocation.js';
 
 /** What the HTTP layer is given by main.ts; it constructs none of it. */
 export interface AppDeps {
@@ -43,6 +44,8 @@ export interface AppDeps {
   now: () => number;
   /** The scheduler source's view (null: none configured; /api/v1/scheduler says so). */
   scheduler?: () => SchedulerView | null;
+  /** What dcgm-exporter's pod labels told at the last round (null: no report named a pod). */
+  kubernetes?: () => KubernetesReport | null;
   isReady: () => boolean;
   isDraining?: () => boolean;
   /** dcgm-exporter text the simulator serves for one node, or null if no such node (sim on). */

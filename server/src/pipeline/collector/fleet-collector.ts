@@ -29,7 +29,13 @@ import { addNodes, finishSummary, startSummary, type FleetSummary } from '../../
 import type { Topology } from '../../domain/fleet/topology.js';
 import { applySchedulerSnapshot, type AllocationReport } from '../../domain/scheduler/allocation.js';
 import type { SchedulerSnapshot } from '../../domain/scheduler/scheduler-snapshot.js';
-import type { Tenants } from '../../domain/scheduler/tenants.js';
+import { tenantOf, type Tenants } from '../../domain/scheduler/tenants.js';
+import {
+  applyPodAttribution,
+  createPodAttribution,
+  recordPodLabels,
+  type KubernetesReport,
+} from '../../domain/scheduler/kubernetes-allocation.js';
 import type { CollectorPorts } from './ports.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 import { runAtOnce, runSliced, type TimeSlicer } from './time-slicer.js';
@@ -62,7 +68,9 @@ export interface CollectorOptions {
   /** Pods delivered to customers at a moment (contracts in term); their GPUs read `sold`. */
   soldPodsAt?: (tMs: number) => ReadonlySet<number>;
   /** A scheduler's last snapshot, laid over telemetry each round (docs/scheduler.md); none: telemetry alone. */
-  scheduler?: { latest(): SchedulerSnapshot | null; staleAfterMs: number; tenants?: () => Tenants | null };
+  scheduler?: { latest(): SchedulerSnapshot | null; staleAfterMs: number };
+  /** Who owns each job (Slurm's and Kubernetes pods'): a customer's GPUs read sold. */
+  tenants?: () => Tenants | null;
 }
 
 /** A push waiting for the group commit: what to journal, and whom to answer. */
@@ -92,6 +100,9 @@ export function createCollector(opts: CollectorOptions) {
   const slotsByTarget = new Map<string, number[]>();
   let summary: FleetSummary | null = null;
   let allocation: AllocationReport | null = null;
+  /** dcgm-exporter's pod labels, laid over the nodes no scheduler covers each round. */
+  const podLabels = createPodAttribution();
+  let kubernetes: KubernetesReport | null = null;
   let warmedUp = false;
   let journalSeq = 0;
   /** New identities from scrapes, saved once per round: one fsync, not one per target. */
@@ -139,6 +150,7 @@ export function createCollector(opts: CollectorOptions) {
 
   function apply(batch: IngestBatch, nowMs: number) {
     const result = applyBatch(state, batch, nowMs);
+    recordPodLabels(podLabels, state, batch, nowMs);
     pendingHosts.push(...result.newHosts);
     for (const b of result.bindings) pendingBindings.push(b);
     pendingReplacements.push(...result.replacements);
@@ -229,10 +241,16 @@ export function createCollector(opts: CollectorOptions) {
       const sold = opts.soldPodsAt(nowMs);
       for (let p = 0; p < state.podSold.length; p++) state.podSold[p] = sold.has(p) ? 1 : 0;
     }
-    if (opts.scheduler) {
-      const { latest, staleAfterMs: bound, tenants } = opts.scheduler;
-      allocation = applySchedulerSnapshot(state, latest(), nowMs, bound, tenants?.() ?? null);
-    }
+    const tenants = opts.tenants?.() ?? null;
+    if (opts.scheduler) allocation = applySchedulerSnapshot(state, opts.scheduler.latest(), nowMs, opts.scheduler.staleAfterMs, tenants);
+    else if (kubernetes !== null || podLabels.labelledAtMs.size > 0) applySchedulerSnapshot(state, null, nowMs, 0); // clears the overlay
+    if (podLabels.labelledAtMs.size > 0 || kubernetes !== null) {
+      kubernetes = applyPodAttribution(state, podLabels, nowMs, staleAfterMs);
+      // Pods are jobs too: their namespaces' tenants (Slurm's jobs keep theirs, written above).
+      const known = state.sched.jobTenant.length;
+      if (tenants && state.sched.jobs.length > known)
+        state.sched.jobTenant = [...state.sched.jobTenant, ...state.sched.jobs.slice(known).map((job) => tenantOf(tenants, job))];
+    } else kubernetes = null;
     const slots = state.topology.slotNode.length;
     const nodes = state.topology.nodes.length;
     if (nextVerdicts.length < state.capacity) {
@@ -367,6 +385,11 @@ export function createCollector(opts: CollectorOptions) {
     /** What the last round laid over the fleet from the scheduler; null without one. */
     allocation(): AllocationReport | null {
       return allocation;
+    },
+
+    /** What the last round laid over the fleet from dcgm-exporter's pod labels; null when no report named a pod. */
+    kubernetes(): KubernetesReport | null {
+      return kubernetes;
     },
 
     /** Saves the fleet state and drops the journal it covers. */

@@ -3,6 +3,7 @@
  * (whole GPU plus MIG instances) into one GpuSample.
  */
 import type { GpuSample } from '../../domain/fleet/readings.js';
+import type { PodLabels } from '../../domain/scheduler/pod-labels.js';
 import type { LabelBlock } from './dcgm-labels.js';
 
 /** Indices of the families we read, into FAMILY_NAMES below. */
@@ -73,6 +74,8 @@ export class GpuAcc {
   readonly whole = new InstanceAcc('');
   /** MIG GPU instances by GPU_I_ID, in first-seen order. */
   readonly instances: InstanceAcc[] = [];
+  /** The first pod named on any of the GPU's series (a shared GPU's later pods are not kept). */
+  pod: PodLabels | null = null;
 
   constructor(
     readonly uuid: string,
@@ -160,7 +163,7 @@ function grEngineUtil(gpu: GpuAcc): number | null {
 
 export function foldGpu(gpu: GpuAcc): GpuSample {
   const util = maxOver(gpu, F_UTIL);
-  return {
+  const sample: GpuSample = {
     uuid: gpu.uuid,
     host: gpu.host,
     index: gpu.index,
@@ -172,4 +175,6 @@ export function foldGpu(gpu: GpuAcc): GpuSample {
     xid: maxOver(gpu, F_XID),
     offsetMs: 0,
   };
+  if (gpu.pod) sample.pod = gpu.pod;
+  return sample;
 }

@@ -38,6 +38,15 @@ export class LabelBlock {
   host2End = -1;
   instStart = -1;
   instEnd = -1;
+  /** Pod attribution (dcgm-exporter `--kubernetes`, `--hpc-job-mapping-dir`). */
+  nsStart = -1;
+  nsEnd = -1;
+  podStart = -1;
+  podEnd = -1;
+  containerStart = -1;
+  containerEnd = -1;
+  jobStart = -1;
+  jobEnd = -1;
   /** Some label value holds a backslash escape: values must be unescaped before use. */
   hasEscape = false;
   /** Labelled as a non-GPU DCGM entity (`nvswitch`, `cpu`): needs no UUID. */
@@ -160,13 +169,17 @@ function once(previousStart: number, label: string, fail: FailFn): void {
 
 /** Remembers the offsets of the few labels we use; every other label is only syntax-checked. */
 function keepLabel(text: string, b: LabelBlock, nameStart: number, nameLength: number, vs: number, ve: number, fail: FailFn): void {
-  // Compare the first letter before taking a substring: most labels (pci_bus_id, device, pod, …) are skipped at once.
+  // Compare the first letter before taking a substring: most labels (pci_bus_id, device, pod_uid, …) are skipped at once.
   const first = text.charCodeAt(nameStart);
   switch (nameLength) {
     case 3: {
-      if (first !== 103 && first !== 99) return; // g, c
+      if (first !== 103 && first !== 99 && first !== 112) return; // g, c, p
       const name = text.substring(nameStart, nameStart + 3);
-      if (name === 'gpu') {
+      if (name === 'pod') {
+        once(b.podStart, 'pod', fail);
+        b.podStart = vs;
+        b.podEnd = ve;
+      } else if (name === 'gpu') {
         once(b.gpuStart, 'gpu', fail);
         b.gpuStart = vs;
         b.gpuEnd = ve;
@@ -202,13 +215,31 @@ function keepLabel(text: string, b: LabelBlock, nameStart: number, nameLength: n
       }
       return;
     }
-    case 9:
-      if (first === 109 && text.substring(nameStart, nameStart + 9) === 'modelName') {
+    case 7:
+      if (first === 104 && text.substring(nameStart, nameStart + 7) === 'hpc_job') {
+        once(b.jobStart, 'hpc_job', fail);
+        b.jobStart = vs;
+        b.jobEnd = ve;
+      }
+      return;
+    case 9: {
+      if (first !== 109 && first !== 110 && first !== 99) return; // m, n, c
+      const name = text.substring(nameStart, nameStart + 9);
+      if (name === 'modelName') {
         once(b.modelStart, 'modelName', fail);
         b.modelStart = vs;
         b.modelEnd = ve;
+      } else if (name === 'namespace') {
+        once(b.nsStart, 'namespace', fail);
+        b.nsStart = vs;
+        b.nsEnd = ve;
+      } else if (name === 'container') {
+        once(b.containerStart, 'container', fail);
+        b.containerStart = vs;
+        b.containerEnd = ve;
       }
       return;
+    }
     default:
       return;
   }

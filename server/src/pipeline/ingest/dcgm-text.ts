@@ -26,6 +26,7 @@ import {
   unescapeLabelValue,
 } from './dcgm-lexer.js';
 import { labelTooLong } from './label-length.js';
+import { readPodLabels, type PodLabels } from '../../domain/scheduler/pod-labels.js';
 
 export interface DcgmParseOptions {
   /** Host for series that carry no `Hostname`/`hostname` label (e.g. the scrape target's name). */
@@ -55,6 +56,9 @@ const BLOCK_SEARCH_DEPTH = 64;
  *   used for such a field only when no instance reports it, so nothing is counted twice.
  * - DCGM blanks (≥ 2147483632, which covers the INT64 and FP64 blanks) and NaN become `null`.
  * - A repeated series with other labels (a shared GPU's per-pod copies) keeps the first reading.
+ * - Pod attribution (`namespace`, `pod`, `container`, `hpc_job`; "" = none): the first pod named
+ *   on any of a GPU's series becomes its sample's `pod`; a value that breaks Kubernetes' naming
+ *   rules (pod-labels.ts) is an 'invalid' error naming the label.
  * - Throws DomainError('invalid', 'line N: …', { line }) on a syntax error, bad number, bad
  *   escape, duplicate series, out-of-range reading, missing UUID on a DCGM_FI_ line (other than
  *   NVSwitch/CPU entities), missing host, or a GPU whose host/index changes between lines;
@@ -306,6 +310,11 @@ class DcgmScanner {
       if (gpu.index !== index) this.fail(`GPU ${uuid} has gpu="${index}" here but gpu="${gpu.index}" at line ${gpu.firstLine}`);
       if (gpu.modelName === null && block.modelStart >= 0) gpu.modelName = this.value(block, block.modelStart, block.modelEnd);
     }
+    // Every block's labels are checked (a bad one refuses the batch), the first pod is kept.
+    if (block.podStart >= 0 || block.nsStart >= 0 || block.containerStart >= 0 || block.jobStart >= 0) {
+      const pod = this.podOf(block);
+      if (gpu.pod === null) gpu.pod = pod;
+    }
     const acc = block.instStart < 0 ? gpu.whole : gpu.instance(this.value(block, block.instStart, block.instEnd));
     block.acc = acc;
     return acc;
@@ -314,6 +323,19 @@ class DcgmScanner {
   private value(block: LabelBlock, start: number, end: number): string {
     const raw = block.text.slice(start, end);
     return block.hasEscape ? unescapeLabelValue(raw) : raw;
+  }
+
+  /** The block's pod attribution (null: no pod named); a malformed label fails the batch. */
+  private podOf(block: LabelBlock): PodLabels | null {
+    const read = (start: number, end: number): string | undefined => (start < 0 ? undefined : this.value(block, start, end));
+    const result = readPodLabels({
+      namespace: read(block.nsStart, block.nsEnd),
+      pod: read(block.podStart, block.podEnd),
+      container: read(block.containerStart, block.containerEnd),
+      hpcJob: read(block.jobStart, block.jobEnd),
+    });
+    if ('problem' in result) this.fail(result.problem);
+    return result.labels;
   }
 
   private hostOf(block: LabelBlock): string {

@@ -1,35 +1,43 @@
 import type { GpuSample, IngestBatch, MeterReading, NodeStatus } from '../../domain/fleet/readings.js';
+import type { PodLabels } from '../../domain/scheduler/pod-labels.js';
 
 /**
  * The ingest journal's on-disk form of an IngestBatch: JSON with positional arrays instead of
  * objects, so field names are not repeated per sample (about half the bytes of plain JSON):
  *
  *   {"v":1,
- *    "s":[[uuid, host, index, modelName, utilPercent, powerWatts, memUsedMiB, memTotalMiB, xid, offsetMs], …],
+ *    "s":[[uuid, host, index, modelName, utilPercent, powerWatts, memUsedMiB, memTotalMiB, xid, offsetMs(, pod)], …],
  *    "n":[[host, drained 0|1, reason], …],
  *    "m":[[id, scope, watts], …]}
  *
- * Non-finite numbers become null (JSON has no NaN), which reads back as "not reported".
+ * Non-finite numbers become null (JSON has no NaN), which reads back as "not reported". `pod`,
+ * only on a GPU with pod labels, is [namespace, pod, container, hpcJob]: without it a pushed
+ * node's Kubernetes allocation would be lost at a restart until its next push.
  */
 const VERSION = 1;
 
-type SampleTuple = [string, string, number, string | null, ...Array<number | null>];
+type PodTuple = [string, string, string | null, string | null];
+type SampleTuple = [string, string, number, string | null, ...Array<number | null | PodTuple>];
 
 export function encodeBatch(batch: IngestBatch): string {
   return JSON.stringify({
     v: VERSION,
-    s: batch.samples.map((s): SampleTuple => [
-      s.uuid,
-      s.host,
-      s.index,
-      s.modelName,
-      s.utilPercent,
-      s.powerWatts,
-      s.memUsedMiB,
-      s.memTotalMiB,
-      s.xid,
-      s.offsetMs,
-    ]),
+    s: batch.samples.map((s): SampleTuple => {
+      const t: SampleTuple = [
+        s.uuid,
+        s.host,
+        s.index,
+        s.modelName,
+        s.utilPercent,
+        s.powerWatts,
+        s.memUsedMiB,
+        s.memTotalMiB,
+        s.xid,
+        s.offsetMs,
+      ];
+      if (s.pod) t.push([s.pod.namespace, s.pod.pod, s.pod.container, s.pod.hpcJob]);
+      return t;
+    }),
     n: batch.nodes.map((n) => [n.host, n.drained ? 1 : 0, n.reason]),
     m: batch.meters.map((m) => [m.id, m.scope, m.watts]),
   });
@@ -47,8 +55,8 @@ export function decodeBatch(text: string): IngestBatch {
 }
 
 function decodeSample(value: unknown): GpuSample {
-  const t = tuple(value, 10, 'sample');
-  return {
+  const t = Array.isArray(value) && value.length === 11 ? value : tuple(value, 10, 'sample');
+  const sample: GpuSample = {
     uuid: str(t[0]),
     host: str(t[1]),
     index: num(t[2]),
@@ -60,6 +68,13 @@ function decodeSample(value: unknown): GpuSample {
     xid: optNum(t[8]),
     offsetMs: num(t[9]),
   };
+  if (t.length === 11) sample.pod = decodePod(t[10]);
+  return sample;
+}
+
+function decodePod(value: unknown): PodLabels {
+  const t = tuple(value, 4, 'pod');
+  return { namespace: str(t[0]), pod: str(t[1]), container: optStr(t[2]), hpcJob: optStr(t[3]) };
 }
 
 function decodeNode(value: unknown): NodeStatus {

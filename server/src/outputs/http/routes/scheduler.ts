@@ -10,7 +10,7 @@ import { newRouter } from '../router.js';
 export function schedulerRoutes(deps: AppDeps): Router {
   const router = newRouter();
   router.get('/scheduler', (_req, res) => {
-    res.json(schedulerReport(deps.scheduler?.() ?? null, deps.now()) satisfies Sent<typeof schedulerAnswer>);
+    res.json(schedulerReport(deps.scheduler?.() ?? null, deps.now(), deps.kubernetes?.() ?? null) satisfies Sent<typeof schedulerAnswer>);
   });
   return router;
 }
@@ -19,7 +19,7 @@ export const schedulerPaths: ZodOpenApiPathsObject = {
   '/api/v1/scheduler': {
     get: {
       operationId: 'getScheduler',
-      summary: 'The scheduler source: health, allocation coverage, the queue (pending GPUs) and reservations',
+      summary: 'The scheduler sources: Slurm health, allocation coverage, the queue (pending GPUs) and reservations; pod-label coverage',
       tags: ['fleet'],
       responses: { 200: jsonAnswer('Scheduler report', schedulerAnswer) },
     },
