@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harness.js';
+import { listenPort } from '../helpers/listen-port.js';
 
 /**
  * The cross-checks fire as real alerts, with the default rules, on a server reading its own
@@ -11,15 +11,6 @@ import { startTestHeadroom, tempDir, type TestHeadroom } from '../helpers/harnes
  * the pods the book sold to Aurora Labs).
  */
 type Alert = { status: string; labels: Record<string, string>; annotations: Record<string, string> };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 let h: TestHeadroom;
 beforeAll(async () => {
@@ -37,7 +28,7 @@ beforeAll(async () => {
       customers: [{ customer: 'Pretrain Co', accounts: ['pretrain'] }],
     }),
   );
-  const port = await freePort();
+  const port = await listenPort();
   h = await startTestHeadroom(
     {
       PORT: String(port),

@@ -1,23 +1,16 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TenantClassCounts } from '../../../server/src/domain/scheduler/attribution.js';
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
 import { parseExposition } from '../helpers/exposition.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
+import { listenPort } from '../helpers/listen-port.js';
 
 /**
  * Tenants over real HTTP on the simulated site: the server reads its own simulated slurmrestd
  * (SLURM_REST_URL=<itself>/sim/slurm) with the demo contract book, and GET /api/v1/scheduler says
  * who the GPUs belong to, by class, team and customer.
  */
-type Classes = {
-  internal: { busy: number; held: number };
-  customer: { sold: number };
-  unattributed: { busy: number; held: number };
-  idle: number;
-  orphaned: number;
-  down: number;
-  unknown: number;
-};
+type Classes = TenantClassCounts;
 type Tenants = {
   source: string;
   classes: Classes;
@@ -38,18 +31,9 @@ const sum = (c: Classes): number =>
   c.down +
   c.unknown;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
-
 let h: TestHeadroom;
 beforeAll(async () => {
-  const port = await freePort();
+  const port = await listenPort();
   h = await startTestHeadroom({
     PORT: String(port),
     SIM_CONTRACTS: 'demo',
