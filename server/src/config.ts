@@ -139,6 +139,8 @@ export interface Config {
     startMs: number | null;
     contracts: 'demo' | 'none';
     plans: 'demo' | 'none';
+    /** SIM_SCHEDULER: the simulated site's scheduler (its Slurm and its pods' labels); false: telemetry alone. */
+    scheduler: boolean;
   };
   capacity: {
     horizonDays: number;
@@ -242,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       startMs: e.SIM_START ?? null,
       contracts: e.SIM_CONTRACTS,
       plans: e.SIM_PLANS,
+      scheduler: e.SIM_SCHEDULER,
     },
     capacity: {
       horizonDays: e.CAPACITY_HORIZON_DAYS,

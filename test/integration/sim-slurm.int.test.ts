@@ -94,7 +94,7 @@ describe('the default run', () => {
     const off = await startTestHeadroom({ SIM_SCHEDULER: 'false' });
     try {
       await off.collectAt(off.clock.now());
-      expect((await off.getJson<Report>('/api/v1/scheduler')).body).toEqual({ configured: false });
+      expect((await off.getJson<Report>('/api/v1/scheduler')).body).toEqual({ configured: false, kubernetes: null });
       expect((await off.getJson<Fleet>('/api/v1/fleet')).body.toldBy.scheduler).toBe(0);
     } finally {
       await off.stop();

@@ -45,6 +45,8 @@ export function simulatedSite(
         soldPod: (pod, tMs) => book.soldPodsAt(tMs).has(pod),
         // The customer's Slurm account on a sold pod: its contract's (Aurora Labs → aurora-labs).
         podCustomer: book.podCustomerAt,
+        // SIM_SCHEDULER=false: no scheduler of any kind, so no pod labels either (telemetry alone).
+        podLabels: config.sim.scheduler,
       })
     : null;
   return {

@@ -129,6 +129,8 @@ export class DcgmRenderer {
   constructor(
     private readonly topology: Topology,
     private readonly seed: number,
+    /** Whether inference GPUs carry their pods' labels (dcgm-exporter's Kubernetes attribution). */
+    private readonly podLabels = true,
   ) {}
 
   uuidOf(slot: number): string {
@@ -233,7 +235,7 @@ export class DcgmRenderer {
     const activity = nodes.activity[nodeIndex];
     // The inference jobs' pods: [first GPU, piece] per job, the whole node or two halves.
     const pods: Array<[number, Piece]> = [];
-    if (activity === Activity.serving || activity === Activity.standby) {
+    if (this.podLabels && (activity === Activity.serving || activity === Activity.standby)) {
       const slotKey = nodes.jobKey[nodeIndex] ?? 0;
       for (const [i, [firstGpu]] of inferenceHalves(slotKey).entries()) {
         const pod = inferencePodName(inferenceJobKey(slotKey, firstGpu));

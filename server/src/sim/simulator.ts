@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   soldPod?: SoldPodPredicate;
   /** The Slurm account of the customer on a sold pod (default `customer`). */
   podCustomer?: (podIndex: number, tMs: number) => string | null;
+  /** Whether the exporter text carries the inference pods' Kubernetes labels (default true). */
+  podLabels?: boolean;
 }
 
 export interface Simulator {
@@ -111,7 +113,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const samples = createGpuSamples(topology);
   const current = createNodeActivity(topology.nodes.length);
   const scratch = createNodeActivity(topology.nodes.length);
-  const renderer = new DcgmRenderer(topology, seed);
+  const renderer = new DcgmRenderer(topology, seed, opts.podLabels ?? true);
   const rollupModel = createRollupModel(topology, params);
   const schedulerModel = createSchedulerModel({
     topology,

@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('the Scheduler section with no scheduler configure
       await h.collectAt(h.clock.now());
       const { page, problems } = await openPage(browser, SIZES[0][1]);
       await loadDashboard(page, signInUrl(h.url));
-      expect((await h.getJson('/api/v1/scheduler')).body).toEqual({ configured: false });
+      expect((await h.getJson('/api/v1/scheduler')).body).toEqual({ configured: false, kubernetes: null });
       expect(await page.getByTestId('scheduler-none').textContent()).toMatch(/^No scheduler configured/);
       expect(await page.locator('#scheduler .card-body > *').count()).toBe(1);
       expect(problems).toEqual([]);
