@@ -59,6 +59,8 @@ export function classifySlots(
     let activitySum = 0;
     let activityCount = 0;
     let fresh = 0;
+    /** The newest fresh sample's class: whether an allocated GPU computes now. */
+    let newest: SampleClassCode = SampleClass.invalid;
     let utilSum = 0;
     let powerSum = 0;
     let memSum = 0;
@@ -83,6 +85,7 @@ export function classifySlots(
         fresh++;
         const cls = classifySample(util, power, mem, model);
         votes[cls] = (votes[cls] ?? 0) + 1;
+        if (fresh === 1) newest = cls;
         if (Number.isFinite(util)) {
           utilSum += util;
           utilN++;
@@ -134,7 +137,10 @@ export function classifySlots(
         // (no two-sample wait: a job that never started a process is held at once); a GPU no job
         // holds but in use is held and flagged orphaned.
         fromScheduler = 1;
-        if (allocated) verdict = verdict === GpuState.busy ? GpuState.busy : GpuState.held;
+        // Whether a job's GPU computes is read from the newest sample, not the three-sample vote:
+        // allocation already says the GPU is taken, so only its phase is asked, and a job changing
+        // phase reads its new one at the first round after (the vote lagged a round or two).
+        if (allocated) verdict = (state.missing[slot] ?? 0) === 0 && newest === SampleClass.busy ? GpuState.busy : GpuState.held;
         else if (verdict === GpuState.busy || verdict === GpuState.held) {
           verdict = GpuState.held;
           orphaned = 1;
