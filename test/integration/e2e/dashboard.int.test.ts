@@ -86,6 +86,9 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
     h = await startTestHeadroom({
       SIM_CONTRACTS: 'demo',
       BACKFILL_DAYS: '3',
+      // Telemetry alone: the pushed idle samples must outvote the simulator's next one (with its
+      // scheduler, an allocated GPU's phase is its newest sample, the simulator's).
+      SIM_SCHEDULER: 'false',
       // A receiver that refuses: retried fast and dead-lettered after 1.5 s, so the page shows all three states.
       WEBHOOK_ALLOW_PRIVATE: 'true',
       WEBHOOK_TIMEOUT_MS: '500',

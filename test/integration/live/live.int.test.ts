@@ -79,7 +79,9 @@ describe('the live view (socket.io on the API port)', () => {
   let podIds: string[] = [];
 
   beforeAll(async () => {
-    h = await startTestHeadroom();
+    // Telemetry alone: the pushed idle samples must outvote the simulator's next one (with its
+    // scheduler, an allocated GPU's phase is its newest sample, the simulator's).
+    h = await startTestHeadroom({ SIM_SCHEDULER: 'false' });
     client = liveClient(h.url);
   });
   afterAll(async () => {
