@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { weakSecretReason } from './domain/auth/token-strength.js';
 import { readScrapeTargetsFile } from './config/scrape-targets-file.js';
-import { readTenantsFile } from './config/tenants-file.js';
+import { tenantsFromFile } from './config/tenants-file.js';
+import { slurmSettings, type SlurmSettings } from './config/slurm-settings.js';
 import type { Tenants } from './domain/scheduler/tenants.js';
 
 /**
@@ -165,10 +166,7 @@ export interface Config {
    * Where allocation is read from (docs/scheduler.md): a slurmrestd (`rest`; token fixed, or a file
    * re-read on change), else the simulator's scheduler when it runs (`sim`); null: telemetry alone.
    */
-  slurm:
-    | ({ source: 'rest'; url: string; user: string; token: string | null; tokenFile: string | null } & SlurmTiming)
-    | ({ source: 'sim' } & SlurmTiming)
-    | null;
+  slurm: SlurmSettings | null;
   /**
    * Who owns the scheduler's allocations (docs/scheduler.md#tenants): TENANTS_FILE's mapping, or
    * null (the simulated site's default, else every job internal under its account). heldThresholdMs:
@@ -384,38 +382,4 @@ function basicAuth(value: string | undefined): { user: string; password: string 
   if (value === undefined) return null;
   const colon = value.indexOf(':');
   return { user: value.slice(0, colon), password: value.slice(colon + 1) };
-}
-
-type SlurmTiming = { pollMs: number; timeoutMs: number; staleAfterMs: number };
-
-function slurmSettings(e: z.output<typeof envSchema>, simScheduler: boolean): Config['slurm'] {
-  const timing: SlurmTiming = {
-    pollMs: e.SLURM_POLL_S * 1000,
-    timeoutMs: e.SLURM_TIMEOUT_S * 1000,
-    // Three missed polls, as for scrapes: one late answer is noise.
-    staleAfterMs: (e.SLURM_STALE_AFTER_S ?? e.SLURM_POLL_S * 3) * 1000,
-  };
-  if (!e.SLURM_REST_URL) return simScheduler ? { source: 'sim', ...timing } : null;
-  if ((!e.SLURM_JWT && !e.SLURM_JWT_FILE) || !e.SLURM_USER)
-    throw new Error(
-      'invalid configuration: SLURM_REST_URL needs SLURM_USER and SLURM_JWT or SLURM_JWT_FILE (a token from `scontrol token username=<user>`)',
-    );
-  if (e.SLURM_JWT && e.SLURM_JWT_FILE) throw new Error('invalid configuration: set SLURM_JWT or SLURM_JWT_FILE, not both');
-  return {
-    source: 'rest',
-    url: e.SLURM_REST_URL,
-    user: e.SLURM_USER,
-    token: e.SLURM_JWT?.replace(/^SLURM_JWT=/, '') ?? null,
-    tokenFile: e.SLURM_JWT_FILE ?? null,
-    ...timing,
-  };
-}
-
-/** TENANTS_FILE read and checked at start: a bad file stops the start, naming the file and the problem. */
-function tenantsFromFile(file: string): Tenants {
-  try {
-    return readTenantsFile(file);
-  } catch (error) {
-    throw new Error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
 }

@@ -66,3 +66,12 @@ export function readTenantsFile(file: string): Tenants {
   }
   return parseTenants(text, file);
 }
+
+/** TENANTS_FILE read and checked at start (config.ts): a bad file stops the start, naming the file and the problem. */
+export function tenantsFromFile(file: string): Tenants {
+  try {
+    return readTenantsFile(file);
+  } catch (error) {
+    throw new Error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
