@@ -23,6 +23,7 @@ const summaryAt = (atMs: number, site: ScopeFigures): FleetSummary => ({
   site,
   halls: [],
   pods: [],
+  models: [],
   unplaced: figures(0, 0, 0, 0),
   metered: false,
 });

@@ -2,6 +2,7 @@ import type { FleetState } from './fleet-state.js';
 import { newestRingIndex } from './fleet-state.js';
 import { GPU_STATES, GpuState, type StateCounts } from './gpu-state.js';
 import { NODE_GPU_OVERHEAD } from './presets.js';
+import { podModels } from './topology.js';
 
 /**
  * Figures of one scope (site, hall or pod) at one moment. Counts are GPUs per state.
@@ -28,6 +29,8 @@ export interface FleetSummary {
   pods: ScopeFigures[];
   /** Figures of GPUs on unplaced nodes (also inside `site`). */
   unplaced: ScopeFigures;
+  /** Per model pool (topology.ts `podModels`, same order): the sum of its pods; unplaced GPUs are in none. */
+  models: Array<{ modelIndex: number; figures: ScopeFigures }>;
   /** Whether any fresh facility meter reported (else facility = IT × PUE). */
   metered: boolean;
 }
@@ -70,6 +73,7 @@ export function startSummary(state: FleetState, nowMs: number): FleetSummary {
     halls: topology.halls.map(emptyFigures),
     pods: topology.pods.map(emptyFigures),
     unplaced: emptyFigures(),
+    models: podModels(topology).map((modelIndex) => ({ modelIndex, figures: emptyFigures() })),
     metered: false,
   };
 }
@@ -132,6 +136,24 @@ function addGpu(figures: ScopeFigures, code: number, utilization: number, sample
 /** Facility draw from the meters (or IT × PUE): the last step of a summary. */
 export function finishSummary(state: FleetState, summary: FleetSummary, nowMs: number, staleAfterMs: number): void {
   applyFacilityPower(state, summary, nowMs, staleAfterMs);
+  sumModels(state, summary);
+}
+
+/** Each model pool's figures: the sum of its pods' (a few hundred pods, not 230,000 GPUs). */
+function sumModels(state: FleetState, summary: FleetSummary): void {
+  const byModel = new Map(summary.models.map((m) => [m.modelIndex, m.figures]));
+  state.topology.pods.forEach((pod, i) => {
+    const into = byModel.get(pod.modelIndex);
+    const from = summary.pods[i];
+    if (!into || !from) return;
+    for (let c = 0; c < from.counts.length; c++) into.counts[c] = (into.counts[c] ?? 0) + (from.counts[c] ?? 0);
+    into.itWatts += from.itWatts;
+    into.facilityWatts += from.facilityWatts;
+    into.utilizationSum += from.utilizationSum;
+    into.utilizationCount += from.utilizationCount;
+    into.newestSampleMs = Math.max(into.newestSampleMs, from.newestSampleMs);
+    into.schedulerTold += from.schedulerTold;
+  });
 }
 
 function applyFacilityPower(state: FleetState, summary: FleetSummary, nowMs: number, staleAfterMs: number): void {

@@ -2,8 +2,13 @@ import { findGpuModelIndex } from './gpu-models.js';
 
 /**
  * The power and network hierarchy: site → hall → pod → rack → node → GPU.
- * Held as flat arrays with integer indexes, because a Colossus-scale site has 24,576
- * nodes and 196,608 GPUs and every tick walks them.
+ * Held as flat arrays with integer indexes, because a Colossus-scale site has ≈ 30,000
+ * nodes and ≈ 230,000 GPUs and every tick walks them.
+ *
+ * A pod is the unit that sells: one fabric unit of one GPU model — an NVL72 rack (one NVLink
+ * domain), a leaf or scalable-unit group of HGX nodes, or, where no fabric is given, the
+ * preset's pod. Contracts allocate pods and blocks are made of them, so a block never mixes
+ * models and never splits a fabric unit.
  */
 
 export interface Site {
@@ -20,6 +25,10 @@ export interface Hall {
   index: number;
 }
 
+/** What ties a pod's GPUs together: see the module comment. */
+export const FABRIC_KINDS = ['nvlink', 'leaf', 'scalable-unit', 'pod'] as const;
+export type FabricKind = (typeof FABRIC_KINDS)[number];
+
 export interface Pod {
   /** Unique across the site, e.g. `h01-p003`. */
   id: string;
@@ -27,6 +36,9 @@ export interface Pod {
   hallIndex: number;
   /** Node indexes, in rack order. */
   nodes: number[];
+  /** GPU model of every node in the pod (index into GPU_MODELS). */
+  modelIndex: number;
+  fabric: FabricKind;
 }
 
 /** Marks a node or GPU that telemetry introduced and no topology places. */
@@ -57,6 +69,11 @@ export interface Topology {
   /** GPU slot → index on its node. */
   slotGpuIndex: number[];
   nodeByHost: Map<string, number>;
+}
+
+/** The GPU models the site's pods are made of, each once, in pod order: the model pools. */
+export function podModels(topology: Topology): number[] {
+  return [...new Set(topology.pods.map((p) => p.modelIndex))];
 }
 
 export interface NodeSpec {
@@ -98,8 +115,7 @@ export function buildTopology(spec: TopologySpec): Topology {
     const hallId = `h${pad(h + 1, 2)}`;
     topology.halls.push({ id: hallId, index: h });
     for (let p = 0; p < spec.podsPerHall; p++) {
-      const pod: Pod = { id: `${hallId}-p${pad(p + 1, 3)}`, index: topology.pods.length, hallIndex: h, nodes: [] };
-      topology.pods.push(pod);
+      const pod = addPod(topology, { id: `${hallId}-p${pad(p + 1, 3)}`, hallIndex: h, modelIndex, fabric: 'pod' });
       for (let n = 0; n < spec.nodesPerPod; n++) {
         const rack = `${pod.id}-r${pad(Math.floor(n / spec.nodesPerRack) + 1, 2)}`;
         const node = addNode(topology, hostName(h, p, n), h, pod.index, rack, modelIndex, spec.node);
@@ -111,7 +127,15 @@ export function buildTopology(spec: TopologySpec): Topology {
   return topology;
 }
 
-function addNode(
+/** Appends a pod (no nodes yet) and returns it. */
+export function addPod(topology: Topology, pod: Omit<Pod, 'index' | 'nodes'>): Pod {
+  const added: Pod = { ...pod, index: topology.pods.length, nodes: [] };
+  topology.pods.push(added);
+  return added;
+}
+
+/** Appends a node (no GPU slots yet; see addSlot) and returns it. */
+export function addNode(
   topology: Topology,
   host: string,
   hallIndex: number,
