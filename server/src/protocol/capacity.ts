@@ -1,3 +1,4 @@
+import { FABRIC_KINDS } from '../domain/fleet/topology.js';
 import { z } from 'zod';
 import { PRICE_BASES } from './contracts.js';
 import { gpuCounts } from './fleet.js';
@@ -13,6 +14,10 @@ export const sellableBlock = z.strictObject({
   id: z.string(),
   hall: z.string().nullable(),
   pods: z.array(z.string()),
+  model: z.string().describe('GPU model key of every GPU in the block (a block never mixes models)'),
+  fabric: z
+    .enum(FABRIC_KINDS)
+    .describe('What ties each of its pods together: an NVLink domain (NVL72 rack), a leaf or scalable-unit group, or a plain pod'),
   gpus: z.number().int(),
   watts: z.number().describe('Facility watts the block draws at full load'),
   addedWatts: z.number().describe("Facility watts it adds to today's draw at full load"),

@@ -1,3 +1,4 @@
+import { gpuModelAt } from '../../../server/src/domain/fleet/gpu-models.js';
 import { computeCapacity, type CapacityReport, type PodView } from '../../../server/src/domain/capacity/capacity.js';
 import { withDemandPlans, type DemandPlan } from '../../../server/src/domain/capacity/demand-plan.js';
 import { forecastDemand } from '../../../server/src/domain/capacity/forecast.js';
@@ -231,6 +232,8 @@ export function evaluate(
       index: i,
       id: pod.id,
       hallId: site.topology.halls[pod.hallIndex]?.id ?? null,
+      model: gpuModelAt(pod.modelIndex).key,
+      fabric: pod.fabric,
       counts: rollup.counts,
       gpus: site.podGpus[i] ?? 0,
       facilityWatts: rollup.facilityWatts,

@@ -18,6 +18,8 @@ function pod(index: number, over: Partial<StateCounts>, extra: Partial<PodView> 
     index,
     id: `h01-p${String(index + 1).padStart(3, '0')}`,
     hallId: 'h01',
+    model: 'H100-SXM',
+    fabric: 'pod',
     counts: counts({ idle: 256, ...over }),
     gpus: 256,
     facilityWatts: 100_000,

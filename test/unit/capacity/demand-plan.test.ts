@@ -93,6 +93,8 @@ describe('a plan in the capacity engine', () => {
     index: i,
     id: `h01-p${String(i + 1).padStart(3, '0')}`,
     hallId: 'h01',
+    model: 'H100-SXM',
+    fabric: 'pod',
     counts: { ...emptyCounts(), idle: i < 2 ? 0 : 256, sold: i < 2 ? 256 : 0 },
     gpus: 256,
     facilityWatts: 100_000,

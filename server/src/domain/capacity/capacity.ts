@@ -1,3 +1,4 @@
+import type { FabricKind } from '../fleet/topology.js';
 import type { StateCounts } from '../fleet/gpu-state.js';
 import { firstCrossing, reserveFrom, type SafetyMargin } from './forecast-reserve.js';
 import type { DemandForecast } from './forecast-types.js';
@@ -13,6 +14,9 @@ export interface PodView {
   index: number;
   id: string;
   hallId: string | null;
+  /** GPU model key of the pod's GPUs (a pod is one fabric unit of one model). */
+  model: string;
+  fabric: FabricKind;
   counts: StateCounts;
   gpus: number;
   /** Facility draw now, watts. */
@@ -53,6 +57,8 @@ export interface SellableBlock {
   id: string;
   hall: string | null;
   pods: string[];
+  model: string;
+  fabric: FabricKind;
   gpus: number;
   /** Facility watts the block draws at full load. */
   watts: number;
@@ -215,6 +221,8 @@ function packBlocks(input: CapacityInput, gpuBudget: number, powerBudget: number
       id: group.map((p) => p.id).join('+'),
       hall: first.hallId,
       pods: group.map((p) => p.id),
+      model: first.model,
+      fabric: first.fabric,
       gpus: blockGpus,
       watts: Math.round(blockWatts),
       addedWatts: Math.round(addedWatts),

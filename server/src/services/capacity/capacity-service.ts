@@ -65,7 +65,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
     (pod) => pod.nodes.reduce((sum, n) => sum + (topology.nodes[n]?.maxInputWatts ?? 0), 0) * topology.site.pue,
   );
   const podGpus = topology.pods.map((pod) => pod.nodes.reduce((sum, n) => sum + (topology.nodes[n]?.slots.length ?? 0), 0));
-  const podModelKey = topology.pods.map((pod) => gpuModelAt(topology.nodes[pod.nodes[0] ?? 0]?.modelIndex ?? 0).key);
+  const podModelKey = topology.pods.map((pod) => gpuModelAt(pod.modelIndex).key);
   const totalGpus = podGpus.reduce((a, b) => a + b, 0);
   const fullLoadWattsPerGpu = totalGpus > 0 ? podFullLoad.reduce((a, b) => a + b, 0) / totalGpus : 0;
   // Capacity is priced by its share of the feed, as the reference deal counts facility MW
@@ -180,6 +180,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         index: i,
         id: pod.id,
         hallId: topology.halls[pod.hallIndex]?.id ?? null,
+        model: podModelKey[i] ?? '',
+        fabric: pod.fabric,
         counts: figures ? stateCountsOf(figures) : stateCountsOf(summary.unplaced),
         gpus: podGpus[i] ?? 0,
         facilityWatts: figures?.facilityWatts ?? 0,
