@@ -1,4 +1,3 @@
-import { FABRIC_KINDS } from '../domain/fleet/topology.js';
 import { z } from 'zod';
 import { PRICE_BASES } from './contracts.js';
 import { gpuCounts } from './fleet.js';
@@ -9,6 +8,9 @@ const isoTime = z.iso.datetime().describe('ISO 8601, UTC');
 
 export const SELLABLE_LIMITS = ['gpus', 'power', 'blocks'] as const;
 export const FORECAST_BASES = ['model', 'recent-level'] as const;
+
+/** topology.ts FABRIC_KINDS, restated: the protocol stands alone (test/unit/protocol/fabric-kinds.test.ts keeps them equal). */
+export const FABRIC_KINDS = ['nvlink', 'leaf', 'scalable-unit', 'pod'] as const;
 
 export const sellableBlock = z.strictObject({
   id: z.string(),
