@@ -187,7 +187,7 @@ function buildLayout(
     pods: [],
     nodes: [],
   };
-  const podByKey = new Map<string, number>();
+  const podByKey = new Map<number, number>();
   const podIds = new Map<string, string>();
   const rackModels = file.racks.map(() => new Set<number>());
   entries.forEach((e, i) => {
@@ -200,7 +200,8 @@ function buildLayout(
     const fabric = entryFabric[i] ?? -1;
     const f = file.fabrics[fabric];
     const rack = file.racks[e.rackIndex];
-    const key = f ? `f${fabric}` : `r${e.rackIndex}:${e.modelIndex}`;
+    // Fabric units first, then one key per (rack, model): numbers, as 50,000 string keys cost a start measurably.
+    const key = f ? fabric : file.fabrics.length + e.rackIndex * GPU_MODELS.length + e.modelIndex;
     let podIndex = podByKey.get(key);
     if (podIndex === undefined) {
       const several = (rackModels[e.rackIndex]?.size ?? 0) > 1;
@@ -250,6 +251,11 @@ const HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 function expandHosts(hosts: string | string[], at: string, problem: (text: string) => void): string[] {
   const out: string[] = [];
   for (const item of typeof hosts === 'string' ? [hosts] : hosts) {
+    // Most hosts of a large file are plain names: no pattern to expand.
+    if (HOST.test(item)) {
+      out.push(item);
+      continue;
+    }
     let expanded: string[];
     try {
       expanded = expandHostlist(item);
