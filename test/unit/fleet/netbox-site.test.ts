@@ -17,11 +17,11 @@ const options = {
 };
 
 describe('a NetBox export as a site file', () => {
-  it("takes the hall from the rack's location, else its site; the row from custom field row, else the rack group", () => {
+  it("takes the hall from the rack's location, else its site; the row from custom field row, else the rack group; names as ids", () => {
     const { file } = siteFileFromNetbox(
       [
         rack(1, 'R1', { location: { name: 'Hall 2', slug: 'hall-2' }, group: { name: 'Row 7' } }),
-        rack(2, 'R2', { custom_fields: { row: 'B' } }),
+        rack(2, 'Rack 02 (B)', { custom_fields: { row: 'B' } }),
       ],
       [],
       options,
@@ -32,7 +32,7 @@ describe('a NetBox export as a site file', () => {
     ]);
     expect(file.racks).toEqual([
       { id: 'R1', hall: 'hall-2', row: 'Row 7' },
-      { id: 'R2', hall: 'dc2', row: 'B' },
+      { id: 'Rack-02-B-', hall: 'dc2', row: 'B' },
     ]);
   });
 

@@ -163,6 +163,10 @@ describe('an invalid site file is refused, naming the path and field', () => {
     expect(problems(file((f) => (f.nodes[0].hosts = 'n[2-1]')))[0]).toMatch(/^nodes\[0\]\.hosts: reversed range "2-1"/);
     expect(problems(file((f) => (f.nodes[0].maxInputWats = 9_000)))).toEqual(['nodes[0].maxInputWats: is not a field of the site file']);
     expect(problems(file((f) => (f.site.feedWatts = 1_000)))).toEqual(['site.feedWatts: give the feed once: feedWatts or feedMW']);
+    // Pod ids go into URLs and history scopes (`scope=pod:<id>`).
+    expect(problems(file((f) => (f.fabrics[0].id = 'leaf:1/a')))).toEqual([
+      'fabrics[0].id: must be letters, digits and . _ - (starting with a letter or digit)',
+    ]);
     expect(problems(file((f) => (f.nodes[1].gpus = 0)))[0]).toMatch(/^nodes\[1\]\.gpus: /);
     expect(problems(file((f) => (f.nodes[0].baseWatts = 20_000)))).toEqual([
       'nodes[0].baseWatts: 20000 W is not below maxInputWatts (10200 W)',

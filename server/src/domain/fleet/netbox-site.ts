@@ -70,11 +70,11 @@ export function siteFileFromNetbox(
   const rackById = new Map<number, { id: string; order: number }>();
   const fileRacks: SiteFile['racks'] = [];
   for (const r of racks) {
-    const hall = r.location?.slug ?? r.location?.name ?? r.site.slug ?? r.site.name;
+    const hall = idOf(r.location?.slug ?? r.location?.name ?? r.site.slug ?? r.site.name);
     halls.set(hall, r.location?.name ?? r.site.name);
     const row = text(r.custom_fields?.row) ?? r.group?.name;
-    rackById.set(r.id, { id: r.name, order: fileRacks.length });
-    fileRacks.push({ id: r.name, hall, ...(row ? { row } : {}) });
+    rackById.set(r.id, { id: idOf(r.name), order: fileRacks.length });
+    fileRacks.push({ id: idOf(r.name), hall, ...(row ? { row } : {}) });
   }
 
   const left = new Map<string, string[]>();
@@ -104,7 +104,8 @@ export function siteFileFromNetbox(
         leaveOut(who, `no GPU count for ${model} (custom field gpu_count or --model ${d.device_type.slug}=${model}:<gpus>)`);
         continue;
       }
-      const fabric = text(d.custom_fields?.fabric) ?? (options.nvlinkModels.includes(model) ? `${rack.id}-nvl` : null);
+      const named = text(d.custom_fields?.fabric);
+      const fabric = named ? idOf(named) : options.nvlinkModels.includes(model) ? `${rack.id}-nvl` : null;
       const kindField = text(d.custom_fields?.fabric_kind);
       const kind = kindField && FABRIC_KINDS.has(kindField) ? kindField : null;
       const position = Number(d.position ?? 0);
@@ -149,6 +150,13 @@ export function siteFileFromNetbox(
 
 const fabricKind = (kind: string | null, nvlinkRack: boolean): SiteFile['fabrics'][number]['kind'] =>
   kind === 'nvlink' || kind === 'leaf' || kind === 'scalable-unit' ? kind : nvlinkRack ? 'nvlink' : 'leaf';
+
+/** A NetBox name as a site-file id: other characters than letters, digits and `. _ -` become `-` (`Rack 01` → `Rack-01`). */
+const idOf = (name: string): string =>
+  name
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '') || 'x';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 

@@ -15,7 +15,8 @@ const id = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'must be letters, digits and . _ : / - (starting with a letter or digit)');
+  // Pod ids end up in URLs and scopes (`/api/v1/history?scope=pod:<id>`): no `/`, `:` or spaces.
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits and . _ - (starting with a letter or digit)');
 
 /** One host name, or a Slurm hostlist pattern (`gpu-h01-[001-032]`), or a list of either. */
 const hosts = z.union([z.string().min(1).max(10_000), z.array(z.string().min(1).max(10_000)).min(1).max(100_000)]);
