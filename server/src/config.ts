@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { weakSecretReason } from './domain/auth/token-strength.js';
 import { readScrapeTargetsFile } from './config/scrape-targets-file.js';
 import { tenantsFromFile } from './config/tenants-file.js';
+import { siteFromFile } from './config/site-file.js';
 import { slurmSettings, type SlurmSettings } from './config/slurm-settings.js';
 import type { Tenants } from './domain/scheduler/tenants.js';
+import type { SiteLayout } from './domain/fleet/site-layout.js';
 
 /**
  * The one reader of process.env. Every setting has a default, a unit in its name where it has
@@ -18,6 +20,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   PRESET: z.enum(['colossus', 'small']).default('colossus'),
+  SITE_FILE: z.string().min(1).optional(),
   SIM: bool.default(true),
   SIM_SCENARIO: z.enum(['decline', 'flat', 'rebound', 'failures']).default('decline'),
   SIM_SPEED: z.coerce.number().positive().max(10_000).default(1),
@@ -127,6 +130,8 @@ export interface Config {
   host: string;
   dataDir: string;
   preset: 'colossus' | 'small';
+  /** SITE_FILE's site (docs/site-file.md), checked at start; it replaces the preset. */
+  siteFile: { file: string; layout: SiteLayout } | null;
   /** Names the site in reports and as the `site` label of every metric; defaults to the preset's. */
   site: { id: string | null; name: string | null };
   /** Optional credentials for /metrics (off by default, as Prometheus scrapes usually run inside the network). */
@@ -232,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     preset: e.PRESET,
+    siteFile: e.SITE_FILE === undefined ? null : { file: e.SITE_FILE, layout: siteFromFile(e.SITE_FILE) },
     site: { id: e.SITE_ID ?? null, name: e.SITE_NAME ?? null },
     metricsAuth: { bearerToken: e.METRICS_BEARER_TOKEN ?? null, basic: basicAuth(e.METRICS_BASIC_AUTH) },
     sim: {

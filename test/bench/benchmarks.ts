@@ -1,5 +1,5 @@
 /**
- * The ten benchmarks of issue 7: which child script measures each, what it needs prepared, and
+ * The benchmarks (issue 7's ten, and later ones): which child script measures each, what it needs prepared, and
  * how the repetitions' results become table rows (medians over repetitions; ratios are the
  * median of each repetition's own side-by-side ratio).
  */
@@ -460,6 +460,36 @@ export const BENCHMARKS: Benchmark[] = [
           baseline: `parse on the main thread: ${withSpread(metric(results, 'inThreadPollCpuMs'), ms)} ms CPU, block ${withSpread(metric(results, 'inThreadPollBlockMs'), ms)} ms`,
           ratio: `block ${ratio(metric(results, 'inThreadPollBlockMs').median / metric(results, 'pollBlockMs').median)} shorter`,
           verdict: verdict(metric(results, 'pollCpuMs').median / 30_000 <= 0.05),
+        },
+      ];
+    },
+  },
+  {
+    id: 12,
+    title: 'site file of 50,000 nodes: read, parse, check, build the topology',
+    script: 'test/bench/cases/b12-site-file.ts',
+    timeoutMs: 240_000,
+    needs: [],
+    caveats: [
+      'A generated SITE_FILE of 50,000 nodes (328,000 GPUs, 2,000 fabric units: 1,000 GB200 NVL72 racks, 750 H100 leaves and 250 H200 scalable units of 32 nodes, 10 halls): readFileSync, YAML.parse or JSON.parse, the zod schema and the cross-reference checks (config/site-file.ts, domain/fleet/site-layout.ts), then the topology (site-topology.ts), as the server does at start. Three forms of the one site: YAML with hostlist patterns (as npm run site:from-netbox writes it) and JSON with every host written out, both in the verdict; YAML with every host written out is shown beside them (the yaml package parses ≈ 3 MB of it slowly: write such files as JSON). Median of 7 loads after a warm-up; the split (parse, check, build) is one more load of the written-out YAML.',
+    ],
+    rows(results, errors) {
+      const goal = '≤ 2 s';
+      const failed = failedRows(this, results, errors, goal);
+      if (failed) return failed;
+      const patterns = metric(results, 'patternsMs');
+      const yaml = metric(results, 'yamlMs');
+      const json = metric(results, 'jsonMs');
+      const s = (x: number): string => seconds(x / 1000);
+      return [
+        {
+          id: '12',
+          benchmark: this.title,
+          figure: `${withSpread(patterns, s)} s YAML with hostlist patterns (${si(metric(results, 'patternsBytes').median)} B); hosts written out: JSON ${withSpread(json, s)} s (${si(metric(results, 'jsonBytes').median)} B), YAML ${withSpread(yaml, s)} s (${si(metric(results, 'yamlBytes').median)} B: parse ${s(metric(results, 'yamlParseMs').median)} s, check ${s(metric(results, 'checkMs').median)} s, build ${s(metric(results, 'buildMs').median)} s)`,
+          goal,
+          baseline: '—',
+          ratio: '—',
+          verdict: verdict(patterns.median <= 2_000 && json.median <= 2_000),
         },
       ];
     },

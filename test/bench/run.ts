@@ -55,7 +55,8 @@ function parseArgs(argv: string[]): Args {
   }
   if (args.quick && !argv.some((a) => a.startsWith('--reps'))) args.reps = 1;
   if (!Number.isInteger(args.reps) || args.reps < 1) throw new Error('--reps must be a positive integer');
-  for (const id of args.only ?? []) if (!BENCHMARKS.some((b) => b.id === id)) throw new Error(`no benchmark ${id} (1–11)`);
+  for (const id of args.only ?? [])
+    if (!BENCHMARKS.some((b) => b.id === id)) throw new Error(`no benchmark ${id} (${BENCHMARKS.map((b) => b.id).join(', ')})`);
   return args;
 }
 

@@ -40,6 +40,7 @@ export function startBackfill(deps: BackfillDeps): Promise<unknown> {
     dbFile: deps.dbFile,
     gate: createWriteGateBuffer(),
     preset: config.preset,
+    ...(config.siteFile ? { layout: config.siteFile.layout } : {}),
     scenario: config.sim.scenario,
     seed: config.sim.seed,
     ...backfillRange({

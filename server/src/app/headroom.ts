@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { builtClient, ensureClientBuilt } from '../cli/client-build.js';
 import type { Config } from '../config.js';
-import { buildPreset } from '../domain/fleet/presets.js';
+import { buildSite } from '../domain/fleet/site-topology.js';
 import type { TelemetrySource } from '../domain/fleet/telemetry-source.js';
 import { createApp } from '../outputs/http/app.js';
 import { liveAccess } from '../outputs/live/live-access.js';
@@ -22,7 +22,7 @@ import { simulatedSite } from './sim-site.js';
 import { alertFigureSources, alertingOptions } from './alerting-parts.js';
 import { createServices } from './services.js';
 import { httpSettings, liveAccessSettings } from './http-settings.js';
-import { siteOverride, type StartOptions } from './start-options.js';
+import { presetName, siteOverride, siteSource, type StartOptions } from './start-options.js';
 import { openStorage } from './storage.js';
 import { afterFirstRound, schedulerView, slurmSource } from './scheduler-source.js';
 import { tenancyOf, tenantsOf } from './tenancy-parts.js';
@@ -38,7 +38,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const storage = openStorage(config.dataDir, log);
   const { db, stores } = storage;
 
-  const topology = buildPreset(config.preset, siteOverride(config));
+  const topology = buildSite(siteSource(config), siteOverride(config));
   let scheduler: ReturnType<typeof slurmSource> = null;
   const tenants = tenantsOf(config, config.sim.enabled, () => contracts);
   const collector = createCollector({
@@ -70,7 +70,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const { contracts, soldPodsAt, podCustomerAt, demandPlans, capacity, warmCapacity } = services;
 
   const metrics = createMetrics({
-    info: { siteId: topology.site.id, siteName: topology.site.name, preset: config.preset, version, simulated: sim !== null },
+    info: { siteId: topology.site.id, siteName: topology.site.name, preset: presetName(config), version, simulated: sim !== null },
     fleet: collector,
     // The report of the last round warmed: a scrape right after a round does not wait for the next one's forecast.
     capacity: () => capacity.lastComputed(),

@@ -3,6 +3,7 @@ import type { AppDeps } from '../outputs/http/deps.js';
 import { hostPolicy, hostRefusal } from '../outputs/http/host-check.js';
 import type { LiveAccessDeps } from '../outputs/live/live-access.js';
 import type { TokenService } from '../services/auth/token-service.js';
+import { presetName } from './start-options.js';
 
 const hostsOf = (config: Config) =>
   hostPolicy({ host: config.host, externalUrl: config.externalUrl, allowedHosts: config.http.allowedHosts });
@@ -19,7 +20,7 @@ export function httpSettings(
       version: parts.version,
       simulated: parts.simulated,
       scenario: parts.simulated ? config.sim.scenario : null,
-      preset: config.preset,
+      preset: presetName(config),
     },
     auth: {
       ...parts.auth,

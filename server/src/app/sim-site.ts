@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { createCollectionClock } from '../pipeline/collector/collection-clock.js';
-import { buildPreset } from '../domain/fleet/presets.js';
+import { buildSite } from '../domain/fleet/site-topology.js';
+import { siteSource } from './start-options.js';
 import { demoContracts } from '../sim/demo-contracts.js';
 import { demoPlans } from '../sim/demo-plans.js';
 import { createSimulator, type Simulator, type SlurmEndpoint } from '../sim/simulator.js';
@@ -19,7 +20,7 @@ interface MetaPort {
 
 /**
  * The collection clock (the simulator's, resumed where the last run left it, when it runs) and
- * the simulated site. The simulator gets a topology of its own: it simulates the preset's nodes,
+ * the simulated site. The simulator gets a topology of its own: it simulates the preset's (or SITE_FILE's) nodes,
  * never the unplaced ones that real pushes add to the collector's.
  */
 export function simulatedSite(
@@ -38,7 +39,7 @@ export function simulatedSite(
     : createCollectionClock({ speed: 1, startMs: null, resumeFromMs: null, wallNow: Date.now });
   const sim = config.sim.enabled
     ? createSimulator({
-        topology: buildPreset(config.preset),
+        topology: buildSite(siteSource(config)),
         scenario: config.sim.scenario,
         seed: config.sim.seed,
         // Sold pods run the customer's work, and internal work keeps off them.

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { SiteSource } from '../domain/fleet/site-topology.js';
 
 export interface StartOptions {
   /** Run collection rounds on a timer (off in tests that drive rounds themselves). */
@@ -16,4 +17,14 @@ export interface StartOptions {
 /** SITE_ID / SITE_NAME rename the preset's site: two processes of one preset are two sites. */
 export function siteOverride(config: Config): { id?: string; name?: string } {
   return { ...(config.site.id ? { id: config.site.id } : {}), ...(config.site.name ? { name: config.site.name } : {}) };
+}
+
+/** SITE_FILE's layout when given, else the preset. */
+export function siteSource(config: Config): SiteSource {
+  return config.siteFile ? { layout: config.siteFile.layout } : { preset: config.preset };
+}
+
+/** What the `preset` label and the home page name: the preset, or `site-file` when SITE_FILE replaces it. */
+export function presetName(config: Config): string {
+  return config.siteFile ? 'site-file' : config.preset;
 }

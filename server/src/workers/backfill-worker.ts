@@ -1,7 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { backfillTarget, openBackfillConnection } from '../pipeline/store/backfill-target.js';
 import { backfillHistory } from '../pipeline/collector/backfill.js';
-import { buildPreset, type PresetName } from '../domain/fleet/presets.js';
+import type { PresetName } from '../domain/fleet/presets.js';
+import type { SiteLayout } from '../domain/fleet/site-layout.js';
+import { buildSite } from '../domain/fleet/site-topology.js';
 import { createSimulator, type ScenarioName } from '../sim/simulator.js';
 import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
@@ -16,6 +18,8 @@ export interface BackfillJob {
   /** The write gate's shared state (createWriteGateBuffer); the main thread attaches the other side. */
   gate: SharedArrayBuffer;
   preset: PresetName;
+  /** SITE_FILE's layout, which replaces the preset (plain data: it crosses to the worker by structured clone). */
+  layout?: SiteLayout;
   scenario: ScenarioName;
   seed: number;
   fromS: number;
@@ -43,7 +47,7 @@ function soldAt(tMs: number): Set<number> {
   return pods;
 }
 const sim = createSimulator({
-  topology: buildPreset(job.preset),
+  topology: buildSite(job.layout ? { layout: job.layout } : { preset: job.preset }),
   scenario: job.scenario,
   seed: job.seed,
   soldPod: (pod, tMs) => soldAt(tMs).has(pod),

@@ -9,8 +9,31 @@ const bench = (id: number) => {
 };
 
 describe('benchmark rows', () => {
-  it("has the ten benchmarks of issue 7 and issue 18's simulated scheduler", () => {
-    expect(BENCHMARKS.map((b) => b.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  it("has the ten benchmarks of issue 7, issue 18's simulated scheduler and issue 19's site file", () => {
+    expect(BENCHMARKS.map((b) => b.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('judges the 50,000-node site file by its pattern YAML and its written-out JSON, the written-out YAML beside them', () => {
+    const result = (patternsMs: number, jsonMs: number, yamlMs: number): ChildResult => ({
+      metrics: {
+        patternsMs,
+        jsonMs,
+        yamlMs,
+        yamlParseMs: 5_000,
+        checkMs: 400,
+        buildMs: 200,
+        patternsBytes: 9e5,
+        jsonBytes: 2.3e6,
+        yamlBytes: 2.9e6,
+      },
+    });
+    const [pass] = bench(12).rows([result(900, 1_500, 6_000)], []);
+    expect(pass).toMatchObject({ id: '12', verdict: 'pass', goal: '≤ 2 s' });
+    expect(pass?.figure).toMatch(
+      /^0\.90 s YAML with hostlist patterns .*JSON 1\.50 s .*YAML 6\.00 s .*parse 5\.00 s, check 0\.40 s, build 0\.20 s/,
+    );
+    expect(bench(12).rows([result(900, 2_100, 1_000)], [])[0]?.verdict).toBe('miss');
+    expect(bench(12).rows([result(2_100, 1_000, 1_000)], [])[0]?.verdict).toBe('miss');
   });
 
   it("reports the median of the repetitions' own side-by-side ratios, not a ratio of medians", () => {
