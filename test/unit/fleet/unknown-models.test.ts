@@ -5,7 +5,7 @@ import { gpuReport } from '../../../server/src/domain/fleet/fleet-report.js';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import { gpuModelIndexByKey, UNKNOWN_MODEL_INDEX } from '../../../server/src/domain/fleet/gpu-models.js';
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
-import { modelCensus } from '../../../server/src/domain/fleet/model-census.js';
+import { modelCensus, unknownModelGpus } from '../../../server/src/domain/fleet/model-census.js';
 import type { GpuSample } from '../../../server/src/domain/fleet/readings.js';
 import { batch, sample, tinyTopology, uuidFor } from './builders.js';
 
@@ -94,6 +94,17 @@ describe('GPUs of models the table lacks', () => {
     applyBatch(state, batch([sample({ uuid: 'GPU-new', host: PLACED, index: 3 })]), 40_000);
     expect(state.slotByUuid.get('GPU-new')).toBe(slot);
     expect(state.modelIndex[slot]).toBe(gpuModelIndexByKey('H100-SXM'));
+    expect(modelCensus(state).unknownModels).toEqual([]);
+  });
+});
+
+describe('the unknown-model count', () => {
+  it('counts a GPU while it reports, and drops it once its samples go stale', () => {
+    const uuid = uuidFor('t4', 0);
+    const { state } = settle([sample({ uuid, host: 't4', index: 0, modelName: 'Tesla T4' })]);
+    expect(unknownModelGpus(state)).toBe(1);
+    classifyFleet(state, 30_000 + STALE_MS + 10_001, STALE_MS);
+    expect(unknownModelGpus(state)).toBe(0);
     expect(modelCensus(state).unknownModels).toEqual([]);
   });
 });
