@@ -114,11 +114,11 @@ export const GPU_MODELS: readonly GpuModel[] = [
   },
   // H20 96 GB (China export part): 400 W (NVIDIA H20 product brief); scaled idle/held.
   { key: 'H20', reportedNames: ['NVIDIA H20'], pattern: /\bH20\b/i, maxWatts: 400, idleWatts: 40, heldWatts: 68, memoryMiB: 97871 },
-  // A100 40 GB: SXM4 400 W, PCIe 250 W (A100 datasheet); one key, the SXM cap (a PCIe card's enforced limit scales it).
+  // A100 SXM4 40 GB: 400 W (A100 datasheet); idle/held as the A100 80 GB.
   {
     key: 'A100-40GB',
-    reportedNames: ['NVIDIA A100-SXM4-40GB', 'NVIDIA A100-PCIE-40GB'],
-    pattern: /\bA100-(?:SXM\d?|PCIE)-40GB/i,
+    reportedNames: ['NVIDIA A100-SXM4-40GB'],
+    pattern: /\bA100-SXM\d?-40GB/i,
     maxWatts: 400,
     idleWatts: 50,
     heldWatts: 70,
@@ -134,11 +134,11 @@ export const GPU_MODELS: readonly GpuModel[] = [
     heldWatts: 51,
     memoryMiB: 81920,
   },
-  // A800 (China export A100): SXM4 80 GB 400 W, PCIe 80 GB 300 W (A800 datasheets); one key, the SXM cap.
+  // A800 SXM4 80 GB (China export A100): 400 W (A800 datasheet); idle/held as the A100 80 GB.
   {
     key: 'A800',
-    reportedNames: ['NVIDIA A800-SXM4-80GB', 'NVIDIA A800 80GB PCIe'],
-    pattern: /\bA800\b/i,
+    reportedNames: ['NVIDIA A800-SXM4-80GB'],
+    pattern: /\bA800-SXM/i,
     maxWatts: 400,
     idleWatts: 50,
     heldWatts: 70,
@@ -166,6 +166,26 @@ export const GPU_MODELS: readonly GpuModel[] = [
     heldWatts: 238,
     memoryMiB: 284208,
   },
+  // A100 PCIe 40 GB: 250 W (A100 datasheet); scaled idle/held.
+  {
+    key: 'A100-40GB-PCIE',
+    reportedNames: ['NVIDIA A100-PCIE-40GB'],
+    pattern: /\bA100-PCIE-40GB/i,
+    maxWatts: 250,
+    idleWatts: 25,
+    heldWatts: 43,
+    memoryMiB: 40960,
+  },
+  // A800 80 GB PCIe: 300 W (A800 PCIe datasheet); scaled idle/held.
+  {
+    key: 'A800-PCIE',
+    reportedNames: ['NVIDIA A800 80GB PCIe'],
+    pattern: /\bA800 80GB PCIe/i,
+    maxWatts: 300,
+    idleWatts: 30,
+    heldWatts: 51,
+    memoryMiB: 81920,
+  },
 ];
 
 /**
@@ -189,8 +209,10 @@ const MATCH_ORDER: readonly string[] = [
   'H100-PCIE',
   'H100-SXM',
   'H20',
+  'A800-PCIE',
   'A800',
   'A100-80GB-PCIE',
+  'A100-40GB-PCIE',
   'A100-40GB',
   'A100-80GB',
   'L40S',
