@@ -38,13 +38,14 @@ export function unknownModelGpus(state: FleetState): number {
 export function modelCensus(state: FleetState): ModelCensus {
   const byName = new Map<string, number>();
   for (const [slot, name] of state.unknownModelNames) if (reporting(state, slot)) byName.set(name, (byName.get(name) ?? 0) + 1);
-  const { topology, modelIndex } = state;
+  const { modelIndex } = state;
   let mismatchGpus = 0;
-  for (let slot = 0; slot < topology.slotNode.length; slot++) {
-    const node = topology.nodes[topology.slotNode[slot] ?? -1];
-    if (!node || node.podIndex < 0) continue;
-    const index = modelIndex[slot] ?? 0;
-    if (index !== node.modelIndex && isKnownModelIndex(index) && reporting(state, slot)) mismatchGpus++;
+  for (const node of state.topology.nodes) {
+    if (node.podIndex < 0) continue;
+    for (const slot of node.slots) {
+      const index = modelIndex[slot] ?? 0;
+      if (index !== node.modelIndex && isKnownModelIndex(index) && reporting(state, slot)) mismatchGpus++;
+    }
   }
   const unknownModels = [...byName]
     .map(([name, gpus]) => ({ name, gpus }))

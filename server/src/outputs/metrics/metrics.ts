@@ -64,7 +64,7 @@ export function createMetrics(deps: MetricsDeps) {
   });
   info.set({ name: deps.info.siteName, preset: deps.info.preset, version: deps.info.version, simulated: String(deps.info.simulated) }, 1);
   const fleet = fleetGauges(registry);
-  unknownModelGauges(registry, () => deps.fleet.state);
+  unknownModelGauges(registry, deps.fleet);
   const capacity = capacityGauges(registry, deps.money ?? true);
   const contracts = contractGauges(registry, deps.money ?? true);
   const collector = collectorMetrics(registry, deps.wallNow);

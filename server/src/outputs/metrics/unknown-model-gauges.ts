@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { FleetState } from '../../domain/fleet/fleet-state.js';
-import { modelCensus, type UnknownModelCount } from '../../domain/fleet/model-census.js';
+import { modelCensus, type ModelCensus, type UnknownModelCount } from '../../domain/fleet/model-census.js';
 
 /**
  * Model names shown as their own `model_name` value; the rest are summed under `other`. The name is
@@ -25,18 +25,26 @@ export function unknownModelSeries(unknown: readonly UnknownModelCount[]): Array
  * reported name, and GPUs whose telemetry names another model than the topology's. Read from the fleet
  * state at scrape time.
  */
-export function unknownModelGauges(registry: Registry, state: () => FleetState): void {
-  // One census per scrape serves both families (collect() runs per family, in registration order).
-  let census: ReturnType<typeof modelCensus> | null = null;
+export function unknownModelGauges(registry: Registry, fleet: { state: FleetState; latest(): object | null }): void {
+  // One census per collection round (the latest summary's), however often Prometheus scrapes.
+  let censusOf: object | null = null;
+  let census: ModelCensus = { unknownModels: [], mismatchGpus: 0 };
+  const current = (): ModelCensus => {
+    const summary = fleet.latest();
+    if (summary !== censusOf) {
+      census = modelCensus(fleet.state);
+      censusOf = summary;
+    }
+    return census;
+  };
   new Gauge({
     name: 'headroom_unknown_model_gpus',
     help: `GPUs reporting a model the model table lacks, by reported name (the ${MAX_UNKNOWN_MODEL_LABELS} largest; the rest as "${OTHER_MODELS}", "${NO_MODEL_NAME}" for no name). Absent when there are none.`,
     labelNames: ['model_name'],
     registers: [registry],
     collect() {
-      census = modelCensus(state());
       this.reset();
-      for (const s of unknownModelSeries(census.unknownModels)) this.set({ model_name: s.modelName }, s.gpus);
+      for (const s of unknownModelSeries(current().unknownModels)) this.set({ model_name: s.modelName }, s.gpus);
     },
   });
   new Gauge({
@@ -44,8 +52,7 @@ export function unknownModelGauges(registry: Registry, state: () => FleetState):
     help: "GPUs on placed nodes whose telemetry names another known model than the topology's (telemetry's model is used).",
     registers: [registry],
     collect() {
-      this.set((census ?? modelCensus(state())).mismatchGpus);
-      census = null;
+      this.set(current().mismatchGpus);
     },
   });
 }
