@@ -287,7 +287,7 @@ describe('contracts API on the small site', () => {
     expect(initial.body.sources['H100-SXM']).toMatch(/Vast\.ai/);
 
     const next = {
-      gpuHourUsd: { 'H100-SXM': 2.69, 'A100-SXM': 1.2 },
+      gpuHourUsd: { 'H100-SXM': 2.69, 'A100-80GB': 1.2 },
       mwMonthUsd: 4_000_000,
       basis: 'mw-month',
       sources: { 'H100-SXM': 'RunPod' },

@@ -1,6 +1,6 @@
 import type { Headline, Progress } from '@protocol/live';
 import { fill, h, setText } from '../dom.js';
-import { formatAge, formatClock, formatDay, formatPercent } from '../format.js';
+import { formatAge, formatClock, formatCount, formatDay, formatPercent } from '../format.js';
 import type { ConnectionState } from '../live.js';
 import type { WhoAmI } from '../session.js';
 
@@ -8,6 +8,9 @@ export interface StatusBarActions {
   signIn(): void;
   signOut(): void;
 }
+
+/** Unknown model names written out in the bar; the rest are counted (all are in the tooltip). */
+const UNKNOWN_MODELS_SHOWN = 2;
 
 const PILL: Record<ConnectionState['status'], string> = {
   connecting: 'CONNECTING',
@@ -31,6 +34,9 @@ export function createStatusBar(actions: StatusBarActions) {
   );
   const age = h('span', { class: 'age', 'data-testid': 'updated-ago' }, 'waiting for figures…');
   const dataTime = h('span', { class: 'data-time', 'data-testid': 'data-time' });
+  // GPUs whose model the table lacks: read on their own power scale, never priced or sold (docs/gpu-states.md).
+  // A line of its own under the bar: the bar has no room left at 1280 px.
+  const unknownModels = h('p', { class: 'unknown-models', 'data-testid': 'unknown-models', role: 'note', hidden: true });
   const progressFill = h('span', { class: 'progress-fill' });
   const progressText = h('span', { class: 'progress-text' });
   const progress = h(
@@ -76,6 +82,7 @@ export function createStatusBar(actions: StatusBarActions) {
       h('div', { class: 'status' }, dataTime, age, pill, sessionEl),
     ),
     banner,
+    unknownModels,
   );
 
   let receivedAtMs: number | null = null;
@@ -97,6 +104,20 @@ export function createStatusBar(actions: StatusBarActions) {
   };
   setInterval(tick, 1_000);
 
+  /** `7 GPUs of unknown models: "Tesla V100-SXM2-16GB" ×4, "NVIDIA A10G" ×2 +1 more`, every name in the tooltip. */
+  const showUnknownModels = (models: Headline['unknownModels']): void => {
+    unknownModels.hidden = models.length === 0;
+    unknownModels.dataset.gpus = String(models.reduce((n, m) => n + m.gpus, 0));
+    if (models.length === 0) return;
+    const quoted = (name: string): string => (name === '' ? '(no name reported)' : `"${name}"`);
+    const named = (m: { name: string; gpus: number }): string => `unknown model ${quoted(m.name)} ×${formatCount(m.gpus)}`;
+    const shown = models.slice(0, UNKNOWN_MODELS_SHOWN).map((m) => `${quoted(m.name)} ×${formatCount(m.gpus)}`);
+    const more = models.length > UNKNOWN_MODELS_SHOWN ? ` +${models.length - UNKNOWN_MODELS_SHOWN} more` : '';
+    const gpus = Number(unknownModels.dataset.gpus);
+    setText(unknownModels, `⚠ ${formatCount(gpus)} GPU${gpus === 1 ? '' : 's'} of unknown models: ${shown.join(', ')}${more}`);
+    unknownModels.title = `Models the model table lacks, read on their own power limit or on utilization alone, neither priced nor sold:\n${models.map(named).join('\n')}`;
+  };
+
   return {
     el,
     headline(headline: Headline): void {
@@ -106,6 +127,7 @@ export function createStatusBar(actions: StatusBarActions) {
       setText(dataTime, `data at ${figuresAt}`);
       dataTime.dataset.atMs = String(headline.atMs);
       describePrint();
+      showUnknownModels(headline.unknownModels);
       tick();
     },
     connection(state: ConnectionState): void {

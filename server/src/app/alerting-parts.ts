@@ -1,4 +1,6 @@
 import type { Config } from '../config.js';
+import type { FleetState } from '../domain/fleet/fleet-state.js';
+import { unknownModelGpus } from '../domain/fleet/model-census.js';
 import type { Topology } from '../domain/fleet/topology.js';
 import type { TenantAttribution } from '../domain/scheduler/attribution.js';
 import type { AlertFigureSources } from '../services/alerts/alert-figures.js';
@@ -21,7 +23,7 @@ export function alertingOptions(config: Config): AlertingOptions {
 /** What alert rules watch: the collector's latest summary, the capacity report and the contract book. */
 export function alertFigureSources(parts: {
   topology: Topology;
-  collector: Pick<AlertFigureSources, 'latest'>;
+  collector: Pick<AlertFigureSources, 'latest'> & { state: FleetState };
   capacity: Pick<CapacityService, 'capacity'>;
   contracts: Pick<ContractService, 'list' | 'valuation'>;
   tenancy: { latest(): { attribution: TenantAttribution } | null };
@@ -31,6 +33,7 @@ export function alertFigureSources(parts: {
     tenants: () => parts.tenancy.latest()?.attribution ?? null,
     topology: parts.topology,
     latest: () => collector.latest(),
+    unknownModelGpus: () => unknownModelGpus(collector.state),
     capacity: () => capacity.capacity(),
     contracts: () => contracts.list(),
     contractedGpus: (id) => {

@@ -18,6 +18,7 @@ export const FIGURE_NAMES = [
   'power_feed_watts',
   'power_headroom_watts',
   'power_headroom_ratio',
+  'unknown_model_gpus',
   'telemetry_age_seconds',
   'contract_contracted_gpus',
   'contract_delivered_gpus',

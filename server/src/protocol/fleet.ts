@@ -36,6 +36,21 @@ export const siteAnswer = z
     toldBy: z
       .strictObject({ scheduler: z.number().int(), telemetry: z.number().int() })
       .describe("GPUs whose state the scheduler's allocation told, and those told by telemetry alone (docs/scheduler.md)"),
+    unknownModels: z
+      .array(
+        z.strictObject({
+          name: z.string().describe("The model name the GPUs report ('' when they report none)"),
+          label: z.string().describe('How it is shown: `unknown model "<name>"`'),
+          gpus: z.number().int(),
+        }),
+      )
+      .describe(
+        'GPUs whose model the table lacks, by reported name, most first: read on their own power scale, never as another model (docs/gpu-states.md#gpu-models)',
+      ),
+    modelMismatchGpus: z
+      .number()
+      .int()
+      .describe("GPUs on placed nodes whose telemetry names another known model than the topology's (telemetry's model is used)"),
     updatedAt: isoTime,
   })
   .meta({ id: 'SiteReport' });
@@ -75,7 +90,7 @@ export const gpuAnswer = z
     index: z.number().int().describe('GPU index on its host; -1 when unknown'),
     hall: z.string().nullable(),
     pod: z.string().nullable(),
-    model: z.string().describe('GPU model key (`H100-SXM`)'),
+    model: z.string().describe('GPU model key (`H100-SXM`), or `unknown model "<name>"` for a model the table lacks'),
     state: z.enum(GPU_STATES),
     utilization: utilization.nullable(),
     powerWatts: z.number().nullable(),

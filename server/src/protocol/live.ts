@@ -57,6 +57,8 @@ export interface Headline {
   contracts: { active: number; revenueUsdPerMonth: number; contractedGpus: number };
   /** The demand plans: how many, and a number that changes with every change to them (the page re-reads them then). */
   plans: PlansFigures;
+  /** GPUs of models the model table lacks, by reported name, most first: GET /api/v1/fleet's `unknownModels`. */
+  unknownModels: Array<{ name: string; gpus: number }>;
 }
 
 export interface PlansFigures {

@@ -17,20 +17,9 @@ export function pciBusIdOf(gpuIndex: number): string {
   return `00000000:${bus}:00.0`;
 }
 
-/** Model names as nvidia-smi and dcgm-exporter print them, by GpuModel key. */
-const MODEL_DISPLAY_NAMES: Readonly<Record<string, string>> = {
-  'H100-SXM': 'NVIDIA H100 80GB HBM3',
-  'H200-SXM': 'NVIDIA H200',
-  'H100-PCIE': 'NVIDIA H100 PCIe',
-  GB200: 'NVIDIA GB200',
-  B200: 'NVIDIA B200',
-  'A100-SXM': 'NVIDIA A100-SXM4-80GB',
-  L40S: 'NVIDIA L40S',
-};
-
-/** The `modelName` a real exporter reports for a GPU_MODELS index. */
+/** The `modelName` a real exporter reports for a GPU_MODELS index: the model's first reported name. */
 export function modelDisplayName(modelIndex: number): string {
-  return MODEL_DISPLAY_NAMES[gpuModelAt(modelIndex).key] ?? 'NVIDIA H100 80GB HBM3';
+  return gpuModelAt(modelIndex).reportedNames[0] ?? gpuModelAt(modelIndex).key;
 }
 
 const HEX = '0123456789abcdef';

@@ -44,7 +44,7 @@ describe('alert rules through the API', () => {
     const badTemplate = await send(h, 'PUT', '/api/v1/alerts/rules', [{ ...ALWAYS, annotations: { summary: '{{ value | nope }}' } }]);
     expect(badTemplate.status).toBe(400);
     expect(badTemplate.body.error).toMatch(/annotations/);
-    expect(((await send(h, 'GET', '/api/v1/alerts/rules')).body.rules as unknown[]).length).toBe(8);
+    expect(((await send(h, 'GET', '/api/v1/alerts/rules')).body.rules as unknown[]).length).toBe(9);
   });
 
   it('keeps rules put through the API across a restart', async () => {

@@ -8,6 +8,7 @@ interface Fleet {
   site: { id: string; name: string };
   gpus: Headline['gpus'];
   power: { feedWatts: number; itDrawWatts: number; facilityDrawWatts: number; headroomWatts: number };
+  unknownModels: Array<{ name: string; gpus: number }>;
   updatedAt: string;
 }
 interface Capacity {
@@ -54,6 +55,7 @@ async function expectHeadlineIsTheApi(h: TestHeadroom, headline: Headline): Prom
     sellableValueUsdPerMonth: capacity.sellable.valueUsdPerMonth,
   });
   expect(headline.risk).toEqual(capacity.risk);
+  expect(headline.unknownModels).toEqual(fleet.unknownModels.map(({ name, gpus }) => ({ name, gpus })));
 }
 
 /** Every pod of the frame, in layout order, against GET /fleet/pods and the sellable blocks of GET /capacity. */

@@ -168,7 +168,7 @@ describe('price book store', () => {
     expect(store.get()).toBeNull();
     const first: PriceBook = { ...DEFAULT_PRICE_BOOK, mwMonthUsd: 3_900_000 };
     const second: PriceBook = {
-      gpuHourUsd: { 'H100-SXM': 2.11, 'A100-SXM': 1.1 },
+      gpuHourUsd: { 'H100-SXM': 2.11, 'A100-80GB': 1.1 },
       mwMonthUsd: 4_000_000,
       basis: 'mw-month',
       sources: { 'H100-SXM': 'SF Compute avg' },

@@ -18,6 +18,7 @@ describe('the default rules', () => {
       ['SellableCapacitySustained', true],
       ['OversoldRisk', true],
       ['TelemetryStale', true],
+      ['UnknownGpuModel', true],
       ['HeadroomLow', true],
       ['ContractUnderDelivered', true],
       ['InternalWorkOnSoldCapacity', true],
@@ -81,6 +82,14 @@ describe('the default rules', () => {
 
   it('HeadroomLow: a site with no feed figure (0 W) has an unknown ratio, so it neither fires nor resolves', () => {
     expect(firingAfter(figures({ powerFeedWatts: 0, powerHeadroomWatts: 0 }), HOUR)).toEqual([]);
+  });
+
+  it('UnknownGpuModel: "3 GPUs at s1 report a model Headroom does not know" after 10 min, resolving when none do', () => {
+    expect(firingAfter(figures({ unknownModelGpus: 3 }), 10 * MINUTE - 1)).toEqual([]);
+    const [alert] = firingAfter(figures({ unknownModelGpus: 3 }), 10 * MINUTE);
+    expect(alert?.labels).toEqual({ alertname: 'UnknownGpuModel', severity: 'warning', site: 's1' });
+    expect(alert?.annotations.summary).toBe('3 GPUs at s1 report a model Headroom does not know');
+    expect(firingAfter(figures({ unknownModelGpus: 0 }), HOUR)).toEqual([]);
   });
 
   it('ContractUnderDelivered: per contract, after 15 min', () => {

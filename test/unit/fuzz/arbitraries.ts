@@ -169,7 +169,7 @@ export const priceBookBody = (): fc.Arbitrary<unknown> =>
   fc.record(
     {
       gpuHourUsd: mostly(
-        fc.dictionary(fc.constantFrom('H100-SXM', 'B200', 'A100-SXM'), fc.double({ min: 0.01, max: 1000, noNaN: true }), { maxKeys: 3 }),
+        fc.dictionary(fc.constantFrom('H100-SXM', 'B200', 'A100-80GB'), fc.double({ min: 0.01, max: 1000, noNaN: true }), { maxKeys: 3 }),
         fc.dictionary(
           fc.oneof(fc.constant('h100'), fc.string({ maxLength: 10 })),
           fc.oneof(fc.double({ min: -1, max: 2000 }), fc.string({ maxLength: 4 })),

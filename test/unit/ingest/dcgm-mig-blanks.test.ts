@@ -31,6 +31,7 @@ describe('parseDcgmText MIG folding', () => {
       modelName: 'NVIDIA A100-SXM4-40GB',
       utilPercent: 75,
       powerWatts: 250.5,
+      powerLimitWatts: null,
       memUsedMiB: 1200,
       memTotalMiB: 24800,
       xid: null,

@@ -40,6 +40,7 @@ describe('parseDcgmText on the real dcgm-exporter fixture', () => {
       modelName: 'NVIDIA H100 80GB HBM3',
       utilPercent: 0,
       powerWatts: 67.433,
+      powerLimitWatts: null,
       memUsedMiB: null,
       memTotalMiB: null,
       xid: null,

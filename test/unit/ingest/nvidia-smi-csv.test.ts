@@ -63,6 +63,8 @@ describe('parseNvidiaSmiCsv on the real nvidia-smi fixtures', () => {
           modelName: 'NVIDIA H100 80GB HBM3',
           utilPercent: 0,
           powerWatts: 119.29,
+          // The nounits fixture carries power.limit and enforced.power.limit, both 700 W.
+          powerLimitWatts: 700,
           memUsedMiB: 0,
           memTotalMiB: 81559,
           xid: null,

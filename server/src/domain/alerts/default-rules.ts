@@ -52,6 +52,21 @@ const DEFAULTS: AlertRuleInput[] = [
     },
   },
   {
+    // A model the table lacks is read on its own power scale but has no price and no sellable pool:
+    // someone should add it (docs/gpu-states.md#gpu-models) or fix the name the node reports.
+    name: 'UnknownGpuModel',
+    figure: 'unknown_model_gpus',
+    op: '>',
+    threshold: 0,
+    for: '10m',
+    severity: 'warning',
+    annotations: {
+      summary: '{{ value | count }} GPUs at {{ labels.site }} report a model Headroom does not know',
+      description:
+        '{{ value | count }} GPUs report a model name the model table lacks (GET /api/v1/fleet lists them as unknown model "<name>"); they are classified on their own power limit or on utilization alone, and are neither priced nor sold.',
+    },
+  },
+  {
     // Under 5 % of the feed left: the next block sold, or internal growth, may trip the budget.
     name: 'HeadroomLow',
     figure: 'power_headroom_ratio',

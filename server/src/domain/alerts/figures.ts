@@ -63,6 +63,8 @@ export interface SiteAlertFigures {
   noticePeriodSeconds: number;
   powerFeedWatts: number;
   powerHeadroomWatts: number;
+  /** GPUs reporting a model the model table lacks (read on their own power scale, never as another model). */
+  unknownModelGpus?: number;
   /** Site-wide cross-checks; absent (unknown) while no scheduler covers a node. */
   internalOnSoldGpus?: number;
   internalOnSoldPods?: number;
@@ -97,6 +99,7 @@ const SITE_FIGURES = {
   power_headroom_watts: (s) => s.powerHeadroomWatts,
   // A share of the feed, so one default threshold suits a 3 MW hall and a 300 MW campus.
   power_headroom_ratio: (s) => (s.powerFeedWatts > 0 ? s.powerHeadroomWatts / s.powerFeedWatts : Number.NaN),
+  unknown_model_gpus: (s) => s.unknownModelGpus ?? 0,
   internal_on_sold_gpus: (s) => s.internalOnSoldGpus ?? Number.NaN,
   internal_on_sold_pods: (s) => s.internalOnSoldPods ?? Number.NaN,
   customer_on_unsold_gpus: (s) => s.customerOnUnsoldGpus ?? Number.NaN,

@@ -78,6 +78,8 @@ export function applyBatch(state: FleetState, batch: IngestBatch, nowMs: number)
     const slot = resolveSlot(state, s.uuid, s.host, s.index, s.modelName, bindings);
     if (s.memTotalMiB !== null) state.memTotalMiB[slot] = s.memTotalMiB;
     if (s.xid !== null) state.xidFatal[slot] = FATAL_XIDS.has(s.xid) ? 1 : 0;
+    // The newest limit stands until another is reported (a blank one says nothing new).
+    if (s.powerLimitWatts !== undefined && s.powerLimitWatts !== null) state.powerLimitWatts[slot] = s.powerLimitWatts;
     const blank = s.utilPercent === null && s.powerWatts === null && s.memUsedMiB === null;
     state.missing[slot] = blank ? 1 : 0;
     if (blank) continue;

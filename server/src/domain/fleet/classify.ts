@@ -1,12 +1,14 @@
 import type { FleetState } from './fleet-state.js';
-import { gpuModelAt } from './gpu-models.js';
+import { GPU_MODELS, UNKNOWN_MODEL_INDEX } from './gpu-models.js';
 import { GpuState, type GpuStateCode } from './gpu-state.js';
 import {
   classifySample,
   MIN_SAMPLES_FOR_VERDICT,
+  powerScaleOf,
   SampleClass,
   sampleActivity,
   VERDICT_SAMPLES,
+  type PowerScale,
   type SampleClassCode,
 } from './utilization.js';
 
@@ -29,7 +31,8 @@ const FROM_SAMPLE_CLASS: Record<SampleClassCode, GpuStateCode> = {
  * one in use is held and flagged orphaned; with stale allocation only the floor stays (allocated
  * is never idle); a GPU in a customer's job (sched.jobTenant) is sold, whatever the contract book
  * says. `state.sched.source` and `.orphaned` are written per slot. The utilization estimate is the mean sample activity
- * over the whole fresh window.
+ * over the whole fresh window. Each GPU's samples are read on its own power scale (powerScaleOf): its model's, capped
+ * by its enforced power limit; an unknown model's from its reported limit, or on utilization alone without one.
  */
 export function classifyFleet(state: FleetState, nowMs: number, staleAfterMs: number): void {
   classifySlots(state, nowMs, staleAfterMs, 0, state.topology.slotNode.length, state.state, state.utilization);
@@ -52,10 +55,12 @@ export function classifySlots(
   const { topology, windowSize: w, sched } = state;
   const oldest = nowMs - staleAfterMs;
   const votes = [0, 0, 0, 0];
+  // One scale object for the whole pass, refilled per GPU: no allocation per slot.
+  const model: PowerScale = { idleWatts: 0, heldWatts: 0, maxWatts: 0 };
   for (let slot = from; slot < to; slot++) {
     const nodeIndex = topology.slotNode[slot] ?? 0;
     const node = topology.nodes[nodeIndex];
-    const model = gpuModelAt(state.modelIndex[slot] ?? 0);
+    powerScaleOf(GPU_MODELS[state.modelIndex[slot] ?? UNKNOWN_MODEL_INDEX] ?? null, state.powerLimitWatts[slot] ?? Number.NaN, model);
     let activitySum = 0;
     let activityCount = 0;
     let fresh = 0;
@@ -157,12 +162,17 @@ export function classifySlots(
   }
 }
 
-/** Mean sample activity of a run of samples: the window estimate, for one GPU's trace. */
+/**
+ * Mean sample activity of a run of samples: the window estimate, for one GPU's trace, read on the
+ * power scale of model `modelIndex` (UNKNOWN_MODEL_INDEX: an unknown model) with an enforced limit of
+ * `limitWatts` (NaN: none reported).
+ */
 export function estimateUtilization(
   samples: ReadonlyArray<{ utilPercent: number | null; powerWatts: number | null }>,
   modelIndex: number,
+  limitWatts = Number.NaN,
 ): number {
-  const model = gpuModelAt(modelIndex);
+  const model = powerScaleOf(GPU_MODELS[modelIndex] ?? null, limitWatts, { idleWatts: 0, heldWatts: 0, maxWatts: 0 });
   let sum = 0;
   let n = 0;
   for (const s of samples) {

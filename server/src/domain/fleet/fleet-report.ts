@@ -1,6 +1,7 @@
 import type { FleetState, GpuReplacement } from './fleet-state.js';
 import { newestRingIndex } from './fleet-state.js';
-import { gpuModelAt } from './gpu-models.js';
+import { modelLabel, unknownModelLabel } from './gpu-models.js';
+import { modelCensus } from './model-census.js';
 import { GPU_STATES, stateName, type StateCounts } from './gpu-state.js';
 import { meanUtilization, stateCountsOf, type FleetSummary, type ScopeFigures } from './summary.js';
 
@@ -32,7 +33,17 @@ export function siteReport(state: FleetState, summary: FleetSummary) {
     topology: { halls: state.topology.halls.length, pods: state.topology.pods.length, nodes: state.topology.nodes.length },
     unplaced: countsOf(summary.unplaced),
     toldBy: { scheduler: summary.site.schedulerTold, telemetry: totalOfFigures(summary.site) - summary.site.schedulerTold },
+    ...modelsSeen(state),
     updatedAt: iso(summary.atMs),
+  };
+}
+
+/** Unknown models as the API shows them, and GPUs whose telemetry contradicts the topology's model. */
+function modelsSeen(state: FleetState) {
+  const census = modelCensus(state);
+  return {
+    unknownModels: census.unknownModels.map((m) => ({ name: m.name, label: unknownModelLabel(m.name), gpus: m.gpus })),
+    modelMismatchGpus: census.mismatchGpus,
   };
 }
 
@@ -96,7 +107,7 @@ export function gpuReport(state: FleetState, uuid: string) {
     index: topology.slotGpuIndex[slot] ?? -1,
     hall: node && node.hallIndex >= 0 ? (topology.halls[node.hallIndex]?.id ?? null) : null,
     pod: node && node.podIndex >= 0 ? (topology.pods[node.podIndex]?.id ?? null) : null,
-    model: gpuModelAt(state.modelIndex[slot] ?? 0).key,
+    model: modelLabel(state.modelIndex[slot] ?? -1, state.unknownModelNames.get(slot) ?? null),
     state: stateName(state.state[slot] ?? 5),
     utilization: utilization === null ? null : round(utilization),
     powerWatts: finite(state.powerRing[newest]),

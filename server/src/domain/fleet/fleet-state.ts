@@ -1,4 +1,4 @@
-import { findGpuModelIndex } from './gpu-models.js';
+import { findGpuModelIndex, isKnownModelIndex, UNKNOWN_MODEL_INDEX } from './gpu-models.js';
 import type { RunningJob } from '../scheduler/scheduler-snapshot.js';
 import type { Tenant } from '../scheduler/tenants.js';
 import { GpuState } from './gpu-state.js';
@@ -18,7 +18,15 @@ export interface FleetState {
   capacity: number;
   uuidOfSlot: (string | null)[];
   slotByUuid: Map<string, number>;
+  /**
+   * Per slot: index into GPU_MODELS, or UNKNOWN_MODEL_INDEX. Telemetry's name decides (the hardware's
+   * own word, even where the topology says otherwise); a GPU reporting no name has its node's model.
+   */
   modelIndex: Uint8Array;
+  /** The name each GPU of an unknown model reported, by slot ('' when it reported none); no entry for known models. */
+  unknownModelNames: Map<number, string>;
+  /** Per slot: the newest enforced power limit reported, W; NaN when none was. */
+  powerLimitWatts: Float32Array;
   /** Rings of `windowSize` per slot; NaN = field not reported in that sample. */
   utilRing: Float64Array;
   powerRing: Float64Array;
@@ -94,6 +102,8 @@ export function createFleetState(topology: Topology, windowSize = DEFAULT_WINDOW
     uuidOfSlot: [],
     slotByUuid: new Map(),
     modelIndex: new Uint8Array(0),
+    unknownModelNames: new Map(),
+    powerLimitWatts: new Float32Array(0),
     utilRing: new Float64Array(0),
     powerRing: new Float64Array(0),
     memRing: new Float64Array(0),
@@ -121,10 +131,7 @@ export function createFleetState(topology: Topology, windowSize = DEFAULT_WINDOW
     replaced: new Map(),
   };
   growSlots(state, capacity);
-  for (let slot = 0; slot < topology.slotNode.length; slot++) {
-    const node = topology.nodes[topology.slotNode[slot] ?? -1];
-    state.modelIndex[slot] = node?.modelIndex ?? 0;
-  }
+  for (let slot = 0; slot < topology.slotNode.length; slot++) resetSlotModel(state, slot);
   return state;
 }
 
@@ -137,7 +144,8 @@ function grow<T extends Float32Array | Float64Array | Uint8Array | Int32Array>(o
 
 function growSlots(state: FleetState, capacity: number): void {
   const w = state.windowSize;
-  state.modelIndex = grow(state.modelIndex, capacity, 0);
+  state.modelIndex = grow(state.modelIndex, capacity, UNKNOWN_MODEL_INDEX);
+  state.powerLimitWatts = grow(state.powerLimitWatts, capacity, Number.NaN);
   state.utilRing = grow(state.utilRing, capacity * w, Number.NaN);
   state.powerRing = grow(state.powerRing, capacity * w, Number.NaN);
   state.memRing = grow(state.memRing, capacity * w, Number.NaN);
@@ -235,6 +243,17 @@ function clearSlot(state: FleetState, slot: number): void {
   state.missing[slot] = 0;
   state.state[slot] = GpuState.unknown;
   state.utilization[slot] = Number.NaN;
+  state.powerLimitWatts[slot] = Number.NaN;
+  resetSlotModel(state, slot);
+}
+
+/** A slot's model before its GPU names one: its node's (the topology's, or an unplaced node's first name). */
+function resetSlotModel(state: FleetState, slot: number): void {
+  const node = state.topology.nodes[state.topology.slotNode[slot] ?? -1];
+  const index = node?.modelIndex ?? UNKNOWN_MODEL_INDEX;
+  state.modelIndex[slot] = index;
+  if (isKnownModelIndex(index)) state.unknownModelNames.delete(slot);
+  else state.unknownModelNames.set(slot, '');
 }
 
 /** Adds a GPU slot to a node, growing the state's arrays to hold it. */
@@ -243,15 +262,25 @@ export function appendSlot(state: FleetState, nodeIndex: number): number {
   if (!node) throw new Error(`no node ${nodeIndex}`);
   const slot = addSlot(state.topology, node);
   ensureSlotCapacity(state);
+  resetSlotModel(state, slot);
   return slot;
 }
 
-/** Records that `uuid` lives in `slot` (also used when restoring bindings from disk); returns the UUID as kept. */
+/**
+ * Records that `uuid` lives in `slot` (also used when restoring bindings from disk); returns the UUID
+ * as kept. A reported model name sets the slot's model, or marks it unknown keeping the name; without
+ * one the slot keeps its node's model.
+ */
 export function bindSlot(state: FleetState, slot: number, uuid: string, modelName: string | null): string {
   const own = ownCopy(uuid);
   state.uuidOfSlot[slot] = own;
   state.slotByUuid.set(own, slot);
-  if (modelName) state.modelIndex[slot] = findGpuModelIndex(modelName);
+  if (modelName) {
+    const index = findGpuModelIndex(modelName);
+    state.modelIndex[slot] = index;
+    if (isKnownModelIndex(index)) state.unknownModelNames.delete(slot);
+    else state.unknownModelNames.set(slot, ownCopy(modelName.trim()));
+  }
   return own;
 }
 

@@ -17,6 +17,12 @@ export interface GpuSample {
   utilPercent: number | null;
   /** Board power draw, W. */
   powerWatts: number | null;
+  /**
+   * The power limit the board enforces now, W (dcgm DCGM_FI_DEV_ENFORCED_POWER_LIMIT, else
+   * DCGM_FI_DEV_POWER_MGMT_LIMIT; nvidia-smi enforced.power.limit, else power.limit). Absent or null
+   * when not reported: most dcgm-exporter configurations do not export it.
+   */
+  powerLimitWatts?: number | null;
   memUsedMiB: number | null;
   memTotalMiB: number | null;
   /** Last XID error code reported (0 = none). */

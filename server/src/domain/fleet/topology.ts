@@ -1,4 +1,4 @@
-import { findGpuModelIndex } from './gpu-models.js';
+import { findGpuModelIndex, isKnownModelIndex } from './gpu-models.js';
 
 /**
  * The power and network hierarchy: site → hall → pod → rack → node → GPU.
@@ -111,6 +111,8 @@ export function buildTopology(spec: TopologySpec): Topology {
     nodeByHost: new Map(),
   };
   const modelIndex = findGpuModelIndex(spec.node.gpuModelName);
+  // A preset of a model the table lacks would price and pack GPUs as nothing: refused, never guessed.
+  if (!isKnownModelIndex(modelIndex)) throw new Error(`preset node model "${spec.node.gpuModelName}" is not in GPU_MODELS`);
   for (let h = 0; h < spec.halls; h++) {
     const hallId = `h${pad(h + 1, 2)}`;
     topology.halls.push({ id: hallId, index: h });

@@ -29,10 +29,51 @@ export const SampleClass = { busy: 0, held: 1, idle: 2, invalid: 3 } as const;
 export type SampleClassCode = (typeof SampleClass)[keyof typeof SampleClass];
 
 /**
- * Power-based busy share, `(P − P_idle) / (P_max − P_idle)` clamped to [0, 1].
- * A held GPU (≈120 W on an H100) reads ≈ 0.08: drawing, not computing.
+ * The power figures one GPU's samples are read against: its model's, its enforced power limit's
+ * when that is below the board cap, or, for an unknown model, what its telemetry reports. A GpuModel
+ * is one. NaN `maxWatts` means no power scale is known (an unknown model reporting no limit):
+ * power then decides nothing. NaN `heldWatts` means held draw is unknown: only memory tells held.
  */
-export function powerActivity(powerWatts: number, model: GpuModel): number {
+export type PowerScale = Pick<GpuModel, 'idleWatts' | 'heldWatts' | 'maxWatts'>;
+
+/** Idle and held draw as shares of the cap, the H100's measured ratios (70 W, 120 W of 700 W). */
+export const IDLE_SHARE_OF_CAP = 0.1;
+export const HELD_SHARE_OF_CAP = 120 / 700;
+
+/**
+ * Writes into `out` the power scale of a GPU of `model` (null: unknown model) whose telemetry
+ * reports `limitWatts` (NaN: no limit reported), and returns it.
+ *
+ * - Known model, limit below its board cap (a site that power-caps its GPUs): the cap becomes the
+ *   limit, so a GPU at its cap reads busy, not half busy. A limit at or above the board cap, or
+ *   one not above the idle draw (nonsense), leaves the model's figures.
+ * - Unknown model with a limit: the limit is the cap, idle and held draw are the H100's shares of it.
+ * - Unknown model without a limit: NaN throughout (utilization alone decides; memory tells held).
+ *
+ * Fills a caller's object so the classifier allocates nothing per GPU.
+ */
+export function powerScaleOf(model: PowerScale | null, limitWatts: number, out: PowerScale): PowerScale {
+  if (model !== null) {
+    out.idleWatts = model.idleWatts;
+    out.heldWatts = model.heldWatts;
+    out.maxWatts = limitWatts < model.maxWatts && limitWatts > model.heldWatts ? limitWatts : model.maxWatts;
+  } else if (limitWatts > 0) {
+    out.idleWatts = IDLE_SHARE_OF_CAP * limitWatts;
+    out.heldWatts = HELD_SHARE_OF_CAP * limitWatts;
+    out.maxWatts = limitWatts;
+  } else {
+    out.idleWatts = Number.NaN;
+    out.heldWatts = Number.NaN;
+    out.maxWatts = Number.NaN;
+  }
+  return out;
+}
+
+/**
+ * Power-based busy share, `(P − P_idle) / (P_max − P_idle)` clamped to [0, 1]; NaN when the
+ * scale is unknown. A held GPU (≈120 W on an H100) reads ≈ 0.08: drawing, not computing.
+ */
+export function powerActivity(powerWatts: number, model: PowerScale): number {
   const share = (powerWatts - model.idleWatts) / (model.maxWatts - model.idleWatts);
   return Math.min(1, Math.max(0, share));
 }
@@ -40,11 +81,11 @@ export function powerActivity(powerWatts: number, model: GpuModel): number {
 /**
  * One sample's activity in [0, 1]: the mean of utilization and power share when both are
  * present (they err in opposite directions under aliasing), else whichever is present;
- * NaN when neither is.
+ * NaN when neither is. Power counts only where the scale is known.
  */
-export function sampleActivity(utilPercent: number, powerWatts: number, model: GpuModel): number {
+export function sampleActivity(utilPercent: number, powerWatts: number, model: PowerScale): number {
   const hasUtil = Number.isFinite(utilPercent);
-  const hasPower = Number.isFinite(powerWatts);
+  const hasPower = Number.isFinite(powerWatts) && Number.isFinite(model.maxWatts);
   const util = Math.min(1, Math.max(0, utilPercent / 100));
   if (hasUtil && hasPower) return (util + powerActivity(powerWatts, model)) / 2;
   if (hasPower) return powerActivity(powerWatts, model);
@@ -54,15 +95,15 @@ export function sampleActivity(utilPercent: number, powerWatts: number, model: G
 
 /**
  * Classifies one sample. Held is memory in use (or, where memory is not reported, power
- * above the midpoint between idle and held draw) without compute. NaN marks a field that
- * was not reported.
+ * above the midpoint between idle and held draw, where those are known) without compute. NaN
+ * marks a field that was not reported.
  */
-export function classifySample(utilPercent: number, powerWatts: number, memUsedMiB: number, model: GpuModel): SampleClassCode {
+export function classifySample(utilPercent: number, powerWatts: number, memUsedMiB: number, model: PowerScale): SampleClassCode {
   const activity = sampleActivity(utilPercent, powerWatts, model);
   if (Number.isNaN(activity)) return SampleClass.invalid;
   if (activity >= BUSY_ACTIVITY) return SampleClass.busy;
   if (Number.isFinite(memUsedMiB)) return memUsedMiB >= HELD_MEMORY_MIB ? SampleClass.held : SampleClass.idle;
-  if (Number.isFinite(powerWatts)) {
+  if (Number.isFinite(powerWatts) && Number.isFinite(model.heldWatts)) {
     return powerWatts >= (model.idleWatts + model.heldWatts) / 2 ? SampleClass.held : SampleClass.idle;
   }
   return SampleClass.idle;

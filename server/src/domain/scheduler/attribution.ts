@@ -1,5 +1,5 @@
 import type { FleetState } from '../fleet/fleet-state.js';
-import { gpuModelAt } from '../fleet/gpu-models.js';
+import { GPU_MODELS, UNKNOWN_MODEL_INDEX } from '../fleet/gpu-models.js';
 import { GpuState } from '../fleet/gpu-state.js';
 import { heldForMs, type HeldSince } from './held-since.js';
 
@@ -164,7 +164,9 @@ export function attributeTenants(state: FleetState, input: AttributionInput): Te
         const team = teamRow(tenant.team);
         team[key]++;
         if (key === 'held') {
-          const usd = input.gpuMonthUsd(gpuModelAt(state.modelIndex[slot] ?? 0).key);
+          // An unknown model has no price: its held hours are not valued (never an H100's).
+          const model = GPU_MODELS[state.modelIndex[slot] ?? UNKNOWN_MODEL_INDEX];
+          const usd = model ? input.gpuMonthUsd(model.key) : null;
           if (usd !== null) {
             team.heldUsd += usd;
             team.heldPriced++;

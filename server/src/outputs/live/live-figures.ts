@@ -96,6 +96,7 @@ export function headlineOf(
       contractedGpus: contracted.reduce((n, c) => n + c.gpus, 0),
     },
     plans: { ...plans },
+    unknownModels: report.unknownModels.map(({ name, gpus }) => ({ name, gpus })),
   };
 }
 

@@ -14,6 +14,7 @@ import { isoDateOfMs } from '../../domain/contracts/calendar.js';
 import type { SchedulerView } from '../../domain/scheduler/scheduler-report.js';
 import { schedulerMetrics } from './scheduler-metrics.js';
 import { tenantMetrics } from './tenant-metrics.js';
+import { unknownModelGauges } from './unknown-model-gauges.js';
 
 export interface MetricsDeps {
   info: { siteId: string; siteName: string; preset: string; version: string; simulated: boolean };
@@ -63,6 +64,7 @@ export function createMetrics(deps: MetricsDeps) {
   });
   info.set({ name: deps.info.siteName, preset: deps.info.preset, version: deps.info.version, simulated: String(deps.info.simulated) }, 1);
   const fleet = fleetGauges(registry);
+  unknownModelGauges(registry, deps.fleet);
   const capacity = capacityGauges(registry, deps.money ?? true);
   const contracts = contractGauges(registry, deps.money ?? true);
   const collector = collectorMetrics(registry, deps.wallNow);

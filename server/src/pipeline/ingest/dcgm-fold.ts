@@ -14,7 +14,9 @@ export const F_FB_FREE = 3;
 export const F_FB_RESERVED = 4;
 export const F_GR_ACTIVE = 5;
 export const F_XID = 6;
-export const FAMILY_COUNT = 7;
+export const F_ENFORCED_LIMIT = 7;
+export const F_MGMT_LIMIT = 8;
+export const FAMILY_COUNT = 9;
 
 /** Families we read, in F_* order. Every other family is syntax-checked and ignored. */
 export const FAMILY_NAMES: readonly string[] = [
@@ -25,6 +27,9 @@ export const FAMILY_NAMES: readonly string[] = [
   'DCGM_FI_DEV_FB_RESERVED',
   'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
   'DCGM_FI_DEV_XID_ERRORS',
+  // Not in dcgm-exporter's default counters; read when a site adds them (a capped GPU's scale).
+  'DCGM_FI_DEV_ENFORCED_POWER_LIMIT',
+  'DCGM_FI_DEV_POWER_MGMT_LIMIT',
 ];
 
 const POWER_MAX_WATTS = 5000;
@@ -35,6 +40,8 @@ export function rangeViolated(family: number, v: number): string | null {
     case F_UTIL:
       return v >= 0 && v <= 100 ? null : '0–100 %';
     case F_POWER:
+    case F_ENFORCED_LIMIT:
+    case F_MGMT_LIMIT:
       return v >= 0 && v <= POWER_MAX_WATTS ? null : `0–${POWER_MAX_WATTS} W`;
     case F_FB_USED:
     case F_FB_FREE:
@@ -50,11 +57,11 @@ export function rangeViolated(family: number, v: number): string | null {
 /** Readings of one entity: the whole GPU (no GPU_I_ID) or one MIG GPU instance. */
 export class InstanceAcc {
   /** Reading per family; NaN = blank sentinel / NaN. Meaningful only where lines[f] > 0. */
-  readonly values: number[] = [NaN, NaN, NaN, NaN, NaN, NaN, NaN];
+  readonly values: number[] = [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
   /** 1-based line of the first series per family; 0 = not seen. */
-  readonly lines: number[] = [0, 0, 0, 0, 0, 0, 0];
+  readonly lines: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0];
   /** Label block of that first series, for duplicate checks. */
-  readonly blocks: Array<LabelBlock | null> = [null, null, null, null, null, null, null];
+  readonly blocks: Array<LabelBlock | null> = [null, null, null, null, null, null, null, null, null];
   /** Further series of a family with other labels (a shared GPU's per-pod copies). Rare. */
   extraSeries: Array<{ family: number; line: number; block: LabelBlock }> | null = null;
 
@@ -170,6 +177,8 @@ export function foldGpu(gpu: GpuAcc): GpuSample {
     modelName: gpu.modelName,
     utilPercent: util ?? grEngineUtil(gpu),
     powerWatts: maxOver(gpu, F_POWER),
+    // The enforced limit is what the board holds to (the lowest of every limit set); the management limit stands in.
+    powerLimitWatts: maxOver(gpu, F_ENFORCED_LIMIT) ?? maxOver(gpu, F_MGMT_LIMIT),
     memUsedMiB: sumOver(sources(gpu, F_FB_USED), F_FB_USED),
     memTotalMiB: memTotal(gpu),
     xid: maxOver(gpu, F_XID),

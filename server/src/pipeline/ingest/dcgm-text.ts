@@ -47,8 +47,9 @@ const BLOCK_SEARCH_DEPTH = 64;
  * order first seen.
  *
  * - Reads DCGM_FI_DEV_GPU_UTIL (%), _POWER_USAGE (W), _FB_USED/_FB_FREE/_FB_RESERVED (MiB),
- *   _XID_ERRORS and DCGM_FI_PROF_GR_ENGINE_ACTIVE (ratio; the utilization when GPU_UTIL is
- *   absent or blank, as in MIG mode). Other families are syntax-checked and ignored; a GPU
+ *   _XID_ERRORS, DCGM_FI_PROF_GR_ENGINE_ACTIVE (ratio; the utilization when GPU_UTIL is
+ *   absent or blank, as in MIG mode) and the power limits _ENFORCED_POWER_LIMIT, else
+ *   _POWER_MGMT_LIMIT (W). Other families are syntax-checked and ignored; a GPU
  *   seen only in ignored families gives no sample.
  * - MIG: series of one UUID told apart by `GPU_I_ID` fold into one sample — power, GPU_UTIL
  *   and XID are per GPU (max over series); memory is summed and GR_ENGINE_ACTIVE averaged over
@@ -223,7 +224,7 @@ class DcgmScanner {
   /** Index into FAMILY_NAMES, or -1 for a family we ignore. */
   private familyOf(start: number, end: number): number {
     const length = end - start;
-    if (length < 19 || length > 29 || this.text.charCodeAt(start) !== 68 /* D */) return -1;
+    if (length < 19 || length > 32 || this.text.charCodeAt(start) !== 68 /* D */) return -1;
     // substring + === is a memcmp; String.prototype.startsWith compares char by char.
     const name = this.text.substring(start, end);
     for (let f = 0; f < FAMILY_COUNT; f++) {

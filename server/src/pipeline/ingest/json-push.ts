@@ -20,6 +20,15 @@ export const jsonPushGpuSchema = z.strictObject({
   model: z.string().max(MAX_ID_CHARS).optional().describe('Model name, e.g. NVIDIA H100 80GB HBM3'),
   utilizationPercent: z.number().min(0).max(100).nullable().optional(),
   powerWatts: z.number().min(0).max(POWER_MAX_WATTS).nullable().optional().describe('Board power draw, W'),
+  powerLimitWatts: z
+    .number()
+    .min(0)
+    .max(POWER_MAX_WATTS)
+    .nullable()
+    .optional()
+    .describe(
+      'Power limit the board enforces now, W (nvidia-smi enforced.power.limit); scales the power share of a capped GPU and gives an unknown model its power scale',
+    ),
   memoryUsedMiB: z.number().min(0).nullable().optional(),
   memoryTotalMiB: z.number().min(0).nullable().optional(),
   xid: z.number().int().min(0).nullable().optional().describe('Last XID error code (0 = none)'),
@@ -119,6 +128,7 @@ export function parseJsonPush(body: unknown, opts: JsonPushOptions = {}): Ingest
       modelName: g.model === undefined || g.model === '' ? null : g.model,
       utilPercent: g.utilizationPercent ?? null,
       powerWatts: g.powerWatts ?? null,
+      powerLimitWatts: g.powerLimitWatts ?? null,
       memUsedMiB: g.memoryUsedMiB ?? null,
       memTotalMiB: g.memoryTotalMiB ?? null,
       xid: g.xid ?? null,

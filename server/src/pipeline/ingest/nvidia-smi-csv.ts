@@ -27,6 +27,8 @@ interface Column {
 
 /** Preference when several columns carry the board power. */
 const POWER_COLUMNS = ['power.draw', 'power.draw.average', 'power.draw.instant'];
+/** Preference when both power limits are queried. */
+const LIMIT_COLUMNS = ['enforced.power.limit', 'power.limit'];
 
 const TIMESTAMP = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const MEASURE = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?:\s*(\S+))?$/;
@@ -115,7 +117,7 @@ function fieldColumns(fields: readonly string[]): Column[] {
   return checkColumns(columns, null);
 }
 
-/** Rejects repeated columns, needs uuid and a utilization or power column, keeps one power column. */
+/** Rejects repeated columns, needs uuid and a utilization or power column, keeps one power column and one limit column. */
 function checkColumns(columns: Column[], lineNo: number | null): Column[] {
   const where = lineNo === null ? 'nvidia-smi fields' : `line ${lineNo}`;
   const seen = new Set<string>();
@@ -128,8 +130,12 @@ function checkColumns(columns: Column[], lineNo: number | null): Column[] {
   if (!seen.has('utilization.gpu') && power === undefined) {
     throw new DomainError('invalid', `${where}: needs a utilization.gpu or power.draw column`, { line: lineNo, column: 'utilization.gpu' });
   }
+  const limit = LIMIT_COLUMNS.find((name) => seen.has(name));
   return columns.map((c) =>
-    c.role.kind === 'measure' && c.role.field === 'powerWatts' && c.name !== power ? { ...c, role: { kind: 'ignored' } } : c,
+    c.role.kind === 'measure' &&
+    ((c.role.field === 'powerWatts' && c.name !== power) || (c.role.field === 'powerLimitWatts' && c.name !== limit))
+      ? { ...c, role: { kind: 'ignored' } }
+      : c,
   );
 }
 
@@ -149,6 +155,7 @@ function parseRow(
     modelName: null,
     utilPercent: null,
     powerWatts: null,
+    powerLimitWatts: null,
     memUsedMiB: null,
     memTotalMiB: null,
     xid: null,

@@ -54,7 +54,13 @@ export type ColumnRole =
   | { kind: 'index' }
   | { kind: 'uuid' }
   | { kind: 'name' }
-  | { kind: 'measure'; field: 'utilPercent' | 'powerWatts' | 'memUsedMiB' | 'memTotalMiB'; unit: string; min: number; max: number }
+  | {
+      kind: 'measure';
+      field: 'utilPercent' | 'powerWatts' | 'powerLimitWatts' | 'memUsedMiB' | 'memTotalMiB';
+      unit: string;
+      min: number;
+      max: number;
+    }
   | { kind: 'ignored' };
 
 export const POWER_MAX_WATTS = 5000;
@@ -69,6 +75,9 @@ const ROLES: Readonly<Record<string, ColumnRole>> = {
   // power.draw is a 1 s average on Ampere and newer; the explicit variants stand in when it is not queried.
   'power.draw.average': { kind: 'measure', field: 'powerWatts', unit: 'W', min: 0, max: POWER_MAX_WATTS },
   'power.draw.instant': { kind: 'measure', field: 'powerWatts', unit: 'W', min: 0, max: POWER_MAX_WATTS },
+  // The limit the board holds to now (the lowest of every limit set); power.limit (the one set by software) stands in.
+  'enforced.power.limit': { kind: 'measure', field: 'powerLimitWatts', unit: 'W', min: 0, max: POWER_MAX_WATTS },
+  'power.limit': { kind: 'measure', field: 'powerLimitWatts', unit: 'W', min: 0, max: POWER_MAX_WATTS },
   'memory.used': { kind: 'measure', field: 'memUsedMiB', unit: 'MiB', min: 0, max: Number.POSITIVE_INFINITY },
   'memory.total': { kind: 'measure', field: 'memTotalMiB', unit: 'MiB', min: 0, max: Number.POSITIVE_INFINITY },
 };

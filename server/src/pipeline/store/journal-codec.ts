@@ -6,18 +6,21 @@ import type { PodLabels } from '../../domain/scheduler/pod-labels.js';
  * objects, so field names are not repeated per sample (about half the bytes of plain JSON):
  *
  *   {"v":1,
- *    "s":[[uuid, host, index, modelName, utilPercent, powerWatts, memUsedMiB, memTotalMiB, xid, offsetMs(, pod)], …],
+ *    "s":[[uuid, host, index, modelName, utilPercent, powerWatts, memUsedMiB, memTotalMiB, xid, offsetMs(, pod(, powerLimitWatts))], …],
  *    "n":[[host, drained 0|1, reason], …],
  *    "m":[[id, scope, watts], …]}
  *
  * Non-finite numbers become null (JSON has no NaN), which reads back as "not reported". `pod`,
  * only on a GPU with pod labels, is [namespace, pod, container, hpcJob]: without it a pushed
- * node's Kubernetes allocation would be lost at a restart until its next push.
+ * node's Kubernetes allocation would be lost at a restart until its next push. `powerLimitWatts`, only on a
+ * GPU that reported one, follows `pod` (null when the GPU has none), so batches written before it read the same.
  */
 const VERSION = 1;
 
 type PodTuple = [string, string, string | null, string | null];
 type SampleTuple = [string, string, number, string | null, ...Array<number | null | PodTuple>];
+const POD_AT = 10;
+const LIMIT_AT = 11;
 
 export function encodeBatch(batch: IngestBatch): string {
   return JSON.stringify({
@@ -35,7 +38,10 @@ export function encodeBatch(batch: IngestBatch): string {
         s.xid,
         s.offsetMs,
       ];
-      if (s.pod) t.push([s.pod.namespace, s.pod.pod, s.pod.container, s.pod.hpcJob]);
+      const pod: PodTuple | null = s.pod ? [s.pod.namespace, s.pod.pod, s.pod.container, s.pod.hpcJob] : null;
+      const limit = s.powerLimitWatts ?? null;
+      if (pod !== null || limit !== null) t.push(pod);
+      if (limit !== null) t.push(limit);
       return t;
     }),
     n: batch.nodes.map((n) => [n.host, n.drained ? 1 : 0, n.reason]),
@@ -55,7 +61,7 @@ export function decodeBatch(text: string): IngestBatch {
 }
 
 function decodeSample(value: unknown): GpuSample {
-  const t = Array.isArray(value) && value.length === 11 ? value : tuple(value, 10, 'sample');
+  const t = Array.isArray(value) && (value.length === 11 || value.length === 12) ? value : tuple(value, 10, 'sample');
   const sample: GpuSample = {
     uuid: str(t[0]),
     host: str(t[1]),
@@ -68,7 +74,8 @@ function decodeSample(value: unknown): GpuSample {
     xid: optNum(t[8]),
     offsetMs: num(t[9]),
   };
-  if (t.length === 11) sample.pod = decodePod(t[10]);
+  if (t.length > POD_AT && t[POD_AT] !== null) sample.pod = decodePod(t[POD_AT]);
+  if (t.length > LIMIT_AT) sample.powerLimitWatts = optNum(t[LIMIT_AT]);
   return sample;
 }
 

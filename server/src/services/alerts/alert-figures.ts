@@ -17,6 +17,8 @@ export interface AlertFigureSources {
   contractedGpus(id: number): number;
   /** The last round's tenants' share of the site; null while no scheduler covers a node. */
   tenants?(): TenantAttribution | null;
+  /** GPUs reporting a model the model table lacks. */
+  unknownModelGpus(): number;
 }
 
 const UNKNOWN = Number.NaN;
@@ -64,6 +66,7 @@ export function alertFiguresOf(sources: AlertFigureSources, nowMs: number): Aler
     noticePeriodSeconds: report ? report.forecast.horizonDays * 86_400 : UNKNOWN,
     powerFeedWatts: topology.site.feedWatts,
     powerHeadroomWatts: summary ? topology.site.feedWatts - summary.site.facilityWatts : UNKNOWN,
+    unknownModelGpus: summary ? sources.unknownModelGpus() : UNKNOWN,
     halls: topology.halls.map((hall, i) => {
       const newest = summary?.halls[i]?.newestSampleMs ?? 0;
       return { hall: hall.id, telemetryAgeSeconds: summary ? (newest > 0 ? Math.max(0, (nowMs - newest) / 1000) : Infinity) : UNKNOWN };
