@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { createCollectionClock } from '../pipeline/collector/collection-clock.js';
 import { buildPreset } from '../domain/fleet/presets.js';
+import type { Topology } from '../domain/fleet/topology.js';
 import { demoContracts } from '../sim/demo-contracts.js';
 import { demoPlans } from '../sim/demo-plans.js';
 import { createSimulator, type Simulator, type SlurmEndpoint } from '../sim/simulator.js';
@@ -26,6 +27,7 @@ export function simulatedSite(
   config: Config,
   meta: MetaPort,
   book: { soldPodsAt: (tMs: number) => ReadonlySet<number>; podCustomerAt: (pod: number, tMs: number) => string | null },
+  ownTopology?: () => Topology,
 ) {
   const stored = meta.get(SIM_CLOCK_KEY);
   const clock = config.sim.enabled
@@ -38,7 +40,7 @@ export function simulatedSite(
     : createCollectionClock({ speed: 1, startMs: null, resumeFromMs: null, wallNow: Date.now });
   const sim = config.sim.enabled
     ? createSimulator({
-        topology: buildPreset(config.preset),
+        topology: ownTopology?.() ?? buildPreset(config.preset),
         scenario: config.sim.scenario,
         seed: config.sim.seed,
         // Sold pods run the customer's work, and internal work keeps off them.

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { backfillTarget, openBackfillConnection } from '../pipeline/store/backfill-target.js';
 import { backfillHistory } from '../pipeline/collector/backfill.js';
 import { buildPreset, type PresetName } from '../domain/fleet/presets.js';
+import type { Topology } from '../domain/fleet/topology.js';
 import { createSimulator, type ScenarioName } from '../sim/simulator.js';
 import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
@@ -24,6 +25,8 @@ export interface BackfillJob {
   podEvery: number;
   /** Contracts' pods and terms, so the simulated past shows what was sold. */
   sold: Array<{ pods: number[]; start: string; end: string; status: string }>;
+  /** In place of the preset's (structured-cloned into the worker). */
+  topology?: Topology;
 }
 
 export type BackfillMessage = { type: 'progress'; done: number; total: number } | { type: 'done'; rows: number };
@@ -43,7 +46,7 @@ function soldAt(tMs: number): Set<number> {
   return pods;
 }
 const sim = createSimulator({
-  topology: buildPreset(job.preset),
+  topology: job.topology ?? buildPreset(job.preset),
   scenario: job.scenario,
   seed: job.seed,
   soldPod: (pod, tMs) => soldAt(tMs).has(pod),

@@ -31,6 +31,8 @@ export const HEADROOM_FAMILIES: readonly MetricFamily[] = [
   gauge('headroom_power_stranded_watts'),
   gauge('headroom_stranded_gpus'),
   gauge('headroom_telemetry_age_seconds', 'hall'),
+  gauge('headroom_model_gpus', 'model', 'state'),
+  gauge('headroom_model_facility_watts', 'model'),
   // Capacity
   gauge('headroom_capacity_gpus', 'class'),
   gauge('headroom_sellable_gpus', 'hall'),

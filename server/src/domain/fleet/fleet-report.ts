@@ -30,10 +30,22 @@ export function siteReport(state: FleetState, summary: FleetSummary) {
     },
     utilization: round(meanUtilization(summary.site)),
     topology: { halls: state.topology.halls.length, pods: state.topology.pods.length, nodes: state.topology.nodes.length },
+    models: modelsReport(state, summary),
     unplaced: countsOf(summary.unplaced),
     toldBy: { scheduler: summary.site.schedulerTold, telemetry: totalOfFigures(summary.site) - summary.site.schedulerTold },
     updatedAt: iso(summary.atMs),
   };
+}
+
+/** Each model pool's GPUs by state and draw; `pods` counts its fabric units. */
+export function modelsReport(state: FleetState, summary: FleetSummary) {
+  return summary.models.map(({ modelIndex, figures }) => ({
+    model: gpuModelAt(modelIndex).key,
+    gpus: countsOf(figures),
+    itWatts: Math.round(figures.itWatts),
+    facilityWatts: Math.round(figures.facilityWatts),
+    pods: state.topology.pods.filter((p) => p.modelIndex === modelIndex).length,
+  }));
 }
 
 function totalOfFigures(figures: ScopeFigures): number {
@@ -67,6 +79,8 @@ export function podsReport(state: FleetState, summary: FleetSummary) {
       id: pod.id,
       hall: state.topology.halls[pod.hallIndex]?.id ?? null,
       nodes: pod.nodes.length,
+      model: gpuModelAt(pod.modelIndex).key,
+      fabric: pod.fabric,
       sold: (state.podSold[i] ?? 0) === 1,
       ...scopeReport(summary.pods[i] ?? summary.unplaced),
     })),
