@@ -152,6 +152,16 @@ describe.skipIf(!hasChromium)('the dashboard on a mixed site: H100 leaf groups, 
     await page.close();
   });
 
+  it('keeps a 390×844 phone one page wide with the model headers', async () => {
+    const { page, problems } = await openPage(browser, { width: 390, height: 844 });
+    await loadDashboard(page, signInUrl(h.url));
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    expect(await page.locator('[data-testid=heatmap-model]').count()).toBe(3);
+    await page.getByTestId('heatmap').screenshot({ path: join(SCREENSHOTS, 'models-heatmap-390x844.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('fits the 3840×2160 wall in kiosk mode with the model headers', async () => {
     const { page, problems } = await openPage(browser, VIEWPORTS.wall);
     await loadDashboard(page, signInUrl(h.url).replace('/#', '/?kiosk#'));
