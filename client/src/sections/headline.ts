@@ -1,4 +1,4 @@
-import { HEATMAP_STATES, type Headline } from '@protocol/live';
+import { HEATMAP_STATES, type Headline, type SellableOfModel } from '@protocol/live';
 import { card, fill, h, markLoaded, setFigure, setText } from '../dom.js';
 import { formatCount, formatDay, formatLead, formatMwNumber, formatPercent, formatUsd, formatUsdCompact } from '../format.js';
 import { legendTerm } from '../term.js';
@@ -45,6 +45,7 @@ export function createHeadline(hallTile: HTMLElement | null = null) {
   const sellableMw = figure('sellable-mw', 'Sellable now', 'MW', 'fig-good');
   const sellableGpus = figure('sellable-gpus', 'Sellable GPUs', '', 'fig-good');
   const value = figure('sellable-value', 'Sellable, list price', '/mo', 'fig-good');
+  const byModel = h('p', { class: 'fig-models', 'data-testid': 'headline-sellable-models', hidden: true });
   const revenue = figure('contracted-revenue', 'Rate in force', '/mo');
   const equation = createSellableEquation();
   const riskValue = h('span', { class: 'risk-word', 'data-testid': 'risk' }, '–');
@@ -72,12 +73,37 @@ export function createHeadline(hallTile: HTMLElement | null = null) {
     { class: 'headline-grid' },
     h('div', { class: 'tile tile-power' }, feed.el, draw.el, headroom.el),
     gpuTile,
-    h('div', { class: 'tile tile-sellable' }, sellableMw.el, sellableGpus.el, value.el),
+    h('div', { class: 'tile tile-sellable' }, sellableMw.el, sellableGpus.el, value.el, byModel),
     h('div', { class: 'tile tile-money' }, revenue.el, risk),
     equation.el,
     hallTile,
   );
   let drawn = false;
+  let byModelKey = '';
+  /** "by model: H100-SXM 1,024 · GB200 144 GPUs ($…/mo)" on a site of several models; hidden with one (the tile is that model). */
+  const drawByModel = (models: SellableOfModel[]): void => {
+    const key = JSON.stringify(models);
+    if (key === byModelKey) return;
+    byModelKey = key;
+    byModel.hidden = models.length < 2;
+    byModel.replaceChildren(
+      'by model: ',
+      ...models.flatMap((m, i) => [
+        i ? ' · ' : '',
+        h(
+          'span',
+          {
+            'data-model': m.model,
+            'data-gpus': m.gpus,
+            'data-usd': m.valueUsdPerMonth,
+            title: `${m.model}: ${formatCount(m.blocks)} blocks, ${formatUsd(m.valueUsdPerMonth)} a month`,
+          },
+          h('b', {}, m.model),
+          ` ${formatCount(m.gpus)} (${formatUsdCompact(m.valueUsdPerMonth)}/mo)`,
+        ),
+      ]),
+    );
+  };
 
   return {
     el: c.el,
@@ -111,7 +137,9 @@ export function createHeadline(hallTile: HTMLElement | null = null) {
         setFigure(value.value, formatUsdCompact(cap.sellableValueUsdPerMonth), cap.sellableValueUsdPerMonth);
         setText(value.note, `${formatUsd(cap.sellableValueUsdPerMonth)} a month`);
         equation.render(cap);
+        drawByModel(cap.sellableByModel);
       } else {
+        drawByModel([]);
         equation.render(null);
         for (const f of [sellableMw, sellableGpus, value]) {
           setFigure(f.value, '–', null);

@@ -1,7 +1,8 @@
-import { HEATMAP_STATES, type Layout, type PodCell } from '@protocol/live';
+import { HEATMAP_STATES, type Layout, type LayoutUnit, type PodCell } from '@protocol/live';
 import { card, fill, h, markLoaded, setText } from '../dom.js';
 import { formatCount, formatPercent, plural } from '../format.js';
 import { createGridKeys } from './grid-keys.js';
+import { modelGroups, unitName } from './fabric-units.js';
 
 /** Utilization → colour: dark blue (idle, the opportunity) through teal to amber (busy). */
 const STOPS: Array<[number, [number, number, number]]> = [
@@ -70,9 +71,12 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
   let selected = -1;
   let layoutKey = '';
   let hallIds: string[] = [];
+  /** The hall of each row of `halls` (a hall with two models has two rows). */
+  let rowHall: string[] = [];
+  let units: LayoutUnit[] = [];
   let shownHall: string | null = null;
-  // The arrows walk the halls on screen only.
-  const shownHalls = (): HTMLElement[][] => (shownHall === null ? halls : halls.filter((_, i) => hallIds[i] === shownHall));
+  // The arrows walk the rows on screen only.
+  const shownHalls = (): HTMLElement[][] => (shownHall === null ? halls : halls.filter((_, i) => rowHall[i] === shownHall));
   const keys = createGridKeys(shownHalls, (cell, byKeyboard) => {
     const ref = refs[cells.indexOf(cell)];
     if (ref) onPick(ref, byKeyboard);
@@ -80,38 +84,79 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
   rows.addEventListener('keydown', keys.onKeyDown);
 
   const build = (layout: Layout): void => {
-    const widest = Math.max(1, ...layout.halls.map((hall) => hall.pods.length));
-    rows.style.setProperty('--pods', String(widest));
-    // Kiosk mode sizes square cells to fill the card: the smaller of width ÷ pods and height ÷ halls.
-    rows.style.setProperty('--halls', String(layout.halls.length));
     cells = [];
     refs = [];
     halls = [];
+    rowHall = [];
+    units = layout.units;
     hallIds = layout.halls.map((hall) => hall.id);
     rows.replaceChildren();
     hallSelect.replaceChildren(
       h('option', { value: '' }, 'all halls'),
       ...hallIds.map((id) => h('option', { value: id, selected: id === shownHall }, id)),
     );
+    // Cells in frame order (the heatmap frame's pod order), whatever order the rows show them in.
     for (const hall of layout.halls) {
-      // role=none: the row owns its cells through this wrapper, which is only there for the CSS grid.
-      const grid = h('div', { class: 'heatmap-cells', role: 'none' });
-      const hallCells: HTMLElement[] = [];
       for (const pod of hall.pods) {
         const ref = { id: pod, hall: hall.id, index: refs.length };
         const cell = h('div', { class: 'cell', role: 'gridcell', tabindex: -1, 'data-pod': pod, 'aria-label': pod });
+        const unit = units[ref.index];
+        if (unit) {
+          cell.dataset.model = unit.model;
+          cell.dataset.fabric = unit.fabric;
+        }
         cell.addEventListener('click', () => onPick(ref, false));
-        grid.append(cell);
         cells.push(cell);
-        hallCells.push(cell);
         refs.push(ref);
       }
-      halls.push(hallCells);
-      // Not a Tab stop of its own (the select above is the keyboard's way): a pointer's shortcut.
-      const label = h('span', { class: 'hall-label', role: 'rowheader', title: `Show hall ${hall.id} alone (again: all halls)` }, hall.id);
-      label.addEventListener('click', () => onHall(shownHall === hall.id ? null : hall.id));
-      rows.append(h('div', { class: 'heatmap-row', role: 'row', 'data-hall': hall.id }, label, grid));
     }
+    // One model: halls × pods as ever. Several: a header per model (what its units are), then its halls' rows.
+    const groups = modelGroups(layout);
+    const mixed = groups.length > 1;
+    let heads = 0;
+    for (const group of groups) {
+      if (mixed) {
+        heads++;
+        rows.append(
+          h(
+            'div',
+            { class: 'heatmap-model', role: 'row', 'data-model': group.model },
+            h(
+              'span',
+              { class: 'model-head', role: 'rowheader', 'data-testid': 'heatmap-model' },
+              h('b', {}, group.model),
+              ` · ${group.caption}`,
+            ),
+          ),
+        );
+      }
+      for (const row of group.rows) {
+        // role=none: the row owns its cells through this wrapper, which is only there for the CSS grid.
+        const grid = h('div', { class: 'heatmap-cells', role: 'none' });
+        const rowCells = row.pods.map((i) => cells[i]).filter((cell): cell is HTMLElement => cell !== undefined);
+        grid.append(...rowCells);
+        halls.push(rowCells);
+        rowHall.push(row.hall);
+        // Not a Tab stop of its own (the select above is the keyboard's way): a pointer's shortcut.
+        const label = h(
+          'span',
+          {
+            class: 'hall-label',
+            role: 'rowheader',
+            title: `Show hall ${row.hall} alone (again: all halls)`,
+            'aria-label': mixed ? `${row.hall}, ${group.model}` : null,
+          },
+          row.hall,
+        );
+        label.addEventListener('click', () => onHall(shownHall === row.hall ? null : row.hall));
+        rows.append(h('div', { class: 'heatmap-row', role: 'row', 'data-hall': row.hall, 'data-model': group.model }, label, grid));
+      }
+    }
+    const widest = Math.max(1, ...halls.map((row) => row.length));
+    rows.style.setProperty('--pods', String(widest));
+    // Kiosk mode sizes square cells to fill the card: the smaller of width ÷ pods and height ÷ rows (less the model headers).
+    rows.style.setProperty('--halls', String(Math.max(1, halls.length)));
+    rows.style.setProperty('--heads', String(heads));
     keys.moveTo(cells[Math.max(0, selected)], false);
     show();
   };
@@ -142,6 +187,10 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
     rows.classList.toggle('one-hall', shownHall !== null);
     rows.querySelectorAll<HTMLElement>('.heatmap-row').forEach((row) => {
       row.hidden = shownHall !== null && row.dataset.hall !== shownHall;
+    });
+    // A model's header goes with its rows: hidden when the hall shown has none of that model.
+    rows.querySelectorAll<HTMLElement>('.heatmap-model').forEach((head) => {
+      head.hidden = shownHall !== null && !rows.querySelector(`.heatmap-row[data-model="${head.dataset.model}"][data-hall="${shownHall}"]`);
     });
     hallSelect.value = shownHall ?? '';
     const visible = shownHalls().flat();
@@ -180,7 +229,7 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
       }
     },
     render(layout: Layout, pods: PodCell[]): void {
-      const key = layout.halls.map((hall) => `${hall.id}:${hall.pods.join(',')}`).join('|');
+      const key = `${layout.halls.map((hall) => `${hall.id}:${hall.pods.join(',')}`).join('|')}#${layout.units.map((u) => u.model).join(',')}`;
       if (key !== layoutKey) {
         layoutKey = key;
         build(layout);
@@ -196,7 +245,9 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
         const color = utilizationColor(pod.utilization);
         if (cell.style.backgroundColor !== color) cell.style.backgroundColor = color;
         const util = pod.utilization === null ? 'unknown' : formatPercent(pod.utilization);
-        const title = `${refs[i]?.id ?? ''} · ${util}${pod.sold ? ' · sold' : ''}${pod.sellable ? ' · sellable' : ''}${downGpus ? ` · ${downGpus} GPUs down` : ''}`;
+        const unit = units[i];
+        const what = unit ? ` · ${unit.model} ${unitName(unit)}` : '';
+        const title = `${refs[i]?.id ?? ''}${what} · ${util}${pod.sold ? ' · sold' : ''}${pod.sellable ? ' · sellable' : ''}${downGpus ? ` · ${downGpus} GPUs down` : ''}`;
         if (cell.title !== title) cell.title = title;
         // The name a screen reader reads on each arrow key: the pod and its state, as the tooltip.
         if (cell.getAttribute('aria-label') !== title) cell.setAttribute('aria-label', title);

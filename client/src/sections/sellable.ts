@@ -4,6 +4,7 @@ import { card, fill, h, loading, markLoaded } from '../dom.js';
 import { formatCount, formatPower, formatUsd, plural } from '../format.js';
 import { viewHref } from '../url-state.js';
 import { DEFINITIONS } from './headline-terms.js';
+import { kindName } from './fabric-units.js';
 
 type Block = CapacityReport['sellable']['blocks'][number];
 type Column = 'pods' | 'hall' | 'gpus' | 'watts' | 'value';
@@ -54,6 +55,39 @@ function byHall(blocks: Block[]): string {
     .join(' · ');
 }
 
+interface ModelSum {
+  model: string;
+  blocks: Block[];
+  gpus: number;
+  watts: number;
+  usd: number;
+}
+
+/** The blocks per GPU model (a block is of one model), models in the order their first block comes. */
+function byModel(blocks: Block[]): ModelSum[] {
+  const models = new Map<string, ModelSum>();
+  for (const b of blocks) {
+    const sum = models.get(b.model) ?? { model: b.model, blocks: [], gpus: 0, watts: 0, usd: 0 };
+    sum.blocks.push(b);
+    sum.gpus += b.gpus;
+    sum.watts += b.watts;
+    sum.usd += b.valueUsdPerMonth;
+    models.set(b.model, sum);
+  }
+  return [...models.values()];
+}
+
+/** "2 NVL72 racks" (a block of whole fabric units: GPUs per unit = its GPUs ÷ its pods). */
+function unitsOf(b: Block): string {
+  const n = Math.max(1, b.pods.length);
+  return `${formatCount(n)} ${kindName(b.fabric, b.gpus / n, n)}`;
+}
+
+/** "GB200: 3 blocks, 216 GPUs, 0.5 MW, $1.2M/mo": one line per model over its rows. */
+function modelLine(m: ModelSum): string {
+  return `${m.model}: ${plural(m.blocks.length, 'block')}, ${formatCount(m.gpus)} GPUs, ${formatPower(m.watts)}, ${formatUsd(m.usd)} a month`;
+}
+
 /**
  * The sellable blocks (GET /api/v1/capacity): the total first, then a table sorted by hall (any
  * column sorts), each row linking to its pod's detail (`#pod=<id>`, main.ts); exportable as CSV.
@@ -69,7 +103,7 @@ export function createSellable() {
     return sorted(blocks, sort.column, sort.direction).map((b) =>
       h(
         'tr',
-        { 'data-block': b.id },
+        { 'data-block': b.id, 'data-model': b.model, title: `${b.model}, ${unitsOf(b)}` },
         h('td', {}, b.hall ?? '–'),
         h(
           'td',
@@ -160,12 +194,29 @@ export function createSellable() {
         hall === null ? ` a month (${formatUsd(s.valueUsdOverHorizon)} over the ${r.forecast.horizonDays}-day horizon)` : ' a month',
       ),
     );
+    // A mixed site: one body per GPU model under a header row saying its sum (a block never mixes models).
+    const models = byModel(s.blocks);
+    const bodies =
+      models.length > 1
+        ? models.map((m) =>
+            h(
+              'tbody',
+              { 'data-model': m.model },
+              h(
+                'tr',
+                { class: 'model-row' },
+                h('th', { colspan: COLUMNS.length, scope: 'rowgroup', 'data-testid': 'sellable-model' }, modelLine(m)),
+              ),
+              ...rows(m.blocks),
+            ),
+          )
+        : [h('tbody', {}, ...rows(s.blocks))];
     const table = h(
       'table',
       { 'data-testid': 'blocks-table' },
-      h('caption', { class: 'sr-only' }, 'Sellable blocks; the column headers sort'),
+      h('caption', { class: 'sr-only' }, 'Sellable blocks by GPU model; the column headers sort'),
       h('thead', {}, header()),
-      h('tbody', {}, ...rows(s.blocks)),
+      ...bodies,
     );
     const wrap = h(
       'div',
@@ -179,7 +230,23 @@ export function createSellable() {
       h('summary', {}, `By hall (${new Set(s.blocks.map((b) => b.hall)).size})`),
       byHall(s.blocks),
     );
-    fill(c.body, only, total, hall === null ? halls : null, wrap);
+    // Per model, always in view: what sales asks first on a mixed site ("how many GB200 racks?").
+    const perModel =
+      models.length > 1
+        ? h(
+            'ul',
+            { class: 'by-model', 'data-testid': 'sellable-by-model' },
+            ...models.map((m) =>
+              h(
+                'li',
+                { 'data-model': m.model, 'data-gpus': m.gpus, 'data-blocks': m.blocks.length, 'data-usd': m.usd },
+                h('b', {}, m.model),
+                ` ${plural(m.blocks.length, 'block')} · ${formatCount(m.gpus)} GPUs · ${formatPower(m.watts)} · ${formatUsd(m.usd)}/mo`,
+              ),
+            ),
+          )
+        : null;
+    fill(c.body, only, total, perModel, hall === null ? halls : null, wrap);
     if (focus) c.body.querySelector<HTMLButtonElement>(`th[data-sort="${focus}"] button`)?.focus();
   }
 

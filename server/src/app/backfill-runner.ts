@@ -23,6 +23,8 @@ export interface BackfillDeps {
   nowMs: number;
   /** Contracts' pods (as indexes) and terms, so the simulated past shows what was sold. */
   sold: BackfillJob['sold'];
+  /** A site of its own in place of the preset's (StartOptions.topology). */
+  topology?: Topology;
   log: Logger;
   onProgress: (p: { done: number; total: number } | null) => void;
 }
@@ -53,6 +55,7 @@ export function startBackfill(deps: BackfillDeps): Promise<unknown> {
     stepS: BACKFILL_STEP_S,
     podEvery: 3,
     sold: deps.sold,
+    ...(deps.topology ? { topology: deps.topology } : {}),
   };
   return runBackfill(deps, job).then(
     () => null,

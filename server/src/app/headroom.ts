@@ -38,7 +38,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const storage = openStorage(config.dataDir, log);
   const { db, stores } = storage;
 
-  const topology = buildSite(siteSource(config), siteOverride(config));
+  const topology = options.topology?.() ?? buildSite(siteSource(config), siteOverride(config));
   let scheduler: ReturnType<typeof slurmSource> = null;
   const tenants = tenantsOf(config, config.sim.enabled, () => contracts);
   const collector = createCollector({
@@ -53,10 +53,15 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
   const schedulerNow = schedulerView(() => scheduler, config.slurm?.staleAfterMs ?? 0, collector.allocation, tenancy.latest);
   const restored = collector.restore();
   log.info({ ...restored, gpus: topology.slotNode.length }, 'fleet state restored');
-  const site = simulatedSite(config, stores.meta, {
-    soldPodsAt: (tMs) => soldPodsAt(tMs),
-    podCustomerAt: (pod, tMs) => podCustomerAt(pod, tMs),
-  });
+  const site = simulatedSite(
+    config,
+    stores.meta,
+    {
+      soldPodsAt: (tMs) => soldPodsAt(tMs),
+      podCustomerAt: (pod, tMs) => podCustomerAt(pod, tMs),
+    },
+    options.topology,
+  );
   const { clock, sim } = site;
   const { targets, timeoutMs, maxConnections, concurrency } = config.scrape;
   const scrapeSource = targets.length ? createHttpScrapeSource(targets, { timeoutMs, maxConnections, concurrency }) : null;
@@ -159,6 +164,7 @@ export async function startHeadroom(config: Config, options: StartOptions = {}) 
     meta: stores.meta,
     nowMs: clock.now(),
     sold: soldPodsOf(topology, contracts.list()),
+    ...(options.topology ? { topology: options.topology() } : {}),
     log,
     onProgress: (p) => live.notifyProgress(p && { phase: 'backfill', ...p }),
   });

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { createCollectionClock } from '../pipeline/collector/collection-clock.js';
 import { buildSite } from '../domain/fleet/site-topology.js';
 import { siteSource } from './start-options.js';
+import type { Topology } from '../domain/fleet/topology.js';
 import { demoContracts } from '../sim/demo-contracts.js';
 import { demoPlans } from '../sim/demo-plans.js';
 import { createSimulator, type Simulator, type SlurmEndpoint } from '../sim/simulator.js';
@@ -27,6 +28,7 @@ export function simulatedSite(
   config: Config,
   meta: MetaPort,
   book: { soldPodsAt: (tMs: number) => ReadonlySet<number>; podCustomerAt: (pod: number, tMs: number) => string | null },
+  ownTopology?: () => Topology,
 ) {
   const stored = meta.get(SIM_CLOCK_KEY);
   const clock = config.sim.enabled
@@ -39,7 +41,7 @@ export function simulatedSite(
     : createCollectionClock({ speed: 1, startMs: null, resumeFromMs: null, wallNow: Date.now });
   const sim = config.sim.enabled
     ? createSimulator({
-        topology: buildSite(siteSource(config)),
+        topology: ownTopology?.() ?? buildSite(siteSource(config)),
         scenario: config.sim.scenario,
         seed: config.sim.seed,
         // Sold pods run the customer's work, and internal work keeps off them.

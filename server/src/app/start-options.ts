@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { SiteSource } from '../domain/fleet/site-topology.js';
+import type { Topology } from '../domain/fleet/topology.js';
 
 export interface StartOptions {
   /** Run collection rounds on a timer (off in tests that drive rounds themselves). */
@@ -12,6 +13,8 @@ export interface StartOptions {
   drainGraceMs?: number;
   /** Where the admin token made at first start is shown (stdout by default: it must not depend on LOG_LEVEL). */
   announce?: (text: string) => void;
+  /** Tests: a site of their own in place of the preset (a fresh copy per call: the collector, simulator and backfill each get one). */
+  topology?: () => Topology;
 }
 
 /** SITE_ID / SITE_NAME rename the preset's site: two processes of one preset are two sites. */

@@ -19,6 +19,23 @@ export const gpuCounts = z.strictObject({
 
 const utilization = z.number().describe('Mean utilization of the GPUs that report, 0–1');
 
+/** topology.ts FABRIC_KINDS, restated (capacity.ts imports this file, so it cannot be the one imported; test/unit/protocol/fabric-kinds.test.ts keeps all three equal). */
+export const POD_FABRICS = ['nvlink', 'leaf', 'scalable-unit', 'pod'] as const;
+
+const modelKey = z.string().describe('GPU model key (`H100-SXM`, `GB200`)');
+const fabric = z
+  .enum(POD_FABRICS)
+  .describe("What ties the pod's GPUs together: an NVL72 rack (nvlink), a leaf or scalable-unit group, or the pod");
+
+/** One model pool: the pods of one GPU model, summed (unplaced GPUs are in none). */
+const modelPool = z.strictObject({
+  model: modelKey,
+  gpus: gpuCounts,
+  itWatts: z.number().int().describe('IT draw of the pool that telemetry accounts for, watts'),
+  facilityWatts: z.number().int().describe("The pool's IT draw × PUE, watts (meters measure halls, not models)"),
+  pods: z.number().int().describe('Fabric units (pods) of this model'),
+});
+
 export const siteAnswer = z
   .strictObject({
     site: z.strictObject({ id: z.string(), name: z.string(), feedWatts: z.number(), pue: z.number() }),
@@ -32,6 +49,9 @@ export const siteAnswer = z
     }),
     utilization,
     topology: z.strictObject({ halls: z.number().int(), pods: z.number().int(), nodes: z.number().int() }),
+    models: z
+      .array(modelPool)
+      .describe("Per GPU model pool, in the topology's pod order; their GPUs add up to the site's less the unplaced"),
     unplaced: gpuCounts.describe('GPUs that report but are on no known node'),
     toldBy: z
       .strictObject({ scheduler: z.number().int(), telemetry: z.number().int() })
@@ -75,6 +95,8 @@ export const podsAnswer = z
         id: z.string(),
         hall: z.string().nullable(),
         nodes: z.number().int(),
+        model: modelKey,
+        fabric,
         sold: z.boolean().describe('Allocated to a contract in force'),
         ...scopeFigures,
       }),

@@ -52,6 +52,8 @@ export interface Headline {
     sellableWatts: number;
     sellableBlocks: number;
     sellableValueUsdPerMonth: number;
+    /** The sellable blocks summed per GPU model (a block is of one model), models in the order their first block comes. */
+    sellableByModel: SellableOfModel[];
   } | null;
   risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: string | null; firstRiskAt: string | null } | null;
   contracts: { active: number; revenueUsdPerMonth: number; contractedGpus: number };
@@ -59,6 +61,15 @@ export interface Headline {
   plans: PlansFigures;
   /** GPUs of models the model table lacks, by reported name, most first: GET /api/v1/fleet's `unknownModels`. */
   unknownModels: Array<{ name: string; gpus: number }>;
+}
+
+export interface SellableOfModel {
+  model: string;
+  blocks: number;
+  gpus: number;
+  /** Facility watts at full load. */
+  watts: number;
+  valueUsdPerMonth: number;
 }
 
 export interface PlansFigures {
@@ -74,6 +85,16 @@ export interface AlertsState {
 /** Halls and their pods in heatmap order (sent once, in the snapshot). */
 export interface Layout {
   halls: Array<{ id: string; pods: string[] }>;
+  /** Per pod in heatmap order (each hall's pods in turn): what the fabric unit is. */
+  units: LayoutUnit[];
+}
+
+/** A pod as a fabric unit of one GPU model (the topology's Pod.modelIndex and Pod.fabric; GET /fleet/pods says the same). */
+export interface LayoutUnit {
+  /** GPU model key (`H100-SXM`, `GB200`). */
+  model: string;
+  fabric: 'nvlink' | 'leaf' | 'scalable-unit' | 'pod';
+  gpus: number;
 }
 
 export interface Snapshot {

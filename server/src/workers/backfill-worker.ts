@@ -4,6 +4,7 @@ import { backfillHistory } from '../pipeline/collector/backfill.js';
 import type { PresetName } from '../domain/fleet/presets.js';
 import type { SiteLayout } from '../domain/fleet/site-layout.js';
 import { buildSite } from '../domain/fleet/site-topology.js';
+import type { Topology } from '../domain/fleet/topology.js';
 import { createSimulator, type ScenarioName } from '../sim/simulator.js';
 import { isoDateOfMs } from '../domain/contracts/calendar.js';
 
@@ -28,6 +29,8 @@ export interface BackfillJob {
   podEvery: number;
   /** Contracts' pods and terms, so the simulated past shows what was sold. */
   sold: Array<{ pods: number[]; start: string; end: string; status: string }>;
+  /** In place of the preset's (structured-cloned into the worker). */
+  topology?: Topology;
 }
 
 export type BackfillMessage = { type: 'progress'; done: number; total: number } | { type: 'done'; rows: number };
@@ -47,7 +50,7 @@ function soldAt(tMs: number): Set<number> {
   return pods;
 }
 const sim = createSimulator({
-  topology: buildSite(job.layout ? { layout: job.layout } : { preset: job.preset }),
+  topology: job.topology ?? buildSite(job.layout ? { layout: job.layout } : { preset: job.preset }),
   scenario: job.scenario,
   seed: job.seed,
   soldPod: (pod, tMs) => soldAt(tMs).has(pod),

@@ -33,6 +33,8 @@ export const HEADROOM_FAMILIES: readonly MetricFamily[] = [
   gauge('headroom_telemetry_age_seconds', 'hall'),
   { ...gauge('headroom_unknown_model_gpus', 'model_name'), onlyWhen: 'a GPU reports a model the table lacks' },
   gauge('headroom_gpu_model_mismatch_gpus'),
+  gauge('headroom_model_gpus', 'model', 'state'),
+  gauge('headroom_model_facility_watts', 'model'),
   // Capacity
   gauge('headroom_capacity_gpus', 'class'),
   gauge('headroom_sellable_gpus', 'hall'),

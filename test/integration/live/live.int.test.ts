@@ -15,7 +15,7 @@ interface Capacity {
   gpus: { up: number; sold: number; overcommitted: number; outsideBlocks: number; reserve: number };
   power: { strandedWatts: number; headroomWatts: number; reservedGrowthWatts: number };
   sellable: {
-    blocks: Array<{ pods: string[] }>;
+    blocks: Array<{ pods: string[]; model: string }>;
     gpus: number;
     watts: number;
     addedWatts: number;
@@ -53,6 +53,18 @@ async function expectHeadlineIsTheApi(h: TestHeadroom, headline: Headline): Prom
     sellableWatts: capacity.sellable.watts,
     sellableBlocks: capacity.sellable.blocks.length,
     sellableValueUsdPerMonth: capacity.sellable.valueUsdPerMonth,
+    // The small preset is H100s alone: one model, all of the blocks.
+    sellableByModel: capacity.sellable.blocks.length
+      ? [
+          {
+            model: 'H100-SXM',
+            blocks: capacity.sellable.blocks.length,
+            gpus: capacity.sellable.gpus,
+            watts: Math.round(capacity.sellable.watts),
+            valueUsdPerMonth: capacity.sellable.valueUsdPerMonth,
+          },
+        ]
+      : [],
   });
   expect(headline.risk).toEqual(capacity.risk);
   expect(headline.unknownModels).toEqual(fleet.unknownModels.map(({ name, gpus }) => ({ name, gpus })));

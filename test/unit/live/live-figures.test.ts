@@ -4,9 +4,17 @@ import { classifyFleet } from '../../../server/src/domain/fleet/classify.js';
 import { createFleetState, type FleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import { podsReport, siteReport } from '../../../server/src/domain/fleet/fleet-report.js';
 import { summarizeFleet, type FleetSummary } from '../../../server/src/domain/fleet/summary.js';
-import { headlineOf, layoutOf, podCellsOf, sellablePodsOf, type CapacityFigures } from '../../../server/src/outputs/live/live-figures.js';
+import {
+  headlineOf,
+  layoutOf,
+  podCellsOf,
+  sellableByModel,
+  sellablePodsOf,
+  type CapacityFigures,
+} from '../../../server/src/outputs/live/live-figures.js';
 import { HEATMAP_STATES } from '../../../server/src/protocol/live.js';
 import { batch, nodeSamples, READINGS, tinyTopology } from '../fleet/builders.js';
+import { smallMixedSite } from '../../support/mixed-site.js';
 
 const STALE = 30_000;
 const AT_MS = 20_000;
@@ -29,7 +37,7 @@ function capacity(over: Partial<CapacityFigures> = {}): CapacityFigures {
     gpus: { up: 40, sold: 8, overcommitted: 0, outsideBlocks: 4, reserve: 12 },
     power: { strandedWatts: 1_234, headroomWatts: 90_000, reservedGrowthWatts: 3_000 },
     sellable: {
-      blocks: [{ pods: ['h02-p001'] }],
+      blocks: [{ pods: ['h02-p001'], model: 'H100-SXM', gpus: 16, watts: 25_500, valueUsdPerMonth: 28_032 }],
       gpus: 16,
       watts: 25_500,
       addedWatts: 20_000,
@@ -76,6 +84,7 @@ describe('headlineOf', () => {
       sellableWatts: 25_500,
       sellableBlocks: 1,
       sellableValueUsdPerMonth: 28_032,
+      sellableByModel: [{ model: 'H100-SXM', blocks: 1, gpus: 16, watts: 25_500, valueUsdPerMonth: 28_032 }],
     });
     expect(headline.risk).toEqual({ oversold: false, shortfallGpus: 0, firstShortfallAt: null, firstRiskAt: '2026-07-01T00:00:00.000Z' });
   });
@@ -100,6 +109,30 @@ describe('headlineOf', () => {
   });
 });
 
+describe('sellableByModel', () => {
+  it('sums the blocks per model, in the order each model first comes, value to the cent', () => {
+    const block = (model: string, gpus: number, watts: number, valueUsdPerMonth: number) => ({
+      pods: ['x'],
+      model,
+      gpus,
+      watts,
+      valueUsdPerMonth,
+    });
+    expect(
+      sellableByModel([
+        block('GB200', 72, 158_400.4, 393_120.1),
+        block('H100-SXM', 256, 3_519_360, 448_512),
+        block('GB200', 72, 158_400.4, 393_120.105),
+      ]),
+    ).toEqual([
+      // 158,400.4 × 2 = 316,800.8 → 316,801 W; 393,120.1 + 393,120.105 = 786,240.205 → $786,240.21 (to the cent, half up).
+      { model: 'GB200', blocks: 2, gpus: 144, watts: 316_801, valueUsdPerMonth: 786_240.21 },
+      { model: 'H100-SXM', blocks: 1, gpus: 256, watts: 3_519_360, valueUsdPerMonth: 448_512 },
+    ]);
+    expect(sellableByModel([])).toEqual([]);
+  });
+});
+
 describe('layoutOf', () => {
   it('lists halls in order with their pods, and the heatmap order of pod indexes', () => {
     const { layout, podOrder } = layoutOf(tinyTopology(2, 2, 2));
@@ -108,8 +141,22 @@ describe('layoutOf', () => {
         { id: 'h01', pods: ['h01-p001', 'h01-p002'] },
         { id: 'h02', pods: ['h02-p001', 'h02-p002'] },
       ],
+      units: Array.from({ length: 4 }, () => ({ model: 'H100-SXM', fabric: 'pod', gpus: 16 })),
     });
     expect(podOrder).toEqual([0, 1, 2, 3]);
+  });
+
+  it('says what each pod is on a mixed site: its model, fabric kind and GPUs (an NVL72 rack is one unit of 72)', () => {
+    const { layout } = layoutOf(smallMixedSite());
+    expect(layout.halls).toEqual([
+      { id: 'h01', pods: ['h01-p001', 'h01-p002', 'h01-p003', 'h01-p004', 'h01-p005', 'h01-p006'] },
+      { id: 'h02', pods: ['h02-p001', 'h02-p002', 'h02-p003', 'h02-p004', 'h02-p005', 'h02-p006'] },
+    ]);
+    expect(layout.units).toEqual([
+      ...Array.from({ length: 6 }, () => ({ model: 'H100-SXM', fabric: 'leaf', gpus: 32 })),
+      ...Array.from({ length: 3 }, () => ({ model: 'H200-SXM', fabric: 'scalable-unit', gpus: 32 })),
+      ...Array.from({ length: 3 }, () => ({ model: 'GB200', fabric: 'nvlink', gpus: 72 })),
+    ]);
   });
 });
 
@@ -151,7 +198,7 @@ describe('podCellsOf', () => {
       sellablePodsOf(
         capacity({
           sellable: {
-            blocks: [{ pods: ['h02-p001', 'h02-p002'] }],
+            blocks: [{ pods: ['h02-p001', 'h02-p002'], model: 'H100-SXM', gpus: 32, watts: 1, valueUsdPerMonth: 1 }],
             gpus: 32,
             watts: 1,
             addedWatts: 1,

@@ -1,6 +1,6 @@
 import type { FleetState, GpuReplacement } from './fleet-state.js';
 import { newestRingIndex } from './fleet-state.js';
-import { modelLabel, unknownModelLabel } from './gpu-models.js';
+import { gpuModelAt, modelLabel, unknownModelLabel } from './gpu-models.js';
 import { modelCensus } from './model-census.js';
 import { GPU_STATES, stateName, type StateCounts } from './gpu-state.js';
 import { meanUtilization, stateCountsOf, type FleetSummary, type ScopeFigures } from './summary.js';
@@ -31,6 +31,7 @@ export function siteReport(state: FleetState, summary: FleetSummary) {
     },
     utilization: round(meanUtilization(summary.site)),
     topology: { halls: state.topology.halls.length, pods: state.topology.pods.length, nodes: state.topology.nodes.length },
+    models: modelsReport(state, summary),
     unplaced: countsOf(summary.unplaced),
     toldBy: { scheduler: summary.site.schedulerTold, telemetry: totalOfFigures(summary.site) - summary.site.schedulerTold },
     ...modelsSeen(state),
@@ -45,6 +46,17 @@ function modelsSeen(state: FleetState) {
     unknownModels: census.unknownModels.map((m) => ({ name: m.name, label: unknownModelLabel(m.name), gpus: m.gpus })),
     modelMismatchGpus: census.mismatchGpus,
   };
+}
+
+/** Each model pool's GPUs by state and draw; `pods` counts its fabric units. */
+export function modelsReport(state: FleetState, summary: FleetSummary) {
+  return summary.models.map(({ modelIndex, figures }) => ({
+    model: gpuModelAt(modelIndex).key,
+    gpus: countsOf(figures),
+    itWatts: Math.round(figures.itWatts),
+    facilityWatts: Math.round(figures.facilityWatts),
+    pods: state.topology.pods.filter((p) => p.modelIndex === modelIndex).length,
+  }));
 }
 
 function totalOfFigures(figures: ScopeFigures): number {
@@ -78,6 +90,8 @@ export function podsReport(state: FleetState, summary: FleetSummary) {
       id: pod.id,
       hall: state.topology.halls[pod.hallIndex]?.id ?? null,
       nodes: pod.nodes.length,
+      model: gpuModelAt(pod.modelIndex).key,
+      fabric: pod.fabric,
       sold: (state.podSold[i] ?? 0) === 1,
       ...scopeReport(summary.pods[i] ?? summary.unplaced),
     })),

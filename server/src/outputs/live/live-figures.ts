@@ -1,9 +1,18 @@
 import { siteReport } from '../../domain/fleet/fleet-report.js';
 import type { FleetState } from '../../domain/fleet/fleet-state.js';
+import { gpuModelAt } from '../../domain/fleet/gpu-models.js';
 import { GPU_STATES } from '../../domain/fleet/gpu-state.js';
 import type { FleetSummary } from '../../domain/fleet/summary.js';
 import type { Topology } from '../../domain/fleet/topology.js';
-import { HEATMAP_STATES, type Headline, type Layout, type PodCell, type PlansFigures } from '../../protocol/live.js';
+import {
+  HEATMAP_STATES,
+  type Headline,
+  type Layout,
+  type LayoutUnit,
+  type PodCell,
+  type PlansFigures,
+  type SellableOfModel,
+} from '../../protocol/live.js';
 
 /**
  * The live view's figures, pure: fleet summary + capacity report + contracts in term → the
@@ -17,7 +26,7 @@ export interface CapacityFigures {
   gpus: { up: number; sold: number; overcommitted: number; outsideBlocks: number; reserve: number };
   power: { strandedWatts: number; headroomWatts: number; reservedGrowthWatts: number };
   sellable: {
-    blocks: ReadonlyArray<{ pods: readonly string[] }>;
+    blocks: ReadonlyArray<{ pods: readonly string[]; model: string; gpus: number; watts: number; valueUsdPerMonth: number }>;
     gpus: number;
     watts: number;
     addedWatts: number;
@@ -87,6 +96,7 @@ export function headlineOf(
           sellableWatts: capacity.sellable.watts,
           sellableBlocks: capacity.sellable.blocks.length,
           sellableValueUsdPerMonth: capacity.sellable.valueUsdPerMonth,
+          sellableByModel: sellableByModel(capacity.sellable.blocks),
         }
       : null,
     risk: capacity ? { ...capacity.risk } : null,
@@ -100,7 +110,24 @@ export function headlineOf(
   };
 }
 
-/** Halls in topology order, each with its pods; `podOrder` is the pod indexes in that order (the heatmap's). */
+/** The blocks summed per model, in the order each model's first block comes; value to the cent. */
+export function sellableByModel(blocks: CapacityFigures['sellable']['blocks']): SellableOfModel[] {
+  const byModel = new Map<string, SellableOfModel>();
+  for (const b of blocks) {
+    const sum = byModel.get(b.model) ?? { model: b.model, blocks: 0, gpus: 0, watts: 0, valueUsdPerMonth: 0 };
+    sum.blocks += 1;
+    sum.gpus += b.gpus;
+    sum.watts += b.watts;
+    sum.valueUsdPerMonth += b.valueUsdPerMonth;
+    byModel.set(b.model, sum);
+  }
+  return [...byModel.values()].map((m) => ({ ...m, watts: Math.round(m.watts), valueUsdPerMonth: round2(m.valueUsdPerMonth) }));
+}
+
+/**
+ * Halls in topology order, each with its pods, and each pod's model, fabric kind and GPUs; `podOrder`
+ * is the pod indexes in that order (the heatmap's).
+ */
 export function layoutOf(topology: Topology): { layout: Layout; podOrder: number[] } {
   const halls = topology.halls.map((hall) => ({ id: hall.id, pods: [] as string[], indexes: [] as number[] }));
   for (const pod of topology.pods) {
@@ -109,10 +136,13 @@ export function layoutOf(topology: Topology): { layout: Layout; podOrder: number
     hall.pods.push(pod.id);
     hall.indexes.push(pod.index);
   }
-  return {
-    layout: { halls: halls.map(({ id, pods }) => ({ id, pods })) },
-    podOrder: halls.flatMap((h) => h.indexes),
-  };
+  const podOrder = halls.flatMap((h) => h.indexes);
+  const units = podOrder.map((index): LayoutUnit => {
+    const pod = topology.pods[index];
+    const gpus = pod?.nodes.reduce((n, node) => n + (topology.nodes[node]?.slots.length ?? 0), 0) ?? 0;
+    return { model: gpuModelAt(pod?.modelIndex ?? 0).key, fabric: pod?.fabric ?? 'pod', gpus };
+  });
+  return { layout: { halls: halls.map(({ id, pods }) => ({ id, pods })), units }, podOrder };
 }
 
 /** Pod ids in any sellable block of the report (none while it is unavailable). */

@@ -1,5 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { FleetState } from '../../domain/fleet/fleet-state.js';
+import { gpuModelAt } from '../../domain/fleet/gpu-models.js';
 import { GPU_STATES } from '../../domain/fleet/gpu-state.js';
 import { meanUtilization, type FleetSummary, type ScopeFigures } from '../../domain/fleet/summary.js';
 
@@ -40,6 +41,19 @@ export function fleetGauges(registry: Registry) {
     registers,
   });
   const headroom = new Gauge({ name: 'headroom_power_headroom_watts', help: 'Utility feed less facility draw, watts.', registers });
+  // Per GPU model pool (a handful of models: 7 series each), so a panel can split the site by model.
+  const modelGpus = new Gauge({
+    name: 'headroom_model_gpus',
+    help: 'GPUs by GPU model pool (the pods of one model) and state; unplaced GPUs are in no pool.',
+    labelNames: ['model', 'state'],
+    registers,
+  });
+  const modelFacility = new Gauge({
+    name: 'headroom_model_facility_watts',
+    help: 'Facility draw of a GPU model pool, watts: its IT draw x PUE (meters measure halls, not models).',
+    labelNames: ['model'],
+    registers,
+  });
   const telemetryAge = new Gauge({
     name: 'headroom_telemetry_age_seconds',
     help: 'Collection time less the time of the newest sample from any GPU of the hall, seconds.',
@@ -50,7 +64,12 @@ export function fleetGauges(registry: Registry) {
   return {
     update(state: FleetState, summary: FleetSummary): void {
       const { topology } = state;
-      for (const g of [gpus, utilization, itDraw, facilityDraw, telemetryAge]) g.reset();
+      for (const g of [gpus, utilization, itDraw, facilityDraw, telemetryAge, modelGpus, modelFacility]) g.reset();
+      for (const { modelIndex, figures } of summary.models) {
+        const model = gpuModelAt(modelIndex).key;
+        GPU_STATES.forEach((name, code) => modelGpus.set({ model, state: name }, figures.counts[code] ?? 0));
+        modelFacility.set({ model }, Math.round(figures.facilityWatts));
+      }
       const halls: Array<[string, ScopeFigures]> = topology.halls.map((hall, i) => [hall.id, summary.halls[i] as ScopeFigures]);
       if (topology.nodes.some((n) => n.hallIndex < 0)) halls.push([UNPLACED_HALL, summary.unplaced]);
       let facilityOfHalls = 0;
