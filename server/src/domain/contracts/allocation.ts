@@ -57,6 +57,38 @@ export function podsNeeded(capacity: ContractCapacity, site: AllocationSite): nu
   return ceilCount((capacity.watts * gpusPerFacilityWatt) / gpusPerPod);
 }
 
+/** A pod as sizing sees it: its GPUs and its share of the feed, facility watts. */
+export interface PodUnit {
+  gpus: number;
+  feedShareWatts: number;
+}
+
+/**
+ * Whole pods a capacity takes when pods differ in size (a 72-GPU NVL72 rack, a 256-GPU leaf
+ * group): `{ pods }` as given; `{ gpus }` or `{ watts }` (facility, as a share of the feed): the
+ * pods of `ranked`, in order, until their GPUs or feed shares cover it; past the end of `ranked`,
+ * more pods of `beyond`'s size (what a sale past the pool still needs). On uniform pods it equals
+ * podsNeeded.
+ * @returns a whole number ≥ 0; 0 for a capacity `beyond` cannot cover (an empty pool).
+ */
+export function podsCovering(capacity: ContractCapacity, ranked: readonly PodUnit[], beyond: PodUnit): number {
+  if ('pods' in capacity) return capacity.pods;
+  const want = 'gpus' in capacity ? capacity.gpus : capacity.watts;
+  const of = (p: PodUnit): number => ('gpus' in capacity ? p.gpus : p.feedShareWatts);
+  // The same forgiveness of binary noise as ceilCount: 768 pods' shares of 300 MW cover 300 MW.
+  const enough = (got: number): boolean => got >= want - 1e-9 * Math.max(1, Math.abs(want));
+  let got = 0;
+  let pods = 0;
+  for (const p of ranked) {
+    if (enough(got)) return pods;
+    got += of(p);
+    pods++;
+  }
+  const step = of(beyond);
+  if (enough(got) || step <= 0) return enough(got) ? pods : 0;
+  return pods + ceilCount((want - got) / step);
+}
+
 export interface Allocation {
   /** Pod indexes taken, in the candidates' order. */
   pods: number[];
