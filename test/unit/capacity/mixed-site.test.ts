@@ -3,11 +3,10 @@ import { capacityAnswer } from '../../../server/src/protocol/capacity.js';
 import { createCapacityService } from '../../../server/src/services/capacity/capacity-service.js';
 import { DEFAULT_PRICE_BOOK, type PriceBook } from '../../../server/src/domain/contracts/price-book.js';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
-import { GPU_MODELS } from '../../../server/src/domain/fleet/gpu-models.js';
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
 import type { HistoryMetric } from '../../../server/src/domain/fleet/rollup.js';
 import { summarizeFleet } from '../../../server/src/domain/fleet/summary.js';
-import { addNode, addPod, addSlot, type FabricKind, type Topology } from '../../../server/src/domain/fleet/topology.js';
+import { smallMixedSite } from '../../support/small-mixed-site.js';
 
 /**
  * Acceptance of issue 19 item 4, computed by hand: a small site of two models.
@@ -24,33 +23,6 @@ import { addNode, addPod, addSlot, type FabricKind, type Topology } from '../../
  * Policy: margin 10 %, no margin GPUs, one pod per block, 90-day horizon.
  */
 const NOW_MS = Date.parse('2026-11-27T12:00:00Z');
-const PUE = 1.25;
-const modelIndex = (key: string): number => GPU_MODELS.findIndex((m) => m.key === key);
-
-function smallMixedSite(feedWatts: number): Topology {
-  const topology: Topology = {
-    site: { id: 'mixed', name: 'Small mixed', feedWatts, pue: PUE },
-    halls: [{ id: 'h01', index: 0 }],
-    pods: [],
-    nodes: [],
-    slotNode: [],
-    slotGpuIndex: [],
-    nodeByHost: new Map(),
-  };
-  const pod = (id: string, model: string, fabric: FabricKind, nodes: number, gpusPerNode: number, maxInputWatts: number) => {
-    const p = addPod(topology, { id, hallIndex: 0, modelIndex: modelIndex(model), fabric });
-    for (let n = 0; n < nodes; n++) {
-      const node = addNode(topology, `${id}-n${n + 1}`, 0, p.index, `${id}-r01`, modelIndex(model), { maxInputWatts, baseWatts: 1_000 });
-      for (let g = 0; g < gpusPerNode; g++) addSlot(topology, node);
-      p.nodes.push(node.index);
-    }
-  };
-  pod('h01-nvl01', 'GB200', 'nvlink', 18, 4, 7_333);
-  pod('h01-leaf01', 'H100-SXM', 'leaf', 4, 8, 10_200);
-  pod('h01-leaf02', 'H100-SXM', 'leaf', 2, 8, 10_200);
-  return topology;
-}
-
 function service(feedWatts: number, book: PriceBook = DEFAULT_PRICE_BOOK) {
   const state = createFleetState(smallMixedSite(feedWatts));
   state.state.fill(GpuState.idle);

@@ -119,6 +119,44 @@ export function allocatePods(needed: number, rankedCandidates: readonly number[]
   return { pods, shortfallPods: needed - pods.length };
 }
 
+/**
+ * Pods still needed beyond those `held` to cover a capacity: `{ pods }` → the count less those
+ * held; `{ gpus }`/`{ watts }` → what the held pods' GPUs or feed shares leave, in pods of
+ * `beyond`'s size. On uniform pods: podsNeeded − held.
+ */
+export function podsShort(capacity: ContractCapacity, held: readonly PodUnit[], beyond: PodUnit): number {
+  if ('pods' in capacity) return Math.max(0, capacity.pods - held.length);
+  return Math.max(0, podsCovering(capacity, held, beyond) - held.length);
+}
+
+/**
+ * Takes free pods of the ranked candidates, in order, until they cover the capacity (whole pods
+ * of any size: 72-GPU NVL72 racks, 256-GPU leaf groups); the shortfall is counted in pods of
+ * `beyond`'s size (podsShort).
+ * @param units every pod's GPUs and feed share, by pod index.
+ * @param alreadyHeld pods the contract holds already (a top-up): they count, and are not returned.
+ */
+export function allocateCovering(
+  capacity: ContractCapacity,
+  rankedCandidates: readonly number[],
+  taken: ReadonlySet<number>,
+  units: readonly PodUnit[],
+  beyond: PodUnit,
+  alreadyHeld: readonly number[] = [],
+): Allocation {
+  const pods: number[] = [];
+  const chosen = new Set<number>(alreadyHeld);
+  const held: PodUnit[] = alreadyHeld.map((p) => units[p] ?? beyond);
+  for (const pod of rankedCandidates) {
+    if (podsShort(capacity, held, beyond) === 0) break;
+    if (taken.has(pod) || chosen.has(pod)) continue;
+    chosen.add(pod);
+    pods.push(pod);
+    held.push(units[pod] ?? beyond);
+  }
+  return { pods, shortfallPods: podsShort(capacity, held, beyond) };
+}
+
 /** Whether two inclusive ISO-date terms share at least one day. */
 export function termsOverlap(a: { start: string; end: string }, b: { start: string; end: string }): boolean {
   // YYYY-MM-DD strings order as the dates do.
