@@ -74,7 +74,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   /**
    * Capacity is priced by its share of the feed, as the reference deal counts facility MW (300 MW
    * for the whole site), not by its own draw. A GPU's share is its full-load facility watts' share
-   * of the site's: a GB200 takes more of the feed than an H100. One model: GPUs / site GPUs.
+   * of the site's: a GB200 takes more of the feed than an H100 (the rule of domain/contracts/feed-share.ts, per GPU count).
    */
   const feedShareWatts = (gpus: number, pool: number): number =>
     pools.length === 1 ? gpus / (totalGpus / feedWatts) : (gpus * (poolWattsPerGpu[pool] ?? 0) * feedWatts) / siteFullLoad;
