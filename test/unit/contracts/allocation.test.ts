@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { allocatePods, podsNeeded, termsOverlap } from '../../../server/src/domain/contracts/allocation.js';
-import { allocateCovering, podsCovering, podsShort } from '../../../server/src/domain/contracts/allocation.js';
+import {
+  allocateCovering,
+  allocatePods,
+  podsCovering,
+  podsNeeded,
+  podsShort,
+  termsOverlap,
+} from '../../../server/src/domain/contracts/allocation.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
 
 /** Colossus: 768 pods of 256 H100s on a 300 MW feed (presets.ts). */
