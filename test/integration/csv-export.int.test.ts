@@ -35,7 +35,18 @@ describe('CSV exports (?format=csv)', () => {
   it('exports the sellable blocks of GET /capacity, one line each, with the same figures', async () => {
     const json = (
       await h.getJson<{
-        sellable: { blocks: Array<{ id: string; hall: string; pods: string[]; gpus: number; watts: number; valueUsdPerMonth: number }> };
+        sellable: {
+          blocks: Array<{
+            id: string;
+            hall: string;
+            pods: string[];
+            model: string;
+            fabric: string;
+            gpus: number;
+            watts: number;
+            valueUsdPerMonth: number;
+          }>;
+        };
         updatedAt: string;
       }>('/api/v1/capacity')
     ).body;
@@ -44,11 +55,20 @@ describe('CSV exports (?format=csv)', () => {
     expect(answer.type).toBe('text/csv; charset=utf-8');
     expect(answer.disposition).toBe(`attachment; filename="sellable-blocks-${json.updatedAt.slice(0, 10)}.csv"`);
     const [header, ...rows] = answer.rows;
-    expect(header).toEqual(['id', 'hall', 'pods', 'gpus', 'watts', 'valueUsdPerMonth']);
+    expect(header).toEqual(['id', 'hall', 'pods', 'model', 'fabric', 'gpus', 'watts', 'valueUsdPerMonth']);
     // The small site's reserve covers every GPU (its demand is noisy at 384 GPUs), so this list is
     // usually empty here; live-colossus.int.test.ts checks a full one.
     expect(rows).toEqual(
-      json.sellable.blocks.map((b) => [b.id, b.hall, b.pods.join(' '), String(b.gpus), String(b.watts), String(b.valueUsdPerMonth)]),
+      json.sellable.blocks.map((b) => [
+        b.id,
+        b.hall,
+        b.pods.join(' '),
+        b.model,
+        b.fabric,
+        String(b.gpus),
+        String(b.watts),
+        String(b.valueUsdPerMonth),
+      ]),
     );
   });
 
@@ -155,11 +175,23 @@ describe('the sellable blocks CSV with blocks in it', () => {
   // The simulated sites offer no sellable block without two weeks of history at Colossus scale
   // (the reserve's high band covers every GPU before that), so the route is served a report here.
   const blocks = [
-    { id: 'h01-p001', hall: 'h01', pods: ['h01-p001'], gpus: 256, watts: 3_187_500, addedWatts: 2_000_000.5, valueUsdPerMonth: 448_512 },
+    {
+      id: 'h01-p001',
+      hall: 'h01',
+      pods: ['h01-p001'],
+      model: 'H100-SXM',
+      fabric: 'pod',
+      gpus: 256,
+      watts: 3_187_500,
+      addedWatts: 2_000_000.5,
+      valueUsdPerMonth: 448_512,
+    },
     {
       id: 'h02-p003+h02-p004',
       hall: null,
       pods: ['h02-p003', 'h02-p004'],
+      model: 'GB200',
+      fabric: 'nvlink',
       gpus: 512,
       watts: 6_375_000.25,
       addedWatts: 1,
@@ -188,7 +220,7 @@ describe('the sellable blocks CSV with blocks in it', () => {
       expect(response.headers.get('content-disposition')).toBe('attachment; filename="sellable-blocks-2026-11-27.csv"');
       const text = await response.text();
       expect(text).toBe(
-        'id,hall,pods,gpus,watts,valueUsdPerMonth\r\nh01-p001,h01,h01-p001,256,3187500,448512\r\nh02-p003+h02-p004,,h02-p003 h02-p004,512,6375000.25,897024.01\r\n',
+        'id,hall,pods,model,fabric,gpus,watts,valueUsdPerMonth\r\nh01-p001,h01,h01-p001,H100-SXM,pod,256,3187500,448512\r\nh02-p003+h02-p004,,h02-p003 h02-p004,GB200,nvlink,512,6375000.25,897024.01\r\n',
       );
       const [, ...rows] = parseCsv(text);
       expect(rows).toEqual(
@@ -196,6 +228,8 @@ describe('the sellable blocks CSV with blocks in it', () => {
           b.id,
           b.hall ?? '',
           b.pods.join(' '),
+          b.model,
+          b.fabric,
           String(b.gpus),
           String(b.watts),
           String(b.valueUsdPerMonth),

@@ -52,22 +52,44 @@ export const schedulerFloorAnswer = z.strictObject({
   reservations: z.array(z.strictObject({ name: z.string(), start: isoTime, end: isoTime, gpus: z.number().int() })),
 });
 
+/** GPUs by state and what follows from them, for the site or one model pool. */
+const capacityGpus = gpuCounts.extend({
+  up: z.number().int(),
+  internal: z.number().int(),
+  reserve: z.number().int(),
+  sellable: z.number().int(),
+  unsoldUnreserved: z.number().int().describe('max(0, up − sold − reserve)'),
+  overcommitted: z.number().int().describe('max(0, sold + reserve − up): sold and reserve beyond what is up'),
+  outsideBlocks: z
+    .number()
+    .int()
+    .describe(
+      'unsoldUnreserved − sellable: GPUs no whole block carries (rounding to whole pods, pods not fully up, power); up − reserve − sold + overcommitted − outsideBlocks = sellable',
+    ),
+});
+
+/** One model pool: its own reserve, sellable blocks and risk; the site's figures are the pools' sums. */
+export const modelCapacity = z
+  .strictObject({
+    model: z.string().describe('GPU model key'),
+    gpus: capacityGpus,
+    sellable: z.strictObject({
+      blocks: z.number().int().describe('How many of `sellable.blocks` are of this model'),
+      gpus: z.number().int(),
+      watts: z.number().describe('Facility watts its blocks draw at full load'),
+      valueUsdPerMonth: z.number().describe("Its blocks' value at the price book, USD a month"),
+    }),
+    risk: z.strictObject({
+      oversold: z.boolean().describe("The pool's sold + median forecast exceeds its up GPUs within the horizon"),
+      shortfallGpus: z.number(),
+      firstShortfallAt: isoTime.nullable(),
+    }),
+  })
+  .meta({ id: 'ModelCapacity' });
+
 export const capacityAnswer = z
   .strictObject({
-    gpus: gpuCounts.extend({
-      up: z.number().int(),
-      internal: z.number().int(),
-      reserve: z.number().int(),
-      sellable: z.number().int(),
-      unsoldUnreserved: z.number().int().describe('max(0, up − sold − reserve)'),
-      overcommitted: z.number().int().describe('max(0, sold + reserve − up): sold and reserve beyond what is up'),
-      outsideBlocks: z
-        .number()
-        .int()
-        .describe(
-          'unsoldUnreserved − sellable: GPUs no whole block carries (rounding to whole pods, pods not fully up, power); up − reserve − sold + overcommitted − outsideBlocks = sellable',
-        ),
-    }),
+    gpus: capacityGpus,
     power: z.strictObject({
       feedWatts: z.number(),
       facilityDrawWatts: z.number(),
@@ -95,6 +117,9 @@ export const capacityAnswer = z
       marginGpus: z.number(),
     }),
     risk: riskAnswer,
+    models: z
+      .array(modelCapacity)
+      .describe('Per GPU model pool, in the order the pools draw on the power headroom (highest value per facility watt first)'),
     plans: z.strictObject({ count: z.number().int(), inForceGpus: z.number(), horizonPeakGpus: z.number() }),
     forecast: z.strictObject({
       horizonDays: z.number(),
@@ -132,3 +157,4 @@ export type SellableBlock = z.output<typeof sellableBlock>;
 export type Risk = z.output<typeof riskAnswer>;
 export type CapacityAnswer = z.output<typeof capacityAnswer>;
 export type WhatIfAnswer = z.output<typeof whatIfAnswer>;
+export type ModelCapacity = z.output<typeof modelCapacity>;

@@ -23,6 +23,7 @@ export const contractAnswer = z
         z.strictObject({ pods: z.number().int() }),
       ])
       .describe('Exactly one of watts (facility), gpus or pods'),
+    model: z.string().optional().describe("GPU model key: delivered on that model's pods only; absent: any pods"),
     start: isoDate.describe('First billed day'),
     end: isoDate.describe('Last billed day (inclusive)'),
     monthlyPriceUsd: z.number(),

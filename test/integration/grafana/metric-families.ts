@@ -37,6 +37,9 @@ export const HEADROOM_FAMILIES: readonly MetricFamily[] = [
   gauge('headroom_model_facility_watts', 'model'),
   // Capacity
   gauge('headroom_capacity_gpus', 'class'),
+  gauge('headroom_model_capacity_gpus', 'model', 'class'),
+  gauge('headroom_model_sellable_value_usd_per_month', 'model'),
+  gauge('headroom_model_oversold_shortfall_gpus', 'model'),
   gauge('headroom_sellable_gpus', 'hall'),
   gauge('headroom_sellable_watts', 'hall'),
   gauge('headroom_sellable_blocks', 'hall'),

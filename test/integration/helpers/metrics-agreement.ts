@@ -13,6 +13,12 @@ export interface CapacityJson {
   };
   risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: string | null; firstRiskAt: string | null };
   plans: { count: number; inForceGpus: number; horizonPeakGpus: number };
+  models: Array<{
+    model: string;
+    gpus: Record<'up' | 'internal' | 'reserve' | 'sellable', number>;
+    sellable: { valueUsdPerMonth: number };
+    risk: { shortfallGpus: number };
+  }>;
   updatedAt: string;
 }
 
@@ -66,6 +72,15 @@ export async function expectCapacityAgrees(h: TestHeadroom): Promise<{ cap: Capa
   expect(m.sum('headroom_sellable_gpus')).toBe(cap.sellable.gpus);
   expect(m.sum('headroom_sellable_blocks')).toBe(cap.sellable.blocks.length);
   expect(m.sum('headroom_sellable_value_usd_per_month')).toBeCloseTo(cap.sellable.valueUsdPerMonth, 2);
+  // Per model pool: the same figures as `models` of GET /capacity, and pools adding up to the site.
+  expect(cap.models.length).toBeGreaterThan(0);
+  for (const pool of cap.models) {
+    for (const cls of ['up', 'internal', 'reserve', 'sellable'] as const)
+      expect(m.value('headroom_model_capacity_gpus', { model: pool.model, class: cls }), `${pool.model} ${cls}`).toBe(pool.gpus[cls]);
+    expect(m.value('headroom_model_sellable_value_usd_per_month', { model: pool.model })).toBeCloseTo(pool.sellable.valueUsdPerMonth, 2);
+    expect(m.value('headroom_model_oversold_shortfall_gpus', { model: pool.model })).toBe(pool.risk.shortfallGpus);
+  }
+  expect(m.sum('headroom_model_capacity_gpus', { class: 'sellable' })).toBe(cap.gpus.sellable);
   expect(m.value('headroom_power_stranded_watts')).toBe(cap.power.strandedWatts);
   expect(m.value('headroom_stranded_gpus')).toBe(cap.power.strandedGpus);
   expect(m.value('headroom_oversold')).toBe(cap.risk.oversold ? 1 : 0);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { allocatePods, podsNeeded, termsOverlap } from '../../../server/src/domain/contracts/allocation.js';
+import {
+  allocateCovering,
+  allocatePods,
+  podsCovering,
+  podsNeeded,
+  podsShort,
+  termsOverlap,
+} from '../../../server/src/domain/contracts/allocation.js';
 import { DomainError } from '../../../server/src/domain/errors.js';
 
 /** Colossus: 768 pods of 256 H100s on a 300 MW feed (presets.ts). */
@@ -87,5 +94,34 @@ describe('termsOverlap', () => {
 
   it('counts a term inside another as overlapping', () => {
     expect(termsOverlap(term('2026-01-01', '2029-12-31'), term('2027-03-01', '2027-03-02'))).toBe(true);
+  });
+});
+
+describe('podsCovering (pods of several sizes)', () => {
+  const rack = { gpus: 72, feedShareWatts: 204_966 };
+  const leaf = { gpus: 32, feedShareWatts: 63_356 };
+  it('equals podsNeeded on uniform pods, the whole-site 300 MW deal included', () => {
+    const site = { gpusPerPod: 256, gpusPerFacilityWatt: 196_608 / 300e6 };
+    const pod = { gpus: 256, feedShareWatts: 256 / site.gpusPerFacilityWatt };
+    const pods = Array.from({ length: 768 }, () => pod);
+    for (const capacity of [{ watts: 300e6 }, { watts: 1e6 }, { gpus: 257 }, { gpus: 196_608 }, { pods: 3 }]) {
+      expect(podsCovering(capacity, pods, pod), JSON.stringify(capacity)).toBe(podsNeeded(capacity, site));
+    }
+  });
+
+  it('takes whole pods in order until their GPUs or feed shares cover it, then counts pods of the largest kind', () => {
+    expect(podsCovering({ gpus: 80 }, [leaf, rack], rack)).toBe(2);
+    expect(podsCovering({ gpus: 30 }, [leaf, rack], rack)).toBe(1);
+    // 104 GPUs in the two pods; 50 more are one more rack.
+    expect(podsCovering({ gpus: 154 }, [leaf, rack], rack)).toBe(3);
+    expect(podsShort({ gpus: 154 }, [leaf, rack], rack)).toBe(1);
+    expect(podsCovering({ watts: 204_966 }, [rack], rack)).toBe(1);
+  });
+
+  it('allocates free pods of a contract until covered, a top-up counting the pods it holds', () => {
+    const units = [rack, leaf, leaf];
+    expect(allocateCovering({ gpus: 40 }, [1, 2, 0], new Set([1]), units, rack)).toEqual({ pods: [2, 0], shortfallPods: 0 });
+    expect(allocateCovering({ gpus: 40 }, [0, 1, 2], new Set([0, 1, 2]), units, rack)).toEqual({ pods: [], shortfallPods: 1 });
+    expect(allocateCovering({ gpus: 64 }, [0, 1, 2], new Set(), units, rack, [1])).toEqual({ pods: [0], shortfallPods: 0 });
   });
 });

@@ -72,8 +72,15 @@ describe('blockValueUsdPerMonth', () => {
 
   it('falls back to the MW-month value for a model with no GPU-hour price, and says so', () => {
     // 0.012 MW × 4,166,667 = 50,000.004 → 50,000.00.
-    const v = blockValueUsdPerMonth({ gpus: 8, modelKey: 'B200', facilityWatts: 12_000 }, DEFAULT_PRICE_BOOK);
+    const v = blockValueUsdPerMonth({ gpus: 8, modelKey: 'L40S', facilityWatts: 12_000 }, DEFAULT_PRICE_BOOK);
     expect(v).toEqual({ atGpuHourUsd: null, atMwMonthUsd: 50_000, valueUsdPerMonth: 50_000, basis: 'mw-month' });
+  });
+
+  it('values Blackwell blocks at their cited rents: an NVL72 rack 72 × $4.54 × 730 = $238,622.40, 8 B200 × $4.81 × 730 = $28,090.40', () => {
+    const rack = blockValueUsdPerMonth({ gpus: 72, modelKey: 'GB200', facilityWatts: 165_000 }, DEFAULT_PRICE_BOOK);
+    expect(rack).toMatchObject({ atGpuHourUsd: 238_622.4, valueUsdPerMonth: 238_622.4, basis: 'gpu-hour' });
+    expect(blockValueUsdPerMonth({ gpus: 8, modelKey: 'B200', facilityWatts: 12_000 }, DEFAULT_PRICE_BOOK).atGpuHourUsd).toBe(28_090.4);
+    expect(DEFAULT_PRICE_BOOK.sources['GB200']).toMatch(/Spheron/);
   });
 
   it('does not read a price from the object prototype', () => {

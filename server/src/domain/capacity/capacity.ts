@@ -1,90 +1,71 @@
-import type { FabricKind } from '../fleet/topology.js';
 import type { StateCounts } from '../fleet/gpu-state.js';
-import { firstCrossing, reserveFrom, type SafetyMargin } from './forecast-reserve.js';
+import {
+  packPool,
+  poolFigures,
+  type PodView,
+  type PoolGpus,
+  type PoolInput,
+  type PoolRisk,
+  type SellableBlock,
+  type SellableLimit,
+} from './capacity-pool.js';
+import type { Reserve, SafetyMargin } from './forecast-reserve.js';
 import type { DemandForecast } from './forecast-types.js';
 import type { MaintenanceWindow } from './maintenance-windows.js';
+
+export type { PodView, PoolInput, SellableBlock } from './capacity-pool.js';
 
 /**
  * The capacity engine: from the fleet now, a forecast of internal demand and what is sold,
  * how much can be sold without starving the owner's own work, in which whole blocks, and
- * whether what is sold already is at risk. Pure: every input is an argument.
+ * whether what is sold already is at risk — per model pool (the owner's work may need H200s
+ * back while GB200s stay free), and for the site as their sum. Pure: every input is an argument.
  */
-
-export interface PodView {
-  index: number;
-  id: string;
-  hallId: string | null;
-  /** GPU model key of the pod's GPUs (a pod is one fabric unit of one model). */
-  model: string;
-  fabric: FabricKind;
-  counts: StateCounts;
-  gpus: number;
-  /** Facility draw now, watts. */
-  facilityWatts: number;
-  /** Facility draw with every node at its rated maximum input × PUE, watts. */
-  fullLoadFacilityWatts: number;
-  /** Allocated to a contract that has not ended (sold now, or sold from a later start). */
-  committed: boolean;
-  /** Maintenance booked on its nodes within the horizon (maintenance-windows.ts): not offered for sale. */
-  maintenance?: MaintenanceWindow | null;
-}
 
 export interface CapacityPolicy {
   margin: SafetyMargin;
-  /** Pods per sellable block (default 1: the pod is the natural block). */
+  /** Pods per sellable block (default 1: the pod — one fabric unit — is the natural block). */
   blockPods: number;
   /** How far ahead sold capacity stays sold: the notice period, seconds. */
   horizonSeconds: number;
 }
 
-export interface CapacityInput {
+interface CapacityBase {
   /** The report's moment, unix seconds (fractional: the risk moments are never before it). */
   nowS: number;
   feedWatts: number;
   facilityDrawWatts: number;
-  site: StateCounts;
   pods: PodView[];
+  policy: CapacityPolicy;
+}
+
+/** The site taken as one pool (every pod, whatever its model). */
+export interface CapacityInput extends CapacityBase {
+  site: StateCounts;
   /** Forecast of internal demand (busy + held GPUs). */
   forecast: DemandForecast;
   /** GPUs sold at a moment (contracts start and end over the horizon). */
   soldGpusAt: (unixSeconds: number) => number;
   /** Facility watts one GPU takes at full load (node max input / GPUs × PUE). */
   fullLoadWattsPerGpu: number;
-  policy: CapacityPolicy;
 }
 
-export interface SellableBlock {
-  id: string;
-  hall: string | null;
-  pods: string[];
+/** The site as model pools; the site's figures are their sums. */
+export interface PooledCapacityInput extends CapacityBase {
+  pools: PoolInput[];
+}
+
+/** One pool's part of the report. */
+export interface PoolReport {
   model: string;
-  fabric: FabricKind;
-  gpus: number;
-  /** Facility watts the block draws at full load. */
-  watts: number;
-  /** Facility watts it adds to today's draw when it runs at full load. */
-  addedWatts: number;
+  gpus: PoolGpus;
+  sellable: { blocks: SellableBlock[]; gpus: number; watts: number; addedWatts: number; limitedBy: SellableLimit };
+  reserve: Reserve;
+  risk: PoolRisk;
 }
 
 export interface CapacityReport {
-  gpus: {
-    total: number;
-    up: number;
-    busy: number;
-    held: number;
-    idle: number;
-    sold: number;
-    down: number;
-    unknown: number;
-    internal: number;
-    reserve: number;
-    sellable: number;
-    unsoldUnreserved: number;
-    /** max(0, sold + reserve − up): what the clamp of `unsoldUnreserved` at 0 hides. */
-    overcommitted: number;
-    /** unsoldUnreserved − sellable: GPUs no whole block carries (see `sellableTerms`). */
-    outsideBlocks: number;
-  };
+  gpus: PoolGpus;
   power: {
     feedWatts: number;
     facilityDrawWatts: number;
@@ -100,154 +81,166 @@ export interface CapacityReport {
     /** Facility watts the blocks add to today's draw at full load (what the power headroom must carry). */
     addedWatts: number;
     /** What stopped the packing: the GPUs over the reserve, the power headroom, or no pod left to offer. */
-    limitedBy: 'gpus' | 'power' | 'blocks';
+    limitedBy: SellableLimit;
     /** Pods kept out of the blocks for maintenance booked within the horizon, with the reservation. */
     outForMaintenance: Array<{ pod: string } & MaintenanceWindow>;
   };
-  reserve: { gpus: number; peakHigh: number; peakAt: number; marginGpus: number };
-  risk: { oversold: boolean; shortfallGpus: number; firstShortfallAt: number | null; firstRiskAt: number | null };
+  reserve: Reserve;
+  risk: PoolRisk;
+  /** Per model pool, in the order they drew on the power headroom. */
+  models: PoolReport[];
 }
 
-const internalOf = (c: StateCounts): number => c.busy + c.held;
-const upOf = (c: StateCounts): number => c.busy + c.held + c.idle + c.sold;
-
 /**
- * Computes sellable capacity and risk.
- *
- * - reserve = ⌈peak over the horizon of the high-quantile forecast × (1 + margin) + margin GPUs⌉;
- * - sellable GPUs = up − sold − reserve (≥ 0), where up excludes down and unknown;
- *   exactly: up − reserve − sold + overcommitted − outsideBlocks = sellable (the dashboard's
- *   equation), where outsideBlocks are the GPUs over the reserve that no whole block carries;
- * - packaged into whole blocks of uncommitted pods with every GPU up (unknown is never
- *   sellable) and no maintenance booked within the horizon, emptiest of internal work first, while the GPUs last and the site's power
- *   headroom — less what internal demand growing to its reserve would draw — carries each block
- *   at full load × PUE;
- * - oversold when sold + median forecast > up at some moment of the horizon: the worst such
- *   excess is the shortfall, the first is when (never before `nowS`, null past the horizon);
- *   `firstRiskAt` is the same with the high quantile.
- * - stranded: feed no GPU could use even at full load, or GPUs the feed could not carry at
- *   full load.
+ * Computes sellable capacity and risk for the site taken as one pool (see computePooledCapacity).
  */
 export function computeCapacity(input: CapacityInput): CapacityReport {
-  const { site, policy } = input;
-  const up = upOf(site);
-  const internal = internalOf(site);
-  const total = up + site.down + site.unknown;
+  const { site, forecast, soldGpusAt, fullLoadWattsPerGpu, ...base } = input;
+  return computePooledCapacity({
+    ...base,
+    pools: [{ model: null, counts: site, forecast, soldGpusAt, fullLoadWattsPerGpu, valueUsdPerWattMonth: 0 }],
+  });
+}
+
+/**
+ * Computes sellable capacity and risk per model pool and for the site.
+ *
+ * Per pool (capacity-pool.ts): reserve = ⌈peak high-quantile forecast × (1 + margin) + margin
+ * GPUs⌉; unsoldUnreserved = max(0, up − sold − reserve), up excluding down and unknown; blocks
+ * are whole pods of the pool's model; oversold when sold + median forecast > up within the horizon.
+ * Per pool and for the site, exactly: up − reserve − sold + overcommitted − outsideBlocks = sellable.
+ *
+ * One feed for all pools: the power budget is the site's headroom less what every pool's internal
+ * demand growing to its reserve would draw (at its own full-load watts per GPU); pools draw on it
+ * in falling order of `valueUsdPerWattMonth` (ties: the given order), each packing until its GPUs
+ * or the power left run out.
+ *
+ * The site: counts, reserves, sellable GPUs and watts are the pools' sums; its blocks are the
+ * pools' in drawing order; it is limited by power if any pool was, else by GPUs if any was; it is
+ * oversold if any pool is, its shortfall the sum of each pool's worst, its first moments the
+ * earliest. Stranded: feed no up GPU could use even at full load, or the GPUs (at the pools'
+ * mean full-load watts) the feed could not carry at full load.
+ */
+export function computePooledCapacity(input: PooledCapacityInput): CapacityReport {
+  const { policy } = input;
   const horizonEnd = input.nowS + policy.horizonSeconds;
-  const reserve = reserveFrom(input.forecast, { safetyMargin: policy.margin, until: horizonEnd });
-  const unsoldUnreserved = Math.max(0, up - site.sold - reserve.gpus);
-
+  const margin = policy.margin;
+  const figures = input.pools.map((pool) => poolFigures(pool, input.nowS, horizonEnd, margin));
   const headroomWatts = input.feedWatts - input.facilityDrawWatts;
-  const reservedGrowthWatts = Math.max(0, reserve.gpus - internal) * input.fullLoadWattsPerGpu;
-  const blocks = packBlocks(input, unsoldUnreserved, headroomWatts - reservedGrowthWatts);
+  const reservedGrowthWatts = figures.reduce((s, f) => s + f.reservedGrowthWatts, 0);
 
-  const fullLoadAllUp = up * input.fullLoadWattsPerGpu;
-  const strandedWatts = Math.max(0, input.feedWatts - fullLoadAllUp);
-  const strandedGpus = Math.max(0, Math.ceil((fullLoadAllUp - input.feedWatts) / input.fullLoadWattsPerGpu));
-
-  const excess = (t: number): number => up - input.soldGpusAt(t);
-  let shortfall = 0;
-  for (const [t, median] of input.forecast.points) {
-    if (t >= horizonEnd) break;
-    shortfall = Math.max(shortfall, median - excess(t));
+  const order = input.pools.map((_, i) => i);
+  order.sort((a, b) => (input.pools[b]?.valueUsdPerWattMonth ?? 0) - (input.pools[a]?.valueUsdPerWattMonth ?? 0) || a - b);
+  let powerLeft = headroomWatts - reservedGrowthWatts;
+  const models: PoolReport[] = [];
+  let watts = 0;
+  let addedWatts = 0;
+  for (const i of order) {
+    const pool = input.pools[i];
+    const f = figures[i];
+    if (!pool || !f) continue;
+    const packed = packPool(input.pods, pool.model, policy.blockPods, f.unsoldUnreserved, powerLeft);
+    powerLeft -= packed.addedWatts;
+    watts += packed.watts;
+    addedWatts += packed.addedWatts;
+    const c = pool.counts;
+    models.push({
+      model: pool.model ?? input.pods[0]?.model ?? '',
+      gpus: {
+        total: f.up + c.down + c.unknown,
+        up: f.up,
+        busy: c.busy,
+        held: c.held,
+        idle: c.idle,
+        sold: c.sold,
+        down: c.down,
+        unknown: c.unknown,
+        internal: f.internal,
+        reserve: f.reserve.gpus,
+        sellable: packed.gpus,
+        unsoldUnreserved: f.unsoldUnreserved,
+        overcommitted: Math.max(0, c.sold + f.reserve.gpus - f.up),
+        outsideBlocks: f.unsoldUnreserved - packed.gpus,
+      },
+      sellable: { ...packed, watts: Math.round(packed.watts), addedWatts: Math.round(packed.addedWatts) },
+      reserve: f.reserve,
+      risk: f.risk,
+    });
   }
-  // A crossing in the forecast step that holds the report's moment is now, not the step's start
-  // (a time already past), and one past the horizon is none: the shortfall ignores it too.
-  const riskMoment = (t: number | null): number | null => (t === null || t >= horizonEnd ? null : Math.max(t, input.nowS));
-  const firstShortfallAt = riskMoment(firstCrossing(input.forecast, excess));
+
+  const gpus = sumGpus(models.map((m) => m.gpus));
+  const fullLoadAllUp = input.pools.reduce((s, p, i) => s + (figures[i]?.up ?? 0) * p.fullLoadWattsPerGpu, 0);
+  // One pool: its own watts per GPU exactly (today's figure); several: their mean over the up GPUs.
+  const onePool = input.pools.length === 1 ? input.pools[0] : undefined;
+  const wattsPerUpGpu = onePool ? onePool.fullLoadWattsPerGpu : gpus.up > 0 ? fullLoadAllUp / gpus.up : 0;
+  const limits = models.map((m) => m.sellable.limitedBy);
+  const limitedBy: SellableLimit = limits.includes('power') ? 'power' : limits.includes('gpus') ? 'gpus' : 'blocks';
   return {
-    gpus: {
-      total,
-      up,
-      busy: site.busy,
-      held: site.held,
-      idle: site.idle,
-      sold: site.sold,
-      down: site.down,
-      unknown: site.unknown,
-      internal,
-      reserve: reserve.gpus,
-      sellable: blocks.gpus,
-      unsoldUnreserved,
-      overcommitted: Math.max(0, site.sold + reserve.gpus - up),
-      outsideBlocks: unsoldUnreserved - blocks.gpus,
-    },
+    gpus,
     power: {
       feedWatts: input.feedWatts,
       facilityDrawWatts: input.facilityDrawWatts,
       headroomWatts,
       reservedGrowthWatts,
-      strandedWatts,
-      strandedGpus,
+      strandedWatts: Math.max(0, input.feedWatts - fullLoadAllUp),
+      strandedGpus: wattsPerUpGpu > 0 ? Math.max(0, Math.ceil((fullLoadAllUp - input.feedWatts) / wattsPerUpGpu)) : 0,
     },
-    sellable: blocks,
-    reserve,
-    risk: {
-      oversold: shortfall > 0,
-      shortfallGpus: Math.ceil(Math.max(0, shortfall)),
-      firstShortfallAt,
-      firstRiskAt: riskMoment(firstCrossing(input.forecast, excess, { series: 'high' })),
+    sellable: {
+      blocks: models.flatMap((m) => m.sellable.blocks),
+      gpus: gpus.sellable,
+      watts: Math.round(watts),
+      addedWatts: Math.round(addedWatts),
+      limitedBy,
+      outForMaintenance: input.pods.flatMap((p) => (p.maintenance ? [{ pod: p.id, ...p.maintenance }] : [])),
     },
+    reserve: siteReserve(models.map((m) => m.reserve)),
+    risk: siteRisk(models.map((m) => m.risk)),
+    models,
   };
 }
 
-function packBlocks(input: CapacityInput, gpuBudget: number, powerBudget: number): CapacityReport['sellable'] {
-  const candidates = input.pods
-    .filter(
-      (p) => !p.committed && !p.maintenance && p.hallId !== null && p.counts.down === 0 && p.counts.unknown === 0 && p.counts.sold === 0,
-    )
-    .sort((a, b) => internalOf(a.counts) - internalOf(b.counts) || a.index - b.index);
-  const groups = groupIntoBlocks(candidates, Math.max(1, input.policy.blockPods));
-  const blocks: SellableBlock[] = [];
-  let gpus = 0;
-  let watts = 0;
-  let added = 0;
-  let limitedBy: CapacityReport['sellable']['limitedBy'] = 'blocks';
-  for (const group of groups) {
-    const blockGpus = group.reduce((s, p) => s + p.gpus, 0);
-    const blockWatts = group.reduce((s, p) => s + p.fullLoadFacilityWatts, 0);
-    const addedWatts = group.reduce((s, p) => s + Math.max(0, p.fullLoadFacilityWatts - p.facilityWatts), 0);
-    if (gpus + blockGpus > gpuBudget) {
-      limitedBy = 'gpus';
-      break;
-    }
-    if (added + addedWatts > powerBudget) {
-      limitedBy = 'power';
-      break;
-    }
-    const first = group[0];
-    if (!first) continue;
-    blocks.push({
-      id: group.map((p) => p.id).join('+'),
-      hall: first.hallId,
-      pods: group.map((p) => p.id),
-      model: first.model,
-      fabric: first.fabric,
-      gpus: blockGpus,
-      watts: Math.round(blockWatts),
-      addedWatts: Math.round(addedWatts),
-    });
-    gpus += blockGpus;
-    watts += blockWatts;
-    added += addedWatts;
-  }
-  const outForMaintenance = input.pods.flatMap((p) => (p.maintenance ? [{ pod: p.id, ...p.maintenance }] : []));
-  return { blocks, gpus, watts: Math.round(watts), addedWatts: Math.round(added), limitedBy, outForMaintenance };
+function sumGpus(pools: PoolGpus[]): PoolGpus {
+  const sum: PoolGpus = {
+    total: 0,
+    up: 0,
+    busy: 0,
+    held: 0,
+    idle: 0,
+    sold: 0,
+    down: 0,
+    unknown: 0,
+    internal: 0,
+    reserve: 0,
+    sellable: 0,
+    unsoldUnreserved: 0,
+    overcommitted: 0,
+    outsideBlocks: 0,
+  };
+  for (const p of pools) for (const k of Object.keys(sum) as Array<keyof PoolGpus>) sum[k] += p[k];
+  return sum;
 }
 
-/** Blocks of `size` candidate pods of one hall, in the candidates' order of preference. */
-function groupIntoBlocks(candidates: PodView[], size: number): PodView[][] {
-  if (size === 1) return candidates.map((p) => [p]);
-  const open = new Map<string, PodView[]>();
-  const blocks: PodView[][] = [];
-  for (const pod of candidates) {
-    const hall = pod.hallId ?? '';
-    const group = open.get(hall) ?? [];
-    group.push(pod);
-    if (group.length === size) {
-      blocks.push(group);
-      open.delete(hall);
-    } else open.set(hall, group);
-  }
-  return blocks;
+/** The pools' reserves summed (pools need not peak together: a safe upper bound); the peak moment of the largest. */
+function siteReserve(reserves: Reserve[]): Reserve {
+  const [first, ...rest] = reserves;
+  if (!first) return { gpus: 0, peakHigh: 0, peakAt: 0, marginGpus: 0 };
+  if (rest.length === 0) return first;
+  const largest = reserves.reduce((a, b) => (b.gpus > a.gpus ? b : a));
+  return {
+    gpus: reserves.reduce((s, r) => s + r.gpus, 0),
+    peakHigh: reserves.reduce((s, r) => s + r.peakHigh, 0),
+    peakAt: largest.peakAt,
+    marginGpus: reserves.reduce((s, r) => s + r.marginGpus, 0),
+  };
+}
+
+function siteRisk(risks: PoolRisk[]): PoolRisk {
+  const earliest = (ts: Array<number | null>): number | null =>
+    ts.reduce<number | null>((a, t) => (t === null ? a : a === null ? t : Math.min(a, t)), null);
+  return {
+    oversold: risks.some((r) => r.oversold),
+    shortfallGpus: risks.reduce((s, r) => s + r.shortfallGpus, 0),
+    firstShortfallAt: earliest(risks.map((r) => r.firstShortfallAt)),
+    firstRiskAt: earliest(risks.map((r) => r.firstRiskAt)),
+  };
 }

@@ -213,15 +213,16 @@ export function floorDuring(floor: SchedulerFloor, fromMs: number, toMs: number)
  * The forecast with the scheduler's floor under it: each point's median and high quantile are at
  * least the floor's peak over its step. Like withDemandPlans, the capacity clamp does not apply
  * (work queued beyond the site is a shortfall to see), points the floor does not reach are
- * returned as they were, and a note says over how many hours it raised the forecast.
+ * returned as they were, and a note says over how many hours it raised the forecast. `share`
+ * scales the floor for one model pool's forecast (the service's split of site-wide demand).
  */
-export function withSchedulerFloor(forecast: DemandForecast, floor: SchedulerFloor | null): DemandForecast {
+export function withSchedulerFloor(forecast: DemandForecast, floor: SchedulerFloor | null, share = 1): DemandForecast {
   if (!floor) return forecast;
   let raised = 0;
   const stepMs = forecast.stepSeconds * 1000;
   const points = forecast.points.map((point): ForecastPoint => {
     const [t, median, high] = point;
-    const { gpus } = floorDuring(floor, t * 1000, t * 1000 + stepMs);
+    const gpus = floorDuring(floor, t * 1000, t * 1000 + stepMs).gpus * share;
     if (gpus <= median && gpus <= high) return point;
     raised++;
     return [t, Math.max(median, gpus), Math.max(high, gpus)];

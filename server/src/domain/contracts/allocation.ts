@@ -57,6 +57,38 @@ export function podsNeeded(capacity: ContractCapacity, site: AllocationSite): nu
   return ceilCount((capacity.watts * gpusPerFacilityWatt) / gpusPerPod);
 }
 
+/** A pod as sizing sees it: its GPUs and its share of the feed, facility watts. */
+export interface PodUnit {
+  gpus: number;
+  feedShareWatts: number;
+}
+
+/**
+ * Whole pods a capacity takes when pods differ in size (a 72-GPU NVL72 rack, a 256-GPU leaf
+ * group): `{ pods }` as given; `{ gpus }` or `{ watts }` (facility, as a share of the feed): the
+ * pods of `ranked`, in order, until their GPUs or feed shares cover it; past the end of `ranked`,
+ * more pods of `beyond`'s size (what a sale past the pool still needs). On uniform pods it equals
+ * podsNeeded.
+ * @returns a whole number ≥ 0; 0 for a capacity `beyond` cannot cover (an empty pool).
+ */
+export function podsCovering(capacity: ContractCapacity, ranked: readonly PodUnit[], beyond: PodUnit): number {
+  if ('pods' in capacity) return capacity.pods;
+  const want = 'gpus' in capacity ? capacity.gpus : capacity.watts;
+  const of = (p: PodUnit): number => ('gpus' in capacity ? p.gpus : p.feedShareWatts);
+  // The same forgiveness of binary noise as ceilCount: 768 pods' shares of 300 MW cover 300 MW.
+  const enough = (got: number): boolean => got >= want - 1e-9 * Math.max(1, Math.abs(want));
+  let got = 0;
+  let pods = 0;
+  for (const p of ranked) {
+    if (enough(got)) return pods;
+    got += of(p);
+    pods++;
+  }
+  const step = of(beyond);
+  if (enough(got) || step <= 0) return enough(got) ? pods : 0;
+  return pods + ceilCount((want - got) / step);
+}
+
 export interface Allocation {
   /** Pod indexes taken, in the candidates' order. */
   pods: number[];
@@ -85,6 +117,44 @@ export function allocatePods(needed: number, rankedCandidates: readonly number[]
     pods.push(pod);
   }
   return { pods, shortfallPods: needed - pods.length };
+}
+
+/**
+ * Pods still needed beyond those `held` to cover a capacity: `{ pods }` → the count less those
+ * held; `{ gpus }`/`{ watts }` → what the held pods' GPUs or feed shares leave, in pods of
+ * `beyond`'s size. On uniform pods: podsNeeded − held.
+ */
+export function podsShort(capacity: ContractCapacity, held: readonly PodUnit[], beyond: PodUnit): number {
+  if ('pods' in capacity) return Math.max(0, capacity.pods - held.length);
+  return Math.max(0, podsCovering(capacity, held, beyond) - held.length);
+}
+
+/**
+ * Takes free pods of the ranked candidates, in order, until they cover the capacity (whole pods
+ * of any size: 72-GPU NVL72 racks, 256-GPU leaf groups); the shortfall is counted in pods of
+ * `beyond`'s size (podsShort).
+ * @param units every pod's GPUs and feed share, by pod index.
+ * @param alreadyHeld pods the contract holds already (a top-up): they count, and are not returned.
+ */
+export function allocateCovering(
+  capacity: ContractCapacity,
+  rankedCandidates: readonly number[],
+  taken: ReadonlySet<number>,
+  units: readonly PodUnit[],
+  beyond: PodUnit,
+  alreadyHeld: readonly number[] = [],
+): Allocation {
+  const pods: number[] = [];
+  const chosen = new Set<number>(alreadyHeld);
+  const held: PodUnit[] = alreadyHeld.map((p) => units[p] ?? beyond);
+  for (const pod of rankedCandidates) {
+    if (podsShort(capacity, held, beyond) === 0) break;
+    if (taken.has(pod) || chosen.has(pod)) continue;
+    chosen.add(pod);
+    pods.push(pod);
+    held.push(units[pod] ?? beyond);
+  }
+  return { pods, shortfallPods: podsShort(capacity, held, beyond) };
 }
 
 /** Whether two inclusive ISO-date terms share at least one day. */

@@ -25,6 +25,8 @@ export interface Contract {
   id?: string;
   customer: string;
   capacity: ContractCapacity;
+  /** GPU model key (`GB200`): delivered on pods of that model only; absent: on any pods. */
+  model?: string;
   /** First day billed, ISO `YYYY-MM-DD`. */
   start: IsoDate;
   /** Last day billed (inclusive), ISO `YYYY-MM-DD`. */
@@ -44,6 +46,8 @@ export interface SiteLimits {
   /** Contracted utility feed, facility watts. */
   facilityWatts: number;
   pods: number;
+  /** Per GPU model key of the site, its GPUs and pods: a contract naming a model may not exceed them. */
+  models?: Readonly<Record<string, { gpus: number; pods: number }>>;
 }
 
 /**
@@ -81,6 +85,7 @@ export const contractBodySchema = z.strictObject({
   id: z.string().min(1).max(200).optional(),
   customer: z.string().trim().min(1).max(200),
   capacity: contractCapacitySchema,
+  model: z.string().min(1).max(64).optional().describe("GPU model key (`GB200`): delivered on that model's pods only; absent: any pods"),
   start: isoDateSchema.describe('First billed day, YYYY-MM-DD'),
   end: isoDateSchema.describe('Last billed day (inclusive), YYYY-MM-DD'),
   monthlyPriceUsd: z.number().positive().max(MAX_MONTHLY_PRICE_USD).describe('Full-rate monthly price, USD, whole cents'),
@@ -184,6 +189,16 @@ export function validateContract(c: Contract, site: SiteLimits): void {
   }
   if ('pods' in capacity && capacity.pods > site.pods) {
     invalidField('capacity.pods', `${capacity.pods} pods is more than the site's ${site.pods}`);
+  }
+  if (c.model !== undefined && site.models) {
+    const pool = Object.hasOwn(site.models, c.model) ? site.models[c.model] : undefined;
+    if (!pool) invalidField('model', `the site has no ${c.model} GPUs; its models: ${Object.keys(site.models).join(', ')}`);
+    if ('gpus' in capacity && capacity.gpus > pool.gpus) {
+      invalidField('capacity.gpus', `${capacity.gpus} GPUs is more than the site's ${pool.gpus} ${c.model} GPUs`);
+    }
+    if ('pods' in capacity && capacity.pods > pool.pods) {
+      invalidField('capacity.pods', `${capacity.pods} pods is more than the site's ${pool.pods} ${c.model} pods`);
+    }
   }
 }
 

@@ -25,14 +25,17 @@ export interface PriceBook {
 }
 
 /**
- * H100 and H200 SXM rents and the reference deal, from DESIGN.md "Reference figures". Models
- * with no cited market rent (A100, B200, GB200, H100 PCIe, L40S) have no GPU-hour price: their
- * blocks are valued per MW-month (see {@link blockValueUsdPerMonth}).
+ * H100 and H200 SXM rents and the reference deal, from DESIGN.md "Reference figures"; B200 and
+ * GB200 from providers' published 2026 rents (docs/capacity-and-billing.md "Price book"). Models
+ * with no cited market rent (A100, H100 PCIe, L40S, …) have no GPU-hour price: their blocks are
+ * valued per MW-month (see {@link blockValueUsdPerMonth}).
  */
 export const DEFAULT_PRICE_BOOK: PriceBook = {
   gpuHourUsd: {
     'H100-SXM': 2.4,
     'H200-SXM': 3.44,
+    B200: 4.81,
+    GB200: 4.54,
   },
   mwMonthUsd: 4_166_667,
   basis: 'gpu-hour',
@@ -41,6 +44,9 @@ export const DEFAULT_PRICE_BOOK: PriceBook = {
       'Vast.ai median $2.40/GPU-h, inside the $1.9–4.3 neocloud and marketplace range of late 2026 (providers’ price pages as transcribed Sep–Nov 2026; DESIGN.md)',
     'H200-SXM':
       'H200 SXM market rent ≈ $2.5–7.0/GPU-h (same source); placed where the H100 median sits in its own range: 2.5 + (2.40 − 1.9) / (4.3 − 1.9) × (7.0 − 2.5) = 3.4375 → $3.44',
+    B200: 'B200 on-demand ≈ $4.50–6.00/GPU-h on specialized clouds (Lyceum Technologies, "NVIDIA B200 GPU Cloud Pricing 2026", 11 Mar 2026; RunPod $5.98, Spheron $6.03); placed where the H100 median sits in its range: 4.50 + (2.40 − 1.9) / (4.3 − 1.9) × (6.00 − 4.50) = 4.8125 → $4.81',
+    GB200:
+      'GB200 Superchip (1 Grace + 2 Blackwell GPUs) on-demand $9.08/h at Spheron, 17 Mar 2026 (spheron.network, "NVIDIA H200 vs B200 vs GB200"): $9.08 / 2 = $4.54 per GPU-hour; the only published per-unit rent found — GB200 is mostly sold as whole NVL72 racks on reservation',
     mwMonthUsd:
       'Implied by the reference deal: $1.25B a month for 300 MW = $4,166,666.67, rounded to the dollar (press reports of SpaceX’s S-1, May 2026; DESIGN.md)',
     basis:
@@ -131,4 +137,16 @@ export function blockValueUsdPerMonth(block: BlockToValue, book: PriceBook): Blo
   const basis: PriceBasis = book.basis === 'gpu-hour' && atGpuHourUsd === null ? 'mw-month' : book.basis;
   const valueUsdPerMonth = basis === 'gpu-hour' && atGpuHourUsd !== null ? atGpuHourUsd : atMwMonthUsd;
   return { atGpuHourUsd, atMwMonthUsd, valueUsdPerMonth, basis };
+}
+
+/** Values of one sale's parts on several models' pods, added in whole cents; `gpu-hour` only if every part is. */
+export function sumBlockValues(parts: BlockValue[]): BlockValue {
+  const cents = (f: (v: BlockValue) => number): number => parts.reduce((s, v) => s + Math.round(f(v) * 100), 0) / 100;
+  const allHourly = parts.every((v) => v.atGpuHourUsd !== null);
+  return {
+    atGpuHourUsd: allHourly ? cents((v) => v.atGpuHourUsd ?? 0) : null,
+    atMwMonthUsd: cents((v) => v.atMwMonthUsd),
+    valueUsdPerMonth: cents((v) => v.valueUsdPerMonth),
+    basis: parts.every((v) => v.basis === 'gpu-hour') ? 'gpu-hour' : 'mw-month',
+  };
 }

@@ -1,4 +1,6 @@
 import type { FleetState } from './fleet-state.js';
+import { gpuModelAt } from './gpu-models.js';
+import { podModels } from './topology.js';
 import { GPU_STATES, type StateCounts } from './gpu-state.js';
 import type { ScopeRollup } from './rollup.js';
 import { latestPowerWatts, meanUtilization, type FleetSummary, type ScopeFigures } from './summary.js';
@@ -28,11 +30,17 @@ export function createScopeAccumulator(
   return { resolutionS, scopes, pick, bucketS: null, ticks: 0, sums: new Float64Array(scopes.length * FIELDS) };
 }
 
-/** Scope keys and pickers for the two standard accumulators. */
+/**
+ * Scope keys and pickers for the two standard accumulators. The 1-min one also keeps each model
+ * pool (`model:<key>`, FleetSummary.models) when the site has more than one: the capacity engine
+ * forecasts each pool's internal demand from it; a one-model site's pool is the site.
+ */
 export function siteAndHallScopes(state: FleetState): { scopes: string[]; pick: (s: FleetSummary) => ScopeFigures[] } {
+  const models = podModels(state.topology);
+  const modelScopes = models.length > 1 ? models.map((m) => `model:${gpuModelAt(m).key}`) : [];
   return {
-    scopes: ['site', ...state.topology.halls.map((h) => `hall:${h.id}`)],
-    pick: (s) => [s.site, ...s.halls],
+    scopes: ['site', ...state.topology.halls.map((h) => `hall:${h.id}`), ...modelScopes],
+    pick: modelScopes.length > 0 ? (s) => [s.site, ...s.halls, ...s.models.map((m) => m.figures)] : (s) => [s.site, ...s.halls],
   };
 }
 

@@ -41,8 +41,24 @@ export function capacityGauges(registry: Registry, money: boolean) {
     'Planned internal demand (demand plans), GPUs: the largest plan in force now (when="now") or at some moment of the horizon (when="horizon"); 0 without one.',
     ['when'],
   );
+  // Per model pool: bounded by the GPU model table (≈ 15 keys × 4 classes at most).
+  const modelGpus = g('headroom_model_capacity_gpus', 'GPUs of one model pool by class: up, internal (busy + held), reserve, sellable.', [
+    'model',
+    'class',
+  ]);
+  const modelValue = money
+    ? g('headroom_model_sellable_value_usd_per_month', "Price-book value of one model pool's sellable blocks, USD per month.", ['model'])
+    : null;
+  const modelShortfall = g(
+    'headroom_model_oversold_shortfall_gpus',
+    "GPUs by which one model pool's sold + median forecast internal demand exceeds its up GPUs at its worst (0: not oversold).",
+    ['model'],
+  );
   const all = [
     capacityGpus,
+    modelGpus,
+    ...(modelValue ? [modelValue] : []),
+    modelShortfall,
     sellableGpus,
     sellableWatts,
     sellableBlocks,
@@ -75,6 +91,11 @@ export function capacityGauges(registry: Registry, money: boolean) {
         sellable: gpus.sellable,
       })) {
         capacityGpus.set({ class: cls }, value);
+      }
+      for (const m of report.models) {
+        for (const cls of ['up', 'internal', 'reserve', 'sellable'] as const) modelGpus.set({ model: m.model, class: cls }, m.gpus[cls]);
+        modelValue?.set({ model: m.model }, m.sellable.valueUsdPerMonth);
+        modelShortfall.set({ model: m.model }, m.risk.shortfallGpus);
       }
       const byHall = new Map<string, { gpus: number; watts: number; blocks: number; usd: number }>();
       for (const block of report.sellable.blocks) {

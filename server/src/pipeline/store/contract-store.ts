@@ -43,8 +43,8 @@ interface ContractRow {
 
 /** The terms kept in `body`: everything but the columns of their own. */
 function bodyOf(terms: ContractTerms): string {
-  const { capacity, start, end, monthlyPriceUsd, ramp, noticeDays } = terms;
-  return JSON.stringify({ capacity, start, end, monthlyPriceUsd, ramp, noticeDays });
+  const { capacity, model, start, end, monthlyPriceUsd, ramp, noticeDays } = terms;
+  return JSON.stringify({ capacity, model, start, end, monthlyPriceUsd, ramp, noticeDays });
 }
 
 function termsOf(row: ContractRow): ContractTerms {

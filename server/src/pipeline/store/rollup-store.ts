@@ -42,7 +42,7 @@ const TABLE: Record<RollupResolution, string> = { '1m': 'rollup_1m', '5m': 'roll
 
 /** Which table a scope's history lives in; null for a key that is not a scope. */
 export function resolutionOfScope(scope: string): RollupResolution | null {
-  if (scope === 'site' || (scope.startsWith('hall:') && scope.length > 5)) return '1m';
+  if (scope === 'site' || (scope.startsWith('hall:') && scope.length > 5) || (scope.startsWith('model:') && scope.length > 6)) return '1m';
   if (scope.startsWith('pod:') && scope.length > 4) return '5m';
   return null;
 }

@@ -1,14 +1,17 @@
-import { computeCapacity, type CapacityReport, type PodView } from '../../domain/capacity/capacity.js';
+import { computePooledCapacity, type CapacityReport, type PodView } from '../../domain/capacity/capacity.js';
 import { plannedDemandDuring, withDemandPlans } from '../../domain/capacity/demand-plan.js';
-import { forecastDemand } from '../../domain/capacity/forecast.js';
-import type { DemandForecast, DemandSample } from '../../domain/capacity/forecast-types.js';
-import { podsNeeded } from '../../domain/contracts/allocation.js';
+import type { DemandForecast } from '../../domain/capacity/forecast-types.js';
+import { createPoolForecaster } from './pool-forecaster.js';
+import { sizeWhatIf } from './what-if-sizing.js';
+import type { PodUnit } from '../../domain/contracts/allocation.js';
 import type { ContractCapacity } from '../../domain/contracts/contract.js';
-import { blockValueUsdPerMonth, type PriceBook } from '../../domain/contracts/price-book.js';
+import { blockValueUsdPerMonth, sumBlockValues, type PriceBook } from '../../domain/contracts/price-book.js';
 import { HOURS_PER_MONTH } from '../../domain/contracts/valuation.js';
 import { DomainError } from '../../domain/errors.js';
+import { invalidField } from '../../domain/invalid-input.js';
 import { gpuModelAt } from '../../domain/fleet/gpu-models.js';
 import { stateCountsOf, type FleetSummary } from '../../domain/fleet/summary.js';
+import { apportionPlans, internalShares, modelPoolsOf, modelViews, poolCounts, sumForecasts } from './model-pools.js';
 import type { FleetPort, HistoryPort, PlansPort, SchedulerPort, SoldPodsPort } from './ports.js';
 import { schedulerFloor, withSchedulerFloor, type SchedulerFloor } from '../../domain/capacity/scheduler-floor.js';
 import { maintenanceByPod } from '../../domain/capacity/maintenance-windows.js';
@@ -40,16 +43,11 @@ export interface CapacityServiceDeps {
   policy: CapacityPolicyConfig;
 }
 
-/** Internal demand history is read at this step: fine enough for the daily shape. */
-const HISTORY_STEP_S = 900;
-/** The history is read in this many queries, a turn apart (warm): ≈ 5 ms each at Colossus scale. */
-const HISTORY_QUERY_PARTS = 3;
-const FORECAST_STEP_S = 3_600;
 const DAY_S = 86_400;
 
-/** A what-if sale: extra GPUs sold from `startS` for `months` (730-hour months). */
+/** A what-if sale: extra GPUs sold, per model pool, from `startS` until `endS`. */
 export interface WhatIf {
-  gpus: number;
+  gpusByPool: number[];
   startS: number;
   endS: number;
 }
@@ -67,81 +65,59 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   const podGpus = topology.pods.map((pod) => pod.nodes.reduce((sum, n) => sum + (topology.nodes[n]?.slots.length ?? 0), 0));
   const podModelKey = topology.pods.map((pod) => gpuModelAt(pod.modelIndex).key);
   const totalGpus = podGpus.reduce((a, b) => a + b, 0);
-  const fullLoadWattsPerGpu = totalGpus > 0 ? podFullLoad.reduce((a, b) => a + b, 0) / totalGpus : 0;
-  // Capacity is priced by its share of the feed, as the reference deal counts facility MW
-  // (300 MW for the whole site), not by its own full-load draw.
-  const allocationSite = { gpusPerPod: podGpus[0] ?? 0, gpusPerFacilityWatt: totalGpus / topology.site.feedWatts };
-  const feedShareWatts = (gpus: number): number => gpus / allocationSite.gpusPerFacilityWatt;
-  const whatIfSite = { pods: topology.pods.length, gpus: totalGpus, feedWatts: topology.site.feedWatts };
+  const pools = modelPoolsOf(topology, podGpus, podFullLoad);
+  const poolOfPod = new Int32Array(topology.pods.length).fill(-1);
+  pools.forEach((p, k) => p.pods.forEach((i) => (poolOfPod[i] = k)));
+  const poolWattsPerGpu = pools.map((p) => (p.gpus > 0 ? p.fullLoadFacilityWatts / p.gpus : 0));
+  const siteFullLoad = podFullLoad.reduce((a, b) => a + b, 0);
+  const { feedWatts } = topology.site;
+  /**
+   * Capacity is priced by its share of the feed, as the reference deal counts facility MW (300 MW
+   * for the whole site), not by its own draw. A GPU's share is its full-load facility watts' share
+   * of the site's: a GB200 takes more of the feed than an H100 (the rule of domain/contracts/feed-share.ts, per GPU count).
+   */
+  const feedShareWatts = (gpus: number, pool: number): number =>
+    pools.length === 1 ? gpus / (totalGpus / feedWatts) : (gpus * (poolWattsPerGpu[pool] ?? 0) * feedWatts) / siteFullLoad;
+  const podUnits: PodUnit[] = podGpus.map((gpus, i) => ({ gpus, feedShareWatts: feedShareWatts(gpus, poolOfPod[i] ?? 0) }));
   const horizonS = deps.policy.horizonDays * DAY_S;
   /**
-   * `fitted`: the forecast of the history alone; `forecast`: with the plans and the scheduler's
-   * floor of `inputs` (the plans' revision and the scheduler snapshot read).
+   * `fitted`: each pool's forecast of the history alone; `forecast`: the site's, with the plans and
+   * the scheduler's floor of `inputs` (the plans' revision, the scheduler snapshot read, the prices).
    */
   type Computed = {
     atMs: number;
     inputs: string;
-    fitted: DemandForecast;
+    fitted: DemandForecast[];
     forecast: DemandForecast;
     floor: SchedulerFloor | null;
     report: CapacityReport;
   };
-  const inputsKey = (): string => `${deps.plans?.revision() ?? 0}:${deps.scheduler?.latest()?.readAtMs ?? -1}`;
+  // Several pools draw on the power headroom in order of value per watt: the prices are an input.
+  const bookKey = (): string => (pools.length > 1 ? JSON.stringify(deps.contracts.getPriceBook()) : '');
+  const inputsKey = (): string => `${deps.plans?.revision() ?? 0}:${deps.scheduler?.latest()?.readAtMs ?? -1}:${bookKey()}`;
   const nodePod = new Map(topology.nodes.map((n) => [n.host, n.podIndex]));
   const nodeGpus = new Map(topology.nodes.map((n) => [n.host, n.slots.length]));
   let cached: Computed | null = null;
   /** The priced view of `cached`, kept while neither it nor the price book changes (every scrape reads it). */
   let priced: { of: Computed; bookKey: string; view: ReturnType<typeof priceReport> } | null = null;
 
-  /** One metric of the site's internal-demand history, 30 days at 15 min (≈ 15 ms of SQLite at Colossus). */
-  function historyOf(metric: 'gpus_busy' | 'gpus_held', nowS: number): Array<[number, number]> {
-    return deps.history.query('site', metric, nowS - deps.policy.historyDays * DAY_S, nowS + 1, HISTORY_STEP_S);
-  }
+  const { historyOf, historyParts, fitPools } = createPoolForecaster({ ...deps, pools, totalGpus, horizonS });
 
-  /**
-   * historyOf in HISTORY_QUERY_PARTS queries over consecutive time ranges cut at multiples of the
-   * step: each step's rows fall in one range, so its mean — and the whole answer — is the same.
-   */
-  function historyParts(metric: 'gpus_busy' | 'gpus_held', nowS: number): Array<() => Array<[number, number]>> {
-    const fromS = nowS - deps.policy.historyDays * DAY_S;
-    const toS = nowS + 1;
-    const cuts = [fromS];
-    for (let k = 1; k < HISTORY_QUERY_PARTS; k++) {
-      const cut = Math.floor((fromS + ((toS - fromS) * k) / HISTORY_QUERY_PARTS) / HISTORY_STEP_S) * HISTORY_STEP_S;
-      if (cut > (cuts.at(-1) ?? fromS) && cut < toS) cuts.push(cut);
-    }
-    cuts.push(toS);
-    return cuts.slice(1).map((to, i) => () => deps.history.query('site', metric, cuts[i] ?? fromS, to, HISTORY_STEP_S));
-  }
-
-  function forecastOf(nowS: number, busy: Array<[number, number]>, heldRows: Array<[number, number]>): DemandForecast | null {
-    const held = new Map(heldRows);
-    const history: DemandSample[] = busy.map(([t, b]) => [t, b + (held.get(t) ?? 0)] as const);
-    return forecastDemand(history, {
-      now: nowS,
-      horizonSeconds: horizonS,
-      stepSeconds: FORECAST_STEP_S,
-      capacity: totalGpus,
-      ...(deps.policy.quantile === undefined ? {} : { quantile: deps.policy.quantile }),
-      ...(deps.policy.bandConfidence === undefined ? {} : { bandConfidence: deps.policy.bandConfidence }),
-    });
-  }
-
-  /** GPUs sold on each day of the horizon, and the pods committed to any contract in it. */
+  /** GPUs sold per pool on each day of the horizon, and the pods committed to any contract in it. */
   function soldOverHorizon(nowS: number) {
-    const soldByDay = new Map<string, number>();
+    const soldByDay = new Map<string, number[]>();
     const committed = new Set<number>();
     for (let d = 0; d <= deps.policy.horizonDays; d++) {
       const day = isoDateOfMs((nowS + d * DAY_S) * 1000);
-      const pods = deps.contracts.soldPodsAt(day);
-      let gpus = 0;
-      for (const p of pods) {
-        gpus += podGpus[p] ?? 0;
+      const gpus = pools.map(() => 0);
+      for (const p of deps.contracts.soldPodsAt(day)) {
+        const k = poolOfPod[p] ?? -1;
+        if (k >= 0) gpus[k] = (gpus[k] ?? 0) + (podGpus[p] ?? 0);
         committed.add(p);
       }
       soldByDay.set(day, gpus);
     }
-    return { soldAt: (t: number) => soldByDay.get(isoDateOfMs(t * 1000)) ?? 0, committed };
+    return { soldAt: (t: number, pool: number) => soldByDay.get(isoDateOfMs(t * 1000))?.[pool] ?? 0, committed };
   }
 
   /** The scheduler's floor under the forecast as of `nowMs` (null without a scheduler or a snapshot). */
@@ -155,25 +131,40 @@ export function createCapacityService(deps: CapacityServiceDeps) {
     });
   }
 
-  function compute(summary: FleetSummary, extra: WhatIf | null, fittedNow?: DemandForecast | null): Omit<Computed, 'atMs'> {
+  /** Facility USD a full-load watt of a pool's capacity fetches a month: the order pools draw on the feed. */
+  function valuePerWatt(pool: number): number {
+    const w = poolWattsPerGpu[pool] ?? 0;
+    return w > 0 ? value(1, pools[pool]?.model ?? '', feedShareWatts(1, pool)).valueUsdPerMonth / w : 0;
+  }
+
+  function compute(summary: FleetSummary, extra: WhatIf | null, fittedNow?: DemandForecast[] | null): Omit<Computed, 'atMs'> {
     const nowS = Math.floor(summary.atMs / 1000);
     const inputs = inputsKey();
+    const counts = pools.map((p) => poolCounts(pools, p, summary));
     const fitted =
       fittedNow !== undefined
         ? fittedNow
         : cached?.atMs === summary.atMs
           ? cached.fitted
-          : forecastOf(nowS, historyOf('gpus_busy', nowS), historyOf('gpus_held', nowS));
+          : fitPools(nowS, (scope, metric) => historyOf(scope, metric, nowS), counts);
     if (!fitted) throw new DomainError('unavailable', 'no internal-demand history to forecast from yet');
     const floor = floorAt(summary.atMs);
-    const forecast = withSchedulerFloor(withDemandPlans(fitted, deps.plans?.inForce() ?? []), floor);
+    // Plans and the scheduler's floor are site-wide: each pool carries its share of internal demand now.
+    const shares = internalShares(
+      counts,
+      pools.map((p) => p.gpus),
+    );
+    const plans = deps.plans?.inForce() ?? [];
+    const forecasts = fitted.map((f, k) =>
+      withSchedulerFloor(withDemandPlans(f, apportionPlans(plans, shares[k] ?? 0)), floor, shares[k] ?? 0),
+    );
     const { soldAt, committed } = soldOverHorizon(nowS);
     const podOf = (host: string): number | undefined => {
       const pod = nodePod.get(host);
       return pod === undefined || pod < 0 ? undefined : pod;
     };
     const maintenance = maintenanceByPod(deps.scheduler?.latest() ?? null, podOf, summary.atMs, summary.atMs + horizonS * 1000);
-    const soldGpusAt = extra ? (t: number) => soldAt(t) + (t >= extra.startS && t < extra.endS ? extra.gpus : 0) : soldAt;
+    const during = (t: number): boolean => extra !== null && t >= extra.startS && t < extra.endS;
     const pods: PodView[] = topology.pods.map((pod, i) => {
       const figures = summary.pods[i];
       return {
@@ -190,23 +181,31 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         maintenance: maintenance.get(i) ?? null,
       };
     });
-    const report = computeCapacity({
+    const report = computePooledCapacity({
       // The report's exact moment, so a risk that is already here reads as updatedAt to the ms.
       nowS: summary.atMs / 1000,
-      feedWatts: topology.site.feedWatts,
+      feedWatts,
       facilityDrawWatts: summary.site.facilityWatts,
-      site: stateCountsOf(summary.site),
       pods,
-      forecast,
-      soldGpusAt,
-      fullLoadWattsPerGpu,
+      pools: pools.map((p, k) => ({
+        model: pools.length === 1 ? null : p.model,
+        counts: counts[k] ?? stateCountsOf(summary.unplaced),
+        forecast: forecasts[k] ?? noForecast(),
+        soldGpusAt: (t: number) => soldAt(t, k) + (during(t) ? (extra?.gpusByPool[k] ?? 0) : 0),
+        fullLoadWattsPerGpu: poolWattsPerGpu[k] ?? 0,
+        valueUsdPerWattMonth: pools.length === 1 ? 0 : valuePerWatt(k),
+      })),
       policy: {
         margin: { fraction: deps.policy.marginFraction, gpus: deps.policy.marginGpus },
         blockPods: deps.policy.blockPods,
         horizonSeconds: horizonS,
       },
     });
-    return { inputs, fitted, forecast, floor, report };
+    const forecast = sumForecasts(
+      pools.map((p) => p.model),
+      forecasts,
+    );
+    return { inputs, fitted, forecast: forecast ?? noForecast(), floor, report };
   }
 
   function latestSummary(): FleetSummary {
@@ -243,14 +242,17 @@ export function createCapacityService(deps: CapacityServiceDeps) {
     atMs: number,
     book: PriceBook,
   ) {
+    // Each block at its own model's price, its MW-month value on its own share of the feed.
     const blocks = report.sellable.blocks.map((b) => {
       const first = podIndex.get(b.pods[0] ?? '') ?? 0;
-      const priced = value(b.gpus, podModelKey[first] ?? 'H100-SXM', feedShareWatts(b.gpus), book);
+      const priced = value(b.gpus, podModelKey[first] ?? 'H100-SXM', feedShareWatts(b.gpus, poolOfPod[first] ?? 0), book);
       return { ...b, valueUsdPerMonth: priced.valueUsdPerMonth };
     });
     const monthly = round2(blocks.reduce((s, b) => s + b.valueUsdPerMonth, 0));
+    const { models, ...site } = report;
     return {
-      ...report,
+      ...site,
+      models: modelViews(models, blocks),
       sellable: {
         ...report.sellable,
         blocks,
@@ -317,14 +319,20 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         return;
       }
       const nowS = Math.floor(summary.atMs / 1000);
-      const rows = { gpus_busy: [] as Array<[number, number]>, gpus_held: [] as Array<[number, number]> };
-      for (const metric of ['gpus_busy', 'gpus_held'] as const) {
-        for (const part of historyParts(metric, nowS)) {
-          for (const row of part()) rows[metric].push(row);
-          await nextTurn();
+      const rows = new Map<string, Array<[number, number]>>();
+      for (const pool of pools) {
+        for (const metric of ['gpus_busy', 'gpus_held'] as const) {
+          const into: Array<[number, number]> = [];
+          for (const part of historyParts(pool.scope, metric, nowS)) {
+            for (const row of part()) into.push(row);
+            await nextTurn();
+          }
+          rows.set(`${pool.scope}\u0000${metric}`, into);
         }
       }
-      const forecast = forecastOf(nowS, rows.gpus_busy, rows.gpus_held);
+      const counts = pools.map((p) => poolCounts(pools, p, summary));
+      // The site's history only when a pool falls back to it (read at once: rare, and short-lived).
+      const forecast = fitPools(nowS, (scope, metric) => rows.get(`${scope}\u0000${metric}`) ?? historyOf(scope, metric, nowS), counts);
       await nextTurn();
       // A request may have computed it meanwhile (capacity() at once).
       if (cached?.atMs !== summary.atMs || cached.inputs !== inputsKey())
@@ -338,17 +346,32 @@ export function createCapacityService(deps: CapacityServiceDeps) {
      * the day `start` (UTC midnight) for `months` of 730 hours, at `monthlyPriceUsd` or else the price book.
      * @throws DomainError('invalid') for more than the site or a start before today (what-if-bounds.ts).
      */
-    whatIf(request: { capacity: ContractCapacity; start: IsoDate; months: number; monthlyPriceUsd: number | null }) {
-      checkWhatIfBounds(request, whatIfSite, deps.now());
+    whatIf(request: { capacity: ContractCapacity; start: IsoDate; months: number; monthlyPriceUsd: number | null; model?: string | null }) {
+      const model = request.model ?? null;
+      const poolIndex = model === null ? -1 : pools.findIndex((p) => p.model === model);
+      if (model !== null && poolIndex < 0) {
+        invalidField('model', `the site has no ${model} GPUs; its models: ${pools.map((p) => p.model).join(', ')}`);
+      }
+      const pool = pools[poolIndex];
+      const candidates = pool ? pool.pods : topology.pods.map((_, i) => i);
+      const poolGpus = candidates.reduce((s, i) => s + (podGpus[i] ?? 0), 0);
+      checkWhatIfBounds(request, { pods: candidates.length, gpus: poolGpus, feedWatts }, deps.now());
       const summary = latestSummary();
-      const pods = podsNeeded(request.capacity, allocationSite);
-      const gpus = pods * allocationSite.gpusPerPod;
+      const { pods, gpusByPool } = sizeWhatIf(request.capacity, candidates, summary, { podGpus, podUnits, poolOfPod, pools: pools.length });
+      const gpus = gpusByPool.reduce((a, b) => a + b, 0);
       const startS = epochDay(request.start, 'start') * DAY_S;
       const endS = startS + Math.round(request.months * HOURS_PER_MONTH * 3600);
-      const { report } = compute(summary, { gpus, startS, endS });
-      const facilityWatts = 'watts' in request.capacity ? request.capacity.watts : feedShareWatts(gpus);
-      const book = value(gpus, podModelKey[0] ?? 'H100-SXM', facilityWatts);
+      const { report } = compute(summary, { gpusByPool, startS, endS });
+      const facilityWatts =
+        'watts' in request.capacity ? request.capacity.watts : gpusByPool.reduce((s, g, p) => s + feedShareWatts(g, p), 0);
+      const book =
+        pool || pools.length === 1
+          ? value(gpus, pool?.model ?? pools[0]?.model ?? 'H100-SXM', facilityWatts)
+          : sumBlockValues(gpusByPool.map((g, p) => value(g, pools[p]?.model ?? '', feedShareWatts(g, p))));
       const monthlyUsd = request.monthlyPriceUsd ?? book.valueUsdPerMonth;
+      const now = current().report;
+      const fits = (pool ? now.models.find((m) => m.model === pool.model)?.gpus.sellable : now.gpus.sellable) ?? 0;
+      const risk = pool ? (report.models.find((m) => m.model === pool.model)?.risk ?? report.risk) : report.risk;
       return {
         gpus,
         pods,
@@ -357,14 +380,18 @@ export function createCapacityService(deps: CapacityServiceDeps) {
         monthlyUsd,
         totalUsd: round2(monthlyUsd * request.months),
         priceBook: book,
-        fitsSellable: gpus <= current().report.gpus.sellable,
-        risk: { ...report.risk, firstShortfallAt: iso(report.risk.firstShortfallAt), firstRiskAt: iso(report.risk.firstRiskAt) },
+        fitsSellable: gpus <= fits,
+        risk: { ...risk, firstShortfallAt: iso(risk.firstShortfallAt), firstRiskAt: iso(risk.firstRiskAt) },
       };
     },
   };
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+function noForecast(): never {
+  throw new DomainError('unavailable', 'no internal-demand history to forecast from yet');
+}
 
 const iso = (s: number | null): string | null => (s === null ? null : new Date(Math.round(s * 1000)).toISOString());
 

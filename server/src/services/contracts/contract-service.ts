@@ -1,4 +1,11 @@
-import { allocatePods, podsNeeded, termsOverlap, type AllocatedContract, type AllocationSite } from '../../domain/contracts/allocation.js';
+import {
+  allocateCovering,
+  podsShort,
+  termsOverlap,
+  type AllocatedContract,
+  type AllocationSite,
+  type PodUnit,
+} from '../../domain/contracts/allocation.js';
 import { isIsoDate, type IsoDate } from '../../domain/contracts/calendar.js';
 import { parseContract, type SiteLimits } from '../../domain/contracts/contract.js';
 import { centsToUsd } from '../../domain/contracts/money.js';
@@ -8,9 +15,25 @@ import { DomainError } from '../../domain/errors.js';
 import { monthlyRateCents } from './monthly-rate.js';
 import type { ContractPort, ContractTerms, PriceBookPort } from './ports.js';
 
-/** The site as contracts see it: its limits, pod shape and pod ids (index → `h01-p003`). */
+/** One GPU model's pods as contracts see them (contract-site.ts). */
+export interface ModelSite {
+  gpus: number;
+  pods: number;
+  /** Their share of the feed, facility watts. */
+  watts: number;
+  gpusPerFacilityWatt: number;
+  /** GPUs of its largest pod: how a shortfall, and a `{ pods }` contract's GPUs, are counted. */
+  gpusPerPod: number;
+  largest: PodUnit;
+}
+
+/** The site as contracts see it: its limits, pod shape and pod ids (index → `h01-p003`), each pod's model and size. */
 export interface ContractSite extends SiteLimits, AllocationSite {
   podIds: readonly string[];
+  podModels: readonly string[];
+  /** Per pod index: its GPUs and share of the feed. */
+  podUnits: readonly PodUnit[];
+  models: Readonly<Record<string, ModelSite>>;
 }
 
 export interface ContractServiceDeps {
@@ -71,13 +94,30 @@ export function createContractService(deps: ContractServiceDeps) {
   let soldCache: { date: IsoDate; pods: number[] } | null = null;
   let contractedCache: { date: IsoDate; rows: ContractedCustomer[] } | null = null;
 
-  const needed = (terms: ContractTerms, site: ContractSite): number => (terms.status === 'active' ? podsNeeded(terms.capacity, site) : 0);
+  /** The largest pod the contract may take: a shortfall is counted in pods of its size. */
+  const beyondOf = (terms: ContractTerms, site: ContractSite): PodUnit => {
+    const named = terms.model === undefined ? undefined : site.models[terms.model];
+    if (named) return named.largest;
+    let largest: PodUnit = {
+      gpus: site.gpusPerPod,
+      feedShareWatts: site.gpusPerFacilityWatt > 0 ? site.gpusPerPod / site.gpusPerFacilityWatt : 0,
+    };
+    for (const m of Object.values(site.models)) if (m.largest.gpus > largest.gpus) largest = m.largest;
+    return largest;
+  };
+  const unitsOf = (pods: readonly number[], site: ContractSite, beyond: PodUnit): PodUnit[] => pods.map((p) => site.podUnits[p] ?? beyond);
+
+  const shortOf = (terms: ContractTerms, pods: readonly number[], site: ContractSite): number => {
+    if (terms.status !== 'active') return 0;
+    const beyond = beyondOf(terms, site);
+    return podsShort(terms.capacity, unitsOf(pods, site, beyond), beyond);
+  };
 
   const view = (e: Entry, site: ContractSite): AllocatedContract => ({
     id: String(e.id),
     ...e.terms,
     pods: e.pods.map((p) => site.podIds[p] ?? `pod-${p}`),
-    shortfallPods: Math.max(0, needed(e.terms, site) - e.pods.length),
+    shortfallPods: shortOf(e.terms, e.pods, site),
   });
 
   /** Pods held by active contracts (other than `exceptId`) whose term overlaps `terms`. */
@@ -90,10 +130,11 @@ export function createContractService(deps: ContractServiceDeps) {
     return taken;
   };
 
-  const candidates = (site: ContractSite, preferred: readonly number[]): number[] => {
+  /** Pods the contract may take, best first: its own (`preferred`), then by rank, then by index; of its model only, when it names one. */
+  const candidates = (site: ContractSite, preferred: readonly number[], model?: string): number[] => {
     const all = [...preferred, ...deps.rankPodsForSale()];
     for (let i = 0; i < site.pods; i++) all.push(i);
-    return all.filter((p) => Number.isInteger(p) && p >= 0 && p < site.pods);
+    return all.filter((p) => Number.isInteger(p) && p >= 0 && p < site.pods && (model === undefined || site.podModels[p] === model));
   };
 
   const allocate = (
@@ -102,19 +143,31 @@ export function createContractService(deps: ContractServiceDeps) {
     site: ContractSite,
     exceptId: number | null,
     preferred: readonly number[],
-  ) => allocatePods(needed(terms, site), candidates(site, preferred), takenBy(map, terms, exceptId));
+  ) =>
+    terms.status === 'active'
+      ? allocateCovering(
+          terms.capacity,
+          candidates(site, preferred, terms.model),
+          takenBy(map, terms, exceptId),
+          site.podUnits,
+          beyondOf(terms, site),
+        )
+      : { pods: [], shortfallPods: 0 };
 
   /** Tops up contracts with a shortfall from free pods, oldest first; mutates `map`, returns the changes. */
   const topUp = (map: Map<number, Entry>, site: ContractSite): Array<{ id: number; pods: number[] }> => {
     const changes: Array<{ id: number; pods: number[] }> = [];
-    let ranked: number[] | null = null;
     for (const e of [...map.values()].sort((a, b) => a.id - b.id)) {
-      const missing = needed(e.terms, site) - e.pods.length;
-      if (missing <= 0) continue;
-      ranked ??= candidates(site, []);
+      if (shortOf(e.terms, e.pods, site) <= 0) continue;
       const taken = takenBy(map, e.terms, e.id);
-      for (const p of e.pods) taken.add(p);
-      const extra = allocatePods(missing, ranked, taken);
+      const extra = allocateCovering(
+        e.terms.capacity,
+        candidates(site, [], e.terms.model),
+        taken,
+        site.podUnits,
+        beyondOf(e.terms, site),
+        e.pods,
+      );
       if (extra.pods.length === 0) continue;
       const next = { ...e, pods: sortedPods([...e.pods, ...extra.pods]) };
       map.set(e.id, next);
@@ -225,10 +278,7 @@ export function createContractService(deps: ContractServiceDeps) {
       const site = deps.site();
       const date = asOf ?? deps.today();
       checkDate(date, 'asOf');
-      return valueContract({ id: String(id), ...e.terms }, date, {
-        gpusPerFacilityWatt: site.gpusPerFacilityWatt,
-        gpusPerPod: site.gpusPerPod,
-      });
+      return valueContract({ id: String(id), ...e.terms }, date, valuationSiteOf(e.terms, site));
     },
 
     /**
@@ -257,7 +307,7 @@ export function createContractService(deps: ContractServiceDeps) {
         const byCustomer = new Map<string, { cents: bigint; gpus: number; facilityWatts: number; contracts: number }>();
         for (const e of entries.values()) {
           if (!inTerm(e, date)) continue;
-          const v = valueContract({ ...e.terms }, date, { gpusPerFacilityWatt: site.gpusPerFacilityWatt, gpusPerPod: site.gpusPerPod });
+          const v = valueContract({ ...e.terms }, date, valuationSiteOf(e.terms, site));
           const sum = byCustomer.get(e.terms.customer) ?? { cents: 0n, gpus: 0, facilityWatts: 0, contracts: 0 };
           sum.cents += monthlyRateCents(e.terms, date);
           sum.gpus += v.gpus;
@@ -295,6 +345,14 @@ export function createContractService(deps: ContractServiceDeps) {
 }
 
 export type ContractService = ReturnType<typeof createContractService>;
+
+/** GPUs per facility watt and per pod of the contract's model, or of the site when it names none. */
+function valuationSiteOf(terms: ContractTerms, site: ContractSite) {
+  const named = terms.model === undefined ? undefined : site.models[terms.model];
+  return named
+    ? { gpusPerFacilityWatt: named.gpusPerFacilityWatt, gpusPerPod: named.gpusPerPod }
+    : { gpusPerFacilityWatt: site.gpusPerFacilityWatt, gpusPerPod: site.gpusPerPod };
+}
 
 function withoutReadOnly(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;

@@ -11,7 +11,7 @@ import { newRouter } from '../router.js';
 
 const isoDay = z.iso.date();
 
-/** `{ gpus | pods | watts, start, months, monthlyPriceUsd? }`: exactly one capacity field. */
+/** `{ gpus | pods | watts, start, months, monthlyPriceUsd?, model? }`: exactly one capacity field. */
 export const whatIfSchema = z
   .strictObject({
     gpus: z.number().int().positive().optional(),
@@ -20,6 +20,12 @@ export const whatIfSchema = z
     start: isoDay,
     months: z.number().int().min(1).max(600),
     monthlyPriceUsd: z.number().positive().max(10_000_000_000).optional(),
+    model: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("GPU model key (`GB200`): the sale takes that model's pods only; absent: any pods"),
   })
   .refine((b) => [b.gpus, b.pods, b.watts].filter((v) => v !== undefined).length === 1, {
     message: 'give exactly one of gpus, pods or watts',
@@ -29,7 +35,7 @@ export const whatIfSchema = z
 const capacityQuery = z.object({ format: formatParam });
 
 /** The sellable blocks as CSV: one row per block, the columns of `sellable.blocks` in the JSON. */
-const BLOCK_COLUMNS = ['id', 'hall', 'pods', 'gpus', 'watts', 'valueUsdPerMonth'];
+const BLOCK_COLUMNS = ['id', 'hall', 'pods', 'model', 'fabric', 'gpus', 'watts', 'valueUsdPerMonth'];
 
 export function capacityRoutes(capacity: CapacityDeps): Router {
   const router = newRouter();
@@ -41,7 +47,16 @@ export function capacityRoutes(capacity: CapacityDeps): Router {
       res.json(report);
       return;
     }
-    const rows = report.sellable.blocks.map((b) => [b.id, b.hall, b.pods.join(' '), b.gpus, b.watts, b.valueUsdPerMonth]);
+    const rows = report.sellable.blocks.map((b) => [
+      b.id,
+      b.hall,
+      b.pods.join(' '),
+      b.model,
+      b.fabric,
+      b.gpus,
+      b.watts,
+      b.valueUsdPerMonth,
+    ]);
     sendCsv(res, `sellable-blocks-${report.updatedAt.slice(0, 10)}.csv`, BLOCK_COLUMNS, rows);
   });
   // A what-if body is a few fields: a small limit keeps a careless client's megabytes out.
@@ -54,6 +69,7 @@ export function capacityRoutes(capacity: CapacityDeps): Router {
         start: body.start,
         months: body.months,
         monthlyPriceUsd: body.monthlyPriceUsd ?? null,
+        model: body.model ?? null,
       }) satisfies Sent<typeof whatIfAnswer>,
     );
   });
