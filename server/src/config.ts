@@ -17,7 +17,7 @@ const envSchema = z.object({
   PORT: int(0, 65_535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
-  PRESET: z.enum(['colossus', 'small']).default('colossus'),
+  PRESET: z.enum(['colossus', 'colossus-h100', 'small']).default('colossus'),
   SIM: bool.default(true),
   SIM_SCENARIO: z.enum(['decline', 'flat', 'rebound', 'failures']).default('decline'),
   SIM_SPEED: z.coerce.number().positive().max(10_000).default(1),
@@ -126,7 +126,7 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  preset: 'colossus' | 'small';
+  preset: 'colossus' | 'colossus-h100' | 'small';
   /** Names the site in reports and as the `site` label of every metric; defaults to the preset's. */
   site: { id: string | null; name: string | null };
   /** Optional credentials for /metrics (off by default, as Prometheus scrapes usually run inside the network). */
