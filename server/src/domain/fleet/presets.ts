@@ -70,7 +70,6 @@ export const SMALL: SiteSpec = {
 
 export const PRESETS = { colossus: COLOSSUS, 'colossus-h100': COLOSSUS_H100, small: SMALL } as const;
 export type PresetName = keyof typeof PRESETS;
-export const PRESET_NAMES = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
 
 /** `site` renames the site (two processes of one preset are two sites to Prometheus). */
 export function buildPreset(name: PresetName, site: Partial<Pick<Site, 'id' | 'name'>> = {}): Topology {
