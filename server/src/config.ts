@@ -19,7 +19,7 @@ const envSchema = z.object({
   PORT: int(0, 65_535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
-  PRESET: z.enum(['colossus', 'small']).default('colossus'),
+  PRESET: z.enum(['colossus', 'colossus-h100', 'small']).default('colossus'),
   SITE_FILE: z.string().min(1).optional(),
   SIM: bool.default(true),
   SIM_SCENARIO: z.enum(['decline', 'flat', 'rebound', 'failures']).default('decline'),
@@ -129,7 +129,7 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  preset: 'colossus' | 'small';
+  preset: 'colossus' | 'colossus-h100' | 'small';
   /** SITE_FILE's site (docs/site-file.md), checked at start; it replaces the preset. */
   siteFile: { file: string; layout: SiteLayout } | null;
   /** Names the site in reports and as the `site` label of every metric; defaults to the preset's. */

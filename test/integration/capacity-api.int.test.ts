@@ -6,7 +6,7 @@ interface Capacity {
   gpus: Record<string, number>;
   power: Record<string, number>;
   sellable: {
-    blocks: Array<{ id: string; hall: string; gpus: number; watts: number; valueUsdPerMonth: number }>;
+    blocks: Array<{ id: string; hall: string; model: string; gpus: number; watts: number; valueUsdPerMonth: number }>;
     gpus: number;
     watts: number;
     valueUsdPerMonth: number;
@@ -16,8 +16,11 @@ interface Capacity {
   forecast: { horizonDays: number; points: Array<[number, number, number]> };
 }
 
-/** 64 GPUs × $2.40 (the default H100 rate) × 730 h. */
-const POD_MONTH_USD = 112_128;
+/**
+ * A small site's pod a month by its model: 64 GPUs × $2.40 (the default H100 rate) × 730 h, and
+ * in its H200 hall 64 × $3.44 (the default H200 rate) × 730 h.
+ */
+const POD_MONTH_USD: Record<string, number> = { 'H100-SXM': 112_128, 'H200-SXM': 160_716.8 };
 
 let h: TestHeadroom;
 beforeAll(async () => {
@@ -61,8 +64,9 @@ describe('capacity API on the small simulated site with the demo contract book',
     expect(g.unsoldUnreserved).toBe(Math.max(0, (g.up ?? 0) - (g.sold ?? 0) - (g.reserve ?? 0)));
     expect(body.sellable.gpus).toBeLessThanOrEqual(g.unsoldUnreserved ?? 0);
     expect(body.sellable.gpus).toBe(body.sellable.blocks.length * 64);
-    for (const block of body.sellable.blocks) expect(block).toMatchObject({ gpus: 64, valueUsdPerMonth: POD_MONTH_USD });
-    expect(body.sellable.valueUsdPerMonth).toBe(body.sellable.blocks.length * POD_MONTH_USD);
+    for (const block of body.sellable.blocks) expect(block).toMatchObject({ gpus: 64, valueUsdPerMonth: POD_MONTH_USD[block.model] });
+    const sum = body.sellable.blocks.reduce((usd, block) => usd + (POD_MONTH_USD[block.model] ?? NaN), 0);
+    expect(body.sellable.valueUsdPerMonth).toBeCloseTo(sum, 2);
     expect(body.forecast.horizonDays).toBe(90);
     expect(body.forecast.points).toHaveLength(90 * 24);
     expect(body.power.headroomWatts).toBeGreaterThan(0);
@@ -81,7 +85,9 @@ describe('capacity API on the small simulated site with the demo contract book',
     expect(priced.status).toBe(200);
     expect(priced.body).toMatchObject({ gpus: 64, pods: 1, monthlyUsd: 100_000, totalUsd: 2_400_000 });
     const book = await postWhatIf({ gpus: 10, start: today, months: 3 });
-    expect(book.body).toMatchObject({ gpus: 64, pods: 1, monthlyUsd: POD_MONTH_USD, totalUsd: 3 * POD_MONTH_USD });
+    // A what-if names no model yet: it is priced as the site's first pool, H100.
+    const h100 = POD_MONTH_USD['H100-SXM'] ?? NaN;
+    expect(book.body).toMatchObject({ gpus: 64, pods: 1, monthlyUsd: h100, totalUsd: 3 * h100 });
   });
 
   it('shows the oversold risk a what-if would create when it sells what internal work needs', async () => {

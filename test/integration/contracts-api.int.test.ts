@@ -63,7 +63,8 @@ describe('the reference deal on a Colossus-sized site', () => {
   let h: TestHeadroom;
   beforeAll(async () => {
     // No simulator: no backfill and no telemetry to collect, so a 196,608-GPU site starts fast.
-    h = await startTestHeadroom({ PRESET: 'colossus', SIM: 'off' });
+    // The uniform site the deal's figures were computed on by hand (the mixed default prices per model: issue 19).
+    h = await startTestHeadroom({ PRESET: 'colossus-h100', SIM: 'off' });
   });
   afterAll(async () => {
     await h.stop();

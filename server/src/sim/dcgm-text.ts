@@ -21,7 +21,7 @@ import type { GpuSamples } from './telemetry.js';
  * of the exporter's default-counters.csv, labels in the real order (gpu, UUID, pci_bus_id,
  * device, modelName, Hostname, DCGM_FI_DRIVER_VERSION, then container, namespace, pod,
  * pod_uid="" on GPUs that run an internal Kubernetes inference pod: one pod per inference job of
- * the simulated Slurm, on the same GPUs — the whole node, or GPUs 0–3 and 4–7 — named from the
+ * the simulated Slurm, on the same GPUs — the whole node or its two halves — named from the
  * same key, so the pod labels and the scheduler tell one allocation). Float fields (power,
  * profiling ratios) print with six decimals (Go's %f), integer fields as integers. A GPU
  * that fell off the bus reports blank sentinels, and XID 79.
@@ -167,7 +167,8 @@ export class DcgmRenderer {
       (node) => `",modelName="${modelDisplayName(node.modelIndex)}",Hostname="${node.host}",DCGM_FI_DRIVER_VERSION="${DRIVER_VERSION}"`,
     );
     const heads: string[] = [];
-    const mids: string[] = [];
+    // By GPU index and model: a GB200 tray's bus ids are not an HGX board's.
+    const mids = new Map<number, string>();
     const slots = slotNode.length;
     this.labelStart = new Int32Array(slots);
     this.labelLength = new Uint16Array(slots);
@@ -175,7 +176,13 @@ export class DcgmRenderer {
     for (let s = 0; s < slots; s++) {
       const gpu = slotGpuIndex[s] ?? 0;
       const head = (heads[gpu] ??= `gpu="${gpu}",UUID="`);
-      const mid = (mids[gpu] ??= `",pci_bus_id="${pciBusIdOf(gpu)}",device="nvidia${gpu}`);
+      const modelIndex = nodes[slotNode[s] ?? 0]?.modelIndex ?? 0;
+      const midKey = modelIndex * 1024 + gpu;
+      let mid = mids.get(midKey);
+      if (mid === undefined) {
+        mid = `",pci_bus_id="${pciBusIdOf(gpu, modelIndex)}",device="nvidia${gpu}`;
+        mids.set(midKey, mid);
+      }
       this.labelStart[s] = at;
       place(head, at);
       uuidAt[s] = at + head.length;
@@ -237,7 +244,7 @@ export class DcgmRenderer {
     const pods: Array<[number, Piece]> = [];
     if (this.podLabels && (activity === Activity.serving || activity === Activity.standby)) {
       const slotKey = nodes.jobKey[nodeIndex] ?? 0;
-      for (const [i, [firstGpu]] of inferenceHalves(slotKey).entries()) {
+      for (const [i, [firstGpu]] of inferenceHalves(slotKey, node.slots.length).entries()) {
         const pod = inferencePodName(inferenceJobKey(slotKey, firstGpu));
         const text = `,container="${INFERENCE_CONTAINER}",namespace="${INFERENCE_NAMESPACE}",pod="${pod}",pod_uid=""`;
         const start = this.k8sStart + i * K8S_BYTES;

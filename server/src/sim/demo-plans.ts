@@ -14,8 +14,8 @@ export interface DemoPlan {
 /**
  * The plan a simulated owner enters for its own comeback, as a lab's planning team would: in
  * `rebound`, the work that returns at `reboundAtMs` needs the rebound level at the daily peak
- * (reboundLevel × (1 + dailyAmplitude) of the site: 183,828 of Colossus's 196,608 GPUs), from the
- * day it begins, until further notice. The slow noise (±3 % of the site) is what no plan states.
+ * (reboundLevel × (1 + dailyAmplitude) of the site: 211,834 of Colossus's 226,560 GPUs, 183,828
+ * of the all-H100 site's 196,608), from the day it begins, until further notice. The slow noise (±3 % of the site) is what no plan states.
  * Other scenarios have no comeback to plan.
  */
 export function demoPlans(scenario: ScenarioName, params: Readonly<ScenarioParams>, totalGpus: number): DemoPlan[] {

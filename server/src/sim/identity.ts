@@ -11,9 +11,16 @@ export const DRIVER_VERSION = '580.105.08';
 
 /** PCI bus ids of the eight H100s in fixtures/dcgm-exporter, by GPU index on the node. */
 const H100_BUS_IDS = ['53', '64', '75', '86', '97', 'A8', 'B9', 'CA'];
+/**
+ * PCI bus ids of a GB200 compute tray's four GPUs, as a public dcgm-exporter capture of an AWS
+ * GB200 node prints them (driver 580.126.20; test/fixtures/dcgm-exporter/README.md).
+ */
+const GB200_BUS_IDS = ['29', '3F', '9C', 'B2'];
 
-export function pciBusIdOf(gpuIndex: number): string {
-  const bus = H100_BUS_IDS[gpuIndex] ?? (0x53 + 0x11 * gpuIndex).toString(16).toUpperCase().padStart(2, '0');
+/** `pci_bus_id` of GPU `gpuIndex` on a node of GPU model `modelIndex` (an HGX board's ids by default). */
+export function pciBusIdOf(gpuIndex: number, modelIndex = 0): string {
+  const ids = gpuModelAt(modelIndex).key === 'GB200' ? GB200_BUS_IDS : H100_BUS_IDS;
+  const bus = ids[gpuIndex] ?? (0x53 + 0x11 * gpuIndex).toString(16).toUpperCase().padStart(2, '0');
   return `00000000:${bus}:00.0`;
 }
 

@@ -51,8 +51,9 @@ export interface ReboundPlan {
 }
 
 /**
- * The rebound run: as many nodes as the trend adds (reboundLevel − level at the rebound, of the
- * site's GPUs), taken from training pods in seeded order, cut into jobs of one pod's nodes each.
+ * The rebound run: as many GPUs as the trend adds (reboundLevel − level at the rebound, of the
+ * site's GPUs, to the node), taken node by node from training pods in seeded order, cut into
+ * jobs of one pod's nodes each — so each job is on one GPU model.
  * Job i is expected to start when the ramp (a cosine ease over reboundRampMs) reaches
  * (i + ½) / jobs of its rise, so the run's GPUs arrive as the demand does. Null outside `rebound`.
  */
@@ -65,17 +66,24 @@ export function planRebound(
 ): ReboundPlan | null {
   if (scenario !== 'rebound') return null;
   const gpus = topology.slotNode.length;
-  const gpusPerNode = topology.nodes[0]?.slots.length ?? 8;
   const rise = params.reboundLevel - trendLevelAt(scenario, params, params.reboundAtMs);
-  const wanted = Math.max(0, Math.round((rise * gpus) / gpusPerNode));
+  const wantedGpus = Math.max(0, rise * gpus);
   const pods = topology.pods
     .filter((pod) => workload.podServesInference[pod.index] === 0)
     .sort((a, b) => hash4(seed, Stream.schedulerQueue, a.index, 1) - hash4(seed, Stream.schedulerQueue, b.index, 1) || a.index - b.index);
   const nodes: number[] = [];
   const jobs: ReboundJob[] = [];
+  let taken = 0;
   for (const pod of pods) {
-    if (nodes.length >= wanted) break;
-    const take = pod.nodes.slice(0, wanted - nodes.length);
+    const take: number[] = [];
+    // A node joins while the GPUs taken stay nearer the wanted figure than without it (Math.round's rule on a uniform site).
+    for (const n of pod.nodes) {
+      const gpusOfNode = topology.nodes[n]?.slots.length ?? 0;
+      if (taken + gpusOfNode / 2 >= wantedGpus) break;
+      take.push(n);
+      taken += gpusOfNode;
+    }
+    if (take.length === 0) break;
     nodes.push(...take);
     jobs.push({ index: jobs.length, nodes: take, submitMs: params.reboundAtMs - REBOUND_SUBMIT_LEAD_MS, startMs: 0 });
   }

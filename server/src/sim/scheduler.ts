@@ -9,8 +9,10 @@ import type { SoldPodPredicate, Workload } from './workload.js';
  * The simulated site's scheduler: the jobs, queue and reservations behind the workload model,
  * derived from it so that allocation and telemetry always agree.
  * - Running: a training pod's job holds the pod's (working) nodes; an inference node's slot is a
- *   one-node job, a quarter of them two 4-GPU jobs (GPUs 0–3 and 4–7); a sold pod runs its
- *   customer's job. A `noProcess` job is allocated but computes nothing.
+ *   one-node job, a quarter of them two half-node jobs (GPUs 0–3 and 4–7 of an HGX node, 0–1
+ *   and 2–3 of a GB200 tray); a sold pod runs its customer's job. A `noProcess` job is
+ *   allocated but computes nothing. Every job asks for all of a node's GPUs or half of them,
+ *   by the node's own count, and stays on one pod or node: on one GPU model.
  * - Pending: the next slot of an idle training pod or inference node that internal work will
  *   take is submitted ahead of its start (training up to 6 h, inference up to 2 h), expected to
  *   start at the slot's start — demand on top of what runs; plus the rebound run's jobs
@@ -42,7 +44,9 @@ export interface SimJob {
   nodes: number[];
   nodeCount: number;
   gpusPerNode: number;
-  /** First GPU index the job holds on each node (0, or 4 for the second half). */
+  /** GPU model of the job's nodes: a job runs on one model (its pod's or node's), as a partition or constraint would keep it. */
+  modelIndex: number;
+  /** First GPU index the job holds on each node (0, or the second half's first GPU). */
   firstGpu: number;
   priority: number;
   submitMs: number;
@@ -139,6 +143,7 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
 
     for (const pod of topology.pods) {
       const p = pod.index;
+      const perNode = gpusPerNodeOf(topology, pod.nodes[0]);
       if (sold[p]) {
         const held = pod.nodes.filter((n) => nodes.activity[n] === Activity.sold);
         if (held.length === 0) continue;
@@ -152,7 +157,8 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
             partition: PARTITION.customer,
             nodes: held,
             nodeCount: held.length,
-            gpusPerNode: 8,
+            gpusPerNode: perNode,
+            modelIndex: pod.modelIndex,
             firstGpu: 0,
             submitMs: startMs,
             startMs,
@@ -179,7 +185,8 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
             partition: PARTITION.training,
             nodes: [],
             nodeCount: run.nodes.length,
-            gpusPerNode: 8,
+            gpusPerNode: gpusPerNodeOf(topology, run.nodes[0]),
+            modelIndex: topology.nodes[run.nodes[0] ?? 0]?.modelIndex ?? 0,
             firstGpu: 0,
             submitMs: run.submitMs,
             startMs: run.startMs,
@@ -196,6 +203,8 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
 
     function trainingJobs(p: number, podNodes: readonly number[], t: number, activity: NodeActivity, s: number): void {
       const slot = workload.slotAt('training', p, t, s);
+      const perNode = gpusPerNodeOf(topology, podNodes[0]);
+      const modelIndex = topology.pods[p]?.modelIndex ?? 0;
       const held = podNodes.filter((n) => runningActivity(activity.activity[n] ?? Activity.idle));
       const onReservation = reboundOn && held.some((n) => rebound.reserved[n] === 1);
       const team = onReservation ? 'pretrain' : teamOf(slot.key);
@@ -209,7 +218,8 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
             partition: PARTITION.training,
             nodes: held,
             nodeCount: held.length,
-            gpusPerNode: 8,
+            gpusPerNode: perNode,
+            modelIndex,
             firstGpu: 0,
             submitMs,
             startMs: slot.startMs,
@@ -224,14 +234,16 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
       }
       if (held.length > 0) return;
       const next = workload.slotAt('training', p, slot.endMs, s);
-      pending(next, podNodes.length, 8, 0, TRAINING_SUBMIT_LEAD_MAX_MS, teamOf(next.key), PARTITION.training, t);
+      pending(next, podNodes.length, perNode, modelIndex, 0, TRAINING_SUBMIT_LEAD_MAX_MS, teamOf(next.key), PARTITION.training, t);
     }
 
     function inferenceJobs(n: number, t: number, activity: NodeActivity, s: number): void {
       const slot = workload.slotAt('inference', n, t, s);
+      const perNode = gpusPerNodeOf(topology, n);
+      const modelIndex = topology.nodes[n]?.modelIndex ?? 0;
       if (runningActivity(activity.activity[n] ?? Activity.idle)) {
         const submitMs = slot.startMs - Math.floor(toUnit(rehash(slot.key, 22)) * INFERENCE_SUBMIT_LEAD_MAX_MS);
-        for (const [firstGpu, gpus] of inferenceHalves(slot.key)) {
+        for (const [firstGpu, gpus] of inferenceHalves(slot.key, perNode)) {
           job(
             {
               state: 'RUNNING',
@@ -240,6 +252,7 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
               nodes: [n],
               nodeCount: 1,
               gpusPerNode: gpus,
+              modelIndex,
               firstGpu,
               submitMs,
               startMs: slot.startMs,
@@ -254,8 +267,8 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
         return;
       }
       const next = workload.slotAt('inference', n, slot.endMs, s);
-      for (const [firstGpu, gpus] of inferenceHalves(next.key)) {
-        pending(next, 1, gpus, firstGpu, INFERENCE_SUBMIT_LEAD_MAX_MS, 'inference', PARTITION.inference, t);
+      for (const [firstGpu, gpus] of inferenceHalves(next.key, perNode)) {
+        pending(next, 1, gpus, modelIndex, firstGpu, INFERENCE_SUBMIT_LEAD_MAX_MS, 'inference', PARTITION.inference, t);
       }
     }
 
@@ -263,6 +276,7 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
       next: ReturnType<Workload['slotAt']>,
       nodeCount: number,
       gpusPerNode: number,
+      modelIndex: number,
       firstGpu: number,
       leadMaxMs: number,
       account: string,
@@ -281,6 +295,7 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
           nodes: [],
           nodeCount,
           gpusPerNode,
+          modelIndex,
           firstGpu,
           submitMs,
           startMs: next.startMs,
@@ -297,14 +312,23 @@ export function createSchedulerModel(opts: SchedulerModelOptions): SchedulerMode
   return { snapshot };
 }
 
-/** An inference slot's jobs as [first GPU, GPUs]: the whole node, or two halves for a quarter of slots. */
-export function inferenceHalves(key: number): Array<[number, number]> {
-  return toUnit(rehash(key, 21)) < SPLIT_INFERENCE_SHARE
+/**
+ * An inference slot's jobs on a node of `gpus` GPUs as [first GPU, GPUs]: the whole node, or
+ * two halves for a quarter of slots (a node of one GPU is never split).
+ */
+export function inferenceHalves(key: number, gpus: number): Array<[number, number]> {
+  const half = Math.floor(gpus / 2);
+  return half > 0 && toUnit(rehash(key, 21)) < SPLIT_INFERENCE_SHARE
     ? [
-        [0, 4],
-        [4, 4],
+        [0, half],
+        [half, gpus - half],
       ]
-    : [[0, 8]];
+    : [[0, gpus]];
+}
+
+/** GPUs of a node (a pod's nodes share one shape); 8 for a missing node. */
+function gpusPerNodeOf(topology: Topology, node: number | undefined): number {
+  return topology.nodes[node ?? -1]?.slots.length ?? 8;
 }
 
 /** The seeded key of an inference slot's job starting at `firstGpu`: its Slurm job and its Kubernetes pod (dcgm-text.ts) share it. */

@@ -3,7 +3,7 @@ import { emptyCounts, GPU_STATES, type StateCounts } from '../domain/fleet/gpu-s
 import { NODE_GPU_OVERHEAD } from '../domain/fleet/presets.js';
 import type { MeterReading, NodeStatus } from '../domain/fleet/readings.js';
 import type { ScopeRollup } from '../domain/fleet/rollup.js';
-import type { Topology } from '../domain/fleet/topology.js';
+import { podModels, type Topology } from '../domain/fleet/topology.js';
 import { createNodeActivity } from './activity.js';
 import { createRollupModel } from './aggregate.js';
 import { allocationTruthOf, type AllocationTruth } from './allocation-truth.js';
@@ -74,6 +74,11 @@ export interface Simulator {
    * always 0): a job allocated without a process reads idle here, an orphan process held.
    */
   truthCounts(): StateCounts;
+  /**
+   * truthCounts per model pool (topology.ts `podModels`, same order): the GPUs of the pods of
+   * each model. Unplaced GPUs are in none (a simulated site has none).
+   */
+  truthCountsByModel(): Array<{ modelIndex: number; counts: StateCounts }>;
   /** The scheduler (jobs, queue, reservations) at the last advanced tick; computed once per tick. */
   scheduler(): SchedulerSnapshot;
   /**
@@ -200,6 +205,28 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       const counts = emptyCounts();
       for (const [code, name] of GPU_STATES.entries()) counts[name] = samples.counts[code] ?? 0;
       return counts;
+    },
+    truthCountsByModel() {
+      requireTick();
+      fillAll();
+      const models = podModels(topology);
+      const byModel = models.map(() => new Float64Array(GPU_STATES.length));
+      const poolOf = new Map(models.map((modelIndex, i) => [modelIndex, byModel[i]]));
+      for (const pod of topology.pods) {
+        const into = poolOf.get(pod.modelIndex);
+        if (!into) continue;
+        for (const n of pod.nodes) {
+          for (const slot of topology.nodes[n]?.slots ?? []) {
+            const code = samples.state[slot] ?? 0;
+            into[code] = (into[code] ?? 0) + 1;
+          }
+        }
+      }
+      return models.map((modelIndex, i) => {
+        const counts = emptyCounts();
+        for (const [code, name] of GPU_STATES.entries()) counts[name] = byModel[i]?.[code] ?? 0;
+        return { modelIndex, counts };
+      });
     },
     scheduler() {
       requireTick();

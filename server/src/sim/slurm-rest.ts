@@ -1,3 +1,4 @@
+import { gpuModelAt } from '../domain/fleet/gpu-models.js';
 import type { Topology } from '../domain/fleet/topology.js';
 import { Activity } from './activity.js';
 import { gpuIndexList } from '../domain/scheduler/gres.js';
@@ -19,9 +20,26 @@ const META = {
 };
 export const SLURM_API_VERSION = 'v0.0.38';
 
-/** A DGX H100's CPUs and memory, as slurmd reports them. */
-const NODE_CPUS = 224;
-const NODE_MEMORY_MB = 2_063_937;
+/** A node's CPUs and memory as slurmd reports them. */
+interface NodeHardware {
+  /** GPUs of such a node (a pending job has no nodes to count). */
+  gpus: number;
+  architecture: string;
+  sockets: number;
+  cores: number;
+  threads: number;
+  cpus: number;
+  realMemoryMB: number;
+}
+
+/** A DGX H100 / H200: two 56-core Xeon 8480C with SMT, 2 TB. */
+const HGX_NODE: NodeHardware = { gpus: 8, architecture: 'x86_64', sockets: 2, cores: 56, threads: 2, cpus: 224, realMemoryMB: 2_063_937 };
+/** A GB200 compute tray: two 72-core Grace CPUs (Arm Neoverse V2, no SMT), 2 × 480 GB LPDDR5X. */
+const GB200_TRAY: NodeHardware = { gpus: 4, architecture: 'aarch64', sockets: 2, cores: 72, threads: 1, cpus: 144, realMemoryMB: 983_040 };
+
+export function nodeHardwareOf(modelIndex: number): NodeHardware {
+  return gpuModelAt(modelIndex).key === 'GB200' ? GB200_TRAY : HGX_NODE;
+}
 const sec = (ms: number): number => Math.floor(ms / 1000);
 
 export function slurmPingJson(controller: string): string {
@@ -61,21 +79,22 @@ function fixedMembersOf(topology: Topology, serveInference: Uint8Array): string[
     members = topology.nodes.map((node) => {
       const gpus = node.slots.length;
       const inference = node.podIndex >= 0 && serveInference[node.podIndex] === 1;
+      const hw = nodeHardwareOf(node.modelIndex);
       const fixed = {
-        architecture: 'x86_64',
+        architecture: hw.architecture,
         boards: 1,
-        sockets: 2,
-        cores: 56,
-        threads: 2,
-        cpus: NODE_CPUS,
-        real_memory: NODE_MEMORY_MB,
+        sockets: hw.sockets,
+        cores: hw.cores,
+        threads: hw.threads,
+        cpus: hw.cpus,
+        real_memory: hw.realMemoryMB,
         name: node.host,
         hostname: node.host,
         address: node.host,
         partitions: [inference ? PARTITION.inference : PARTITION.training, PARTITION.customer],
         gres: `gpu:${gpus}`,
         gres_drained: 'N/A',
-        tres: `cpu=${NODE_CPUS},mem=${NODE_MEMORY_MB}M,billing=${NODE_CPUS},gres/gpu=${gpus}`,
+        tres: `cpu=${hw.cpus},mem=${hw.realMemoryMB}M,billing=${hw.cpus},gres/gpu=${gpus}`,
         slurmd_version: META.Slurm.release,
         operating_system: 'Linux 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1',
         weight: 1,
@@ -107,8 +126,9 @@ export function slurmNodesJson(topology: Topology, snapshot: SchedulerSnapshot, 
     const gpus = node.slots.length;
     const inUse = gresUsed(used[n] ?? 0);
     const share = inUse.count / Math.max(1, gpus);
-    const allocCpus = Math.round(NODE_CPUS * share);
-    const allocMemory = Math.round(NODE_MEMORY_MB * share);
+    const hw = nodeHardwareOf(node.modelIndex);
+    const allocCpus = Math.round(hw.cpus * share);
+    const allocMemory = Math.round(hw.realMemoryMB * share);
     const a = activity[n] ?? Activity.idle;
     let state = inUse.count === 0 ? 'idle' : inUse.count < gpus ? 'mixed' : 'allocated';
     let flags = '[]';
@@ -122,7 +142,7 @@ export function slurmNodesJson(topology: Topology, snapshot: SchedulerSnapshot, 
     }
     const tresUsed = inUse.count > 0 ? `,"tres_used":"cpu=${allocCpus},mem=${allocMemory}M,gres/gpu=${inUse.count}"` : '';
     parts[n] =
-      `{${fixed[n] ?? ''},"alloc_cpus":${allocCpus},"idle_cpus":${NODE_CPUS - allocCpus},"alloc_memory":${allocMemory},` +
+      `{${fixed[n] ?? ''},"alloc_cpus":${allocCpus},"idle_cpus":${hw.cpus - allocCpus},"alloc_memory":${allocMemory},` +
       `"state":"${state}","state_flags":${flags},"reason":"${reason}","gres_used":"${inUse.text}"${tresUsed}}`;
   }
   return `{"meta":${JSON.stringify(META)},"errors":[],"nodes":[${parts.join(',')}]}`;
@@ -131,7 +151,10 @@ export function slurmNodesJson(topology: Topology, snapshot: SchedulerSnapshot, 
 function slurmJob(topology: Topology, job: SimJob) {
   const hosts = job.nodes.map((n) => topology.nodes[n]?.host ?? `unknown${n}`);
   const gpus = job.nodeCount * job.gpusPerNode;
-  const cpus = Math.round((NODE_CPUS * job.gpusPerNode) / 8) * job.nodeCount;
+  // CPUs in proportion to the node's GPUs the job holds; a job's nodes are of one model.
+  const hw = nodeHardwareOf(job.modelIndex);
+  const nodeGpus = topology.nodes[job.nodes[0] ?? -1]?.slots.length ?? hw.gpus;
+  const cpus = Math.round((hw.cpus * job.gpusPerNode) / nodeGpus) * job.nodeCount;
   const indices = gpuIndexList(Array.from({ length: job.gpusPerNode }, (_, g) => job.firstGpu + g));
   const running = job.state === 'RUNNING';
   const tres = `cpu=${cpus},node=${job.nodeCount},billing=${cpus},gres/gpu=${gpus}`;
@@ -180,7 +203,7 @@ export function slurmReservationsJson(topology: Topology, snapshot: SchedulerSna
     accounts: r.accounts.join(','),
     users: r.users.join(','),
     partition: '',
-    tres: `cpu=${r.nodes.length * NODE_CPUS}`,
+    tres: `cpu=${r.nodes.reduce((sum, n) => sum + nodeHardwareOf(topology.nodes[n]?.modelIndex ?? 0).cpus, 0)}`,
   }));
   return JSON.stringify({ meta: META, errors: [], reservations });
 }

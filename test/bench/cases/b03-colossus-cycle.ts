@@ -1,7 +1,8 @@
 /**
  * Benchmark 3 — a full collection cycle at Colossus scale over loopback HTTP: the collector
  * process (servers/collector-process.ts: scrape source, parser, collector and loop composed as
- * headroom.ts composes them, Colossus topology, SQLite rollups) scrapes 24,576 node endpoints,
+ * headroom.ts composes them, Colossus topology, SQLite rollups) scrapes every node endpoint (32,064 at the
+ * mixed preset, 24,576 at BENCH_PRESET=colossus-h100),
  * each at its own loopback address, served by a target server process (values change every
  * 10 s). Cycle time is the loop's own round duration (fetch + parse + apply of every target,
  * then classify and rollups). Steady CPU is the process's CPU (/proc, all threads) per
@@ -23,8 +24,10 @@ import { benchMain, ROOT, type ChildResult } from '../lib/child.js';
 import { readProcCpu, readRssBytes } from '../lib/proc.js';
 import { sleep, spawnTracked, waitForUrl, freePort } from '../lib/processes.js';
 import { targetUrl } from '../lib/targets.js';
+import { benchPreset } from '../lib/topologies.js';
+import { presetNodeCount } from '../../../server/src/domain/fleet/presets.js';
 
-const NODES = 24_576;
+const NODES = presetNodeCount(benchPreset());
 const INTERVAL_MS = 10_000;
 
 interface Round {

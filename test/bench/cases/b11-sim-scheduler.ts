@@ -1,5 +1,5 @@
 /**
- * Benchmark 11 — the simulated scheduler at Colossus (24,576 nodes): producing one round's
+ * Benchmark 11 — the simulated scheduler at Colossus (32,064 nodes; 24,576 at BENCH_PRESET=colossus-h100): producing one round's
  * slurmrestd answers (the jobs, queue and reservations snapshot, then the nodes, jobs and
  * reservations bodies serialised to JSON) against rendering the same round's dcgm-exporter
  * text of every node, the simulator's other product. Rounds 30 s apart, alternating which side
@@ -10,12 +10,13 @@ import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.j
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import { createSimulator } from '../../../server/src/sim/simulator.js';
 import { benchMain } from '../lib/child.js';
+import { benchPreset } from '../lib/topologies.js';
 import { sideBySide } from '../lib/side-by-side.js';
 import { median } from '../lib/stats.js';
 import { schedulerPollSideBySide } from '../lib/scheduler-poll.js';
 
 benchMain(async ({ quick }) => {
-  const sim = createSimulator({ topology: buildPreset('colossus'), scenario: 'rebound', seed: 42 });
+  const sim = createSimulator({ topology: buildPreset(benchPreset()), scenario: 'rebound', seed: 42 });
   const rounds = quick ? 3 : 7;
   const warmups = 1;
   // Two days before the rebound: the run is queued and reserved, on top of the usual queue.

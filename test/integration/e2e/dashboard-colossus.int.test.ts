@@ -30,7 +30,7 @@ interface Capacity {
 /** The collection interval the server runs at by default (SCRAPE_INTERVAL_MS): one update per round. */
 const ROUND_MS = 10_000;
 
-describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 768 pods)', () => {
+describe.skipIf(!hasChromium)('the dashboard at Colossus scale (226,560 GPUs, 1,184 pods)', () => {
   let h: TestHeadroom;
   let browser: Browser;
 
@@ -55,7 +55,7 @@ describe.skipIf(!hasChromium)('the dashboard at Colossus scale (196,608 GPUs, 76
       console.log(
         `first full render (Colossus, ${viewport.width}×${viewport.height}): ${Math.round(wallMs)} ms from navigation (page's own clock: ${pageMs} ms)`,
       );
-      expect(await page.locator('.cell[data-pod]').count()).toBe(768);
+      expect(await page.locator('.cell[data-pod]').count()).toBe(1_184);
       expect(await figure(page, 'gpus-total')).toEqual({ value: String(fleet.gpus.total), text: formatCount(fleet.gpus.total) });
       expect(await figure(page, 'gpus-busy')).toEqual({ value: String(fleet.gpus.busy), text: formatCount(fleet.gpus.busy) });
       expect(await figure(page, 'headline-draw')).toEqual({

@@ -37,8 +37,7 @@ import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/src/config.js';
 import { ensureClientBuilt } from '../../../server/src/cli/client-build.js';
-import { hostName } from '../../../server/src/domain/fleet/topology.js';
-import { COLOSSUS, SMALL } from '../../../server/src/domain/fleet/presets.js';
+import { buildPreset, presetNodeCount } from '../../../server/src/domain/fleet/presets.js';
 import { authedFetch, bearer } from '../helpers/auth.js';
 import { tempDir } from '../helpers/harness.js';
 import { freePort, killAll, startProcess } from '../helpers/process.js';
@@ -64,7 +63,7 @@ import {
 afterEach(killAll);
 
 const LOAD_S = 60;
-const COLOSSUS_NODES = COLOSSUS.halls * COLOSSUS.podsPerHall * COLOSSUS.nodesPerPod;
+const COLOSSUS_NODES = presetNodeCount('colossus');
 /** Each node's exporter read once per 10-s collection round. */
 const COLOSSUS_PUSHES_PER_S = COLOSSUS_NODES / 10;
 const TARGET_PUSHES_PER_S = 10 * COLOSSUS_PUSHES_PER_S;
@@ -94,13 +93,7 @@ const LIMIT_NAMES = /\((INGEST_RATE_LIMIT_PER_S|INGEST_RATE_LIMIT_TOTAL_PER_S)\)
 
 /** Every node of the small site (48), pushed round-robin; autocannon holds each payload per connection. */
 function pushedHosts(): string[] {
-  return Array.from({ length: SMALL.halls * SMALL.podsPerHall * SMALL.nodesPerPod }, (_, i) =>
-    hostName(
-      Math.floor(i / (SMALL.podsPerHall * SMALL.nodesPerPod)),
-      Math.floor(i / SMALL.nodesPerPod) % SMALL.podsPerHall,
-      i % SMALL.nodesPerPod,
-    ),
-  );
+  return buildPreset('small').nodes.map((node) => node.host);
 }
 
 /** GPU readings taken from dcgm pushes (one per GPU a push: 8 of its 64 metric samples) from a /metrics text. */

@@ -3,7 +3,7 @@ import { HEATMAP_STATES } from '../../../server/src/protocol/live.js';
 import { startTestHeadroom, type TestHeadroom } from '../helpers/harness.js';
 import { heatmapOf, liveClient, sleep, type LiveClient } from './live-client.js';
 
-/** A heatmap of 768 pods is 10,764 bytes; the headline a few hundred: an update stays well inside this. */
+/** A heatmap of 1,184 pods is ≈ 16.6 kB (768 pods were 10,764 bytes); the headline a few hundred: an update stays well inside this. */
 const MAX_UPDATE_BYTES = 32 * 1024;
 
 let h: TestHeadroom;
@@ -17,11 +17,11 @@ afterAll(async () => {
   await h.stop();
 });
 
-describe('the live view at Colossus scale (196,608 GPUs, 768 pods)', () => {
+describe('the live view at Colossus scale (226,560 GPUs, 1,184 pods)', () => {
   it(`sends an update of at most ${MAX_UPDATE_BYTES} bytes per round, its heatmap equal to GET /fleet/pods`, async () => {
     const { payload: snapshot } = await client.next('snapshot', { from: 0, timeoutMs: 30_000 });
     const podIds = snapshot.layout.halls.flatMap((hall) => hall.pods);
-    expect(podIds).toHaveLength(768);
+    expect(podIds).toHaveLength(1_184);
     const afterSnapshot = h.live.stats().bytesSent;
     await sleep(1_100); // past the throttle
     const from = client.received.length;
@@ -47,7 +47,7 @@ describe('the live view at Colossus scale (196,608 GPUs, 768 pods)', () => {
     );
     frame.pods.forEach((cell, i) => expect(cell.counts, podIds[i]).toEqual(HEATMAP_STATES.map((s) => pods.get(podIds[i] ?? '')?.gpus[s])));
     const gpus = frame.pods.reduce((n, cell) => n + cell.counts.reduce((a, b) => a + b, 0), 0);
-    expect(gpus).toBe(196_608);
+    expect(gpus).toBe(226_560);
     const fleet = (await h.getJson<{ gpus: Record<string, number>; updatedAt: string }>('/api/v1/fleet')).body;
     expect(update.headline.atMs).toBe(Date.parse(fleet.updatedAt));
     expect(update.headline.gpus).toEqual(fleet.gpus);

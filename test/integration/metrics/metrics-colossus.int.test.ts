@@ -15,7 +15,7 @@ afterAll(async () => {
   await h.stop();
 });
 
-describe('/metrics at Colossus scale (196,608 GPUs, 24,576 simulated targets)', () => {
+describe('/metrics at Colossus scale (226,560 GPUs, 32,064 simulated targets)', () => {
   it(`stays under ${MAX_SERIES_AT_COLOSSUS} series, counting every GPU`, async () => {
     const text = await (await authedFetch(`${h.url}/metrics`)).text();
     const m = parseExposition(text);
@@ -32,8 +32,8 @@ describe('/metrics at Colossus scale (196,608 GPUs, 24,576 simulated targets)', 
       `colossus /metrics: ${series} series, ${text.length} bytes, render median ${renders[7]?.toFixed(1)} ms, max ${renders[14]?.toFixed(1)} ms`,
     );
     expect(series).toBeLessThanOrEqual(MAX_SERIES_AT_COLOSSUS);
-    expect(m.sum('headroom_gpus')).toBe(196_608);
-    expect(m.families.get('headroom_gpus')?.metrics).toHaveLength(12 * 6);
+    expect(m.sum('headroom_gpus')).toBe(226_560);
+    expect(m.families.get('headroom_gpus')?.metrics).toHaveLength(14 * 6);
   });
 
   it('has no NaN in any sample, before and after a collection round', async () => {

@@ -17,7 +17,7 @@ import { PINNED_START } from '../helpers/pinned-clock.js';
 import { tempDir } from '../helpers/harness.js';
 
 /**
- * Issue 18's acceptance: at Colossus (196,608 GPUs) on the simulator, the tenant classes Headroom
+ * Issue 18's acceptance: at Colossus (the mixed preset, 226,560 GPUs) on the simulator, the tenant classes Headroom
  * counts through the real path — the simulated slurmrestd's v0.0.38 JSON → slurm-v0038.ts →
  * applySchedulerSnapshot, dcgm text → parser → fleet state → classify → attributeTenants — are
  * within 0.1 % of the simulator's truth at every poll, per class and per team (busy and held

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { tempDir } from '../helpers/harness.js';
 
 /**
- * A round's history at Colossus scale (768 pods, 196,608 GPUs) is written in transactions of at
- * most HISTORY_WRITE_ROWS rows or GPU chunks, with the event loop turning between them, and all
- * of it arrives: a closed 5-minute bucket is 781 rows, a closed hour 768 chunk rows.
+ * A round's history at Colossus scale (1,184 pods, 226,560 GPUs) is written in transactions of
+ * at most HISTORY_WRITE_ROWS rows or GPU chunks, with the event loop turning between them, and
+ * all of it arrives: a closed 5-minute bucket is 1,199 rows (pods, halls, site), a closed hour
+ * 885 chunk rows.
  */
 const db = openDatabase(join(tempDir(), 'writes.db'));
 afterAll(() => closeDatabase(db));
@@ -18,6 +19,9 @@ afterAll(() => closeDatabase(db));
 describe('history writes', () => {
   it('splits a closed bucket and a closed hour into short transactions, yielding between them, and stores all of it', async () => {
     const topology = buildPreset('colossus');
+    // 768 scalable units of HGX nodes and 416 NVL72 racks; the site and its 14 halls.
+    const [pods, siteAndHalls] = [1_184, 15];
+    expect([topology.pods.length, 1 + topology.halls.length]).toEqual([pods, siteAndHalls]);
     const stores = createStores(db);
     const sizes: number[] = [];
     let current = 0;
@@ -69,7 +73,7 @@ describe('history writes', () => {
     spinning = false;
 
     expect(Math.max(...sizes)).toBeLessThanOrEqual(HISTORY_WRITE_ROWS);
-    // The pod bucket's 768 rows, the last minute's 13 site and hall rows, the hour's 768 chunks.
+    // The pod bucket's 1,184 rows, the last minute's 15 site and hall rows, the hour's 885 chunks.
     const stored5m = db
       .prepare('SELECT count(*) FROM rollup_5m WHERE ts = ?')
       .pluck()
@@ -79,9 +83,9 @@ describe('history writes', () => {
       .pluck()
       .get(Math.floor((hour + 3_540_000) / 1000));
     const chunks = db.prepare('SELECT count(*) FROM gpu_hourly').pluck().get();
-    expect({ stored5m, stored1m, chunks }).toEqual({ stored5m: 768, stored1m: 13, chunks: topology.slotNode.length / GPU_CHUNK_SLOTS });
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(768 + 13 + topology.slotNode.length / GPU_CHUNK_SLOTS);
-    expect(sizes.length).toBeGreaterThanOrEqual(Math.ceil(768 / HISTORY_WRITE_ROWS) + 1);
+    expect({ stored5m, stored1m, chunks }).toEqual({ stored5m: pods, stored1m: siteAndHalls, chunks: 226_560 / GPU_CHUNK_SLOTS });
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(pods + siteAndHalls + 226_560 / GPU_CHUNK_SLOTS);
+    expect(sizes.length).toBeGreaterThanOrEqual(Math.ceil(pods / HISTORY_WRITE_ROWS) + 1);
     // The loop turned between transactions: at least once per transaction after the first.
     expect(turns - turnsBefore).toBeGreaterThanOrEqual(sizes.length - 1);
   });

@@ -19,21 +19,27 @@ const isBlank = (v: number): boolean => v >= 2_147_483_632;
 
 let topology: Topology;
 let payloads: Payloads;
+/** GPUs of each payload's node: 8 on an HGX node, 4 on a GB200 tray (the last two payloads). */
+let gpusOf: number[];
+const PAYLOADS = 24;
+const STRIDE = 12 * 97;
 beforeAll(() => {
   topology = buildPreset('colossus');
   // Benchmark 1's own payloads (every 12th node), a handful of them.
-  payloads = renderPayloads(benchSimulator(topology), 24, 12 * 97);
+  payloads = renderPayloads(benchSimulator(topology), PAYLOADS, STRIDE);
+  gpusOf = Array.from({ length: PAYLOADS }, (_, k) => topology.nodes[(k * STRIDE) % topology.nodes.length]?.slots.length ?? 0);
 });
 
 describe("benchmark 1's workload", () => {
-  it('is real per-node exporter text: 8 GPUs × 8 families of one node each', () => {
-    for (const text of payloads.texts) {
+  it("is real per-node exporter text: each of the node's GPUs (8, or a GB200 tray's 4) × 8 families of one node each", () => {
+    expect(new Set(gpusOf)).toEqual(new Set([8, 4]));
+    payloads.texts.forEach((text, i) => {
       const families = parsePrometheusTextFormat(text);
       expect(families).toHaveLength(8);
       const hosts = new Set(families.flatMap((f) => f.metrics.map((m) => m.labels?.Hostname)));
       expect(hosts.size).toBe(1);
-      expect(families.every((f) => f.metrics.length === 8)).toBe(true);
-    }
+      expect(families.every((f) => f.metrics.length === gpusOf[i])).toBe(true);
+    });
   });
 
   it('counts the same samples as the baseline parser produces, for every payload', () => {
@@ -41,13 +47,13 @@ describe("benchmark 1's workload", () => {
       expect(countSeriesLines(text)).toBe(payloads.series[i]);
       expect(baselineParse(text)).toBe(payloads.series[i]);
     });
-    expect(payloads.totalSeries).toBe(24 * 64);
+    expect(payloads.totalSeries).toBe(8 * gpusOf.reduce((a, b) => a + b, 0));
   });
 
   it('gives ours and the baseline the same values for every GPU field ours reads', () => {
-    for (const text of payloads.texts) {
+    for (const [i, text] of payloads.texts.entries()) {
       const ours = new Map(parseDcgmText(text).samples.map((s) => [s.uuid, s]));
-      expect(ours.size).toBe(8);
+      expect(ours.size).toBe(gpusOf[i]);
       const byFamily = new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f.metrics]));
       const check = (family: string, field: 'utilPercent' | 'powerWatts' | 'memUsedMiB' | 'xid') => {
         for (const m of byFamily.get(family) ?? []) {
@@ -75,7 +81,7 @@ describe("benchmark 1's workload", () => {
     const nowMs = BENCH_TICK_MS + 10_000;
     let applied = 0;
     for (const text of payloads.texts) applied += oursIngest(state, text, nowMs);
-    expect(applied).toBe(24 * 8);
+    expect(applied).toBe(gpusOf.reduce((a, b) => a + b, 0));
     const power = parsePrometheusTextFormat(payloads.texts[0] ?? '').find((f) => f.name === 'DCGM_FI_DEV_POWER_USAGE');
     for (const m of power?.metrics ?? []) {
       const slot = state.slotByUuid.get(m.labels?.UUID ?? '');

@@ -1,5 +1,5 @@
 import { buildTopology, type Topology } from '../../../server/src/domain/fleet/topology.js';
-import { DGX_H100, SMALL } from '../../../server/src/domain/fleet/presets.js';
+import { buildSite, DGX_H100, SMALL } from '../../../server/src/domain/fleet/presets.js';
 
 /**
  * Test helpers for the simulator suite: a tiny reader of dcgm-exporter text (deliberately
@@ -69,12 +69,19 @@ export function reading(gpu: GpuReading, family: string): number {
 }
 
 export function smallSite(): Topology {
-  return buildTopology(SMALL);
+  return buildSite(SMALL);
 }
 
-/** A mid-sized site (4 halls × 8 pods × 8 nodes = 2,048 GPUs) for statistics over pods. */
+/** A mid-sized all-H100 site (4 halls × 8 pods × 8 nodes = 2,048 GPUs) for statistics over pods. */
 export function mediumSite(): Topology {
-  return buildTopology({ ...SMALL, site: { ...SMALL.site, id: 'medium' }, halls: 4, podsPerHall: 8, nodesPerPod: 8 });
+  return buildTopology({
+    site: { ...SMALL.site, id: 'medium' },
+    halls: 4,
+    podsPerHall: 8,
+    nodesPerPod: 8,
+    nodesPerRack: 4,
+    node: DGX_H100,
+  });
 }
 
 /** A site of a single pod of `nodes` nodes. */

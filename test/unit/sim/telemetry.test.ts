@@ -102,7 +102,7 @@ describe('simulated telemetry', () => {
     checkTicks(sim, t, 3);
   });
 
-  it('keeps every sample inside the real H100 ranges of its state', () => {
+  it('keeps every sample inside the real H100 ranges of its state (the H200 hall: same power, its own 143,771 MiB)', () => {
     const sim = createSimulator({ topology: smallSite(), scenario: 'flat', seed: 8 });
     for (let k = 0; k < 60; k++) {
       sim.advance(ANCHOR_MS + 7 * HOUR_MS + k * TICK_MS);
@@ -111,7 +111,7 @@ describe('simulated telemetry', () => {
           const truth = sim.truthStateOf(node.slots[g] ?? 0);
           const power = reading(gpu, 'POWER_USAGE');
           const memory = reading(gpu, 'FB_USED');
-          expect(reading(gpu, 'FB_FREE') + memory).toBe(81559);
+          expect(reading(gpu, 'FB_FREE') + memory).toBe(gpuModelAt(node.modelIndex).key === 'H200-SXM' ? 143_771 : 81_559);
           if (truth === GpuState.idle) {
             expect([power >= 66 && power <= 74, memory, reading(gpu, 'GPU_UTIL'), reading(gpu, 'SM_CLOCK')]).toEqual([true, 0, 0, 345]);
           } else if (truth === GpuState.held) {
