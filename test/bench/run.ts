@@ -23,6 +23,7 @@ import { BENCHMARKS, outcomesToResults, SHARED_SCRIPT_IDS, type Benchmark } from
 import { ROOT, runChild, type ChildOutcome } from './lib/child.js';
 import { stopAllTracked } from './lib/processes.js';
 import { formatTable, type TableRow } from './lib/table.js';
+import { benchPreset } from './lib/topologies.js';
 import { prepareHistoryDb } from './prepare/history-db.js';
 import { prepareBigRollupDb } from './prepare/rollup-10m-db.js';
 import { BIG_END_TS } from './lib/rollup-workload.js';
@@ -70,7 +71,7 @@ function machine(): string {
   } catch {
     // stays "not installed"
   }
-  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${prom}`;
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${prom}; site preset ${benchPreset()} (BENCH_PRESET)`;
 }
 
 async function main(): Promise<void> {

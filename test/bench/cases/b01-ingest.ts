@@ -4,6 +4,7 @@
  * the same strings (parse only). Both run in this one process, round by round, alternating
  * which goes first; a sample is a series line, counted by the harness for both sides.
  */
+import { benchPreset } from '../lib/topologies.js';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
 import { benchMain } from '../lib/child.js';
 import { sideBySide } from '../lib/side-by-side.js';
@@ -11,7 +12,7 @@ import { median } from '../lib/stats.js';
 import { baselineParse, benchSimulator, BENCH_TICK_MS, oursIngest, oursState, renderPayloads } from '../lib/ingest-workload.js';
 
 benchMain(async ({ quick }) => {
-  const topology = buildPreset('colossus');
+  const topology = buildPreset(benchPreset());
   const sim = benchSimulator(topology);
   // Every 12th node: payloads from every hall and pod shape, 2,048 nodes × 64 series.
   const payloads = renderPayloads(sim, quick ? 1_024 : 2_048, 12);

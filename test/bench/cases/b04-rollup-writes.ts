@@ -17,6 +17,7 @@
  * 50 ms through writeTransaction with the gate attached (each write waits at the gate for at
  * most the worker's transaction in progress).
  */
+import { benchPreset } from '../lib/topologies.js';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -39,7 +40,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const dir = join(workDir, `b04-rep${rep}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const sim = benchSimulator(buildPreset('colossus'));
+  const sim = benchSimulator(buildPreset(benchPreset()));
   const days = quick ? 0.25 : 1;
   const dayA = simRows(sim, BIG_END_TS, days);
   const dayB = simRows(sim, BIG_END_TS + days * 86_400, days);

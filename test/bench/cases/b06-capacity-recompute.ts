@@ -6,6 +6,7 @@
  * nothing is cached: history read (30 days at 15 min), forecast fit, reserve, sellable blocks,
  * stranded power, oversold risk and block valuation — what GET /capacity costs once per round.
  */
+import { benchPreset } from '../lib/topologies.js';
 import { join } from 'node:path';
 import { createCapacityService } from '../../../server/src/services/capacity/capacity-service.js';
 import { collectRound } from '../../../server/src/pipeline/collector/collection-round.js';
@@ -31,7 +32,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const db = openDatabase(file);
   const stores = createStores(db);
   const config = loadConfig({});
-  const topology = buildPreset('colossus');
+  const topology = buildPreset(benchPreset());
   let nowMs = Math.floor(Date.now() / 10_000) * 10_000;
   const now = (): number => nowMs;
 
@@ -54,7 +55,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   });
   soldPodsAt = (tMs) => contracts.soldPodsAt(isoDay(tMs));
   const sim = createSimulator({
-    topology: buildPreset('colossus'),
+    topology: buildPreset(benchPreset()),
     scenario: 'decline',
     seed: 42,
     soldPod: (pod, tMs) => soldPodsAt(tMs).has(pod),

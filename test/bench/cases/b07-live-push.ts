@@ -14,6 +14,7 @@
  *   likewise wrapped) to each client's receipt of the update for that summary, on the wall
  *   clock both processes share.
  */
+import { benchPreset } from '../lib/topologies.js';
 import { join } from 'node:path';
 import { loadConfig } from '../../../server/src/config.js';
 import { startHeadroom } from '../../../server/src/app/headroom.js';
@@ -41,7 +42,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: dir,
-    PRESET: 'colossus',
+    PRESET: benchPreset(),
     BACKFILL_DAYS: '30',
     SIM_SPEED: '2',
     LOG_LEVEL: 'warn',

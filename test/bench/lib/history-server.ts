@@ -3,6 +3,7 @@
  * simulator on at real speed, collecting every 10 s) over a fresh copy of the prepared 30-day
  * Colossus database — for benchmarks that measure requests against a running server.
  */
+import { benchPreset } from './topologies.js';
 import { join } from 'node:path';
 import { copyHistoryDb } from '../prepare/history-db.js';
 import { ADMIN_TOKEN, bearer, NO_RATE_LIMITS } from '../../integration/helpers/auth.js';
@@ -19,7 +20,7 @@ export async function startHistoryHeadroom(workDir: string, tag: string): Promis
       ...process.env,
       PORT: String(port),
       DATA_DIR: dir,
-      PRESET: 'colossus',
+      PRESET: benchPreset(),
       BACKFILL_DAYS: '30',
       SIM_CONTRACTS: 'demo',
       LOG_LEVEL: 'warn',

@@ -7,6 +7,7 @@
  * then holds what 30 days of live collection would (13 scopes × 43,200 rows), which is what a
  * 30-day site query reads. Pods stay at the backfill's 15 minutes.
  */
+import { benchPreset } from '../lib/topologies.js';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
@@ -34,7 +35,7 @@ export async function prepareHistoryDb(workDir: string): Promise<HistoryDb> {
       ...process.env,
       PORT: String(port),
       DATA_DIR: dir,
-      PRESET: 'colossus',
+      PRESET: benchPreset(),
       BACKFILL_DAYS: String(HISTORY_DAYS),
       SIM_CONTRACTS: 'demo',
       LOG_LEVEL: 'warn',

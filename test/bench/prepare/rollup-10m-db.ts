@@ -3,6 +3,7 @@
  * 5 minutes for the 45.3 days before the day the benchmark writes — built once per run with
  * plain prepared inserts in key order and copied per repetition.
  */
+import { benchPreset } from '../lib/topologies.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase } from '../../../server/src/pipeline/store/db.js';
@@ -27,7 +28,7 @@ export function prepareBigRollupDb(workDir: string, endTs: number): BigDb {
   const file = join(dir, 'headroom.db');
   const db = openDatabase(file);
   db.pragma('synchronous = OFF');
-  const pods = buildPreset('colossus').pods.map((p) => `pod:${p.id}`);
+  const pods = buildPreset(benchPreset()).pods.map((p) => `pod:${p.id}`);
   const insertScope = db.prepare<[string]>('INSERT INTO scopes (key) VALUES (?)');
   const idOf = db.prepare<[string], number>('SELECT id FROM scopes WHERE key = ?').pluck();
   const ids = db.transaction(() => pods.map((key) => (insertScope.run(key), idOf.get(key) ?? 0)))();
