@@ -13,6 +13,7 @@
  *    full collection, so the run goes on to 60 rounds (about 80 simulated minutes) to see that
  *    peak. Wall-clock timers (the 5-minute snapshot, hourly pruning) do not fire in it.
  */
+import { benchPreset } from '../lib/topologies.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchMain, ROOT, type ChildResult } from '../lib/child.js';
@@ -38,7 +39,7 @@ benchMain(async ({ quick, rep, workDir }): Promise<ChildResult> => {
   const t0 = performance.now();
   const proc = spawnTracked('headroom', process.execPath, NPM_START_ARGS, {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: join(dir, 'data'), SIM_SPEED: String(SIM_SPEED) },
+    env: { ...process.env, PRESET: benchPreset(), PORT: String(port), DATA_DIR: join(dir, 'data'), SIM_SPEED: String(SIM_SPEED) },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForUrl(`${url}/readyz`, proc, 120_000, 100);
