@@ -2,7 +2,7 @@ import { gpuModelAt, GPU_MODELS } from '../domain/fleet/gpu-models.js';
 import { GPU_STATES, type StateCounts } from '../domain/fleet/gpu-state.js';
 import { NODE_GPU_OVERHEAD } from '../domain/fleet/presets.js';
 import type { ScopeRollup } from '../domain/fleet/rollup.js';
-import type { Topology } from '../domain/fleet/topology.js';
+import { podModels, type Topology } from '../domain/fleet/topology.js';
 import { sampleActivity } from '../domain/fleet/utilization.js';
 import { Activity, ACTIVITY_STATE, isInternal, type NodeActivity } from './activity.js';
 import { meanBusyUtilPercent, meanBusyWatts, meanHeldWatts, meanIdleWatts, meanServingDuty } from './gpu-power.js';
@@ -97,8 +97,9 @@ function countsFrom(values: Float64Array, offset: number): StateCounts {
 
 export interface RollupModel {
   /**
-   * One ScopeRollup for the site, each hall and each pod (in that order), from nodes resolved
-   * at one moment. Nodes no pod places count in the site only.
+   * One ScopeRollup for the site, each hall, each pod and, on a site of several GPU models, each
+   * model pool (in that order), from nodes resolved at one moment. Nodes no pod places count in
+   * the site only.
    *
    * @param tsSeconds the bucket start, unix seconds
    */
@@ -123,9 +124,16 @@ export function createRollupModel(topology: Topology, params: ScenarioParams): R
   }
   const podHall = Int32Array.from(topology.pods, (pod) => pod.hallIndex);
   const table = expectations(params);
-  const scopes = ['site', ...topology.halls.map((h) => `hall:${h.id}`), ...topology.pods.map((p) => `pod:${p.id}`)];
-  // Rows: 0 = site, 1..halls = halls, then pods.
-  const acc = new Float64Array((1 + halls + pods) * WIDTH);
+  // Model pools as the collector's 1-min accumulator keeps them (rollup-accumulator.ts): only on a
+  // site of several models, so the backfilled history gives each pool its own forecast from the start.
+  const models = podModels(topology);
+  const modelScopes = models.length > 1 ? models.map((m) => `model:${gpuModelAt(m).key}`) : [];
+  const podModelRow = Int32Array.from(topology.pods, (pod) =>
+    modelScopes.length > 0 ? 1 + halls + pods + models.indexOf(pod.modelIndex) : -1,
+  );
+  const scopes = ['site', ...topology.halls.map((h) => `hall:${h.id}`), ...topology.pods.map((p) => `pod:${p.id}`), ...modelScopes];
+  // Rows: 0 = site, 1..halls = halls, then pods, then model pools (if several).
+  const acc = new Float64Array(scopes.length * WIDTH);
 
   function addRow(to: number, from: number): void {
     for (let k = 0; k < WIDTH; k++) acc[to * WIDTH + k] = (acc[to * WIDTH + k] ?? 0) + (acc[from * WIDTH + k] ?? 0);
@@ -161,6 +169,8 @@ export function createRollupModel(topology: Topology, params: ScenarioParams): R
     for (let p = 0; p < pods; p++) {
       const hall = podHall[p] ?? -1;
       addRow(hall >= 0 ? 1 + hall : 0, 1 + halls + p);
+      const modelRow = podModelRow[p] ?? -1;
+      if (modelRow >= 0) addRow(modelRow, 1 + halls + p);
     }
     for (let h = 0; h < halls; h++) addRow(0, 1 + h);
     return scopes.map((scope, row) => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCounts, GPU_STATES, stateName, type StateCounts } from '../../../server/src/domain/fleet/gpu-state.js';
+import { gpuModelAt } from '../../../server/src/domain/fleet/gpu-models.js';
 import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
+import { podModels } from '../../../server/src/domain/fleet/topology.js';
 import { ANCHOR_MS, createSimulator, type ScenarioName, type Simulator } from '../../../server/src/sim/simulator.js';
 import { DAY_MS, HOUR_MS, mediumSite, smallSite } from './exposition.js';
 
@@ -10,11 +12,15 @@ function truthByScope(sim: Simulator): Map<string, StateCounts> {
   const scopes = new Map<string, StateCounts>([['site', emptyCounts()]]);
   for (const hall of topology.halls) scopes.set(`hall:${hall.id}`, emptyCounts());
   for (const pod of topology.pods) scopes.set(`pod:${pod.id}`, emptyCounts());
+  const models = podModels(topology);
+  if (models.length > 1) for (const m of models) scopes.set(`model:${gpuModelAt(m).key}`, emptyCounts());
   for (let slot = 0; slot < topology.slotNode.length; slot++) {
     const node = topology.nodes[topology.slotNode[slot] ?? -1];
     if (!node) throw new Error('slot without node');
     const state = stateName(sim.truthStateOf(slot));
-    for (const scope of ['site', `hall:${topology.halls[node.hallIndex]?.id}`, `pod:${topology.pods[node.podIndex]?.id}`]) {
+    const pod = topology.pods[node.podIndex];
+    const model = models.length > 1 && pod ? `model:${gpuModelAt(pod.modelIndex).key}` : '';
+    for (const scope of ['site', `hall:${topology.halls[node.hallIndex]?.id}`, `pod:${pod?.id}`, model]) {
       const counts = scopes.get(scope);
       if (counts) counts[state] += 1;
     }
@@ -44,7 +50,9 @@ describe('aggregateAt', () => {
     const sim = createSimulator({ topology: smallSite(), scenario: 'decline', seed: 1 });
     const t = ANCHOR_MS + 300_000;
     const rollups = sim.aggregateAt(t);
-    expect(rollups).toHaveLength(1 + 2 + 6);
+    // The small site's two halls are two models (H100, H200): two model pools after the pods.
+    expect(rollups).toHaveLength(1 + 2 + 6 + 2);
+    expect(rollups.slice(-2).map((r) => r.scope)).toEqual(['model:H100-SXM', 'model:H200-SXM']);
     expect(new Set(rollups.map((r) => r.ts))).toEqual(new Set([t / 1000]));
     for (const r of rollups) {
       expect(r.counts.unknown).toBe(0);
