@@ -38,8 +38,28 @@ export interface ModelGroup {
   model: string;
   /** "417 NVL72 racks of 72 GPUs · 30,024 GPUs" (each kind and size the model's units come in). */
   caption: string;
-  /** Its rows: a hall and the frame indexes of that hall's pods of this model. */
-  rows: Array<{ hall: string; pods: number[] }>;
+  /** Its rows: a hall and the frame indexes of that hall's pods of this model; `line` > 0 continues a wrapped hall. */
+  rows: Array<{ hall: string; line: number; pods: number[] }>;
+}
+
+/** Rows never wrap below this many pods (a hall of a few pods keeps its one row). */
+const MIN_WRAP = 32;
+
+/**
+ * How many pods a row holds before it wraps: the median hall's length (at least MIN_WRAP). At the
+ * mixed Colossus a GB200 hall of 208 NVL72 racks would otherwise set every cell's width against 64-pod
+ * H100 halls (cells ≈ 3× smaller); wrapped, it is 4 rows of 52.
+ */
+export function wrapAt(hallLengths: readonly number[]): number {
+  const sorted = [...hallLengths].sort((a, b) => a - b);
+  return Math.max(MIN_WRAP, sorted[Math.floor((sorted.length - 1) / 2)] ?? 0);
+}
+
+/** A hall's pods in rows of at most `limit`, evenly filled (208 at 64 → 4 rows of 52). */
+function wrapRow(hall: string, pods: number[], limit: number): Array<{ hall: string; line: number; pods: number[] }> {
+  const lines = Math.max(1, Math.ceil(pods.length / limit));
+  const per = Math.ceil(pods.length / lines);
+  return Array.from({ length: lines }, (_, line) => ({ hall, line, pods: pods.slice(line * per, (line + 1) * per) }));
 }
 
 /** The layout's pods per model, models in the order their first pod comes, halls in layout order within each. */
@@ -65,6 +85,7 @@ export function modelGroups(layout: Layout): ModelGroup[] {
       group.kinds.set(key, kind);
     }
   }
+  const limit = wrapAt([...groups.values()].flatMap((g) => [...g.rows.values()].map((pods) => pods.length)));
   return [...groups].map(([model, group]) => {
     const kinds = [...group.kinds.values()];
     const gpus = kinds.reduce((n, k) => n + k.count * k.gpus, 0);
@@ -72,7 +93,7 @@ export function modelGroups(layout: Layout): ModelGroup[] {
     return {
       model,
       caption: `${parts.join(', ')} · ${formatCount(gpus)} GPUs`,
-      rows: [...group.rows].map(([hall, pods]) => ({ hall, pods })),
+      rows: [...group.rows].flatMap(([hall, pods]) => wrapRow(hall, pods, limit)),
     };
   });
 }

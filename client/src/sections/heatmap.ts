@@ -144,9 +144,10 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
             class: 'hall-label',
             role: 'rowheader',
             title: `Show hall ${row.hall} alone (again: all halls)`,
-            'aria-label': mixed ? `${row.hall}, ${group.model}` : null,
+            'aria-label': row.line > 0 ? `${row.hall} continued` : mixed ? `${row.hall}, ${group.model}` : null,
           },
-          row.hall,
+          // A wrapped hall names itself once, on its first row.
+          row.line > 0 ? '' : row.hall,
         );
         label.addEventListener('click', () => onHall(shownHall === row.hall ? null : row.hall));
         rows.append(h('div', { class: 'heatmap-row', role: 'row', 'data-hall': row.hall, 'data-model': group.model }, label, grid));
