@@ -60,14 +60,17 @@ export const GPU_MODELS: readonly GpuModel[] = [
     heldWatts: 60,
     memoryMiB: 81559,
   },
-  // GB200 (one Blackwell GPU of a Grace Blackwell superchip): 1,200 W (GB200 NVL72 datasheet); scaled idle/held.
+  // GB200 (one Blackwell GPU of a Grace Blackwell superchip): 1,200 W (GB200 NVL72 datasheet). Idle from a
+  // real capture (test/fixtures/dcgm-exporter/gb200-tray-sampled.txt: 156–174 W with no memory in use), not
+  // the H100's 10 % — which would put a truly idle GB200 above the idle/held midpoint; held = idle + the
+  // H100's held step as a share of cap (50 / 700 × 1,200 ≈ 85 W).
   {
     key: 'GB200',
     reportedNames: ['NVIDIA GB200'],
     pattern: /\bGB200\b/i,
     maxWatts: 1200,
-    idleWatts: 120,
-    heldWatts: 205,
+    idleWatts: 165,
+    heldWatts: 250,
     memoryMiB: 189471,
   },
   // B200 (HGX B200): 1,000 W (HGX B200 datasheet); scaled idle/held.
