@@ -1,20 +1,15 @@
 import type { GpuSample, IngestBatch } from '../../../server/src/domain/fleet/readings.js';
-import { buildTopology, type TopologySpec } from '../../../server/src/domain/fleet/topology.js';
-import { DGX_H100 } from '../../../server/src/domain/fleet/presets.js';
+import { buildSite, type SiteSpec } from '../../../server/src/domain/fleet/presets.js';
 
 /** A tiny site: `halls` × `pods` × `nodes` × 8 H100s, hosts named h01-p001-n01…, 1 MW feed. */
-export function tinySpec(halls = 1, pods = 2, nodes = 2): TopologySpec {
+export function tinySpec(halls = 1, pods = 2, nodes = 2): SiteSpec {
   return {
     site: { id: 'tiny', name: 'Tiny', feedWatts: 1_000_000, pue: 1.25 },
-    halls,
-    podsPerHall: pods,
-    nodesPerPod: nodes,
-    nodesPerRack: 2,
-    node: DGX_H100,
+    halls: [{ halls, model: 'H100-SXM', podsPerHall: pods, nodesPerPod: nodes, nodesPerRack: 2, fabric: 'pod' }],
   };
 }
 
-export const tinyTopology = (halls = 1, pods = 2, nodes = 2) => buildTopology(tinySpec(halls, pods, nodes));
+export const tinyTopology = (halls = 1, pods = 2, nodes = 2) => buildSite(tinySpec(halls, pods, nodes));
 
 export function sample(over: Partial<GpuSample> & { uuid: string; host: string }): GpuSample {
   return {

@@ -92,6 +92,6 @@ describe('standard 1-min scopes', () => {
   });
 
   it('adds no model scope to a one-model site: its pool is the site', () => {
-    expect(siteAndHallScopes(createFleetState(buildPreset('small'))).scopes.some((s) => s.startsWith('model:'))).toBe(false);
+    expect(siteAndHallScopes(createFleetState(buildPreset('colossus-h100'))).scopes.some((s) => s.startsWith('model:'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import { buildTopology, type Topology } from '../../../server/src/domain/fleet/topology.js';
-import { buildSite, DGX_H100, SMALL } from '../../../server/src/domain/fleet/presets.js';
+import type { Topology } from '../../../server/src/domain/fleet/topology.js';
+import { buildSite, SMALL } from '../../../server/src/domain/fleet/presets.js';
 
 /**
  * Test helpers for the simulator suite: a tiny reader of dcgm-exporter text (deliberately
@@ -74,25 +74,17 @@ export function smallSite(): Topology {
 
 /** A mid-sized all-H100 site (4 halls × 8 pods × 8 nodes = 2,048 GPUs) for statistics over pods. */
 export function mediumSite(): Topology {
-  return buildTopology({
+  return buildSite({
     site: { ...SMALL.site, id: 'medium' },
-    halls: 4,
-    podsPerHall: 8,
-    nodesPerPod: 8,
-    nodesPerRack: 4,
-    node: DGX_H100,
+    halls: [{ halls: 4, model: 'H100-SXM', podsPerHall: 8, nodesPerPod: 8, nodesPerRack: 4, fabric: 'pod' }],
   });
 }
 
 /** A site of a single pod of `nodes` nodes. */
 export function onePodSite(nodes: number): Topology {
-  return buildTopology({
+  return buildSite({
     site: { ...SMALL.site, id: 'one' },
-    halls: 1,
-    podsPerHall: 1,
-    nodesPerPod: nodes,
-    nodesPerRack: 4,
-    node: DGX_H100,
+    halls: [{ halls: 1, model: 'H100-SXM', podsPerHall: 1, nodesPerPod: nodes, nodesPerRack: 4, fabric: 'pod' }],
   });
 }
 

@@ -1,6 +1,6 @@
 import { findGpuModelIndex } from './gpu-models.js';
 import { NODE_SPECS } from './node-specs.js';
-import { addNode, addPod, addSlot, hostName, type FabricKind, type NodeSpec, type Site, type Topology } from './topology.js';
+import { addNode, addPod, addSlot, emptyTopology, hostName, type FabricKind, type NodeSpec, type Site, type Topology } from './topology.js';
 
 /**
  * A generated site as runs of identical halls, each hall holding one GPU model: the shape of
@@ -49,15 +49,7 @@ export function sizeOf(spec: SiteSpec): { nodes: number; gpus: number } {
  * `<pod>-r01`, `nodesPerRack` nodes each.
  */
 export function buildSite(spec: SiteSpec): Topology {
-  const topology: Topology = {
-    site: { ...spec.site },
-    halls: [],
-    pods: [],
-    nodes: [],
-    slotNode: [],
-    slotGpuIndex: [],
-    nodeByHost: new Map(),
-  };
+  const topology = emptyTopology(spec.site);
   for (const group of spec.halls) {
     const node = nodeSpecOf(group.model);
     const modelIndex = findGpuModelIndex(node.gpuModelName);

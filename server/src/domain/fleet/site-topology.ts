@@ -1,6 +1,6 @@
 import { buildPreset, type PresetName } from './presets.js';
 import type { SiteLayout } from './site-layout.js';
-import { addNode, addPod, addSlot, type Site, type Topology } from './topology.js';
+import { addNode, addPod, addSlot, emptyTopology, type Site, type Topology } from './topology.js';
 
 /** Where the site comes from: a preset by name, or a site file's checked layout (SITE_FILE). */
 export type SiteSource = { preset: PresetName } | { layout: SiteLayout };
@@ -10,15 +10,8 @@ export type SiteSource = { preset: PresetName } | { layout: SiteLayout };
  * `site` renames it (SITE_ID / SITE_NAME), as buildPreset's does.
  */
 export function buildSiteTopology(layout: SiteLayout, site: Partial<Pick<Site, 'id' | 'name'>> = {}): Topology {
-  const topology: Topology = {
-    site: { ...layout.site, ...site },
-    halls: layout.halls.map((id, index) => ({ id, index })),
-    pods: [],
-    nodes: [],
-    slotNode: [],
-    slotGpuIndex: [],
-    nodeByHost: new Map(),
-  };
+  const topology = emptyTopology({ ...layout.site, ...site });
+  topology.halls = layout.halls.map((id, index) => ({ id, index }));
   for (const pod of layout.pods) addPod(topology, pod);
   for (const n of layout.nodes) {
     const node = addNode(topology, n.host, n.hallIndex, n.podIndex, n.rack, n.modelIndex, n);

@@ -1,4 +1,4 @@
-import { findGpuModelIndex, isKnownModelIndex } from './gpu-models.js';
+import { findGpuModelIndex } from './gpu-models.js';
 
 /**
  * The power and network hierarchy: site → hall → pod → rack → node → GPU.
@@ -83,15 +83,6 @@ export interface NodeSpec {
   baseWatts: number;
 }
 
-export interface TopologySpec {
-  site: Site;
-  halls: number;
-  podsPerHall: number;
-  nodesPerPod: number;
-  nodesPerRack: number;
-  node: NodeSpec;
-}
-
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 /** Host name of a node in a generated topology: `h01-p003-n07`. */
@@ -99,34 +90,9 @@ export function hostName(hall: number, podInHall: number, nodeInPod: number): st
   return `h${pad(hall + 1, 2)}-p${pad(podInHall + 1, 3)}-n${pad(nodeInPod + 1, 2)}`;
 }
 
-/** Builds the full hierarchy of a preset: every node with its GPU slots, none of them seen yet. */
-export function buildTopology(spec: TopologySpec): Topology {
-  const topology: Topology = {
-    site: { ...spec.site },
-    halls: [],
-    pods: [],
-    nodes: [],
-    slotNode: [],
-    slotGpuIndex: [],
-    nodeByHost: new Map(),
-  };
-  const modelIndex = findGpuModelIndex(spec.node.gpuModelName);
-  // A preset of a model the table lacks would price and pack GPUs as nothing: refused, never guessed.
-  if (!isKnownModelIndex(modelIndex)) throw new Error(`preset node model "${spec.node.gpuModelName}" is not in GPU_MODELS`);
-  for (let h = 0; h < spec.halls; h++) {
-    const hallId = `h${pad(h + 1, 2)}`;
-    topology.halls.push({ id: hallId, index: h });
-    for (let p = 0; p < spec.podsPerHall; p++) {
-      const pod = addPod(topology, { id: `${hallId}-p${pad(p + 1, 3)}`, hallIndex: h, modelIndex, fabric: 'pod' });
-      for (let n = 0; n < spec.nodesPerPod; n++) {
-        const rack = `${pod.id}-r${pad(Math.floor(n / spec.nodesPerRack) + 1, 2)}`;
-        const node = addNode(topology, hostName(h, p, n), h, pod.index, rack, modelIndex, spec.node);
-        for (let g = 0; g < spec.node.gpusPerNode; g++) addSlot(topology, node);
-        pod.nodes.push(node.index);
-      }
-    }
-  }
-  return topology;
+/** A site with nothing in it yet: the builders (site-spec.ts, site-topology.ts) add halls, pods, nodes and slots. */
+export function emptyTopology(site: Site): Topology {
+  return { site: { ...site }, halls: [], pods: [], nodes: [], slotNode: [], slotGpuIndex: [], nodeByHost: new Map() };
 }
 
 /** Appends a pod (no nodes yet) and returns it. */
