@@ -6,6 +6,9 @@ import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.j
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
 import type { HistoryMetric } from '../../../server/src/domain/fleet/rollup.js';
 import { summarizeFleet } from '../../../server/src/domain/fleet/summary.js';
+import { readSiteFile } from '../../../server/src/config/site-file.js';
+import { buildSiteTopology } from '../../../server/src/domain/fleet/site-topology.js';
+import type { Topology } from '../../../server/src/domain/fleet/topology.js';
 import { smallMixedSite } from '../../support/small-mixed-site.js';
 
 /**
@@ -23,11 +26,13 @@ import { smallMixedSite } from '../../support/small-mixed-site.js';
  * Policy: margin 10 %, no margin GPUs, one pod per block, 90-day horizon.
  */
 const NOW_MS = Date.parse('2026-11-27T12:00:00Z');
-function service(feedWatts: number, book: PriceBook = DEFAULT_PRICE_BOOK) {
-  const state = createFleetState(smallMixedSite(feedWatts));
+function service(feedWatts: number, book: PriceBook = DEFAULT_PRICE_BOOK, site: { topology: Topology; busyPod: string } | null = null) {
+  const topology = site?.topology ?? smallMixedSite(feedWatts);
+  const state = createFleetState(topology);
   state.state.fill(GpuState.idle);
-  // leaf01's 32 GPUs are slots 72..103 (the rack's 72 come first).
-  for (let slot = 72; slot < 104; slot++) state.state[slot] = GpuState.busy;
+  // The 32-GPU leaf group runs the owner's work (by hand: leaf01's slots 72..103, the rack's 72 come first).
+  const busy = topology.pods.find((p) => p.id === (site?.busyPod ?? 'h01-leaf01'));
+  for (const n of busy?.nodes ?? []) for (const slot of topology.nodes[n]?.slots ?? []) state.state[slot] = GpuState.busy;
   const summary = summarizeFleet(state, NOW_MS, 30_000);
   const flat: Record<string, number> = { site: 20, 'model:H100-SXM': 20, 'model:GB200': 0 };
   const history = {
@@ -116,5 +121,18 @@ describe('a small site of two models (one NVL72 rack, two H100 leaf groups), by 
     expect(() => capacity.whatIf({ capacity: { gpus: 8 }, start: '2026-11-27', months: 1, monthlyPriceUsd: null, model: 'B200' })).toThrow(
       /no B200 GPUs/,
     );
+  });
+
+  it('gives the same blocks, reserve and value read from the hand-computed site file (test/fixtures/sites/small-mixed.yaml)', () => {
+    // The same site written as a SITE_FILE: leaf-a (4 DGX H100 nodes over racks r01 and r02), leaf-b (2),
+    // nvl72-r03 (18 GB200 trays), 300,000 W feed, PUE 1.25; power from the node specs. leaf-a busy.
+    const topology = buildSiteTopology(readSiteFile('test/fixtures/sites/small-mixed.yaml'));
+    const report = service(300_000, DEFAULT_PRICE_BOOK, { topology, busyPod: 'leaf-a' }).capacity();
+    expect(report.gpus).toMatchObject({ total: 120, up: 120, internal: 32, reserve: 22, unsoldUnreserved: 98, sellable: 88 });
+    expect(report.sellable.blocks.map((b) => [b.id, b.model, b.fabric, b.gpus, b.watts, b.valueUsdPerMonth])).toEqual([
+      ['nvl72-r03', 'GB200', 'nvlink', 72, 164_993, 238_622.4],
+      ['leaf-b', 'H100-SXM', 'leaf', 16, 25_500, 28_032],
+    ]);
+    expect(report.sellable).toMatchObject({ gpus: 88, watts: 190_493, valueUsdPerMonth: 266_654.4 });
   });
 });
