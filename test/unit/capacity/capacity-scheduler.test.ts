@@ -4,7 +4,7 @@ import { loadConfig } from '../../../server/src/config.js';
 import { DEFAULT_PRICE_BOOK } from '../../../server/src/domain/contracts/price-book.js';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
-import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
+import { smallOneModel } from '../fleet/builders.js';
 import type { HistoryMetric } from '../../../server/src/domain/fleet/rollup.js';
 import { summarizeFleet } from '../../../server/src/domain/fleet/summary.js';
 import type { SchedulerSnapshot } from '../../../server/src/domain/scheduler/scheduler-snapshot.js';
@@ -80,7 +80,7 @@ function snapshot(over: Partial<SchedulerSnapshot> = {}): SchedulerSnapshot {
 
 /** A third of the GPUs busy, 30 days of demand around 130–160 GPUs; `latest` is the scheduler port's. */
 function service(latest: (() => SchedulerSnapshot | null) | null) {
-  const state = createFleetState(buildPreset('small'));
+  const state = createFleetState(smallOneModel());
   state.state.fill(GpuState.idle);
   for (let slot = 0; slot < state.state.length; slot += 3) state.state[slot] = GpuState.busy;
   const summary = summarizeFleet(state, NOW_MS, 30_000);

@@ -4,7 +4,7 @@ import { loadConfig } from '../../../server/src/config.js';
 import { DEFAULT_PRICE_BOOK } from '../../../server/src/domain/contracts/price-book.js';
 import { createFleetState } from '../../../server/src/domain/fleet/fleet-state.js';
 import { GpuState } from '../../../server/src/domain/fleet/gpu-state.js';
-import { buildPreset } from '../../../server/src/domain/fleet/presets.js';
+import { smallOneModel } from '../fleet/builders.js';
 import type { HistoryMetric } from '../../../server/src/domain/fleet/rollup.js';
 import { summarizeFleet, type FleetSummary } from '../../../server/src/domain/fleet/summary.js';
 
@@ -19,7 +19,7 @@ const DAY_S = 86_400;
 
 /** A small site with a third of its GPUs busy, and 30 days of demand with a daily swing. */
 function service() {
-  const state = createFleetState(buildPreset('small'));
+  const state = createFleetState(smallOneModel());
   state.state.fill(GpuState.idle);
   for (let slot = 0; slot < state.state.length; slot += 3) state.state[slot] = GpuState.busy;
   let summary: FleetSummary = summarizeFleet(state, NOW_MS, 30_000);

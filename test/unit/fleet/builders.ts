@@ -1,5 +1,5 @@
 import type { GpuSample, IngestBatch } from '../../../server/src/domain/fleet/readings.js';
-import { buildSite, type SiteSpec } from '../../../server/src/domain/fleet/presets.js';
+import { buildSite, SMALL, type SiteSpec } from '../../../server/src/domain/fleet/presets.js';
 
 /** A tiny site: `halls` × `pods` × `nodes` × 8 H100s, hosts named h01-p001-n01…, 1 MW feed. */
 export function tinySpec(halls = 1, pods = 2, nodes = 2): SiteSpec {
@@ -43,3 +43,13 @@ export const uuidFor = (host: string, index: number): string => `GPU-${host}-${i
 export function nodeSamples(host: string, readings: Partial<GpuSample>, gpus = 8): GpuSample[] {
   return Array.from({ length: gpus }, (_, i) => sample({ uuid: uuidFor(host, i), host, index: i, ...readings }));
 }
+
+/**
+ * The small preset's shape (2 halls × 3 pods × 8 nodes × 8 GPUs, its feed) with one model in both
+ * halls: for tests of one pool's figures, now that the small preset's second hall is H200.
+ */
+export const smallOneModel = () =>
+  buildSite({
+    site: SMALL.site,
+    halls: [{ halls: 2, model: 'H100-SXM', podsPerHall: 3, nodesPerPod: 8, nodesPerRack: 4, fabric: 'leaf' }],
+  });

@@ -9,8 +9,8 @@ import { decodeHeatmap, encodeHeatmap, HEATMAP_HEADER_BYTES, HEATMAP_POD_BYTES, 
 const MAX_FRAME_BYTES = 32 * 1024;
 
 describe('the heatmap frame at Colossus scale', () => {
-  it('encodes all 768 pods in 10,764 bytes, within 32 KB, and decodes to the same cells', () => {
-    const topology = buildPreset('colossus');
+  it('encodes all 768 pods of the uniform Colossus (colossus-h100) in 10,764 bytes, within 32 KB, and decodes to the same cells', () => {
+    const topology = buildPreset('colossus-h100');
     const { layout, podOrder } = layoutOf(topology);
     expect(layout.halls).toHaveLength(12);
     expect(podOrder).toHaveLength(768);
