@@ -137,8 +137,9 @@ describe('the reserve’s risk appetite (FORECAST_QUANTILE, FORECAST_BAND_CONFID
   }
   /** The simulated Colossus site after 2 days of history, read with the given forecast settings. */
   async function capacityWith(env: Record<string, string>): Promise<WithReserve> {
-    // Colossus: on the small site the forecast reaches its 384 GPUs whatever the settings.
-    const site = await startTestHeadroom({ PRESET: 'colossus', BACKFILL_DAYS: '2', ...env });
+    // Colossus: on the small site the forecast reaches its 384 GPUs whatever the settings. The uniform
+    // one, whose reserve is one pool's (a mixed site's is the sum of its pools' ceilings: mixed-site.test.ts).
+    const site = await startTestHeadroom({ PRESET: 'colossus-h100', BACKFILL_DAYS: '2', ...env });
     try {
       return (await site.getJson<WithReserve>('/api/v1/capacity')).body;
     } finally {

@@ -164,7 +164,7 @@ describe.skipIf(!hasChromium)('the sellable blocks serve sales (Colossus)', () =
 
   beforeAll(async () => {
     await buildClient();
-    h = await startTestHeadroom({ PRESET: 'colossus', BACKFILL_DAYS: '2', SIM_CONTRACTS: 'demo', FORECAST_QUANTILE: '0.5' });
+    h = await startTestHeadroom({ PRESET: 'colossus-h100', BACKFILL_DAYS: '2', SIM_CONTRACTS: 'demo', FORECAST_QUANTILE: '0.5' });
     browser = await launch();
     laptop = await openPage(browser, VIEWPORTS.laptop);
     await loadDashboard(laptop.page, signInUrl(h.url));

@@ -232,7 +232,7 @@ describe.skipIf(!hasChromium)('the live dashboard in a browser (small site, real
       return readFileSync((await file.path()) ?? '', 'utf8');
     };
     const blocks = await download('export-blocks-csv');
-    expect(blocks.split(/\r?\n/)[0]).toMatch(/^id,hall,pods,gpus,watts,valueUsdPerMonth/);
+    expect(blocks.split(/\r?\n/)[0]).toMatch(/^id,hall,pods,model,fabric,gpus,watts,valueUsdPerMonth/);
     // A customer named as a spreadsheet formula arrives as text (the one CSV writer's guard).
     const formula = '=HYPERLINK("http://attacker.example","click")';
     const today = new Date(h.clock.now()).toISOString().slice(0, 10);

@@ -19,9 +19,9 @@ afterAll(() => closeDatabase(db));
 describe('history writes', () => {
   it('splits a closed bucket and a closed hour into short transactions, yielding between them, and stores all of it', async () => {
     const topology = buildPreset('colossus');
-    // 768 scalable units of HGX nodes and 416 NVL72 racks; the site and its 14 halls.
-    const [pods, siteAndHalls] = [1_184, 15];
-    expect([topology.pods.length, 1 + topology.halls.length]).toEqual([pods, siteAndHalls]);
+    // 768 scalable units of HGX nodes and 416 NVL72 racks; the site, its 14 halls and its 3 model pools (1-min rows).
+    const [pods, siteAndHalls] = [1_184, 18];
+    expect([topology.pods.length, 1 + topology.halls.length + 3]).toEqual([pods, siteAndHalls]);
     const stores = createStores(db);
     const sizes: number[] = [];
     let current = 0;
@@ -73,7 +73,7 @@ describe('history writes', () => {
     spinning = false;
 
     expect(Math.max(...sizes)).toBeLessThanOrEqual(HISTORY_WRITE_ROWS);
-    // The pod bucket's 1,184 rows, the last minute's 15 site and hall rows, the hour's 885 chunks.
+    // The pod bucket's 1,184 rows, the last minute's 18 site, hall and model-pool rows, the hour's 885 chunks.
     const stored5m = db
       .prepare('SELECT count(*) FROM rollup_5m WHERE ts = ?')
       .pluck()
