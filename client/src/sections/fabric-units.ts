@@ -46,13 +46,15 @@ export interface ModelGroup {
 const MIN_WRAP = 32;
 
 /**
- * How many pods a row holds before it wraps: the median hall's length (at least MIN_WRAP). At the
- * mixed Colossus a GB200 hall of 208 NVL72 racks would otherwise set every cell's width against 64-pod
- * H100 halls (cells ≈ 3× smaller); wrapped, it is 4 rows of 52.
+ * How many pods a row holds before it wraps: twice the median hall's length (at least MIN_WRAP). At
+ * the mixed Colossus a GB200 hall of 208 NVL72 racks would otherwise set every cell's width against
+ * 64-pod H100 halls (cells ≈ 5.7 px at 1280 px, too small to point at); wrapped, it is 2 rows of
+ * 104 (cells ≈ 2× wider). Not at the median: 4 rows of 52 make cells 3× wider but the page too tall
+ * for a 3840×2160 wall without kiosk mode (2,318 px measured).
  */
 export function wrapAt(hallLengths: readonly number[]): number {
   const sorted = [...hallLengths].sort((a, b) => a - b);
-  return Math.max(MIN_WRAP, sorted[Math.floor((sorted.length - 1) / 2)] ?? 0);
+  return Math.max(MIN_WRAP, 2 * (sorted[Math.floor((sorted.length - 1) / 2)] ?? 0));
 }
 
 /** A hall's pods in rows of at most `limit`, evenly filled (208 at 64 → 4 rows of 52). */

@@ -146,8 +146,8 @@ export function createHeatmap(onPick: (pod: PodRef, byKeyboard: boolean) => void
             title: `Show hall ${row.hall} alone (again: all halls)`,
             'aria-label': row.line > 0 ? `${row.hall} continued` : mixed ? `${row.hall}, ${group.model}` : null,
           },
-          // A wrapped hall names itself once, on its first row.
-          row.line > 0 ? '' : row.hall,
+          // A wrapped hall's further rows name it too: a row header needs its text.
+          row.hall,
         );
         label.addEventListener('click', () => onHall(shownHall === row.hall ? null : row.hall));
         rows.append(h('div', { class: 'heatmap-row', role: 'row', 'data-hall': row.hall, 'data-model': group.model }, label, grid));

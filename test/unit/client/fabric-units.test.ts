@@ -46,7 +46,7 @@ describe('fabric units on the heatmap', () => {
     expect(unitName(unit('H200-SXM', 'scalable-unit', 256))).toBe('scalable unit, 256 GPUs');
   });
 
-  it('wraps a hall longer than the median hall into even rows: the mixed Colossus GB200 hall of 208 racks is 4 rows of 52', () => {
+  it('wraps a hall longer than the median hall into even rows: the mixed Colossus GB200 hall of 208 racks is 2 rows of 104', () => {
     // 12 halls of 64 scalable units, 2 halls of 208 NVL72 racks (the mixed preset's shape).
     const halls = [
       ...Array.from({ length: 12 }, (_, h) => ({ id: `h${h + 1}`, pods: Array.from({ length: 64 }, (_, p) => `h${h + 1}-p${p}`) })),
@@ -58,14 +58,10 @@ describe('fabric units on the heatmap', () => {
     const groups = modelGroups({ halls, units });
     const gb200 = groups.find((g) => g.model === 'GB200');
     expect(gb200?.rows.map((r) => [r.hall, r.line, r.pods.length])).toEqual([
-      ['g1', 0, 52],
-      ['g1', 1, 52],
-      ['g1', 2, 52],
-      ['g1', 3, 52],
-      ['g2', 0, 52],
-      ['g2', 1, 52],
-      ['g2', 2, 52],
-      ['g2', 3, 52],
+      ['g1', 0, 104],
+      ['g1', 1, 104],
+      ['g2', 0, 104],
+      ['g2', 1, 104],
     ]);
     // Frame indexes stay in order and complete: the first GB200 pod is the 769th of the frame.
     expect(gb200?.rows.flatMap((r) => r.pods)).toEqual(Array.from({ length: 416 }, (_, i) => 768 + i));
@@ -74,7 +70,7 @@ describe('fabric units on the heatmap', () => {
 
   it('never wraps below 32 pods a row, and a uniform site not at all', () => {
     expect(wrapAt([3, 3, 40])).toBe(32);
-    expect(wrapAt(Array.from({ length: 12 }, () => 64))).toBe(64);
-    expect(wrapAt([64, 64, 208, 208, 64])).toBe(64);
+    expect(wrapAt(Array.from({ length: 12 }, () => 64))).toBe(128);
+    expect(wrapAt([64, 64, 208, 208, 64])).toBe(128);
   });
 });
