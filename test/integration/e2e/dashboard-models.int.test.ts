@@ -109,13 +109,15 @@ describe.skipIf(!hasChromium)('the dashboard on a mixed site: H100 leaf groups, 
     await page.close();
   });
 
-  it('groups the sellable table and the headline per model, with the figures of GET /capacity', async () => {
+  it('groups the sellable table and the headline per model, with the figures of GET /capacity (the mixed Colossus preset)', async () => {
+    // Since each model pool keeps its own reserve (issue 19 item 4) the 504-GPU site leaves only its
+    // H100 leaf groups sellable; the mixed Colossus at the median forecast has blocks of several models.
+    const colossus = await startTestHeadroom({ PRESET: 'colossus', BACKFILL_DAYS: '2', SIM_CONTRACTS: 'demo', FORECAST_QUANTILE: '0.5' });
     const { page, problems } = await openPage(browser, VIEWPORTS.laptop);
-    await loadDashboard(page, signInUrl(h.url));
-    const capacity = (await h.getJson<Capacity>('/api/v1/capacity')).body;
+    await loadDashboard(page, signInUrl(colossus.url));
+    const capacity = (await colossus.getJson<Capacity>('/api/v1/capacity')).body;
     const models = blocksByModel(capacity);
-    console.info(`mixed site sellable by model: ${JSON.stringify(models)}`);
-    // The demo site leaves blocks of more than one model sellable, else this test would not test the grouping.
+    console.info(`mixed Colossus sellable by model: ${JSON.stringify(models)}`);
     expect(models.length).toBeGreaterThan(1);
     const list = (await page.$$eval('[data-testid=sellable-by-model] li', (items) =>
       items.map((li) => ({
@@ -150,7 +152,8 @@ describe.skipIf(!hasChromium)('the dashboard on a mixed site: H100 leaf groups, 
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
     await page.close();
-  });
+    await colossus.stop();
+  }, 240_000);
 
   it('keeps a 390×844 phone one page wide with the model headers', async () => {
     const { page, problems } = await openPage(browser, { width: 390, height: 844 });
